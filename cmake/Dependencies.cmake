@@ -1,0 +1,14 @@
+# Every dependency comes from a Debian package: find_package or pkg-config.
+find_package(PkgConfig REQUIRED)
+find_package(CLI11 CONFIG REQUIRED)
+find_package(fmt REQUIRED)
+find_package(yaml-cpp REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
+find_package(Threads REQUIRED)
+
+pkg_check_modules(LIBVIRT IMPORTED_TARGET libvirt)
+pkg_check_modules(LIBXML2 IMPORTED_TARGET libxml-2.0)
+
+include(CMakeDependentOption)
+cmake_dependent_option(HVCTL_WITH_LIBVIRT "Build the libvirt backend" ON
+                       "LIBVIRT_FOUND;LIBXML2_FOUND" OFF)

@@ -1,0 +1,112 @@
+// The one interface every hypervisor backend implements.
+//
+// Contracts: every method that talks to the target throws BackendError (or a
+// subclass) whose message names the target, the VM and what was being done,
+// followed by the backend's own words. Methods never print and never exit.
+// An operation a backend cannot do at all throws UnsupportedError; the
+// defaults below do exactly that, so optional operations cost one line.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "hvctl/spec.hpp"
+#include "hvctl/target.hpp"
+
+namespace hvctl {
+
+// What a backend can do, as plain data the planner and validator read.
+struct Capabilities {
+  std::string backend;                 // "libvirt", "vsphere", "xen"
+  std::set<std::string> fields;        // spec fields it can express ("cpu.cap", "boot.kernel", ...)
+  std::set<std::string> hot_fields;    // fields it can change on a running VM without a restart
+  bool pause = false;                  // pause/resume
+  bool graceful_stop = false;          // a guest-cooperative shutdown exists
+  bool snapshots = false;
+  int default_parallel = 4;            // sensible concurrent operations per target
+};
+
+// What a target reports about one VM. `spec` holds every field the backend can
+// observe, in spec terms, so `export` can write it back as a spec.
+struct VmState {
+  std::string name;
+  std::string uuid;
+  PowerState power = PowerState::stopped;
+  VmSpec spec;
+  std::string target;  // the target's name, filled in by the engine
+};
+
+enum class PowerOp { start, stop, reboot, pause, resume };
+const char* to_string(PowerOp op);
+
+struct PowerRequest {
+  PowerOp op = PowerOp::start;
+  bool force = false;                            // stop/reboot: hard, no guest cooperation
+  std::chrono::seconds timeout{120};             // graceful stop/reboot: give up after this
+};
+
+struct SnapshotRequest {
+  enum class Op { create, list, revert, remove } op = Op::list;
+  std::string name;  // unused for list
+};
+
+struct TargetInfo {
+  std::string backend;   // "libvirt"
+  std::string product;   // "QEMU 7.2.0", "VMware vCenter Server 7.0"...
+  std::string uri;
+};
+
+class Backend {
+public:
+  virtual ~Backend() = default;
+
+  // Static description; never contacts the target.
+  virtual const Capabilities& capabilities() const = 0;
+
+  // Problems in `spec` this backend cannot express (beyond the fields list). No I/O.
+  virtual std::vector<Problem> check(const VmSpec& spec) const { return {}; }
+
+  // Connects if needed and says what answers. Throws BackendError if unreachable.
+  virtual TargetInfo probe() = 0;
+
+  // Every VM on the target, in as few round trips as the API allows.
+  virtual std::vector<VmState> list() = 0;
+
+  // One VM by name; nullopt if there is none.
+  virtual std::optional<VmState> lookup(const std::string& name) = 0;
+
+  // Defines a new VM from `spec`, powered off. Throws if the name exists.
+  virtual void create(const VmSpec& spec) = 0;
+
+  // Makes the existing VM's configuration match the fields set in `spec`.
+  // Only fields in `hot_fields` may be applied to a running VM; the engine
+  // stops the VM first when any other field changes.
+  virtual void reconfigure(const VmSpec& spec, const VmState& actual) = 0;
+
+  // Changes power state. Idempotent: starting a running VM does nothing.
+  // Graceful stop waits up to `timeout` and throws TimeoutError after it.
+  virtual void power(const std::string& name, const PowerRequest& request) = 0;
+
+  // Powers off (hard) and removes the VM with its definition. The VM's disk
+  // images are kept unless the backend created them. Absent VM: does nothing.
+  virtual void destroy(const std::string& name) = 0;
+
+  // Snapshots: create / revert / remove one, or list all (returns names).
+  virtual std::vector<std::string> snapshot(const std::string& name, const SnapshotRequest&) {
+    throw UnsupportedError(capabilities().backend, "snapshots");
+  }
+};
+
+// Makes the backend for a target (by its type), or throws InputError naming
+// the type and the build option that would enable it.
+std::unique_ptr<Backend> make_backend(const Target& target);
+
+// Backend types compiled into this binary ("libvirt", ...), for `version`.
+std::vector<std::string> compiled_backends();
+
+}  // namespace hvctl

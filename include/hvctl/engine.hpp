@@ -1,0 +1,45 @@
+// Plan and apply across targets: bulk reads per target, bounded parallelism,
+// one operation per VM at a time, every failure reported with its VM.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "hvctl/plan.hpp"
+#include "hvctl/session.hpp"
+
+namespace hvctl {
+
+// Plans every spec against its target. Reads each target's inventory once.
+// Throws ValidationError when a spec uses fields its target cannot express.
+std::vector<VmPlan> make_plans(const std::vector<VmSpec>& specs, Session& session);
+
+struct ApplyOptions {
+  int parallel = 0;                      // 0: each target's default
+  bool allow_restart = true;             // stop/start VMs whose changes need it
+  bool force_stop = false;               // stop hard instead of asking the guest
+  std::chrono::seconds stop_timeout{120};
+  std::function<void(const std::string& vm, const std::string& what)> progress;
+};
+
+struct VmResult {
+  std::string vm;
+  std::string target;
+  std::string action;                 // what was planned ("create", "update", ...)
+  bool ok = true;
+  std::vector<std::string> done;      // steps that completed ("created", "started")
+  std::string error;                  // backend's message when !ok
+};
+
+// Carries out plans that have changes. Never throws for one VM's failure:
+// each result says what happened.
+std::vector<VmResult> apply_plans(const std::vector<VmPlan>& plans, Session& session,
+                                  const ApplyOptions& options);
+
+// Runs `fn` for each item with at most `parallel` at once; exceptions are the
+// callee's business (fn must not throw).
+void run_bounded(std::size_t count, int parallel, const std::function<void(std::size_t)>& fn);
+
+}  // namespace hvctl

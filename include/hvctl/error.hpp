@@ -1,0 +1,81 @@
+// Error types and the one place that maps them to exit codes.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace hvctl {
+
+// Process exit codes; documented in README.md and `hvctl --help`.
+enum class ExitCode : int {
+  ok = 0,
+  internal = 1,        // a bug or an unexpected condition
+  changes_pending = 2, // plan --detailed-exitcode: there is something to do
+  invalid_input = 3,   // bad usage, spec, config or file; nothing was contacted or changed
+  backend_failure = 4, // a target failed or refused; see the message
+  partial = 5,         // apply/verbs: some VMs done, some failed
+  timeout = 6,         // a wait or a graceful operation ran out of time
+};
+
+// Where in a source file something is (1-based line and column).
+struct SourceMark {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  std::string str() const;  // "file:line:column" (or just "file" when unknown)
+};
+
+// One validation problem; validation collects all of them, then fails once.
+struct Problem {
+  SourceMark mark;
+  std::string message;
+  std::string str() const;  // "file:line:column: message"
+};
+
+// Base of every error hvctl reports; carries the exit code it maps to.
+class Error : public std::runtime_error {
+public:
+  Error(ExitCode code, const std::string& what) : std::runtime_error(what), code_(code) {}
+  ExitCode code() const { return code_; }
+
+private:
+  ExitCode code_;
+};
+
+// Bad input from the user: usage, config, spec.
+class InputError : public Error {
+public:
+  explicit InputError(const std::string& what) : Error(ExitCode::invalid_input, what) {}
+};
+
+// Several input problems found in one pass.
+class ValidationError : public InputError {
+public:
+  explicit ValidationError(std::vector<Problem> problems);
+  const std::vector<Problem>& problems() const { return problems_; }
+
+private:
+  std::vector<Problem> problems_;
+};
+
+// A target failed: unreachable, refused, or an operation faulted. The message
+// says which target, what was being done to which VM, and the backend's own words.
+class BackendError : public Error {
+public:
+  explicit BackendError(const std::string& what) : Error(ExitCode::backend_failure, what) {}
+};
+
+// The backend cannot do this at all (capability missing).
+class UnsupportedError : public BackendError {
+public:
+  UnsupportedError(const std::string& backend, const std::string& operation)
+      : BackendError(operation + " is not supported by " + backend) {}
+};
+
+class TimeoutError : public Error {
+public:
+  explicit TimeoutError(const std::string& what) : Error(ExitCode::timeout, what) {}
+};
+
+}  // namespace hvctl

@@ -1,0 +1,64 @@
+// One renderer for every command's data: table, JSON or YAML on stdout.
+// Diagnostics (progress, warnings) go to stderr through the same object.
+#pragma once
+
+#include <iosfwd>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace hvctl {
+
+using Json = nlohmann::ordered_json;
+
+// Version of the JSON/YAML documents hvctl prints; keys never change meaning
+// within one version.
+inline constexpr int kFormatVersion = 1;
+
+enum class Format { table, json, yaml };
+Format parse_format(const std::string& s);  // throws InputError
+
+struct Column {
+  std::string header;  // "NAME"
+  std::string key;     // JSON pointer into an item: "/name", "/spec/cpu/count"
+};
+
+// What a command returns: a kind, its data, and how to show it as a table.
+struct Result {
+  std::string kind;             // "VmList", "Plan", ...
+  Json data = Json::object();   // merged into {"formatVersion", "kind", ...}
+  std::string items_key;        // for tables: which array in data holds the rows
+  std::vector<Column> columns;  // table columns; empty: render YAML instead
+  std::vector<std::string> footer;  // table-only lines after the rows ("2 to create")
+};
+
+class Output {
+public:
+  Output(std::ostream& out, std::ostream& err, Format format, int verbosity, bool err_is_tty);
+
+  void render(const Result& result);                // data to stdout
+  void raw(const std::string& text);               // text already in its final form to stdout
+  void info(const std::string& line);              // stderr unless -q
+  void debug(const std::string& line);             // stderr only with -v
+  void warn(const std::string& line);              // stderr always, "warning: " prefix
+  bool err_is_tty() const { return err_tty_; }
+  Format format() const { return format_; }
+
+private:
+  std::ostream& out_;
+  std::ostream& err_;
+  Format format_;
+  int verbosity_;
+  bool err_tty_;
+  std::mutex mutex_;  // progress lines come from worker threads
+};
+
+// Renderers, exposed for tests.
+std::string render_json(const Result& r);
+std::string render_yaml(const Result& r);
+std::string render_table(const Result& r);
+std::string json_to_yaml(const Json& j);
+
+}  // namespace hvctl

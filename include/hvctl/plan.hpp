@@ -1,0 +1,51 @@
+// The planner: desired specs against what the target reports. Pure functions.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hvctl/backend.hpp"
+#include "hvctl/spec.hpp"
+
+namespace hvctl {
+
+struct FieldChange {
+  std::string field;  // "cpu.count", "disks[data].size", "labels.tier"
+  std::string from;   // "" when it was not set on the target
+  std::string to;
+  bool hot = false;   // can be applied without a restart
+};
+
+enum class PlanAction { none, create, update, power, remove };
+const char* to_string(PlanAction a);
+
+struct VmPlan {
+  std::string vm;
+  std::string target;
+  VmSpec desired;
+  std::optional<VmState> actual;
+  bool create = false;
+  bool remove = false;
+  std::vector<FieldChange> changes;
+  bool needs_restart = false;  // some change is not hot and the VM is running
+  std::optional<PowerState> power_from, power_to;  // set when power changes
+
+  PlanAction action() const;      // the most significant thing it does
+  bool has_changes() const { return action() != PlanAction::none; }
+  std::string describe() const;   // one line: "create (2 vCPU, 64MiB), start"
+};
+
+// Field-by-field differences for the fields `desired` sets. `running` decides
+// which changes count as hot (per `caps.hot_fields`).
+std::vector<FieldChange> diff_spec(const VmSpec& desired, const VmSpec& actual,
+                                   const Capabilities& caps);
+
+// The plan for one VM. A VM absent on the target and declared absent: nothing.
+VmPlan plan_vm(const VmSpec& desired, const std::optional<VmState>& actual,
+               const std::string& target, const Capabilities& caps);
+
+// Spec fields set in `spec` that `caps` cannot express, as problems at their marks.
+std::vector<Problem> unsupported_fields(const VmSpec& spec, const Capabilities& caps);
+
+}  // namespace hvctl

@@ -1,0 +1,41 @@
+// A Session holds the config and one backend connection per target, created
+// on first use. Passed explicitly to everything that needs a target: there
+// is no global connection state.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "hvctl/backend.hpp"
+#include "hvctl/target.hpp"
+
+namespace hvctl {
+
+class Session {
+public:
+  using Factory = std::function<std::unique_ptr<Backend>(const Target&)>;
+
+  // `override_target`: --target / HVCTL_TARGET, which wins over specs and config.
+  Session(Config config, std::optional<std::string> override_target, Factory factory = make_backend);
+
+  // The target a spec (or an imperative command, with no spec) goes to.
+  Target target_for(const std::optional<std::string>& spec_target) const;
+
+  // The backend for a target, connected lazily and kept for the session.
+  Backend& backend(const Target& target);
+
+  const Config& config() const { return config_; }
+  const std::optional<std::string>& override_target() const { return override_; }
+
+private:
+  Config config_;
+  std::optional<std::string> override_;
+  Factory factory_;
+  std::mutex mutex_;
+  std::map<std::string, std::unique_ptr<Backend>> backends_;
+};
+
+}  // namespace hvctl

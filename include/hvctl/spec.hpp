@@ -1,0 +1,105 @@
+// The hvctl/v1 VirtualMachine spec: what the user declares.
+//
+// Every optional field is "not said" when empty: the planner compares only the
+// fields the user set, so a backend's defaults never show up as drift.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hvctl/error.hpp"
+
+namespace hvctl {
+
+enum class PowerState { running, stopped, paused };
+enum class Firmware { bios, uefi };
+enum class Ensure { present, absent };
+
+const char* to_string(PowerState p);
+const char* to_string(Firmware f);
+std::optional<PowerState> parse_power_state(const std::string& s);
+std::optional<Firmware> parse_firmware(const std::string& s);
+
+struct CpuSpec {
+  std::optional<int> count;   // virtual CPUs, >= 1
+  std::optional<int> weight;  // relative share, 1..65535 (Xen sched weight, vSphere shares, libvirt shares)
+  std::optional<int> cap;     // percent of one physical CPU, 1..(100*count); Xen cap, libvirt quota
+  bool operator==(const CpuSpec&) const = default;
+};
+
+struct MemorySpec {
+  std::optional<std::uint64_t> size_mib;  // memory at boot
+  std::optional<std::uint64_t> max_mib;   // ceiling for ballooning / hot-add, >= size
+  bool operator==(const MemorySpec&) const = default;
+};
+
+struct BootSpec {
+  std::optional<std::string> kernel;   // direct kernel boot (host path)
+  std::optional<std::string> ramdisk;
+  std::optional<std::string> cmdline;
+  bool operator==(const BootSpec&) const = default;
+};
+
+struct DiskSpec {
+  std::string id;                         // stable name within the VM, e.g. "root"
+  std::optional<std::uint64_t> size_mib;  // for disks the backend creates
+  std::optional<std::string> path;        // existing image (libvirt/Xen) or datastore path (vSphere)
+  std::optional<std::string> bus;         // virtio | scsi | sata | ide | nvme | xen
+  std::optional<std::string> format;      // raw | qcow2 | vmdk
+  std::optional<bool> readonly;
+  bool operator==(const DiskSpec&) const = default;
+};
+
+struct NicSpec {
+  std::string id;                      // stable name within the VM, e.g. "eth0"
+  std::optional<std::string> network;  // libvirt network, Xen bridge, vSphere portgroup
+  std::optional<std::string> mac;      // lower-case "xx:xx:xx:xx:xx:xx"
+  std::optional<std::string> model;    // virtio | e1000 | vmxnet3 | netfront ...
+  bool operator==(const NicSpec&) const = default;
+};
+
+struct XenBlock {
+  std::optional<std::string> type;  // pv | pvh | hvm
+  std::optional<std::string> on_poweroff, on_reboot, on_crash;  // destroy | restart | preserve ...
+  bool operator==(const XenBlock&) const = default;
+};
+
+struct VsphereBlock {
+  std::optional<std::string> datacenter, cluster, host, pool, folder, datastore, guest_id;
+  std::map<std::string, std::string> extra_config;
+  bool operator==(const VsphereBlock&) const = default;
+};
+
+struct LibvirtBlock {
+  std::optional<std::string> domain_type;  // kvm | qemu | xen | test; default from the target
+  std::optional<std::string> machine;      // e.g. "pc", "q35"
+  std::optional<std::string> arch;         // e.g. "x86_64"
+  bool operator==(const LibvirtBlock&) const = default;
+};
+
+struct VmSpec {
+  std::string name;
+  std::map<std::string, std::string> labels;
+  std::optional<std::string> target;  // target name from the config, or a backend URI
+  Ensure ensure = Ensure::present;
+  CpuSpec cpu;
+  MemorySpec memory;
+  std::optional<Firmware> firmware;
+  BootSpec boot;
+  std::vector<DiskSpec> disks;
+  std::vector<NicSpec> nics;
+  std::optional<PowerState> power;
+  std::optional<XenBlock> xen;
+  std::optional<VsphereBlock> vsphere;
+  std::optional<LibvirtBlock> libvirt;
+
+  SourceMark mark;  // where the document starts; for messages
+  // Where each set field was written ("cpu.count", "disks[0].size"), for backend checks.
+  std::map<std::string, SourceMark> field_marks;
+  SourceMark mark_of(const std::string& field) const;
+};
+
+}  // namespace hvctl

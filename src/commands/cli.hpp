@@ -1,0 +1,30 @@
+// Builds the command line from the command table and runs one invocation.
+#pragma once
+
+#include <iosfwd>
+#include <memory>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "command_table.hpp"
+
+namespace hvctl {
+
+struct Cli {
+  std::unique_ptr<CLI::App> app;
+  GlobalOptions globals;
+  std::vector<RunFn> runs;  // one per command_table() entry
+};
+
+// The whole CLI11 tree; also the source for completions and man pages.
+std::unique_ptr<Cli> build_cli();
+
+// Parses argv, runs the command, prints errors once, returns the exit code.
+int run_cli(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err,
+            bool interactive, Session::Factory factory = make_backend);
+
+// The exit-code table shown in --help and README.
+const char* exit_code_help();
+
+}  // namespace hvctl

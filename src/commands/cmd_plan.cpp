@@ -1,0 +1,31 @@
+// hvctl plan: what apply would do, per VM. Reads each target's inventory once.
+#include "command_table.hpp"
+#include "views.hpp"
+
+namespace hvctl {
+namespace {
+
+struct PlanOptions {
+  std::vector<std::string> files;
+  bool detailed_exitcode = false;
+};
+
+int run_plan(const PlanOptions& o, Context& ctx) {
+  const auto specs = ctx.load_specs(o.files);
+  const auto plans = make_plans(specs, ctx.session());
+  ctx.out().render(plan_result(plans));
+  bool pending = false;
+  for (const auto& p : plans) pending = pending || p.has_changes();
+  return o.detailed_exitcode && pending ? static_cast<int>(ExitCode::changes_pending) : 0;
+}
+
+}  // namespace
+
+void setup_plan(CLI::App& app, RunFn& run) {
+  auto o = std::make_shared<PlanOptions>();
+  app.add_option("-f,--file", o->files, "Spec file, directory, or - for stdin")->required();
+  app.add_flag("--detailed-exitcode", o->detailed_exitcode, "Exit 0 when in sync, 2 when changes are pending");
+  run = [o](Context& ctx) { return run_plan(*o, ctx); };
+}
+
+}  // namespace hvctl

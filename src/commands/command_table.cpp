@@ -1,0 +1,40 @@
+#include "command_table.hpp"
+
+namespace hvctl {
+
+const std::vector<CommandEntry>& command_table() {
+  static const std::vector<CommandEntry> kCommands = {
+      {"validate", "Check specs offline and report every problem with file:line:column",
+       "hvctl validate -f fleet.yaml\nhvctl validate -f specs/\ncat vm.yaml | hvctl validate -f -",
+       false, false, {}, Format::table, setup_validate},
+      {"plan", "Show what apply would do to each VM",
+       "hvctl plan -f specs/\nhvctl plan -f specs/ --detailed-exitcode   # 0: in sync, 2: changes pending",
+       false, false, {}, Format::table, setup_plan},
+      {"apply", "Make the targets match the specs (idempotent)",
+       "hvctl apply -f specs/\nhvctl apply -f web.yaml --dry-run\nhvctl apply -f specs/ --parallel 8",
+       true, true, {}, Format::table, setup_apply},
+      {"list", "List the VMs on a target", "hvctl list\nhvctl ls --target lab -o json", false, false, {"ls"},
+       Format::table, setup_list},
+      {"get", "Show a VM's full state", "hvctl get web-01\nhvctl get web-01 -o json", false, false, {},
+       Format::yaml, setup_get},
+      {"export", "Write running VMs back as specs that apply accepts unchanged",
+       "hvctl export web-01 > web-01.yaml\nhvctl export web-01 db-01 > fleet.yaml", false, false, {}, Format::yaml,
+       setup_export},
+      {"start", "Start VMs", "hvctl start web-01 web-02", true, false, {}, Format::table, setup_start},
+      {"stop", "Shut VMs down gracefully (--force: power off)", "hvctl stop web-01\nhvctl stop --force --timeout 30 web-01",
+       true, false, {}, Format::table, setup_stop},
+      {"reboot", "Reboot VMs (--force: reset)", "hvctl reboot web-01", true, false, {}, Format::table, setup_reboot},
+      {"pause", "Pause VMs (keep them in memory, stop their vCPUs)", "hvctl pause web-01", true, false, {},
+       Format::table, setup_pause},
+      {"resume", "Resume paused VMs", "hvctl resume web-01", true, false, {}, Format::table, setup_resume},
+      {"destroy", "Power off and delete VMs (asks, or --yes)", "hvctl destroy web-01 --yes", true, true, {},
+       Format::table, setup_destroy},
+      {"targets", "List configured targets and whether they answer", "hvctl targets\nhvctl targets -o json", false,
+       false, {}, Format::table, setup_targets},
+      {"version", "Print hvctl's version and compiled-in backends", "hvctl version", false, false, {}, Format::table,
+       setup_version},
+  };
+  return kCommands;
+}
+
+}  // namespace hvctl

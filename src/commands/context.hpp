@@ -1,0 +1,51 @@
+// What every command's run function receives: global options, the output,
+// stdin, and a Session created on first use (so `validate` and `version`
+// never read the config or contact a target).
+#pragma once
+
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hvctl/output.hpp"
+#include "hvctl/session.hpp"
+#include "hvctl/spec.hpp"
+
+namespace hvctl {
+
+struct GlobalOptions {
+  std::string output;                 // "" = the command's default format
+  std::optional<std::string> target;  // --target, else HVCTL_TARGET
+  std::optional<std::string> config;  // --config, else HVCTL_CONFIG
+  bool quiet = false;
+  int verbose = 0;
+  int parallel = 0;                   // 0 = each target's default
+};
+
+class Context {
+public:
+  Context(const GlobalOptions& globals, Output& out, std::istream& in, bool interactive,
+          Session::Factory factory = make_backend);
+
+  Session& session();
+  Output& out() { return out_; }
+  const GlobalOptions& globals() const { return globals_; }
+  bool interactive() const { return interactive_; }  // stdin and stderr are terminals
+
+  // Specs from -f arguments ("-" reads stdin once).
+  std::vector<VmSpec> load_specs(const std::vector<std::string>& paths);
+  // Asks a yes/no question on the terminal; false unless the answer is y/yes.
+  bool confirm(const std::string& question);
+
+private:
+  const GlobalOptions& globals_;
+  Output& out_;
+  std::istream& in_;
+  bool interactive_;
+  Session::Factory factory_;
+  std::unique_ptr<Session> session_;
+};
+
+}  // namespace hvctl

@@ -1,0 +1,90 @@
+#include "views.hpp"
+
+#include <fmt/format.h>
+
+#include "hvctl/spec_io.hpp"
+#include "hvctl/units.hpp"
+
+namespace hvctl {
+
+Json vm_json(const VmState& vm) {
+  Json spec = spec_body_json(vm.spec);
+  spec.erase("power");
+  spec.erase("target");
+  Json j = {{"name", vm.name}, {"target", vm.target}, {"uuid", vm.uuid}, {"power", to_string(vm.power)}};
+  if (!vm.spec.labels.empty()) j["labels"] = vm.spec.labels;
+  j["spec"] = spec;
+  return j;
+}
+
+Result vm_list_result(const std::vector<VmState>& vms) {
+  Result r{"VmList"};
+  r.data["items"] = Json::array();
+  for (const auto& vm : vms) r.data["items"].push_back(vm_json(vm));
+  r.items_key = "items";
+  r.columns = {{"NAME", "/name"}, {"POWER", "/power"}, {"CPUS", "/spec/cpu/count"},
+               {"MEMORY", "/spec/memory/size"}, {"TARGET", "/target"}, {"LABELS", "/labels"}};
+  return r;
+}
+
+Result plan_result(const std::vector<VmPlan>& plans) {
+  Result r{"Plan"};
+  Json items = Json::array();
+  std::map<std::string, int> counts;
+  for (const auto& p : plans) {
+    Json changes = Json::array();
+    for (const auto& c : p.changes)
+      changes.push_back({{"field", c.field}, {"from", c.from}, {"to", c.to}, {"hot", c.hot}});
+    Json item = {{"vm", p.vm},        {"target", p.target},   {"action", to_string(p.action())},
+                 {"changes", changes}, {"needsRestart", p.needs_restart}, {"summary", p.describe()}};
+    if (p.power_to) item["power"] = {{"from", to_string(*p.power_from)}, {"to", to_string(*p.power_to)}};
+    items.push_back(std::move(item));
+    ++counts[to_string(p.action())];
+  }
+  r.data["items"] = std::move(items);
+  r.data["pending"] = plans.size() - static_cast<std::size_t>(counts["none"]);
+  r.items_key = "items";
+  r.columns = {{"VM", "/vm"}, {"TARGET", "/target"}, {"ACTION", "/action"}, {"DETAILS", "/summary"}};
+  if (r.data["pending"] == 0)
+    r.footer.push_back(fmt::format("No changes: {} VM{} match their specs.", plans.size(), plans.size() == 1 ? "" : "s"));
+  else
+    r.footer.push_back(fmt::format("Plan: {} to create, {} to update, {} to change power, {} to delete.",
+                                   counts["create"], counts["update"], counts["power"], counts["delete"]));
+  return r;
+}
+
+Result apply_result(const std::vector<VmResult>& results, bool changed_anything) {
+  Result r{"ApplyResult"};
+  Json items = Json::array();
+  int failed = 0, changed = 0;
+  for (const auto& res : results) {
+    std::string done;
+    for (const auto& d : res.done) done += (done.empty() ? "" : ", ") + d;
+    items.push_back({{"vm", res.vm}, {"target", res.target}, {"action", res.action},
+                     {"ok", res.ok}, {"done", res.done}, {"error", res.error},
+                     {"result", res.ok ? (done.empty() ? "unchanged" : done) : "FAILED: " + res.error}});
+    failed += res.ok ? 0 : 1;
+    changed += res.done.empty() ? 0 : 1;
+  }
+  r.data["items"] = std::move(items);
+  r.data["changed"] = changed;
+  r.data["failed"] = failed;
+  r.items_key = "items";
+  r.columns = {{"VM", "/vm"}, {"TARGET", "/target"}, {"ACTION", "/action"}, {"RESULT", "/result"}};
+  if (!changed_anything)
+    r.footer.push_back(fmt::format("No changes: {} VM{} already match their specs.", results.size(),
+                                   results.size() == 1 ? "" : "s"));
+  else
+    r.footer.push_back(fmt::format("Apply: {} changed, {} failed, {} unchanged.", changed, failed,
+                                   results.size() - changed - failed));
+  return r;
+}
+
+int results_exit_code(const std::vector<VmResult>& results) {
+  int failed = 0, succeeded = 0;
+  for (const auto& r : results) (r.ok ? succeeded : failed)++;
+  if (failed == 0) return 0;
+  return static_cast<int>(succeeded > 0 ? ExitCode::partial : ExitCode::backend_failure);
+}
+
+}  // namespace hvctl

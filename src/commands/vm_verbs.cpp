@@ -1,0 +1,38 @@
+#include "vm_verbs.hpp"
+
+#include <fmt/format.h>
+
+#include "views.hpp"
+
+namespace hvctl {
+
+int for_each_vm(Context& ctx, const std::vector<std::string>& names, const std::string& verb,
+                const std::string& past, const std::function<void(Backend&, const std::string&)>& op) {
+  const Target target = ctx.session().target_for(std::nullopt);
+  Backend& b = ctx.session().backend(target);
+  const int parallel = ctx.globals().parallel > 0 ? ctx.globals().parallel
+                                                  : target.parallel.value_or(b.capabilities().default_parallel);
+  std::vector<VmResult> results(names.size());
+  run_bounded(names.size(), parallel, [&](std::size_t i) {
+    auto& r = results[i];
+    r = {names[i], target.name, verb, true, {}, {}};
+    try {
+      if (!b.lookup(names[i])) throw BackendError(fmt::format("target '{}': no VM named '{}'", target.name, names[i]));
+      op(b, names[i]);
+      r.done.push_back(past);
+      ctx.out().info(fmt::format("{}: {}", names[i], past));
+    } catch (const std::exception& e) {
+      r.ok = false;
+      r.error = e.what();
+    }
+  });
+  Result view = apply_result(results, true);
+  view.kind = "OperationResult";
+  view.footer.clear();
+  ctx.out().render(view);
+  for (const auto& r : results)
+    if (!r.ok) ctx.out().warn(fmt::format("{} {}: {}", verb, r.vm, r.error));
+  return results_exit_code(results);
+}
+
+}  // namespace hvctl

@@ -1,0 +1,18 @@
+// Running one operation on several named VMs of one target, in parallel,
+// with a result per VM. Shared by the imperative verbs.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "context.hpp"
+
+namespace hvctl {
+
+// Calls `op(backend, name)` for each name (at most --parallel at once), then
+// renders one row per VM and returns ok / partial / backend-failure.
+int for_each_vm(Context& ctx, const std::vector<std::string>& names, const std::string& verb,
+                const std::string& past, const std::function<void(Backend&, const std::string&)>& op);
+
+}  // namespace hvctl

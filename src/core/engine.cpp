@@ -1,0 +1,166 @@
+// Plan and apply across targets. Each target's inventory is read once per
+// plan; each VM is worked on by one worker at a time; a VM's failure is
+// recorded and never stops the others.
+#include "hvctl/engine.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <thread>
+
+#include <fmt/format.h>
+
+namespace hvctl {
+namespace {
+
+struct TargetGroup {
+  Target target;
+  std::vector<std::size_t> indexes;  // into the specs / plans vector
+};
+
+std::vector<TargetGroup> group_by_target(const std::vector<VmSpec>& specs, const Session& session) {
+  std::vector<TargetGroup> groups;
+  std::map<std::string, std::size_t> by_name;
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    Target t = session.target_for(specs[i].target);
+    auto [it, inserted] = by_name.emplace(t.name, groups.size());
+    if (inserted) groups.push_back({std::move(t), {}});
+    groups[it->second].indexes.push_back(i);
+  }
+  return groups;
+}
+
+// Moves one VM from `from` to `to`, in the backend's primitive steps.
+void change_power(Backend& b, const std::string& vm, PowerState from, PowerState to, const ApplyOptions& o,
+                  std::vector<std::string>& done) {
+  auto step = [&](PowerOp op, const char* past) {
+    PowerRequest r;
+    r.op = op;
+    r.timeout = o.stop_timeout;
+    r.force = o.force_stop;
+    if (o.progress) o.progress(vm, to_string(op));
+    b.power(vm, r);
+    done.emplace_back(past);
+  };
+  if (from == to) return;
+  if (from == PowerState::paused) step(PowerOp::resume, "resumed");
+  if (to == PowerState::stopped) return step(PowerOp::stop, "stopped");
+  if (from == PowerState::stopped) step(PowerOp::start, "started");
+  if (to == PowerState::paused) step(PowerOp::pause, "paused");
+}
+
+void carry_out(const VmPlan& plan, Backend& b, const ApplyOptions& o, std::vector<std::string>& done) {
+  const auto& vm = plan.vm;
+  auto progress = [&](const std::string& what) {
+    if (o.progress) o.progress(vm, what);
+  };
+  if (plan.remove) {
+    progress("delete");
+    b.destroy(vm);
+    done.emplace_back("deleted");
+    return;
+  }
+  if (plan.create) {
+    progress("create");
+    b.create(plan.desired);
+    done.emplace_back("created");
+    if (plan.power_to) change_power(b, vm, PowerState::stopped, *plan.power_to, o, done);
+    return;
+  }
+  PowerState now = plan.actual->power;
+  const PowerState want = plan.power_to.value_or(now);
+  if (!plan.changes.empty()) {
+    const bool must_stop = plan.needs_restart || (want == PowerState::stopped && now != PowerState::stopped);
+    if (plan.needs_restart && !o.allow_restart)
+      throw Error(ExitCode::backend_failure,
+                  fmt::format("VM '{}' needs a restart for this change; left unchanged (--no-restart)", vm));
+    if (must_stop) {
+      change_power(b, vm, now, PowerState::stopped, o, done);
+      now = PowerState::stopped;
+    }
+    progress("reconfigure");
+    b.reconfigure(plan.desired, *plan.actual);
+    done.emplace_back("reconfigured");
+  }
+  change_power(b, vm, now, want, o, done);
+}
+
+int parallel_for(const Target& t, const Backend& b, const ApplyOptions& o) {
+  if (o.parallel > 0) return o.parallel;
+  if (t.parallel) return *t.parallel;
+  return std::max(1, b.capabilities().default_parallel);
+}
+
+}  // namespace
+
+void run_bounded(std::size_t count, int parallel, const std::function<void(std::size_t)>& fn) {
+  const std::size_t workers = std::min<std::size_t>(count, static_cast<std::size_t>(std::max(1, parallel)));
+  if (workers <= 1) {
+    for (std::size_t i = 0; i < count; ++i) fn(i);
+    return;
+  }
+  std::atomic<std::size_t> next{0};
+  std::vector<std::thread> threads;
+  for (std::size_t w = 0; w < workers; ++w)
+    threads.emplace_back([&] {
+      for (std::size_t i = next++; i < count; i = next++) fn(i);
+    });
+  for (auto& t : threads) t.join();
+}
+
+std::vector<VmPlan> make_plans(const std::vector<VmSpec>& specs, Session& session) {
+  std::vector<VmPlan> plans(specs.size());
+  const auto groups = group_by_target(specs, session);
+  std::vector<Problem> problems;
+  for (const auto& g : groups) {
+    const auto& caps = session.backend(g.target).capabilities();
+    for (auto i : g.indexes) {
+      auto p = unsupported_fields(specs[i], caps);
+      auto q = session.backend(g.target).check(specs[i]);
+      problems.insert(problems.end(), p.begin(), p.end());
+      problems.insert(problems.end(), q.begin(), q.end());
+    }
+  }
+  if (!problems.empty()) throw ValidationError(std::move(problems));
+  for (const auto& g : groups) {
+    Backend& b = session.backend(g.target);
+    std::map<std::string, VmState> inventory;
+    for (auto& vm : b.list()) inventory.emplace(vm.name, std::move(vm));
+    for (auto i : g.indexes) {
+      std::optional<VmState> actual;
+      if (auto it = inventory.find(specs[i].name); it != inventory.end()) {
+        actual = it->second;
+        actual->target = g.target.name;
+      }
+      plans[i] = plan_vm(specs[i], actual, g.target.name, b.capabilities());
+    }
+  }
+  return plans;
+}
+
+std::vector<VmResult> apply_plans(const std::vector<VmPlan>& plans, Session& session, const ApplyOptions& options) {
+  std::vector<VmResult> results(plans.size());
+  std::map<std::string, std::vector<std::size_t>> by_target;
+  for (std::size_t i = 0; i < plans.size(); ++i) {
+    results[i] = {plans[i].vm, plans[i].target, to_string(plans[i].action()), true, {}, {}};
+    if (plans[i].has_changes()) by_target[plans[i].target].push_back(i);
+  }
+  std::vector<std::pair<Target, std::vector<std::size_t>>> work;
+  for (auto& [name, idx] : by_target) work.emplace_back(session.target_for(plans[idx.front()].desired.target), idx);
+  run_bounded(work.size(), static_cast<int>(work.size()), [&](std::size_t w) {
+    const auto& [target, indexes] = work[w];
+    Backend& b = session.backend(target);
+    run_bounded(indexes.size(), parallel_for(target, b, options), [&](std::size_t k) {
+      auto& r = results[indexes[k]];
+      try {
+        carry_out(plans[indexes[k]], b, options, r.done);
+      } catch (const std::exception& e) {
+        r.ok = false;
+        r.error = e.what();
+      }
+    });
+  });
+  return results;
+}
+
+}  // namespace hvctl

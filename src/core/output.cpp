@@ -1,0 +1,155 @@
+// The one renderer. Commands hand it a Result; it prints table, JSON or YAML.
+#include "hvctl/output.hpp"
+
+#include <algorithm>
+#include <iostream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "hvctl/error.hpp"
+
+namespace hvctl {
+namespace {
+
+Json document(const Result& r) {
+  Json doc = {{"formatVersion", kFormatVersion}, {"kind", r.kind}};
+  for (const auto& [key, value] : r.data.items()) doc[key] = value;
+  return doc;
+}
+
+// Strings a YAML reader would take for a number, boolean or null.
+bool looks_like_non_string(const std::string& s) {
+  static const char* const kWords[] = {"true", "false", "yes", "no", "on", "off", "null", "~",
+                                       "True", "False", "Yes", "No", "On", "Off", "Null", "NULL", "TRUE", "FALSE"};
+  if (s.empty()) return true;
+  for (const char* w : kWords)
+    if (s == w) return true;
+  const char c = s[0];
+  return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.';
+}
+
+void emit_yaml(YAML::Emitter& e, const Json& j) {
+  switch (j.type()) {
+    case Json::value_t::object:
+      e << YAML::BeginMap;
+      for (const auto& [k, v] : j.items()) {
+        e << YAML::Key << k << YAML::Value;
+        emit_yaml(e, v);
+      }
+      e << YAML::EndMap;
+      break;
+    case Json::value_t::array:
+      e << YAML::BeginSeq;
+      for (const auto& v : j) emit_yaml(e, v);
+      e << YAML::EndSeq;
+      break;
+    case Json::value_t::string: {
+      const auto& s = j.get_ref<const std::string&>();
+      const bool plain = !looks_like_non_string(s);
+      if (plain) e << s;
+      else e << YAML::DoubleQuoted << s;
+      break;
+    }
+    case Json::value_t::boolean: e << j.get<bool>(); break;
+    case Json::value_t::null: e << YAML::Null; break;
+    default: e << j.dump(); break;  // numbers
+  }
+}
+
+std::string cell(const Json& item, const std::string& pointer) {
+  const Json::json_pointer ptr(pointer);
+  if (!item.contains(ptr)) return "-";
+  const auto& v = item.at(ptr);
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_null()) return "-";
+  if (v.is_object()) {
+    std::string out;
+    for (const auto& [k, val] : v.items())
+      out += (out.empty() ? "" : ",") + k + "=" + (val.is_string() ? val.get<std::string>() : val.dump());
+    return out.empty() ? "-" : out;
+  }
+  return v.dump();
+}
+
+}  // namespace
+
+Format parse_format(const std::string& s) {
+  if (s == "table") return Format::table;
+  if (s == "json") return Format::json;
+  if (s == "yaml") return Format::yaml;
+  throw InputError(fmt::format("unknown output format '{}': use table, json or yaml", s));
+}
+
+std::string json_to_yaml(const Json& j) {
+  YAML::Emitter e;
+  emit_yaml(e, j);
+  return std::string(e.c_str()) + "\n";
+}
+
+std::string render_json(const Result& r) { return document(r).dump(2) + "\n"; }
+
+std::string render_yaml(const Result& r) { return json_to_yaml(document(r)); }
+
+std::string render_table(const Result& r) {
+  if (r.columns.empty()) return json_to_yaml(r.data);
+  std::vector<std::vector<std::string>> rows;
+  rows.emplace_back();
+  for (const auto& c : r.columns) rows.back().push_back(c.header);
+  if (r.data.contains(r.items_key))
+    for (const auto& item : r.data.at(r.items_key)) {
+      rows.emplace_back();
+      for (const auto& c : r.columns) rows.back().push_back(cell(item, c.key));
+    }
+  std::vector<std::size_t> width(r.columns.size(), 0);
+  for (const auto& row : rows)
+    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i)
+      line += i + 1 == row.size() ? row[i] : fmt::format("{:<{}}  ", row[i], width[i]);
+    out += line + "\n";
+  }
+  for (const auto& f : r.footer) out += f + "\n";
+  return out;
+}
+
+Output::Output(std::ostream& out, std::ostream& err, Format format, int verbosity, bool err_is_tty)
+    : out_(out), err_(err), format_(format), verbosity_(verbosity), err_tty_(err_is_tty) {}
+
+void Output::render(const Result& result) {
+  std::lock_guard lock(mutex_);
+  switch (format_) {
+    case Format::table: out_ << render_table(result); break;
+    case Format::json: out_ << render_json(result); break;
+    case Format::yaml: out_ << render_yaml(result); break;
+  }
+  out_.flush();
+}
+
+void Output::raw(const std::string& text) {
+  std::lock_guard lock(mutex_);
+  out_ << text;
+  out_.flush();
+}
+
+void Output::info(const std::string& line) {
+  if (verbosity_ < 0) return;
+  std::lock_guard lock(mutex_);
+  err_ << line << "\n";
+}
+
+void Output::debug(const std::string& line) {
+  if (verbosity_ < 1) return;
+  std::lock_guard lock(mutex_);
+  err_ << "debug: " << line << "\n";
+}
+
+void Output::warn(const std::string& line) {
+  std::lock_guard lock(mutex_);
+  err_ << "warning: " << line << "\n";
+}
+
+}  // namespace hvctl
