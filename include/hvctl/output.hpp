@@ -43,6 +43,7 @@ public:
   void info(const std::string& line);              // stderr unless -q
   void debug(const std::string& line);             // stderr only with -v
   void warn(const std::string& line);              // stderr always, "warning: " prefix
+  void prompt(const std::string& question);        // stderr, no newline, always shown
   bool err_is_tty() const { return err_tty_; }
   Format format() const { return format_; }
 

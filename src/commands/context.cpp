@@ -29,7 +29,7 @@ std::vector<VmSpec> Context::load_specs(const std::vector<std::string>& paths) {
 }
 
 bool Context::confirm(const std::string& question) {
-  std::cerr << question << " [y/N] " << std::flush;
+  out_.prompt(question + " [y/N] ");
   std::string answer;
   if (!std::getline(in_, answer)) return false;
   return answer == "y" || answer == "Y" || answer == "yes" || answer == "YES";

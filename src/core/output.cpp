@@ -147,6 +147,11 @@ void Output::debug(const std::string& line) {
   err_ << "debug: " << line << "\n";
 }
 
+void Output::prompt(const std::string& question) {
+  std::lock_guard lock(mutex_);
+  err_ << question << std::flush;
+}
+
 void Output::warn(const std::string& line) {
   std::lock_guard lock(mutex_);
   err_ << "warning: " << line << "\n";

@@ -1,0 +1,96 @@
+#include <doctest/doctest.h>
+
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "hvctl/error.hpp"
+#include "hvctl/target.hpp"
+
+using namespace hvctl;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string write_config(const std::string& text, mode_t mode) {
+  const auto path = (fs::temp_directory_path() / "hvctl-test-config.yaml").string();
+  std::ofstream(path) << text;
+  ::chmod(path.c_str(), mode);
+  return path;
+}
+
+std::string error_of(const std::string& text, mode_t mode = 0600) {
+  try {
+    load_config(write_config(text, mode));
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("config names targets with credentials from env, command or a private file") {
+  const auto path = write_config(R"(default_target: lab
+targets:
+  lab: {type: libvirt, uri: "test:///default", domain_type: test}
+  vc:
+    uri: https://vc.example/sdk
+    username: admin
+    password_env: HVCTL_TEST_PW
+    thumbprint: "AA:BB"
+  esx: {uri: "https://esx/sdk", username: root, password_command: "printf 's3cret\n'"}
+  inline: {uri: "https://esx2/sdk", username: root, password: hunter2}
+)",
+                                 0600);
+  const auto config = load_config(path);
+  CHECK(config.default_target == "lab");
+  CHECK(config.targets.at("lab").type == "libvirt");
+  CHECK(config.targets.at("lab").option("domain_type") == "test");
+  const auto& vc = config.targets.at("vc");
+  CHECK(vc.type == "vsphere");  // from the https scheme
+  CHECK(vc.option("thumbprint") == "AA:BB");
+  ::setenv("HVCTL_TEST_PW", "from-env", 1);
+  CHECK(vc.password() == "from-env");
+  ::unsetenv("HVCTL_TEST_PW");
+  CHECK_THROWS_WITH_AS(vc.password(), doctest::Contains("HVCTL_TEST_PW (password_env) is not set"), InputError);
+  CHECK(config.targets.at("esx").password() == "s3cret");
+  CHECK(config.targets.at("inline").password() == "hunter2");
+}
+
+TEST_CASE("config refuses a password in a file others can read") {
+  const auto message = error_of("targets:\n  a: {uri: 'https://x/sdk', password: p}\n", 0644);
+  CHECK(message.find("mode is 0644") != std::string::npos);
+  CHECK(message.find("chmod 600") != std::string::npos);
+}
+
+TEST_CASE("config errors name the file and position") {
+  CHECK(error_of("targets:\n  a: {uri: x, tpye: libvirt}\n").find(":2:") != std::string::npos);
+  CHECK(error_of("targets:\n  a: {uri: x, tpye: libvirt}\n").find("did you mean 'type'") != std::string::npos);
+  CHECK(error_of("targets:\n  a: {type: libvirt}\n").find("needs a uri") != std::string::npos);
+  CHECK(error_of("targets:\n  a: {type: hyperv, uri: x}\n").find("type must be libvirt, vsphere or xen") != std::string::npos);
+  CHECK(error_of("targets:\n  a: {uri: 'https://x', password: a, password_env: B}\n").find("only one of") != std::string::npos);
+  CHECK(error_of("default_target: nope\n").find("not a configured target") != std::string::npos);
+  CHECK(error_of("targets: [\n").find("YAML syntax") != std::string::npos);
+  CHECK(error_of("targets:\n  a: {uri: 'test:///default', parallel: 0}\n").find("at least 1") != std::string::npos);
+}
+
+TEST_CASE("a missing default config is fine; a missing explicit one is not") {
+  CHECK_THROWS_WITH_AS(load_config(std::string("/nonexistent/hvctl.yaml")), doctest::Contains("config file not found"), InputError);
+  ::setenv("XDG_CONFIG_HOME", "/nonexistent", 1);
+  CHECK(load_config(std::nullopt).targets.empty());
+  ::unsetenv("XDG_CONFIG_HOME");
+}
+
+TEST_CASE("targets resolve by name or URI") {
+  Config config;
+  config.targets["lab"] = Target{"lab", "libvirt", "qemu:///system"};
+  CHECK(resolve_target(config, "lab").uri == "qemu:///system");
+  CHECK(resolve_target(config, "test:///default").type == "libvirt");
+  CHECK(resolve_target(config, "xen+ssh://root@dom0/system").type == "libvirt");
+  CHECK(resolve_target(config, "https://vc/sdk").type == "vsphere");
+  CHECK(resolve_target(config, "libxl:local").type == "xen");
+  CHECK_THROWS_WITH_AS(resolve_target(config, "nope"), doctest::Contains("unknown target 'nope'"), InputError);
+}

@@ -1,0 +1,57 @@
+#include <doctest/doctest.h>
+
+#include <sstream>
+
+#include "hvctl/error.hpp"
+#include "hvctl/output.hpp"
+
+using namespace hvctl;
+
+namespace {
+Result sample() {
+  Result r{"VmList"};
+  r.data["items"] = Json::array({{{"name", "a"}, {"power", "running"}, {"cpu", 2}}, {{"name", "bb"}, {"power", "stopped"}}});
+  r.items_key = "items";
+  r.columns = {{"NAME", "/name"}, {"POWER", "/power"}, {"CPUS", "/cpu"}};
+  r.footer = {"2 VMs"};
+  return r;
+}
+}  // namespace
+
+TEST_CASE("JSON carries the format version and kind first") {
+  const auto j = Json::parse(render_json(sample()));
+  CHECK(j["formatVersion"] == kFormatVersion);
+  CHECK(j["kind"] == "VmList");
+  CHECK(j["items"][1]["name"] == "bb");
+  CHECK(render_json(sample()).find("\"formatVersion\"") < render_json(sample()).find("\"items\""));
+}
+
+TEST_CASE("tables align columns and show '-' for missing cells") {
+  CHECK(render_table(sample()) ==
+        "NAME  POWER    CPUS\n"
+        "a     running  2\n"
+        "bb    stopped  -\n"
+        "2 VMs\n");
+}
+
+TEST_CASE("YAML quotes strings that would read back as other types") {
+  Json j = {{"a", "true"}, {"b", "123"}, {"c", "plain"}, {"d", 5}, {"e", ""}, {"f", "52:54:00:00:00:01"}};
+  const auto y = json_to_yaml(j);
+  CHECK(y.find("a: \"true\"") != std::string::npos);
+  CHECK(y.find("b: \"123\"") != std::string::npos);
+  CHECK(y.find("c: plain") != std::string::npos);
+  CHECK(y.find("d: 5") != std::string::npos);
+  CHECK(y.find("e: \"\"") != std::string::npos);
+  CHECK(y.find("f: \"52:54:00:00:00:01\"") != std::string::npos);
+}
+
+TEST_CASE("data goes to stdout, diagnostics to stderr, -q silences info") {
+  std::ostringstream out, err;
+  Output o(out, err, Format::json, -1, false);
+  o.info("progress");
+  o.warn("careful");
+  o.render(sample());
+  CHECK(err.str() == "warning: careful\n");
+  CHECK(Json::parse(out.str())["kind"] == "VmList");
+  CHECK_THROWS_AS(parse_format("xml"), InputError);
+}

@@ -1,0 +1,130 @@
+#include <doctest/doctest.h>
+
+#include "hvctl/plan.hpp"
+
+using namespace hvctl;
+
+namespace {
+
+Capabilities caps() {
+  Capabilities c;
+  c.backend = "test";
+  c.fields = {"cpu.count", "memory.size", "labels", "disks.path", "nics.network"};
+  c.hot_fields = {"labels", "memory.size"};
+  return c;
+}
+
+VmSpec want() {
+  VmSpec s;
+  s.name = "vm1";
+  s.cpu.count = 2;
+  s.memory.size_mib = 512;
+  return s;
+}
+
+VmState have(PowerState power) {
+  VmState st;
+  st.name = "vm1";
+  st.power = power;
+  st.spec.name = "vm1";
+  st.spec.cpu = {2, 100, std::nullopt};  // weight set by the backend: not drift
+  st.spec.memory = {512, 1024};
+  st.spec.firmware = Firmware::bios;
+  return st;
+}
+
+}  // namespace
+
+TEST_CASE("a new VM is created and started unless the spec says stopped") {
+  auto p = plan_vm(want(), std::nullopt, "t", caps());
+  CHECK(p.action() == PlanAction::create);
+  CHECK(p.power_to == PowerState::running);
+  CHECK(p.describe() == "create (2 vCPU, 512MiB), start");
+  auto s = want();
+  s.power = PowerState::stopped;
+  CHECK_FALSE(plan_vm(s, std::nullopt, "t", caps()).power_to.has_value());
+}
+
+TEST_CASE("only fields the spec sets are compared") {
+  auto p = plan_vm(want(), have(PowerState::running), "t", caps());
+  CHECK(p.action() == PlanAction::none);
+  CHECK(p.describe() == "no changes");
+}
+
+TEST_CASE("a cold change on a running VM needs a restart; a hot one does not") {
+  auto s = want();
+  s.cpu.count = 4;
+  auto p = plan_vm(s, have(PowerState::running), "t", caps());
+  REQUIRE(p.changes.size() == 1);
+  CHECK(p.changes[0].field == "cpu.count");
+  CHECK(p.changes[0].from == "2");
+  CHECK(p.changes[0].to == "4");
+  CHECK(p.needs_restart);
+  CHECK(p.describe() == "update cpu.count 2 -> 4 (needs restart)");
+
+  s = want();
+  s.memory.size_mib = 1024;
+  p = plan_vm(s, have(PowerState::running), "t", caps());
+  CHECK_FALSE(p.needs_restart);
+  CHECK(p.changes.at(0).hot);
+
+  s = want();
+  s.cpu.count = 4;
+  CHECK_FALSE(plan_vm(s, have(PowerState::stopped), "t", caps()).needs_restart);
+}
+
+TEST_CASE("power changes are planned both ways") {
+  auto s = want();
+  s.power = PowerState::stopped;
+  auto p = plan_vm(s, have(PowerState::running), "t", caps());
+  CHECK(p.action() == PlanAction::power);
+  CHECK(p.describe() == "stop");
+  s.power = PowerState::paused;
+  CHECK(plan_vm(s, have(PowerState::running), "t", caps()).describe() == "pause");
+  s.power = PowerState::running;
+  CHECK(plan_vm(s, have(PowerState::paused), "t", caps()).describe() == "resume");
+}
+
+TEST_CASE("a VM declared absent is deleted only when it exists") {
+  auto s = want();
+  s.ensure = Ensure::absent;
+  CHECK(plan_vm(s, have(PowerState::running), "t", caps()).action() == PlanAction::remove);
+  CHECK(plan_vm(s, std::nullopt, "t", caps()).action() == PlanAction::none);
+}
+
+TEST_CASE("disks and nics are matched by id; unknown sizes are not drift") {
+  auto s = want();
+  s.disks = {{"root", 1024, "/a.img", std::nullopt, std::nullopt, std::nullopt}, {"data", 2048, std::nullopt, std::nullopt, std::nullopt, std::nullopt}};
+  s.nics = {{"eth0", "br1", std::nullopt, std::nullopt}};
+  auto h = have(PowerState::stopped);
+  h.spec.disks = {{"root", std::nullopt, "/a.img", "virtio", "raw", false}};
+  h.spec.nics = {{"eth0", "br0", "52:54:00:00:00:01", "virtio"}};
+  auto p = plan_vm(s, h, "t", caps());
+  REQUIRE(p.changes.size() == 2);
+  CHECK(p.changes[0].field == "disks[data]");
+  CHECK(p.changes[0].to == "add");
+  CHECK(p.changes[1].field == "nics[eth0].network");
+}
+
+TEST_CASE("labels compare as a whole when set") {
+  auto s = want();
+  s.labels = {{"tier", "web"}};
+  auto h = have(PowerState::running);
+  h.spec.labels = {{"tier", "db"}};
+  auto p = plan_vm(s, h, "t", caps());
+  REQUIRE(p.changes.size() == 1);
+  CHECK(p.changes[0].from == "tier=db");
+  CHECK(p.changes[0].hot);
+}
+
+TEST_CASE("fields a backend cannot express are problems at their marks") {
+  auto s = want();
+  s.cpu.cap = 50;
+  s.field_marks["cpu.cap"] = {"f.yaml", 7, 9};
+  s.field_marks["disks[0].bus"] = {"f.yaml", 9, 3};
+  s.field_marks["xen.type"] = {"f.yaml", 10, 3};  // backend blocks are each backend's own business
+  auto problems = unsupported_fields(s, caps());
+  REQUIRE(problems.size() == 2);
+  CHECK(problems[0].str() == "f.yaml:7:9: VM 'vm1': cpu.cap cannot be expressed on a test target");
+  CHECK(problems[1].message.find("disks.bus") != std::string::npos);
+}

@@ -1,0 +1,168 @@
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "hvctl/spec_io.hpp"
+
+using namespace hvctl;
+
+namespace {
+
+std::vector<Problem> problems_of(const std::string& text) {
+  std::vector<Problem> problems;
+  parse_specs(text, "t.yaml", problems);
+  return problems;
+}
+
+// The one problem `text` has, as "line:column: message".
+std::string only_problem(const std::string& text) {
+  auto problems = problems_of(text);
+  REQUIRE(problems.size() == 1);
+  return std::to_string(problems[0].mark.line) + ":" + std::to_string(problems[0].mark.column) + ": " +
+         problems[0].message;
+}
+
+const std::string kHead = "apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: vm1}\n";
+
+}  // namespace
+
+TEST_CASE("a full spec parses into every field") {
+  const std::string text = R"(apiVersion: hvctl/v1
+kind: VirtualMachine
+metadata: {name: web-01, labels: {tier: web, env: prod}}
+spec:
+  target: lab
+  cpu: {count: 2, weight: 256, cap: 150}
+  memory: {size: 2GiB, max: 4GiB}
+  firmware: uefi
+  boot: {kernel: /k, ramdisk: /r, cmdline: "console=hvc0"}
+  disks:
+    - {id: root, size: 20GiB, bus: virtio, format: qcow2}
+    - {id: iso, path: /isos/a.iso, readonly: true, bus: sata}
+  nics: [{id: eth0, network: "VM Network", mac: "00:16:3E:00:00:01", model: virtio}]
+  power: paused
+  xen: {type: pvh, onPoweroff: destroy, onReboot: restart, onCrash: preserve}
+  vsphere: {datacenter: DC0, host: DC0_C0_H0, datastore: LocalDS_0, guestId: otherLinux64Guest, extraConfig: {a: b}}
+  libvirt: {domainType: qemu, machine: pc, arch: x86_64}
+)";
+  std::vector<Problem> problems;
+  auto specs = parse_specs(text, "t.yaml", problems);
+  REQUIRE(problems.empty());
+  REQUIRE(specs.size() == 1);
+  const auto& s = specs[0];
+  CHECK(s.name == "web-01");
+  CHECK(s.labels.at("env") == "prod");
+  CHECK(s.target == "lab");
+  CHECK(s.cpu == CpuSpec{2, 256, 150});
+  CHECK(s.memory == MemorySpec{2048, 4096});
+  CHECK(s.firmware == Firmware::uefi);
+  CHECK(s.boot == BootSpec{"/k", "/r", "console=hvc0"});
+  REQUIRE(s.disks.size() == 2);
+  CHECK(s.disks[0] == DiskSpec{"root", 20480, std::nullopt, "virtio", "qcow2", std::nullopt});
+  CHECK(s.disks[1].readonly == true);
+  REQUIRE(s.nics.size() == 1);
+  CHECK(s.nics[0].mac == "00:16:3e:00:00:01");  // normalised to lower case
+  CHECK(s.power == PowerState::paused);
+  CHECK(s.xen->type == "pvh");
+  CHECK(s.xen->on_crash == "preserve");
+  CHECK(s.vsphere->guest_id == "otherLinux64Guest");
+  CHECK(s.vsphere->extra_config.at("a") == "b");
+  CHECK(s.libvirt->domain_type == "qemu");
+  CHECK(s.mark_of("cpu.count").line == 6);
+  CHECK(s.mark_of("disks[1].path").line == 12);
+}
+
+TEST_CASE("several documents, empty ones skipped") {
+  std::vector<Problem> problems;
+  auto specs = parse_specs("---\n" + kHead + "---\n---\napiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: vm2}\n",
+                           "t.yaml", problems);
+  CHECK(problems.empty());
+  REQUIRE(specs.size() == 2);
+  CHECK(specs[1].name == "vm2");
+}
+
+TEST_CASE("every problem is reported with line and column") {
+  SUBCASE("YAML syntax") { CHECK(only_problem("a: [1, 2\n").find("YAML syntax") != std::string::npos); }
+  SUBCASE("document not a mapping") { CHECK(only_problem("- 1\n") == "1:1: document must be a mapping"); }
+  SUBCASE("apiVersion missing") { CHECK(only_problem("kind: VirtualMachine\nmetadata: {name: a}\n").find("apiVersion is required") != std::string::npos); }
+  SUBCASE("wrong apiVersion") { CHECK(only_problem("apiVersion: v2\nkind: VirtualMachine\nmetadata: {name: a}\n") == "1:13: unsupported apiVersion 'v2': this hvctl reads hvctl/v1"); }
+  SUBCASE("wrong kind") { CHECK(only_problem("apiVersion: hvctl/v1\nkind: Pod\nmetadata: {name: a}\n").find("unsupported kind 'Pod'") != std::string::npos); }
+  SUBCASE("kind missing") { CHECK(only_problem("apiVersion: hvctl/v1\nmetadata: {name: a}\n").find("kind is required") != std::string::npos); }
+  SUBCASE("metadata missing") { CHECK(only_problem("apiVersion: hvctl/v1\nkind: VirtualMachine\n").find("metadata is required") != std::string::npos); }
+  SUBCASE("name missing") { CHECK(only_problem("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {labels: {}}\n").find("metadata.name is required") != std::string::npos); }
+  SUBCASE("bad name") { CHECK(only_problem("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: a/b}\n").find("metadata.name 'a/b'") != std::string::npos); }
+  SUBCASE("bad label key") { CHECK(only_problem("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: a, labels: {'a b': x}}\n").find("metadata.labels key 'a b'") != std::string::npos); }
+  SUBCASE("unknown key with hint") { CHECK(only_problem(kHead + "spec: {cpus: 2}\n") == "4:8: unknown key 'spec.cpus', did you mean 'cpu'?"); }
+  SUBCASE("unknown key without hint") { CHECK(only_problem(kHead + "spec: {zzzzzz: 2}\n") == "4:8: unknown key 'spec.zzzzzz'"); }
+  SUBCASE("duplicate key") { CHECK(only_problem(kHead + "spec: {power: running, power: stopped}\n").find("duplicate key 'spec.power'") != std::string::npos); }
+  SUBCASE("spec not a mapping") { CHECK(only_problem(kHead + "spec: [1]\n") == "4:7: spec must be a mapping"); }
+  SUBCASE("count zero") { CHECK(only_problem(kHead + "spec: {cpu: {count: 0}}\n") == "4:21: spec.cpu.count must be between 1 and 512, not 0"); }
+  SUBCASE("count a string") { CHECK(only_problem(kHead + "spec: {cpu: {count: two}}\n").find("must be a whole number, not 'two'") != std::string::npos); }
+  SUBCASE("count quoted") { CHECK(only_problem(kHead + "spec: {cpu: {count: \"2\"}}\n").find("must be a whole number") != std::string::npos); }
+  SUBCASE("count huge") { CHECK(only_problem(kHead + "spec: {cpu: {count: 99999999999999999999999}}\n").find("between 1 and 512") != std::string::npos); }
+  SUBCASE("count a list") { CHECK(only_problem(kHead + "spec: {cpu: {count: [1]}}\n").find("must be a single value") != std::string::npos); }
+  SUBCASE("count empty") { CHECK(only_problem(kHead + "spec:\n  cpu:\n    count:\n").find("has no value") != std::string::npos); }
+  SUBCASE("weight range") { CHECK(only_problem(kHead + "spec: {cpu: {weight: 70000}}\n").find("between 1 and 65535") != std::string::npos); }
+  SUBCASE("cap zero") { CHECK(only_problem(kHead + "spec: {cpu: {cap: 0}}\n").find("cap must be at least 1") != std::string::npos); }
+  SUBCASE("cap over count") { CHECK(only_problem(kHead + "spec: {cpu: {count: 1, cap: 150}}\n").find("more than 1 vCPU can use") != std::string::npos); }
+  SUBCASE("memory bare number") { CHECK(only_problem(kHead + "spec: {memory: {size: 2048}}\n").find("has no unit") != std::string::npos); }
+  SUBCASE("memory tiny") { CHECK(only_problem(kHead + "spec: {memory: {size: 1MiB}}\n").find("at least 4MiB") != std::string::npos); }
+  SUBCASE("memory max below size") { CHECK(only_problem(kHead + "spec: {memory: {size: 2GiB, max: 1GiB}}\n").find("must not be smaller") != std::string::npos); }
+  SUBCASE("firmware") { CHECK(only_problem(kHead + "spec: {firmware: efi}\n").find("must be one of bios, uefi") != std::string::npos); }
+  SUBCASE("ramdisk without kernel") { CHECK(only_problem(kHead + "spec: {boot: {ramdisk: /r}}\n").find("need spec.boot.kernel") != std::string::npos); }
+  SUBCASE("disks not a list") { CHECK(only_problem(kHead + "spec: {disks: {id: a}}\n").find("spec.disks must be a list") != std::string::npos); }
+  SUBCASE("disk without id") { CHECK(only_problem(kHead + "spec: {disks: [{size: 1GiB}]}\n").find("spec.disks[0].id is required") != std::string::npos); }
+  SUBCASE("disk bad id") { CHECK(only_problem(kHead + "spec: {disks: [{id: 'a b', size: 1GiB}]}\n").find("must be like a name") != std::string::npos); }
+  SUBCASE("disk without size or path") { CHECK(only_problem(kHead + "spec: {disks: [{id: a}]}\n").find("needs a size") != std::string::npos); }
+  SUBCASE("disk duplicate id") { CHECK(only_problem(kHead + "spec: {disks: [{id: a, size: 1GiB}, {id: a, size: 1GiB}]}\n").find("duplicate disk id 'a'") != std::string::npos); }
+  SUBCASE("disk bus") { CHECK(only_problem(kHead + "spec: {disks: [{id: a, size: 1GiB, bus: usb}]}\n").find("spec.disks[0].bus must be one of") != std::string::npos); }
+  SUBCASE("disk readonly") { CHECK(only_problem(kHead + "spec: {disks: [{id: a, size: 1GiB, readonly: yes}]}\n").find("must be true or false") != std::string::npos); }
+  SUBCASE("nics not a list") { CHECK(only_problem(kHead + "spec: {nics: 1}\n").find("spec.nics must be a list") != std::string::npos); }
+  SUBCASE("nic without id") { CHECK(only_problem(kHead + "spec: {nics: [{network: a}]}\n").find("spec.nics[0].id is required") != std::string::npos); }
+  SUBCASE("nic duplicate id") { CHECK(only_problem(kHead + "spec: {nics: [{id: a}, {id: a}]}\n").find("duplicate nic id") != std::string::npos); }
+  SUBCASE("nic multicast mac") { CHECK(only_problem(kHead + "spec: {nics: [{id: a, mac: '01:00:5e:00:00:01'}]}\n").find("not a unicast MAC") != std::string::npos); }
+  SUBCASE("nic malformed mac") { CHECK(only_problem(kHead + "spec: {nics: [{id: a, mac: '52:54:00'}]}\n").find("not a unicast MAC") != std::string::npos); }
+  SUBCASE("power with hint") { CHECK(only_problem(kHead + "spec: {power: stoped}\n").find("did you mean 'stopped'") != std::string::npos); }
+  SUBCASE("ensure") { CHECK(only_problem(kHead + "spec: {ensure: gone}\n").find("spec.ensure must be one of present, absent") != std::string::npos); }
+  SUBCASE("xen type") { CHECK(only_problem(kHead + "spec: {xen: {type: pvm}}\n").find("spec.xen.type must be one of pv, pvh, hvm") != std::string::npos); }
+  SUBCASE("xen action") { CHECK(only_problem(kHead + "spec: {xen: {onCrash: explode}}\n").find("spec.xen.onCrash must be one of") != std::string::npos); }
+  SUBCASE("xen unknown key") { CHECK(only_problem(kHead + "spec: {xen: {on_crash: destroy}}\n").find("did you mean 'onCrash'") != std::string::npos); }
+  SUBCASE("vsphere unknown key") { CHECK(only_problem(kHead + "spec: {vsphere: {guestid: x}}\n").find("did you mean 'guestId'") != std::string::npos); }
+  SUBCASE("vsphere extraConfig") { CHECK(only_problem(kHead + "spec: {vsphere: {extraConfig: [a]}}\n").find("must be a mapping of names to values") != std::string::npos); }
+  SUBCASE("libvirt domain type") { CHECK(only_problem(kHead + "spec: {libvirt: {domainType: vmware}}\n").find("spec.libvirt.domainType must be one of") != std::string::npos); }
+  SUBCASE("target not a string") { CHECK(only_problem(kHead + "spec: {target: {a: b}}\n").find("spec.target must be a single value") != std::string::npos); }
+}
+
+TEST_CASE("all problems of a file come out in one run") {
+  auto problems = problems_of(kHead + "spec:\n  cpu: {count: 0}\n  memory: {size: 2}\n  colour: red\n");
+  REQUIRE(problems.size() == 3);
+  std::set<int> lines;
+  for (const auto& p : problems) lines.insert(p.mark.line);
+  CHECK(lines == std::set<int>{5, 6, 7});
+}
+
+TEST_CASE("load_specs reads files, directories and stdin and rejects duplicates") {
+  namespace fs = std::filesystem;
+  const auto dir = fs::temp_directory_path() / "hvctl-test-load";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "a.yaml") << kHead;
+  std::ofstream(dir / "b.yml") << "apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: vm2}\n";
+  std::ofstream(dir / "notes.txt") << "not a spec";
+  SUBCASE("directory") { CHECK(load_specs({dir.string()}).size() == 2); }
+  SUBCASE("stdin") { CHECK(load_specs({"-"}, kHead).at(0).name == "vm1"); }
+  SUBCASE("duplicate across files") {
+    try {
+      load_specs({dir.string(), "-"}, kHead);
+      FAIL("expected a ValidationError");
+    } catch (const ValidationError& e) {
+      REQUIRE(e.problems().size() == 1);
+      CHECK(e.problems()[0].message.find("declared twice") != std::string::npos);
+    }
+  }
+  SUBCASE("missing path") { CHECK_THROWS_AS(load_specs({(dir / "nope.yaml").string()}), ValidationError); }
+  SUBCASE("nothing given") { CHECK_THROWS_AS(load_specs({}), InputError); }
+  fs::remove_all(dir);
+}

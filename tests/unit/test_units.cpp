@@ -1,0 +1,37 @@
+#include <doctest/doctest.h>
+
+#include "hvctl/units.hpp"
+
+using namespace hvctl;
+
+namespace {
+std::uint64_t mib(const std::string& s) { return std::get<std::uint64_t>(parse_size_mib(s)); }
+std::string err(const std::string& s) { return std::get<std::string>(parse_size_mib(s)); }
+}  // namespace
+
+TEST_CASE("sizes parse in binary units") {
+  CHECK(mib("512MiB") == 512);
+  CHECK(mib("2GiB") == 2048);
+  CHECK(mib("1TiB") == 1024 * 1024);
+  CHECK(mib("2048KiB") == 2);
+  CHECK(mib("4 GiB") == 4096);
+}
+
+TEST_CASE("sizes reject what would be a guess") {
+  CHECK(err("2048").find("has no unit") != std::string::npos);
+  CHECK(err("2GB").find("ambiguous: use GiB") != std::string::npos);
+  CHECK(err("2G").find("use GiB") != std::string::npos);
+  CHECK(err("1000KiB").find("whole number of MiB") != std::string::npos);
+  CHECK(err("GiB").find("not a size") != std::string::npos);
+  CHECK(err("-1GiB").find("not a size") != std::string::npos);
+  CHECK(err("2PiB").find("unknown unit") != std::string::npos);
+  CHECK(err("99999999999999999999GiB").find("too large") != std::string::npos);
+  CHECK(err("18014398509481984TiB").find("too large") != std::string::npos);
+}
+
+TEST_CASE("sizes format in the largest exact unit") {
+  CHECK(format_size_mib(2048) == "2GiB");
+  CHECK(format_size_mib(1536) == "1536MiB");
+  CHECK(format_size_mib(1024 * 1024) == "1TiB");
+  CHECK(format_size_mib(0) == "0MiB");
+}
