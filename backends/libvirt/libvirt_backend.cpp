@@ -1,0 +1,373 @@
+// The libvirt backend: hvctl::Backend over the libvirt C API.
+//
+// Things about libvirt worth knowing before changing this file:
+//
+// * libvirt rewrites every XML it is given. It fills in defaults (<clock>,
+//   on_* actions, <boot dev='hd'/>, arch, the expanded machine type such as
+//   pc-i440fx-7.2 for "pc"), adds controllers and PCI/drive addresses, drops
+//   what it does not understand, and normalises units to KiB. So hvctl never
+//   compares XML: it reads XML back into a spec (libvirt_xml_read.cpp) and the
+//   planner compares specs. What libvirt has no element for (labels, disk and
+//   NIC ids, which volumes hvctl created) lives in <metadata> under hvctl's
+//   own namespace, which libvirt keeps verbatim.
+// * A reconfigure regenerates the XML from the spec and then carries over
+//   everything hvctl does not model from the current inactive XML (uuid,
+//   graphics, addresses, loader...; see libvirt_xml_merge.cpp). Defining a
+//   running domain changes only its persistent config, so the hot fields
+//   (memory, CPU shares, labels) are also set live, before the define.
+// * We read the inactive XML (VIR_DOMAIN_XML_INACTIVE): the persistent config
+//   is what `apply` manages, and the live XML shifts with ballooning.
+// * The test driver (test:///default) is one in-memory hypervisor per
+//   process, shared by every connection to it and reset when the last one
+//   closes. It takes any domain type, its virDomainShutdown powers off at
+//   once, it has no virStorageVolResize and no VIR_DOMAIN_UNDEFINE_NVRAM,
+//   its scheduler "weight" is accepted but never stored, and its
+//   virConnectGetType says "TEST" (hence the case-blind type detection).
+// * virDomainGetSchedulerParametersFlags adds VIR_TYPED_PARAM_STRING_OKAY,
+//   which some drivers reject; the plain call does the same job. Parameter
+//   names differ: qemu has "cpu_shares", Xen and test "weight"; we set
+//   whichever the driver lists.
+// * libvirt writes a Xen PV guest's os type back as "linux"; the reader maps
+//   both "xen" and "linux" to pv.
+// * virDomainSetMetadata wants the element without a namespace: libvirt
+//   injects its own and fails if the prefix is already declared.
+// * Undefine flags a driver does not know make the call fail outright, so
+//   destroy retries with fewer flags.
+// * pmsuspended (guest suspended to RAM) reports as paused: the process is
+//   alive, and resume wakes it with virDomainPMWakeup.
+// * Errors: libvirt keeps the last error per thread; virSetErrorFunc with a
+//   no-op stops it printing to stderr itself. Every failure becomes a
+//   BackendError through Context::fail at the point it happens.
+// * Connections are thread-safe; this object guards only its own state (the
+//   lazily opened connection and the detected domain type).
+#include "libvirt_backend.hpp"
+
+#include <cctype>
+#include <cstring>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "libvirt_caps.hpp"
+#include "libvirt_connect.hpp"
+#include "libvirt_domain_ops.hpp"
+#include "libvirt_handles.hpp"
+#include "libvirt_storage.hpp"
+#include "libvirt_xml.hpp"
+#include "spec_overlay.hpp"
+
+namespace hvctl {
+namespace {
+
+using namespace hvctl::libvirt;
+
+void ignore_libvirt_error(void*, virErrorPtr) {}
+
+class LibvirtBackend final : public Backend {
+public:
+  explicit LibvirtBackend(Target t) : target_(std::move(t)), caps_(libvirt_capabilities()) {
+    virInitialize();
+    virSetErrorFunc(nullptr, ignore_libvirt_error);
+  }
+  ~LibvirtBackend() override {
+    if (conn_) virConnectClose(conn_);
+  }
+  LibvirtBackend(const LibvirtBackend&) = delete;
+  LibvirtBackend& operator=(const LibvirtBackend&) = delete;
+
+  const Capabilities& capabilities() const override { return caps_; }
+  std::vector<Problem> check(const VmSpec& spec) const override;
+  TargetInfo probe() override;
+  std::vector<VmState> list() override;
+  std::optional<VmState> lookup(const std::string& name) override;
+  void create(const VmSpec& spec) override;
+  void reconfigure(const VmSpec& spec, const VmState& actual) override;
+  void power(const std::string& name, const PowerRequest& request) override;
+  void destroy(const std::string& name) override;
+  std::vector<std::string> snapshot(const std::string& name, const SnapshotRequest& request) override;
+
+private:
+  virConnectPtr conn();
+  Context ctx(const std::string& vm) const { return {target_.name, vm}; }
+  [[noreturn]] void fail_target(const std::string& what) const;
+  Domain find(const std::string& name);
+  Domain require(const std::string& name, const char* what);
+  std::optional<VmState> describe(virDomainPtr dom);
+  std::string detect_domain_type();
+  DomainDefaults defaults_for(const VmSpec& spec);
+  std::vector<std::string> create_volumes(VmSpec& spec, std::set<std::string>& owned, const Context& c);
+  void rollback(const std::vector<std::string>& paths, const Context& c);
+  void grow_disks(const VmSpec& to, const VmSpec& from, const Context& c);
+  void set_shares(virDomainPtr dom, int weight, const Context& c);
+  void apply_live(virDomainPtr dom, const VmSpec& to, const VmSpec& from, const DomainDefaults& d, const Context& c);
+  void define(const std::string& xml, const Context& c, const char* what);
+
+  const Target target_;
+  const Capabilities caps_;
+  std::mutex mutex_;  // guards conn_ and domain_type_
+  virConnectPtr conn_ = nullptr;
+  std::optional<std::string> domain_type_;
+};
+
+virConnectPtr LibvirtBackend::conn() {
+  std::lock_guard lock(mutex_);
+  if (!conn_) conn_ = open_connection(target_);
+  return conn_;
+}
+
+void LibvirtBackend::fail_target(const std::string& what) const {
+  throw BackendError(fmt::format("target '{}': {}: {}", target_.name, what, virGetLastErrorMessage()));
+}
+
+Domain LibvirtBackend::find(const std::string& name) {
+  Domain dom(virDomainLookupByName(conn(), name.c_str()));
+  if (!dom && last_error_code() != VIR_ERR_NO_DOMAIN) ctx(name).fail("cannot look up");
+  return dom;
+}
+
+Domain LibvirtBackend::require(const std::string& name, const char* what) {
+  Domain dom = find(name);
+  if (!dom) ctx(name).fail(what, "no such VM");
+  return dom;
+}
+
+// The VM as the target reports it, or nullopt when it vanished meanwhile.
+std::optional<VmState> LibvirtBackend::describe(virDomainPtr dom) {
+  const Context c = ctx(virDomainGetName(dom));
+  CString xml(virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE));
+  if (!xml && last_error_code() == VIR_ERR_NO_DOMAIN) return std::nullopt;
+  if (!xml) c.fail("cannot read the configuration of");
+  VmState state = parse_domain_xml(xml.get()).state;
+  try {
+    state.power = power_state(dom, c);
+  } catch (const BackendError&) {
+    if (last_error_code() == VIR_ERR_NO_DOMAIN) return std::nullopt;  // destroyed meanwhile
+    throw;
+  }
+  state.spec.power = state.power;
+  for (auto& disk : state.spec.disks)
+    if (disk.path) disk.size_mib = volume_size_mib(conn(), *disk.path);
+  return state;
+}
+
+std::string LibvirtBackend::detect_domain_type() {
+  virConnectPtr c = conn();
+  std::lock_guard lock(mutex_);
+  if (domain_type_) return *domain_type_;
+  const char* type = virConnectGetType(c);
+  if (!type) fail_target("cannot read the hypervisor type");
+  std::string name = type;  // "TEST", "QEMU", "Xen", "xenlight"... spelling varies by driver
+  for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (name == "test") {
+    domain_type_ = "test";
+  } else if (name == "qemu") {
+    CString kvm(virConnectGetDomainCapabilities(c, nullptr, nullptr, nullptr, "kvm", 0));
+    domain_type_ = kvm ? "kvm" : "qemu";
+  } else if (name == "xen" || name == "xenlight") {
+    domain_type_ = "xen";
+  } else {
+    throw BackendError(
+        fmt::format("target '{}': hvctl cannot manage {} domains; set the target option "
+                    "domain_type or spec.libvirt.domainType",
+                    target_.name, type));
+  }
+  return *domain_type_;
+}
+
+DomainDefaults LibvirtBackend::defaults_for(const VmSpec& spec) {
+  DomainDefaults d;
+  if (spec.libvirt && spec.libvirt->domain_type)
+    d.domain_type = *spec.libvirt->domain_type;
+  else if (auto option = target_.option("domain_type"); !option.empty())
+    d.domain_type = option;
+  else
+    d.domain_type = detect_domain_type();
+  if (auto arch = target_.option("arch"); !arch.empty()) d.arch = arch;
+  if (auto machine = target_.option("machine"); !machine.empty()) d.machine = machine;
+  return d;
+}
+
+// Creates a volume for each disk with a size and no path; fills in its path
+// and format and records its id in `owned`. Returns the paths created.
+std::vector<std::string> LibvirtBackend::create_volumes(VmSpec& spec, std::set<std::string>& owned, const Context& c) {
+  std::vector<std::string> created;
+  try {
+    for (auto& disk : spec.disks) {
+      if (disk.path || !disk.size_mib) continue;
+      disk.format = disk.format.value_or("qcow2");  // qcow2: qemu's internal snapshots need it
+      const auto name = fmt::format("{}-{}.img", spec.name, disk.id);
+      disk.path = create_volume(conn(), target_.option("pool", "default"), name, *disk.size_mib, *disk.format, c);
+      created.push_back(*disk.path);
+      owned.insert(disk.id);
+    }
+  } catch (...) {
+    rollback(created, c);
+    throw;
+  }
+  return created;
+}
+
+void LibvirtBackend::rollback(const std::vector<std::string>& paths, const Context& c) {
+  for (const auto& path : paths) {
+    try {
+      delete_volume(conn(), path, c);
+    } catch (const BackendError&) {  // the original error is the one to report
+    }
+  }
+}
+
+void LibvirtBackend::define(const std::string& xml, const Context& c, const char* what) {
+  Domain dom(virDomainDefineXML(conn(), xml.c_str()));
+  if (!dom) c.fail(what);
+}
+
+std::vector<Problem> LibvirtBackend::check(const VmSpec& spec) const {
+  return check_spec(spec, target_.option("domain_type"));
+}
+
+TargetInfo LibvirtBackend::probe() {
+  virConnectPtr c = conn();
+  const char* type = virConnectGetType(c);
+  unsigned long version = 0;
+  if (!type || virConnectGetVersion(c, &version) < 0) fail_target("cannot read the hypervisor version");
+  CString uri(virConnectGetURI(c));
+  return {"libvirt", fmt::format("{} {}.{}.{}", type, version / 1000000, version / 1000 % 1000, version % 1000),
+          uri ? uri.get() : target_.uri};
+}
+
+std::vector<VmState> LibvirtBackend::list() {
+  virDomainPtr* doms = nullptr;
+  const int n = virConnectListAllDomains(conn(), &doms, 0);
+  if (n < 0) fail_target("cannot list VMs");
+  std::vector<Domain> owned(doms, doms + n);
+  free(doms);
+  std::vector<VmState> out;
+  for (const auto& dom : owned)
+    if (auto state = describe(dom.get())) out.push_back(std::move(*state));
+  return out;
+}
+
+std::optional<VmState> LibvirtBackend::lookup(const std::string& name) {
+  Domain dom = find(name);
+  return dom ? describe(dom.get()) : std::nullopt;
+}
+
+void LibvirtBackend::create(const VmSpec& spec) {
+  const Context c = ctx(spec.name);
+  if (find(spec.name)) c.fail("cannot create", "a VM with this name already exists");
+  DomainDefaults d = defaults_for(spec);
+  VmSpec s = spec;
+  const auto created = create_volumes(s, d.owned_disks, c);
+  try {
+    define(spec_to_domain_xml(s, d), c, "cannot define");
+  } catch (...) {
+    rollback(created, c);
+    throw;
+  }
+}
+
+void LibvirtBackend::reconfigure(const VmSpec& spec, const VmState& actual) {
+  const Context c = ctx(spec.name);
+  Domain dom = require(spec.name, "cannot reconfigure");
+  const std::string current = domain_xml(dom.get(), VIR_DOMAIN_XML_INACTIVE, c);
+  const auto now = describe(dom.get());  // fresher than `actual`: the engine may have stopped it
+  if (!now) c.fail("cannot reconfigure", "no such VM");
+  VmSpec merged = overlay_spec(now->spec, spec);
+  DomainDefaults d = defaults_for(merged);
+  d.owned_disks = parse_domain_xml(current).owned_disks;
+  grow_disks(merged, now->spec, c);
+  const auto created = create_volumes(merged, d.owned_disks, c);
+  try {
+    if (now->power != PowerState::stopped) apply_live(dom.get(), merged, now->spec, d, c);
+    define(carry_over_unmanaged(spec_to_domain_xml(merged, d), current), c, "cannot redefine");
+  } catch (...) {
+    rollback(created, c);
+    throw;
+  }
+}
+
+// Grows the volumes of disks whose size went up (reported sizes only).
+void LibvirtBackend::grow_disks(const VmSpec& to, const VmSpec& from, const Context& c) {
+  for (const auto& disk : to.disks)
+    for (const auto& old : from.disks)
+      if (old.id == disk.id && old.size_mib && disk.size_mib && disk.path && *old.size_mib != *disk.size_mib)
+        grow_volume(conn(), *disk.path, *disk.size_mib, c);
+}
+
+// Sets the hot fields that changed on the running domain.
+void LibvirtBackend::apply_live(virDomainPtr dom, const VmSpec& to, const VmSpec& from, const DomainDefaults& d,
+                                const Context& c) {
+  if (to.memory.size_mib && to.memory.size_mib != from.memory.size_mib) {
+    const unsigned long kib = static_cast<unsigned long>(*to.memory.size_mib * 1024);
+    const unsigned long max = virDomainGetMaxMemory(dom);
+    if (max == 0) c.fail("cannot read the memory of");
+    if (kib > max)
+      c.fail("cannot set the memory of running",
+             fmt::format("{} MiB is above its running maximum of {} MiB; raise memory.max and restart it", kib / 1024,
+                         max / 1024));
+    if (virDomainSetMemoryFlags(dom, kib, VIR_DOMAIN_AFFECT_LIVE) < 0) c.fail("cannot set the memory of running");
+  }
+  if (to.cpu.weight && to.cpu.weight != from.cpu.weight) set_shares(dom, *to.cpu.weight, c);
+  if (to.labels != from.labels && virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, metadata_xml(to, d).c_str(),
+                                                       kMetadataPrefix, kMetadataNs, VIR_DOMAIN_AFFECT_LIVE) < 0)
+    c.fail("cannot set the labels of running");
+}
+
+void LibvirtBackend::set_shares(virDomainPtr dom, int weight, const Context& c) {
+  int n = 0;
+  CString scheduler(virDomainGetSchedulerType(dom, &n));
+  if (!scheduler) c.fail("cannot read the scheduler of");
+  std::vector<virTypedParameter> params(static_cast<std::size_t>(std::max(n, 1)));
+  // Not the ...Flags variant: it adds VIR_TYPED_PARAM_STRING_OKAY, which the test driver rejects.
+  if (virDomainGetSchedulerParameters(dom, params.data(), &n) < 0) c.fail("cannot read the scheduler of");
+  std::optional<virTypedParameter> shares;
+  for (int i = 0; i < n; ++i)
+    if (!std::strcmp(params[i].field, VIR_DOMAIN_SCHEDULER_CPU_SHARES) ||
+        !std::strcmp(params[i].field, VIR_DOMAIN_SCHEDULER_WEIGHT))
+      shares = params[i];
+  virTypedParamsClear(params.data(), n);
+  if (!shares)
+    c.fail("cannot set cpu.weight of running", fmt::format("scheduler '{}' has no shares or weight", scheduler.get()));
+  if (shares->type == VIR_TYPED_PARAM_ULLONG)
+    shares->value.ul = static_cast<unsigned long long>(weight);
+  else
+    shares->value.ui = static_cast<unsigned int>(weight);
+  if (virDomainSetSchedulerParametersFlags(dom, &*shares, 1, 0) < 0) c.fail("cannot set cpu.weight of running");
+}
+
+void LibvirtBackend::power(const std::string& name, const PowerRequest& request) {
+  Domain dom = require(name, fmt::format("cannot {}", to_string(request.op)).c_str());
+  change_power(dom.get(), request, ctx(name));
+}
+
+void LibvirtBackend::destroy(const std::string& name) {
+  const Context c = ctx(name);
+  Domain dom = find(name);
+  if (!dom) return;
+  const auto description = parse_domain_xml(domain_xml(dom.get(), VIR_DOMAIN_XML_INACTIVE, c));
+  if (virDomainIsActive(dom.get()) == 1 && virDomainDestroy(dom.get()) < 0) c.fail("cannot power off");
+  if (virDomainIsPersistent(dom.get()) == 1) {
+    // Drivers reject flags they do not know (the test driver has no NVRAM):
+    // drop them one at a time, most specific first.
+    const unsigned keep = VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA | VIR_DOMAIN_UNDEFINE_MANAGED_SAVE;
+    int rc = -1;
+    for (unsigned flags : {keep | VIR_DOMAIN_UNDEFINE_NVRAM, keep, 0u}) {
+      rc = flags ? virDomainUndefineFlags(dom.get(), flags) : virDomainUndefine(dom.get());
+      if (rc == 0 || (last_error_code() != VIR_ERR_NO_SUPPORT && last_error_code() != VIR_ERR_INVALID_ARG)) break;
+    }
+    if (rc < 0) c.fail("cannot undefine");
+  }
+  for (const auto& disk : description.state.spec.disks)
+    if (description.owned_disks.count(disk.id) && disk.path) delete_volume(conn(), *disk.path, c);
+}
+
+std::vector<std::string> LibvirtBackend::snapshot(const std::string& name, const SnapshotRequest& request) {
+  Domain dom = require(name, "cannot snapshot");
+  return run_snapshot(dom.get(), request, ctx(name));
+}
+
+}  // namespace
+
+std::unique_ptr<Backend> make_libvirt_backend(const Target& t) { return std::make_unique<LibvirtBackend>(t); }
+
+}  // namespace hvctl

@@ -1,0 +1,65 @@
+#include "libvirt_caps.hpp"
+
+#include <fmt/format.h>
+
+namespace hvctl::libvirt {
+namespace {
+
+void add(std::vector<Problem>& out, const VmSpec& spec, const std::string& field, const std::string& message) {
+  out.push_back({spec.mark_of(field), fmt::format("VM '{}': {}", spec.name, message)});
+}
+
+// libvirt's lifecycle actions: on_poweroff/on_reboot take the first four,
+// on_crash also the coredump ones; nothing takes Xen's soft-reset.
+bool lifecycle_ok(const std::optional<std::string>& action, bool crash) {
+  if (!action) return true;
+  for (const char* a : {"destroy", "restart", "preserve", "rename-restart"})
+    if (*action == a) return true;
+  return crash && (*action == "coredump-destroy" || *action == "coredump-restart");
+}
+
+void check_xen(const VmSpec& spec, const std::string& type, std::vector<Problem>& out) {
+  if (spec.cpu.cap && type == "xen")
+    add(out, spec, "cpu.cap", "libvirt's Xen driver does not apply a CPU cap (use a xen target)");
+  if (!spec.xen) return;
+  const std::pair<const char*, const std::optional<std::string>*> actions[] = {
+      {"onPoweroff", &spec.xen->on_poweroff}, {"onReboot", &spec.xen->on_reboot}, {"onCrash", &spec.xen->on_crash}};
+  for (const auto& [key, action] : actions)
+    if (!lifecycle_ok(*action, std::string(key) == "onCrash"))
+      add(out, spec, std::string("xen.") + key, fmt::format("libvirt has no '{}' action for xen.{}", **action, key));
+}
+
+}  // namespace
+
+Capabilities libvirt_capabilities() {
+  Capabilities c;
+  c.backend = "libvirt";
+  c.fields = {"labels",       "cpu.count",   "cpu.weight",         "cpu.cap",         "memory.size",
+              "memory.max",   "firmware",    "boot.kernel",        "boot.ramdisk",    "boot.cmdline",
+              "disks.size",   "disks.path",  "disks.bus",          "disks.format",    "disks.readonly",
+              "nics.network", "nics.mac",    "nics.model",         "xen.type",        "xen.onPoweroff",
+              "xen.onReboot", "xen.onCrash", "libvirt.domainType", "libvirt.machine", "libvirt.arch"};
+  c.hot_fields = {"labels", "memory.size", "cpu.weight"};
+  c.pause = true;
+  c.graceful_stop = true;
+  c.snapshots = true;
+  c.default_parallel = 4;
+  return c;
+}
+
+std::vector<Problem> check_spec(const VmSpec& spec, const std::string& target_domain_type) {
+  std::vector<Problem> out;
+  for (std::size_t i = 0; i < spec.disks.size(); ++i) {
+    const auto& disk = spec.disks[i];
+    if (disk.bus == "nvme")
+      add(out, spec, fmt::format("disks[{}].bus", i), fmt::format("disk '{}': libvirt has no nvme disk bus", disk.id));
+    if (disk.format == "vhd")
+      add(out, spec, fmt::format("disks[{}].format", i),
+          fmt::format("disk '{}': use format raw, qcow2 or vmdk with libvirt", disk.id));
+  }
+  const bool spec_type = spec.libvirt && spec.libvirt->domain_type;
+  check_xen(spec, spec_type ? *spec.libvirt->domain_type : target_domain_type, out);
+  return out;
+}
+
+}  // namespace hvctl::libvirt

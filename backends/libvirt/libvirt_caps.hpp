@@ -1,0 +1,18 @@
+// What the libvirt backend can express, as data, and the spec checks that
+// need no connection. Internal to the libvirt backend.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "hvctl/backend.hpp"
+
+namespace hvctl::libvirt {
+
+Capabilities libvirt_capabilities();
+
+// Problems in `spec` libvirt cannot express, at their marks. `target_domain_type`
+// is the target's domain_type option ("" when unset); spec.libvirt wins over it.
+std::vector<Problem> check_spec(const VmSpec& spec, const std::string& target_domain_type);
+
+}  // namespace hvctl::libvirt

@@ -1,0 +1,28 @@
+// Storage volumes for disks hvctl creates (a spec disk with a size and no
+// path). Internal to the libvirt backend.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "libvirt_handles.hpp"
+
+namespace hvctl::libvirt {
+
+// Capacity in MiB of the volume at `path`, or nullopt when no pool knows the path.
+std::optional<std::uint64_t> volume_size_mib(virConnectPtr conn, const std::string& path);
+
+// Creates volume `name` of `size_mib` and `format` in `pool`; returns its path.
+// Throws BackendError (via ctx) naming the pool and volume.
+std::string create_volume(virConnectPtr conn, const std::string& pool, const std::string& name, std::uint64_t size_mib,
+                          const std::string& format, const Context& ctx);
+
+// Grows the volume at `path` to `size_mib`. Equal size: nothing. Smaller:
+// BackendError (hvctl never shrinks a disk). A path no pool knows: BackendError.
+void grow_volume(virConnectPtr conn, const std::string& path, std::uint64_t size_mib, const Context& ctx);
+
+// Deletes the volume at `path`. A path no pool knows is already gone: nothing.
+void delete_volume(virConnectPtr conn, const std::string& path, const Context& ctx);
+
+}  // namespace hvctl::libvirt

@@ -1,0 +1,221 @@
+// VmSpec -> libvirt domain XML (the reverse is in libvirt_xml_read.cpp).
+//
+// Mapping decisions, so the reverse can read back exactly what was written:
+//   memory.size -> <currentMemory>, memory.max (or size) -> <memory>; unset: 1GiB.
+//   cpu.count -> <vcpu placement='static'> (unset: 1); cpu.weight -> <cputune><shares>;
+//   cpu.cap (percent of one pCPU) -> <global_period>100000 + <global_quota>cap*1000.
+//   firmware uefi -> <os firmware='efi'> (libvirt picks the loader); bios -> nothing.
+//   os type: hvm, except on Xen where xen.type pv -> "xen", pvh -> "xenpvh".
+//   disks: path under /dev -> type='block', else type='file'; <driver> only when a
+//   format is set (name='qemu' for qemu/kvm, no name elsewhere so libxl picks its
+//   backend); target dev from the bus (vd*, sd*, hd*, xvd*) numbered per prefix in
+//   spec order; default bus virtio, xen on Xen.
+//   nics: <interface type='network'>, network "default" when unset.
+//   qemu/kvm get a pty serial console so `virsh console` works.
+//   Labels, disk/NIC ids, owned volumes and the machine alias asked for live in
+//   <metadata><hvctl:vm> (see kMetadataNs): libvirt has nowhere else for them.
+#include "libvirt_xml.hpp"
+
+#include <map>
+
+#include <fmt/format.h>
+
+#include "xml_util.hpp"
+
+namespace hvctl::libvirt {
+namespace {
+
+constexpr std::uint64_t kDefaultMemoryMib = 1024;
+constexpr int kCapPeriodUs = 100000;  // cap% of one pCPU == quota of cap*1000us per 100000us
+
+const xmlChar* x(const char* s) { return reinterpret_cast<const xmlChar*>(s); }
+
+struct Resolved {
+  std::string type;
+  std::optional<std::string> arch, machine;
+};
+
+Resolved resolve(const VmSpec& spec, const DomainDefaults& d) {
+  Resolved r{d.domain_type, d.arch, d.machine};
+  if (spec.libvirt) {
+    if (spec.libvirt->domain_type) r.type = *spec.libvirt->domain_type;
+    if (spec.libvirt->arch) r.arch = spec.libvirt->arch;
+    if (spec.libvirt->machine) r.machine = spec.libvirt->machine;
+  }
+  return r;
+}
+
+bool is_qemu(const std::string& type) { return type == "qemu" || type == "kvm"; }
+
+std::string default_bus(const std::string& type) { return type == "xen" ? "xen" : "virtio"; }
+
+std::string dev_prefix(const std::string& bus) {
+  static const std::map<std::string, std::string> kPrefix = {{"virtio", "vd"}, {"scsi", "sd"}, {"sata", "sd"},
+                                                             {"usb", "sd"},    {"ide", "hd"},  {"xen", "xvd"}};
+  auto it = kPrefix.find(bus);
+  if (it == kPrefix.end()) throw BackendError(fmt::format("disk bus '{}' is not supported by libvirt", bus));
+  return it->second;
+}
+
+// Target device names in spec order, counted per prefix (virtio vda, vdb; sata sda...).
+std::vector<std::string> assign_devs(const VmSpec& spec, const std::string& type) {
+  std::map<std::string, std::size_t> used;
+  std::vector<std::string> devs;
+  for (const auto& disk : spec.disks) {
+    const auto bus = disk.bus.value_or(default_bus(type));
+    devs.push_back(disk_dev_name(bus, used[dev_prefix(bus)]++));
+  }
+  return devs;
+}
+
+// `with_ns` false: no namespace, as virDomainSetMetadata wants it (it adds its own).
+void fill_metadata(xmlNode* vm, const VmSpec& spec, const DomainDefaults& d, const std::vector<std::string>& devs,
+                   bool with_ns = true) {
+  xmlNs* ns = with_ns ? xmlNewNs(vm, x(kMetadataNs), x(kMetadataPrefix)) : nullptr;
+  xmlSetNs(vm, ns);
+  if (const auto machine = resolve(spec, d).machine) xml::set(vm, "machine", *machine);
+  auto add = [&](const char* name) { return xmlNewChild(vm, ns, x(name), nullptr); };
+  for (const auto& [key, value] : spec.labels) {
+    auto* label = add("label");
+    xml::set(label, "key", key);
+    xml::set(label, "value", value);
+  }
+  for (std::size_t i = 0; i < spec.disks.size(); ++i) {
+    auto* disk = add("disk");
+    xml::set(disk, "id", spec.disks[i].id);
+    xml::set(disk, "dev", devs[i]);
+    if (d.owned_disks.count(spec.disks[i].id)) xml::set(disk, "owned", "yes");
+  }
+  for (std::size_t i = 0; i < spec.nics.size(); ++i) {
+    auto* nic = add("nic");
+    xml::set(nic, "id", spec.nics[i].id);
+    xml::set(nic, "index", std::to_string(i));
+    if (spec.nics[i].mac) xml::set(nic, "mac", *spec.nics[i].mac);
+  }
+}
+
+void add_memory_and_cpu(xmlNode* root, const VmSpec& spec) {
+  const auto size = spec.memory.size_mib.value_or(spec.memory.max_mib.value_or(kDefaultMemoryMib));
+  const auto max = spec.memory.max_mib.value_or(size);
+  xml::set(xml::add(root, "memory", std::to_string(max * 1024)), "unit", "KiB");
+  xml::set(xml::add(root, "currentMemory", std::to_string(size * 1024)), "unit", "KiB");
+  xml::set(xml::add(root, "vcpu", std::to_string(spec.cpu.count.value_or(1))), "placement", "static");
+  if (!spec.cpu.weight && !spec.cpu.cap) return;
+  auto* tune = xml::add(root, "cputune");
+  if (spec.cpu.weight) xml::add(tune, "shares", std::to_string(*spec.cpu.weight));
+  if (spec.cpu.cap) {
+    xml::add(tune, "global_period", std::to_string(kCapPeriodUs));
+    xml::add(tune, "global_quota", std::to_string(static_cast<long>(*spec.cpu.cap) * kCapPeriodUs / 100));
+  }
+}
+
+std::string os_type(const VmSpec& spec, const std::string& type) {
+  if (type != "xen" || !spec.xen || !spec.xen->type) return "hvm";
+  if (*spec.xen->type == "pv") return "xen";
+  if (*spec.xen->type == "pvh") return "xenpvh";
+  return "hvm";
+}
+
+void add_os(xmlNode* root, const VmSpec& spec, const Resolved& r) {
+  auto* os = xml::add(root, "os");
+  if (spec.firmware == Firmware::uefi) xml::set(os, "firmware", "efi");
+  auto* type = xml::add(os, "type", os_type(spec, r.type));
+  if (r.arch) xml::set(type, "arch", *r.arch);
+  if (r.machine) xml::set(type, "machine", *r.machine);
+  if (spec.boot.kernel) xml::add(os, "kernel", *spec.boot.kernel);
+  if (spec.boot.ramdisk) xml::add(os, "initrd", *spec.boot.ramdisk);
+  if (spec.boot.cmdline) xml::add(os, "cmdline", *spec.boot.cmdline);
+}
+
+void add_lifecycle(xmlNode* root, const VmSpec& spec, const std::string& type) {
+  if (type != "xen" || !spec.xen) return;
+  if (spec.xen->on_poweroff) xml::add(root, "on_poweroff", *spec.xen->on_poweroff);
+  if (spec.xen->on_reboot) xml::add(root, "on_reboot", *spec.xen->on_reboot);
+  if (spec.xen->on_crash) xml::add(root, "on_crash", *spec.xen->on_crash);
+}
+
+void add_disk(xmlNode* devices, const VmSpec& spec, const DiskSpec& disk, const std::string& dev,
+              const std::string& type) {
+  if (!disk.path)
+    throw BackendError(
+        fmt::format("VM '{}': disk '{}' has no path (its volume must be created first)", spec.name, disk.id));
+  const bool block = disk.path->rfind("/dev/", 0) == 0;
+  auto* node = xml::add(devices, "disk");
+  xml::set(node, "type", block ? "block" : "file");
+  xml::set(node, "device", "disk");
+  if (disk.format) {
+    auto* driver = xml::add(node, "driver");
+    if (is_qemu(type)) xml::set(driver, "name", "qemu");
+    xml::set(driver, "type", *disk.format);
+  }
+  xml::set(xml::add(node, "source"), block ? "dev" : "file", *disk.path);
+  auto* target = xml::add(node, "target");
+  xml::set(target, "dev", dev);
+  xml::set(target, "bus", disk.bus.value_or(default_bus(type)));
+  if (disk.readonly.value_or(false)) xml::add(node, "readonly");
+}
+
+void add_nic(xmlNode* devices, const NicSpec& nic) {
+  auto* node = xml::add(devices, "interface");
+  xml::set(node, "type", "network");
+  if (nic.mac) xml::set(xml::add(node, "mac"), "address", *nic.mac);
+  xml::set(xml::add(node, "source"), "network", nic.network.value_or("default"));
+  if (nic.model) xml::set(xml::add(node, "model"), "type", *nic.model);
+}
+
+void add_devices(xmlNode* root, const VmSpec& spec, const std::string& type, const std::vector<std::string>& devs) {
+  auto* devices = xml::add(root, "devices");
+  for (std::size_t i = 0; i < spec.disks.size(); ++i) add_disk(devices, spec, spec.disks[i], devs[i], type);
+  for (const auto& nic : spec.nics) add_nic(devices, nic);
+  if (!is_qemu(type)) return;
+  xml::set(xml::add(devices, "serial"), "type", "pty");
+  xml::set(xml::add(devices, "console"), "type", "pty");
+}
+
+}  // namespace
+
+std::string disk_dev_name(const std::string& bus, std::size_t index) {
+  std::string letters;
+  for (long i = static_cast<long>(index); i >= 0; i = i / 26 - 1) letters.insert(letters.begin(), char('a' + i % 26));
+  return dev_prefix(bus) + letters;
+}
+
+std::string spec_to_domain_xml(const VmSpec& spec, const DomainDefaults& d) {
+  const Resolved r = resolve(spec, d);
+  const auto devs = assign_devs(spec, r.type);
+  auto doc = xml::new_doc("domain");
+  auto* root = xmlDocGetRootElement(doc.get());
+  xml::set(root, "type", r.type);
+  xml::add(root, "name", spec.name);
+  fill_metadata(xml::add(xml::add(root, "metadata"), "vm"), spec, d, devs);
+  add_memory_and_cpu(root, spec);
+  add_os(root, spec, r);
+  // Without ACPI, qemu gets -no-acpi and graceful shutdown and reboot do nothing.
+  if (is_qemu(r.type)) xml::add(xml::add(root, "features"), "acpi");
+  add_lifecycle(root, spec, r.type);
+  add_devices(root, spec, r.type, devs);
+  return xml::dump(doc.get());
+}
+
+std::string metadata_xml(const VmSpec& spec, const DomainDefaults& d) {
+  auto doc = xml::new_doc("vm");
+  fill_metadata(xmlDocGetRootElement(doc.get()), spec, d, assign_devs(spec, resolve(spec, d).type), false);
+  return xml::dump(doc.get());
+}
+
+std::string volume_xml(const std::string& name, std::uint64_t size_mib, const std::string& format) {
+  auto doc = xml::new_doc("volume");
+  auto* root = xmlDocGetRootElement(doc.get());
+  xml::add(root, "name", name);
+  xml::set(xml::add(root, "capacity", std::to_string(size_mib * 1024 * 1024)), "unit", "bytes");
+  xml::set(xml::add(xml::add(root, "target"), "format"), "type", format);
+  return xml::dump(doc.get());
+}
+
+std::string snapshot_xml(const std::string& name) {
+  auto doc = xml::new_doc("domainsnapshot");
+  xml::add(xmlDocGetRootElement(doc.get()), "name", name);
+  return xml::dump(doc.get());
+}
+
+}  // namespace hvctl::libvirt

@@ -1,0 +1,69 @@
+// VmSpec <-> libvirt domain XML, and the few other XML documents the libvirt
+// backend sends (storage volumes, snapshots). Pure functions: libxml2 only,
+// no libvirt calls, so everything here has golden and round-trip tests.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "hvctl/backend.hpp"
+#include "hvctl/spec.hpp"
+
+namespace hvctl::libvirt {
+
+// hvctl keeps what libvirt has no element for (labels, disk/NIC ids, which
+// volumes it created, the machine alias asked for) in <metadata> under this namespace.
+inline constexpr const char* kMetadataNs = "https://hvctl.dev/xmlns/libvirt/1";
+inline constexpr const char* kMetadataPrefix = "hvctl";
+
+// What the translation needs beyond the spec. spec.libvirt wins over these.
+struct DomainDefaults {
+  std::string domain_type = "kvm";     // test | qemu | kvm | xen
+  std::optional<std::string> arch;     // unset: libvirt picks the host's
+  std::optional<std::string> machine;  // unset: libvirt picks the arch's default
+  std::set<std::string> owned_disks;   // ids of disks whose volumes hvctl created (recorded in metadata)
+};
+
+// The domain XML for `spec`. Every disk must have a path (the backend creates
+// volumes for size-only disks first). Throws BackendError on a disk without one.
+std::string spec_to_domain_xml(const VmSpec& spec, const DomainDefaults& d);
+
+// The <hvctl:vm> metadata element of spec_to_domain_xml without its namespace,
+// as virDomainSetMetadata wants it (libvirt puts it under kMetadataNs itself).
+std::string metadata_xml(const VmSpec& spec, const DomainDefaults& d);
+
+// What the reverse translation reads from a domain's XML.
+struct DomainDescription {
+  VmState state;                      // name, uuid and spec; power is left to the caller
+  std::set<std::string> owned_disks;  // disk ids hvctl created volumes for
+};
+
+// Reads a domain XML as libvirt reports it (with its defaults, addresses and
+// controllers). Throws BackendError with libxml2's message on malformed XML.
+DomainDescription parse_domain_xml(const std::string& xml);
+
+// parse_domain_xml(xml).state.
+VmState domain_xml_to_state(const std::string& xml);
+
+// `generated` (from spec_to_domain_xml) plus everything in `current` (the
+// domain's inactive XML) that hvctl does not manage: uuid, features, clock,
+// graphics, controllers, cdroms, loader/nvram, PCI addresses of kept devices,
+// other applications' metadata, and the machine type libvirt expanded an alias to.
+std::string carry_over_unmanaged(const std::string& generated, const std::string& current);
+
+// True when `reported` is what libvirt makes of the machine `requested`:
+// equal, or an expansion of an alias ("pc" -> "pc-i440fx-7.2", "q35" -> "pc-q35-7.2").
+bool machine_matches(const std::string& requested, const std::string& reported);
+
+// libvirt target device name for the index-th disk on `bus`: vda, sdb, hdc, xvdd, vdaa.
+std::string disk_dev_name(const std::string& bus, std::size_t index);
+
+// <volume> XML for a new storage volume of `size_mib` in `format` (raw | qcow2).
+std::string volume_xml(const std::string& name, std::uint64_t size_mib, const std::string& format);
+
+// <domainsnapshot> XML naming a snapshot.
+std::string snapshot_xml(const std::string& name);
+
+}  // namespace hvctl::libvirt

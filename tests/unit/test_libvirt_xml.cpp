@@ -1,0 +1,348 @@
+// VmSpec <-> libvirt domain XML: golden files both ways, round trips through
+// XML as libvirt rewrites it, the carry-over of unmanaged elements, errors.
+// Golden pairs: tests/golden/libvirt/<case>.yaml -> <case>.xml. After an
+// intended change, regenerate with HVCTL_UPDATE_GOLDEN=1 and review the diff.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "hvctl/plan.hpp"
+#include "hvctl/spec_io.hpp"
+#include "libvirt_backend.hpp"
+#include "libvirt_xml.hpp"
+
+namespace hvctl::libvirt {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kGoldenDir = fs::path(HVCTL_SOURCE_DIR) / "tests" / "golden" / "libvirt";
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+VmSpec load_case(const fs::path& yaml) {
+  std::vector<Problem> problems;
+  auto specs = parse_specs(read_file(yaml), yaml.string(), problems);
+  for (const auto& p : problems) FAIL_CHECK(p.str());
+  REQUIRE(specs.size() == 1);
+  return specs.front();
+}
+
+std::vector<fs::path> golden_cases() {
+  std::vector<fs::path> cases;
+  for (const auto& entry : fs::directory_iterator(kGoldenDir))
+    if (entry.path().extension() == ".yaml") cases.push_back(entry.path());
+  std::sort(cases.begin(), cases.end());
+  return cases;
+}
+
+const Capabilities& libvirt_caps() {
+  static const auto backend = [] {
+    Target t;
+    t.name = "unit";
+    t.type = "libvirt";
+    t.uri = "test:///default";
+    return make_libvirt_backend(t);  // never connects: capabilities are static
+  }();
+  return backend->capabilities();
+}
+
+// Every field `want` sets that `have` reports differently, as the planner sees it.
+std::string drift(const VmSpec& want, const VmSpec& have) {
+  std::string out;
+  for (const auto& c : diff_spec(want, have, libvirt_caps())) out += c.field + ": '" + c.from + "' -> '" + c.to + "'\n";
+  if (want.libvirt && want.libvirt->domain_type &&
+      (!have.libvirt || have.libvirt->domain_type != want.libvirt->domain_type))
+    out += "libvirt.domainType\n";
+  if (want.name != have.name) out += "name\n";
+  return out;
+}
+
+// A qemu domain as libvirt 9 reports it after defining full-qemu's XML: the
+// machine expanded, controllers, addresses, aliases and defaults added.
+const char* const kRewrittenQemu = R"(<domain type='qemu'>
+  <name>web-01</name>
+  <uuid>0b6a7d1e-8f2c-4c1e-9d7a-1a2b3c4d5e6f</uuid>
+  <metadata>
+    <hvctl:vm xmlns:hvctl="https://hvctl.dev/xmlns/libvirt/1" machine="pc">
+      <hvctl:label key="tier" value="web"/>
+      <hvctl:disk id="root" dev="vda"/>
+      <hvctl:disk id="data" dev="vdb" owned="yes"/>
+      <hvctl:nic id="eth0" index="0"/>
+    </hvctl:vm>
+    <libosinfo:libosinfo xmlns:libosinfo="http://libosinfo.org/xmlns/libvirt/domain/1.0">
+      <libosinfo:os id="http://debian.org/debian/12"/>
+    </libosinfo:libosinfo>
+  </metadata>
+  <memory unit='KiB'>2097152</memory>
+  <currentMemory unit='KiB'>1048576</currentMemory>
+  <vcpu placement='static' current='2'>4</vcpu>
+  <cputune>
+    <shares>256</shares>
+    <global_period>50000</global_period>
+    <global_quota>75000</global_quota>
+    <emulatorpin cpuset='0'/>
+  </cputune>
+  <os>
+    <type arch='x86_64' machine='pc-i440fx-7.2'>hvm</type>
+    <boot dev='hd'/>
+  </os>
+  <features><acpi/><apic/></features>
+  <clock offset='utc'/>
+  <on_poweroff>destroy</on_poweroff>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2' cache='none'/>
+      <source file='/var/lib/images/web.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+      <serial>ROOT-1</serial>
+      <address type='pci' domain='0x0000' bus='0x00' slot='0x04' function='0x0'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/web-01-data.img'/>
+      <target dev='vdb' bus='virtio'/>
+      <address type='pci' domain='0x0000' bus='0x00' slot='0x05' function='0x0'/>
+    </disk>
+    <disk type='file' device='cdrom'>
+      <source file='/iso/debian.iso'/>
+      <target dev='hdc' bus='ide'/>
+      <readonly/>
+    </disk>
+    <controller type='usb' index='0' model='piix3-uhci'/>
+    <interface type='network'>
+      <mac address='52:54:00:6b:3c:58'/>
+      <source network='default'/>
+      <model type='virtio'/>
+      <address type='pci' domain='0x0000' bus='0x00' slot='0x03' function='0x0'/>
+    </interface>
+    <interface type='bridge'>
+      <mac address='52:54:00:00:00:99'/>
+      <source bridge='br0'/>
+    </interface>
+    <serial type='pty'><target type='isa-serial' port='0'/></serial>
+    <console type='pty'><target type='serial' port='0'/></console>
+    <graphics type='vnc' port='-1' autoport='yes'/>
+  </devices>
+</domain>
+)";
+
+}  // namespace
+
+TEST_CASE("libvirt golden: spec -> domain XML, byte for byte") {
+  const bool update = std::getenv("HVCTL_UPDATE_GOLDEN") && std::string(std::getenv("HVCTL_UPDATE_GOLDEN")) == "1";
+  const auto cases = golden_cases();
+  REQUIRE(cases.size() >= 7);
+  for (const auto& yaml : cases) {
+    auto xml_path = yaml;
+    xml_path.replace_extension(".xml");
+    INFO("case: ", yaml.stem().string());
+    const auto xml = spec_to_domain_xml(load_case(yaml), DomainDefaults{});
+    if (update) {
+      std::ofstream(xml_path, std::ios::binary) << xml;
+      continue;
+    }
+    REQUIRE_MESSAGE(fs::exists(xml_path), "missing golden file; run with HVCTL_UPDATE_GOLDEN=1");
+    CHECK(xml == read_file(xml_path));
+  }
+}
+
+TEST_CASE("libvirt golden: domain XML -> spec reports every field the spec sets") {
+  for (const auto& yaml : golden_cases()) {
+    auto xml_path = yaml;
+    xml_path.replace_extension(".xml");
+    INFO("case: ", yaml.stem().string());
+    const auto spec = load_case(yaml);
+    const auto state = domain_xml_to_state(read_file(xml_path));
+    CHECK(state.name == spec.name);
+    CHECK(drift(spec, state.spec) == "");
+    // Sizes are not in the XML (the backend reads them from the volume).
+    for (const auto& disk : state.spec.disks) CHECK_FALSE(disk.size_mib);
+  }
+}
+
+TEST_CASE("libvirt XML: round trip through XML as libvirt rewrites it") {
+  const auto state = domain_xml_to_state(kRewrittenQemu);
+  const auto& s = state.spec;
+  CHECK(state.uuid == "0b6a7d1e-8f2c-4c1e-9d7a-1a2b3c4d5e6f");
+  CHECK(s.labels == std::map<std::string, std::string>{{"tier", "web"}});
+  CHECK(s.cpu.count == 2);  // current, not the maximum
+  CHECK(s.cpu.weight == 256);
+  CHECK(s.cpu.cap == 150);  // 75000us per 50000us
+  CHECK(s.memory.size_mib == 1024u);
+  CHECK(s.memory.max_mib == 2048u);
+  CHECK(s.firmware == Firmware::bios);
+  REQUIRE(s.libvirt);
+  CHECK(s.libvirt->machine == "pc");  // the alias asked for, not pc-i440fx-7.2
+  CHECK(s.libvirt->arch == "x86_64");
+  CHECK(s.libvirt->domain_type == "qemu");
+  CHECK_FALSE(s.xen);
+  REQUIRE(s.disks.size() == 2);  // the cdrom is not a spec disk
+  CHECK(s.disks[0].id == "root");
+  CHECK(s.disks[0].format == "qcow2");
+  CHECK(s.disks[0].readonly == false);
+  CHECK(s.disks[1].id == "data");
+  CHECK(s.disks[1].path == "/var/lib/libvirt/images/web-01-data.img");
+  REQUIRE(s.nics.size() == 1);  // the bridge interface is not managed
+  CHECK(s.nics[0].id == "eth0");
+  CHECK(s.nics[0].mac == "52:54:00:6b:3c:58");
+  CHECK(parse_domain_xml(kRewrittenQemu).owned_disks == std::set<std::string>{"data"});
+}
+
+TEST_CASE("libvirt XML: reverse without hvctl metadata") {
+  const char* xml = R"(<domain type='kvm'><name>foreign</name>
+    <memory unit='MiB'>512</memory><vcpu>1</vcpu>
+    <os firmware='efi'><type machine='pc-q35-8.0'>hvm</type></os>
+    <devices>
+      <disk type='block' device='disk'><source dev='/dev/sdb'/><target dev='sda' bus='sata'/></disk>
+      <interface type='network'><source network='lan'/></interface>
+    </devices></domain>)";
+  const auto s = domain_xml_to_state(xml).spec;
+  CHECK(s.memory.size_mib == 512u);  // no currentMemory: same as memory
+  CHECK(s.memory.max_mib == 512u);
+  CHECK(s.firmware == Firmware::uefi);
+  CHECK(s.libvirt->machine == "pc-q35-8.0");
+  REQUIRE(s.disks.size() == 1);
+  CHECK(s.disks[0].id == "disk0");
+  CHECK(s.disks[0].path == "/dev/sdb");
+  REQUIRE(s.nics.size() == 1);
+  CHECK(s.nics[0].id == "nic0");
+  CHECK(s.labels.empty());
+  CHECK_FALSE(s.cpu.weight);
+  CHECK_FALSE(s.cpu.cap);
+}
+
+TEST_CASE("libvirt XML: machine aliases") {
+  CHECK(machine_matches("pc", "pc-i440fx-7.2"));
+  CHECK(machine_matches("q35", "pc-q35-7.2"));
+  CHECK(machine_matches("virt", "virt-7.2"));
+  CHECK(machine_matches("pc-q35-7.2", "pc-q35-7.2"));
+  CHECK_FALSE(machine_matches("q35", "pc-i440fx-7.2"));
+  CHECK_FALSE(machine_matches("pc", "microvm"));
+}
+
+TEST_CASE("libvirt XML: disk device names") {
+  CHECK(disk_dev_name("virtio", 0) == "vda");
+  CHECK(disk_dev_name("virtio", 25) == "vdz");
+  CHECK(disk_dev_name("virtio", 26) == "vdaa");
+  CHECK(disk_dev_name("sata", 1) == "sdb");
+  CHECK(disk_dev_name("ide", 2) == "hdc");
+  CHECK(disk_dev_name("xen", 3) == "xvdd");
+  CHECK_THROWS_AS(disk_dev_name("nvme", 0), BackendError);
+}
+
+TEST_CASE("libvirt XML: errors") {
+  SUBCASE("malformed XML carries libxml2's message") {
+    try {
+      domain_xml_to_state("<domain><name>x</name>");
+      FAIL("no exception");
+    } catch (const BackendError& e) {
+      CHECK(std::string(e.what()).find("malformed domain XML") != std::string::npos);
+      CHECK(std::string(e.what()).find("Premature end of data") != std::string::npos);
+    }
+  }
+  SUBCASE("not a domain") {
+    CHECK_THROWS_WITH_AS(domain_xml_to_state("<network/>"), doctest::Contains("not <domain>"), BackendError);
+  }
+  SUBCASE("empty input") { CHECK_THROWS_AS(domain_xml_to_state(""), BackendError); }
+  SUBCASE("a disk without a path") {
+    VmSpec spec;
+    spec.name = "v";
+    spec.disks.emplace_back().id = "data";
+    CHECK_THROWS_WITH_AS(spec_to_domain_xml(spec, {}), doctest::Contains("disk 'data' has no path"), BackendError);
+  }
+}
+
+TEST_CASE("libvirt XML: carry over what hvctl does not manage") {
+  auto spec = domain_xml_to_state(kRewrittenQemu).spec;
+  spec.firmware = Firmware::bios;
+  spec.memory.size_mib = 1536;
+  spec.disks[0].readonly = true;
+  spec.nics[0].model = "e1000";
+  DomainDefaults d;
+  d.domain_type = "qemu";
+  d.owned_disks = {"data"};
+  const auto merged = carry_over_unmanaged(spec_to_domain_xml(spec, d), kRewrittenQemu);
+  auto has = [&](const char* text) { return merged.find(text) != std::string::npos; };
+  CHECK(has("<uuid>0b6a7d1e-8f2c-4c1e-9d7a-1a2b3c4d5e6f</uuid>"));
+  CHECK(has("machine=\"pc-i440fx-7.2\""));  // the expansion, so the guest ABI stays put
+  CHECK(has("<hvctl:vm xmlns:hvctl=\"https://hvctl.dev/xmlns/libvirt/1\" machine=\"pc\">"));
+  CHECK(has("libosinfo:os"));
+  CHECK(has("<emulatorpin"));
+  CHECK(has("<features>"));
+  CHECK(has("<graphics"));
+  CHECK(has("device=\"cdrom\""));
+  CHECK(has("<source bridge=\"br0\"/>"));
+  CHECK(has("slot=\"0x04\""));  // the root disk keeps its PCI address...
+  CHECK(has("<serial>ROOT-1</serial>"));
+  CHECK(has("cache=\"none\""));  // ...and its driver settings
+  CHECK(has("slot=\"0x03\""));   // the NIC (same MAC) too
+  CHECK(has("<currentMemory unit=\"KiB\">1572864</currentMemory>"));
+  CHECK(has("<readonly/>"));
+  CHECK(has("<model type=\"e1000\"/>"));
+  CHECK(has("owned=\"yes\""));
+  CHECK(merged.find("isa-serial") == std::string::npos);  // hvctl writes its own console
+  const auto back = domain_xml_to_state(merged).spec;
+  CHECK(drift(spec, back) == "");
+}
+
+TEST_CASE("libvirt XML: carry over drops UEFI pieces when switching to bios") {
+  const char* current = R"(<domain type='kvm'><name>u</name><uuid>11111111-2222-3333-4444-555555555555</uuid>
+    <memory>1048576</memory><vcpu>1</vcpu>
+    <os firmware='efi'><type arch='x86_64' machine='pc-q35-7.2'>hvm</type>
+      <loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE.fd</loader>
+      <nvram>/var/lib/libvirt/qemu/nvram/u_VARS.fd</nvram><boot dev='hd'/></os>
+    <devices/></domain>)";
+  VmSpec spec;
+  spec.name = "u";
+  spec.firmware = Firmware::bios;
+  const auto bios = carry_over_unmanaged(spec_to_domain_xml(spec, {}), current);
+  CHECK(bios.find("loader") == std::string::npos);
+  CHECK(bios.find("nvram") == std::string::npos);
+  CHECK(bios.find("machine=\"pc-q35-7.2\"") != std::string::npos);  // not asked for: kept
+  CHECK(bios.find("<boot dev=\"hd\"/>") != std::string::npos);
+  spec.firmware = Firmware::uefi;
+  const auto uefi = carry_over_unmanaged(spec_to_domain_xml(spec, {}), current);
+  CHECK(uefi.find("OVMF_CODE.fd") != std::string::npos);
+  CHECK(domain_xml_to_state(uefi).spec.firmware == Firmware::uefi);
+}
+
+TEST_CASE("libvirt XML: text is escaped, not concatenated") {
+  VmSpec spec;
+  spec.name = "esc";
+  spec.labels["note"] = "a&b <c> \"d\" 'e'";
+  spec.boot.kernel = "/k";
+  spec.boot.cmdline = "x=<1> & y='2'";
+  const auto xml = spec_to_domain_xml(spec, {});
+  CHECK(xml.find("a&amp;b &lt;c&gt;") != std::string::npos);
+  const auto back = domain_xml_to_state(xml).spec;
+  CHECK(back.labels == spec.labels);
+  CHECK(back.boot.cmdline == spec.boot.cmdline);
+}
+
+TEST_CASE("libvirt XML: metadata, volume and snapshot documents") {
+  VmSpec spec;
+  spec.name = "m";
+  spec.labels["k"] = "v";
+  spec.disks.emplace_back().id = "root";
+  spec.disks.back().path = "/x.img";
+  const auto meta = metadata_xml(spec, {});
+  CHECK(meta.find("<vm>") == 0);  // virDomainSetMetadata adds the namespace
+  CHECK(meta.find("<disk id=\"root\" dev=\"vda\"/>") != std::string::npos);
+  CHECK(meta.find("<label key=\"k\" value=\"v\"/>") != std::string::npos);
+  CHECK(volume_xml("m-data.img", 10, "qcow2") ==
+        "<volume>\n  <name>m-data.img</name>\n  <capacity unit=\"bytes\">10485760</capacity>\n"
+        "  <target>\n    <format type=\"qcow2\"/>\n  </target>\n</volume>\n");
+  CHECK(snapshot_xml("before-upgrade") == "<domainsnapshot>\n  <name>before-upgrade</name>\n</domainsnapshot>\n");
+}
+
+}  // namespace hvctl::libvirt
