@@ -138,6 +138,11 @@ std::vector<FieldChange> diff_spec(const VmSpec& want, const VmSpec& have, const
   d.field("cpu.weight", "cpu.weight", want.cpu.weight, have.cpu.weight, show);
   d.field("cpu.cap", "cpu.cap", want.cpu.cap, have.cpu.cap, show);
   d.field("memory.size", "memory.size", want.memory.size_mib, have.memory.size_mib, show_size);
+  // Memory changes live only within the ceiling the VM booted with (balloon).
+  const auto ceiling = have.memory.max_mib ? have.memory.max_mib : have.memory.size_mib;
+  if (!out.empty() && out.back().field == "memory.size" && want.memory.size_mib && ceiling &&
+      (*want.memory.size_mib > *ceiling || (want.memory.max_mib && want.memory.max_mib != have.memory.max_mib)))
+    out.back().hot = false;
   d.field("memory.max", "memory.max", want.memory.max_mib, have.memory.max_mib, show_size);
   if (want.firmware && want.firmware != have.firmware)
     d.add("firmware", "firmware", have.firmware ? to_string(*have.firmware) : "", to_string(*want.firmware));

@@ -63,10 +63,14 @@ TEST_CASE("a cold change on a running VM needs a restart; a hot one does not") {
   CHECK(p.describe() == "update cpu.count 2 -> 4 (needs restart)");
 
   s = want();
-  s.memory.size_mib = 1024;
+  s.memory.size_mib = 1024;  // up to the running maximum: hot
   p = plan_vm(s, have(PowerState::running), "t", caps());
   CHECK_FALSE(p.needs_restart);
   CHECK(p.changes.at(0).hot);
+
+  s.memory.size_mib = 2048;  // above it: cold
+  p = plan_vm(s, have(PowerState::running), "t", caps());
+  CHECK(p.needs_restart);
 
   s = want();
   s.cpu.count = 4;

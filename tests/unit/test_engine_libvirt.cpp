@@ -1,0 +1,125 @@
+// The engine (plan + apply) against libvirt's real in-process test driver.
+#include <doctest/doctest.h>
+
+#include "hvctl/engine.hpp"
+#include "hvctl/spec_io.hpp"
+
+using namespace hvctl;
+
+namespace {
+
+Session test_session() {
+  Config config;
+  config.targets["t"] = Target{"t", "libvirt", "test:///default"};
+  config.default_target = "t";
+  return Session(config, std::nullopt);
+}
+
+std::vector<VmSpec> fleet(const std::string& prefix, int n, const std::string& memory, const std::string& power) {
+  std::string text;
+  for (int i = 0; i < n; ++i)
+    text += "---\napiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: " + prefix + std::to_string(i) +
+            ", labels: {fleet: " + prefix + "}}\nspec: {cpu: {count: 1}, memory: {size: " + memory +
+            "}, power: " + power + ", libvirt: {domainType: test}}\n";
+  std::vector<Problem> problems;
+  auto specs = parse_specs(text, "fleet.yaml", problems);
+  REQUIRE(problems.empty());
+  return specs;
+}
+
+int pending(const std::vector<VmPlan>& plans) {
+  int n = 0;
+  for (const auto& p : plans) n += p.has_changes() ? 1 : 0;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("apply converges a fleet in parallel and a second plan is empty") {
+  auto session = test_session();
+  const auto specs = fleet("eng-a", 12, "64MiB", "running");
+  auto plans = make_plans(specs, session);
+  CHECK(pending(plans) == 12);
+  ApplyOptions options;
+  options.parallel = 4;
+  auto results = apply_plans(plans, session, options);
+  for (const auto& r : results) {
+    CHECK_MESSAGE(r.ok, r.error);
+    CHECK(r.done == std::vector<std::string>{"created", "started"});
+  }
+  CHECK(pending(make_plans(specs, session)) == 0);
+
+  // A change to some of them plans exactly that, and applies.
+  auto changed = fleet("eng-a", 12, "96MiB", "running");
+  plans = make_plans(changed, session);
+  CHECK(pending(plans) == 12);
+  CHECK(plans[3].changes.size() == 1);
+  CHECK(plans[3].changes[0].field == "memory.size");
+  CHECK_FALSE(plans[3].changes[0].hot);  // above the running maximum: needs a restart
+  CHECK(plans[3].needs_restart);
+  results = apply_plans(plans, session, options);
+  for (const auto& r : results) CHECK_MESSAGE(r.ok, r.error);
+  CHECK(pending(make_plans(changed, session)) == 0);
+
+  // Within the maximum, memory changes live.
+  auto shrunk = fleet("eng-a", 12, "80MiB", "running");
+  plans = make_plans(shrunk, session);
+  CHECK(plans[0].changes.at(0).hot);
+  CHECK_FALSE(plans[0].needs_restart);
+}
+
+TEST_CASE("power states in the spec are reached and kept") {
+  auto session = test_session();
+  auto specs = fleet("eng-p", 3, "64MiB", "running");
+  specs[1].power = PowerState::paused;
+  specs[2].power = PowerState::stopped;
+  apply_plans(make_plans(specs, session), session, {});
+  auto& backend = session.backend(session.target_for(std::nullopt));
+  CHECK(backend.lookup("eng-p0")->power == PowerState::running);
+  CHECK(backend.lookup("eng-p1")->power == PowerState::paused);
+  CHECK(backend.lookup("eng-p2")->power == PowerState::stopped);
+  // Someone stops eng-p0 by hand: the next plan starts it again.
+  backend.power("eng-p0", PowerRequest{PowerOp::stop, true});
+  auto plans = make_plans(specs, session);
+  CHECK(plans[0].describe() == "start");
+  CHECK(pending(plans) == 1);
+}
+
+TEST_CASE("one VM's failure does not stop the others, and a re-run converges") {
+  auto session = test_session();
+  auto specs = fleet("eng-f", 3, "64MiB", "running");
+  // A disk to create in a storage pool the target does not have: this VM fails.
+  specs[1].disks.push_back(DiskSpec{"data", 64, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+  auto broken = session.target_for(std::nullopt);
+  auto results = apply_plans(make_plans(specs, session), session, {});
+  CHECK(results[0].ok);
+  CHECK_FALSE(results[1].ok);
+  CHECK(results[1].error.find("eng-f1") != std::string::npos);
+  CHECK(results[2].ok);
+  specs[1].disks.clear();
+  results = apply_plans(make_plans(specs, session), session, {});
+  for (const auto& r : results) CHECK_MESSAGE(r.ok, r.error);
+  CHECK(pending(make_plans(specs, session)) == 0);
+}
+
+TEST_CASE("ensure: absent deletes, and only then") {
+  auto session = test_session();
+  auto specs = fleet("eng-d", 2, "64MiB", "stopped");
+  apply_plans(make_plans(specs, session), session, {});
+  specs[0].ensure = Ensure::absent;
+  auto plans = make_plans(specs, session);
+  CHECK(plans[0].action() == PlanAction::remove);
+  CHECK(plans[1].action() == PlanAction::none);
+  apply_plans(plans, session, {});
+  CHECK_FALSE(session.backend(session.target_for(std::nullopt)).lookup("eng-d0"));
+  CHECK(pending(make_plans(specs, session)) == 0);
+}
+
+TEST_CASE("fields a target cannot express fail validation before anything is contacted") {
+  Config config;
+  config.targets["t"] = Target{"t", "libvirt", "test:///default"};
+  Session session(config, std::string("t"));
+  auto specs = fleet("eng-v", 1, "64MiB", "running");
+  specs[0].disks.push_back(DiskSpec{"d", 64, std::nullopt, "nvme", std::nullopt, std::nullopt});
+  CHECK_THROWS_AS(make_plans(specs, session), ValidationError);
+}
