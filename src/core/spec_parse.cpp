@@ -7,6 +7,7 @@
 #include "spec_reader.hpp"
 #include "spec_schema.hpp"
 
+#include <filesystem>
 #include <set>
 
 namespace hvctl {
@@ -67,6 +68,10 @@ void SpecReader::read_boot(const YAML::Node& n) {
     *field = str(n[key], fmt::format("spec.boot.{}", key));
     note(fmt::format("boot.{}", key), n[key]);
   }
+  // Kernel and ramdisk paths are host files: relative ones are relative to the spec file.
+  for (auto* field : {&boot.kernel, &boot.ramdisk})
+    if (*field && !(*field)->empty() && (**field)[0] != '/' && file_ != "<stdin>")
+      *field = (std::filesystem::absolute(std::filesystem::path(file_).parent_path()) / **field).lexically_normal().string();
   if (!n["kernel"] && (n["ramdisk"] || n["cmdline"]))
     error(n, "spec.boot.ramdisk and spec.boot.cmdline need spec.boot.kernel");
 }

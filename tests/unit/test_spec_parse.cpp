@@ -74,6 +74,14 @@ spec:
   CHECK(s.mark_of("disks[1].path").line == 12);
 }
 
+TEST_CASE("relative kernel and ramdisk paths are relative to the spec file") {
+  std::vector<Problem> problems;
+  auto specs = parse_specs(kHead + "spec: {boot: {kernel: guest/vmlinuz, ramdisk: /abs/initrd}}\n", "/srv/specs/web.yaml", problems);
+  REQUIRE(specs.size() == 1);
+  CHECK(specs[0].boot.kernel == "/srv/specs/guest/vmlinuz");
+  CHECK(specs[0].boot.ramdisk == "/abs/initrd");
+}
+
 TEST_CASE("several documents, empty ones skipped") {
   std::vector<Problem> problems;
   auto specs = parse_specs("---\n" + kHead + "---\n---\napiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: vm2}\n",

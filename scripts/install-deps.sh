@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what hvctl needs to build and test on Debian 12, with apt-get.
+# Runs apt-get only when something is missing. Needs root (or sudo).
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake ninja-build pkg-config
+  # libraries
+  libcli11-dev libyaml-cpp-dev libfmt-dev nlohmann-json3-dev doctest-dev
+  libvirt-dev libxml2-dev libcurl4-openssl-dev
+  # libvirt test counterparts: a private libvirtd with QEMU (TCG) and a tiny guest
+  libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 busybox-static cpio
+  # vSphere test counterpart: vcsim and govc built from Debian's govmomi source package
+  golang-go golang-github-vmware-govmomi-dev golang-github-google-uuid-dev golang-github-kr-pretty-dev
+  dpkg-dev openssl
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "install-deps: installing ${missing[*]}" >&2
+$sudo apt-get update -q
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# End to end against a private libvirtd running tiny QEMU guests under TCG,
+# whose state outlives each hvctl process.
+# Usage: libvirt_persistent.sh HVCTL SOURCE_DIR WORK_DIR
+set -uo pipefail
+HVCTL=$1 SRC=$2 WORK=$3
+source "$SRC/tests/e2e/lib.sh"
+E2E_TMP=$WORK/tmp
+rm -rf "$E2E_TMP"; mkdir -p "$E2E_TMP"
+
+"$SRC/tests/harness/tiny-guest.sh" "$WORK/guest" >/dev/null || exit 1
+"$SRC/tests/harness/libvirtd.sh" stop "$WORK/libvirtd" >/dev/null 2>&1
+"$SRC/tests/harness/libvirtd.sh" start "$WORK/libvirtd" >/dev/null || exit 1
+trap '"$SRC/tests/harness/libvirtd.sh" stop "$WORK/libvirtd" >/dev/null 2>&1' EXIT
+cat > "$E2E_TMP/config.yaml" <<EOC
+targets:
+  lab: {type: libvirt, uri: "$(cat "$WORK/libvirtd/uri")", domain_type: qemu}
+default_target: lab
+EOC
+export HVCTL_CONFIG=$E2E_TMP/config.yaml
+
+spec() {  # spec NAME POWER MEMORY
+  cat <<EOS
+---
+apiVersion: hvctl/v1
+kind: VirtualMachine
+metadata: {name: $1, labels: {suite: e2e}}
+spec:
+  cpu: {count: 1}
+  memory: {size: $3}
+  boot: {kernel: $WORK/guest/vmlinuz, ramdisk: $WORK/guest/initrd.cpio.gz, cmdline: console=ttyS0}
+  power: $2
+EOS
+}
+mkdir -p "$E2E_TMP/specs"
+{ spec e2e-a running 128MiB; spec e2e-b stopped 128MiB; } > "$E2E_TMP/specs/fleet.yaml"
+
+expect_exit 2 "plan before apply reports pending changes" -- plan -f "$E2E_TMP/specs" --detailed-exitcode
+ok "plan shows two creates" contains "$out" "Plan: 2 to create"
+expect_exit 0 "apply creates and powers the fleet" -- apply -f "$E2E_TMP/specs"
+expect_exit 0 "a new process lists the VMs" -- list -o json
+ok "e2e-a is running" [ "$(json_get "$out" "[v['power'] for v in d['items'] if v['name']=='e2e-a'][0]")" = running ]
+ok "e2e-b is stopped" [ "$(json_get "$out" "[v['power'] for v in d['items'] if v['name']=='e2e-b'][0]")" = stopped ]
+ok "labels survive" [ "$(json_get "$out" "[v['labels']['suite'] for v in d['items'] if v['name']=='e2e-a'][0]")" = e2e ]
+expect_exit 0 "second apply succeeds" -- apply -f "$E2E_TMP/specs"
+ok "second apply does nothing and says so" contains "$out" "No changes"
+expect_exit 0 "plan --detailed-exitcode: in sync" -- plan -f "$E2E_TMP/specs" --detailed-exitcode
+
+{ spec e2e-a running 128MiB; spec e2e-b stopped 160MiB; } > "$E2E_TMP/specs/fleet.yaml"
+expect_exit 2 "a changed spec is pending" -- plan -f "$E2E_TMP/specs" --detailed-exitcode -o json
+ok "exactly that change is planned" [ "$(json_get "$out" "[(i['vm'], c['field'], c['from'], c['to']) for i in d['items'] for c in i['changes']]")" = "[('e2e-b', 'memory.size', '128MiB', '160MiB')]" ]
+expect_exit 0 "apply the change" -- apply -f "$E2E_TMP/specs"
+expect_exit 0 "in sync again" -- plan -f "$E2E_TMP/specs" --detailed-exitcode
+
+expect_exit 0 "export e2e-a" -- export e2e-a
+printf '%s\n' "$out" > "$E2E_TMP/exported.yaml"
+expect_exit 0 "exported spec validates" -- validate -f "$E2E_TMP/exported.yaml"
+expect_exit 0 "exported spec plans as a no-op" -- plan -f "$E2E_TMP/exported.yaml" --detailed-exitcode
+expect_exit 0 "exported spec applies as a no-op" -- apply -f "$E2E_TMP/exported.yaml"
+ok "nothing changed" contains "$out" "No changes"
+
+expect_exit 0 "graceful stop of e2e-a" -- stop e2e-a --timeout 60
+expect_exit 0 "get e2e-a" -- get e2e-a -o json
+ok "e2e-a is stopped" [ "$(json_get "$out" "d['power']")" = stopped ]
+expect_exit 0 "apply brings e2e-a back up" -- apply -f "$E2E_TMP/specs"
+ok "apply started it" contains "$out" "started"
+
+expect_exit 3 "destroy without --yes refuses when not interactive" -- destroy e2e-a
+ok "refusal says why" contains "$err" "without --yes"
+expect_exit 0 "e2e-a still exists" -- get e2e-a
+expect_exit 3 "a bad spec is rejected before anything is contacted" -- apply -f "$SRC/tests/e2e/data/bad.yaml"
+ok "bad spec error has file:line:column" contains "$err" "bad.yaml:6:"
+expect_exit 0 "destroy --yes removes both" -- destroy --yes e2e-a e2e-b
+expect_exit 0 "list after destroy" -- list -o json
+ok "no VMs left" [ "$(json_get "$out" "len(d['items'])")" = 0 ]
+expect_exit 4 "destroying a missing VM is a backend error" -- destroy --yes e2e-a
+finish
