@@ -14,6 +14,8 @@ packages=(
   # vSphere test counterpart: vcsim and govc built from Debian's govmomi source package
   golang-go golang-github-vmware-govmomi-dev golang-github-google-uuid-dev golang-github-kr-pretty-dev
   dpkg-dev openssl
+  # completion and man page tests
+  bash-completion zsh fish mandoc groff-base man-db
 )
 
 missing=()

@@ -1,4 +1,5 @@
 #include "cli.hpp"
+#include "man_page.hpp"
 
 #include <iostream>
 
@@ -28,8 +29,9 @@ std::unique_ptr<Cli> build_cli() {
   app.require_subcommand(1);
   app.fallthrough();
   app.add_option("-o,--output", g.output, "Output format")->check(CLI::IsMember({"table", "json", "yaml"}));
-  app.add_option("--target", g.target, "Target name from the config, or a URI")->envname("HVCTL_TARGET");
-  app.add_option("--config", g.config, "Config file")->envname("HVCTL_CONFIG");
+  app.add_option("--target", g.target, "Target name from the config, or a URI")
+      ->envname("HVCTL_TARGET")->type_name("TARGET");
+  app.add_option("--config", g.config, "Config file")->envname("HVCTL_CONFIG")->type_name("FILE");
   app.add_flag("-q,--quiet", g.quiet, "Only data on stdout and errors on stderr");
   app.add_flag("-v,--verbose", g.verbose, "More detail on stderr (repeat for more)");
   app.add_option("--parallel", g.parallel, "Operations at once per target (default: per backend)")
@@ -64,6 +66,12 @@ int report(const std::exception& e, std::ostream& err) {
 
 int run_cli(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err,
             bool interactive, Session::Factory factory) {
+  if (argc >= 2 && std::string(argv[1]) == "__complete")
+    return run_complete(std::vector<std::string>(argv + 2, argv + argc), out);
+  if (argc == 3 && std::string(argv[1]) == "__gen-docs") {
+    write_generated_docs(argv[2]);
+    return 0;
+  }
   auto cli = build_cli();
   try {
     cli->app->parse(argc, argv);

@@ -24,6 +24,9 @@ std::unique_ptr<Cli> build_cli();
 int run_cli(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err,
             bool interactive, Session::Factory factory = make_backend);
 
+// The hidden `hvctl __complete WORD...` entry point (see completion.hpp).
+int run_complete(const std::vector<std::string>& words, std::ostream& out);
+
 // The exit-code table shown in --help and README.
 const char* exit_code_help();
 

@@ -40,7 +40,7 @@ int run_apply(const ApplyCmdOptions& o, Context& ctx) {
 
 void setup_apply(CLI::App& app, RunFn& run) {
   auto o = std::make_shared<ApplyCmdOptions>();
-  app.add_option("-f,--file", o->files, "Spec file, directory, or - for stdin")->required();
+  app.add_option("-f,--file", o->files, "Spec file, directory, or - for stdin")->required()->type_name("FILE");
   app.add_flag("--dry-run", o->dry_run, "Print the plan and change nothing");
   app.add_flag("--no-restart", o->no_restart, "Leave VMs whose changes need a restart unchanged (reported as failed)");
   app.add_flag("--force-stop", o->force_stop, "Power VMs off instead of asking the guest to shut down");

@@ -35,7 +35,7 @@ int run_destroy(const DestroyOptions& o, Context& ctx) {
 
 void setup_destroy(CLI::App& app, RunFn& run) {
   auto o = std::make_shared<DestroyOptions>();
-  app.add_option("names", o->names, "VM names")->required();
+  app.add_option("names", o->names, "VM names")->required()->type_name("VM");
   app.add_flag("-y,--yes", o->yes, "Do not ask for confirmation");
   app.add_flag("--dry-run", o->dry_run, "Say what would be destroyed and change nothing");
   run = [o](Context& ctx) { return run_destroy(*o, ctx); };

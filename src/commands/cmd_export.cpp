@@ -35,7 +35,7 @@ int run_export(const ExportOptions& o, Context& ctx) {
 
 void setup_export(CLI::App& app, RunFn& run) {
   auto o = std::make_shared<ExportOptions>();
-  app.add_option("names", o->names, "VM names")->required();
+  app.add_option("names", o->names, "VM names")->required()->type_name("VM");
   app.add_flag("!--no-target", o->with_target, "Leave spec.target out (apply then uses --target or the default)");
   run = [o](Context& ctx) { return run_export(*o, ctx); };
 }

@@ -26,7 +26,7 @@ int run_get(const GetOptions& o, Context& ctx) {
 
 void setup_get(CLI::App& app, RunFn& run) {
   auto o = std::make_shared<GetOptions>();
-  app.add_option("name", o->name, "VM name")->required();
+  app.add_option("name", o->name, "VM name")->required()->type_name("VM");
   run = [o](Context& ctx) { return run_get(*o, ctx); };
 }
 

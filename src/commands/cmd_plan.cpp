@@ -23,7 +23,7 @@ int run_plan(const PlanOptions& o, Context& ctx) {
 
 void setup_plan(CLI::App& app, RunFn& run) {
   auto o = std::make_shared<PlanOptions>();
-  app.add_option("-f,--file", o->files, "Spec file, directory, or - for stdin")->required();
+  app.add_option("-f,--file", o->files, "Spec file, directory, or - for stdin")->required()->type_name("FILE");
   app.add_flag("--detailed-exitcode", o->detailed_exitcode, "Exit 0 when in sync, 2 when changes are pending");
   run = [o](Context& ctx) { return run_plan(*o, ctx); };
 }

@@ -13,7 +13,7 @@ struct PowerOptions {
 
 void setup_power(CLI::App& app, RunFn& run, PowerOp op, const char* past, bool graceful) {
   auto o = std::make_shared<PowerOptions>();
-  app.add_option("names", o->names, "VM names")->required();
+  app.add_option("names", o->names, "VM names")->required()->type_name("VM");
   if (graceful) {
     app.add_flag("--force", o->force, "Hard power-off / reset, without the guest's cooperation");
     app.add_option("--timeout", o->timeout, "Seconds to wait for the guest")->check(CLI::Range(1, 86400))

@@ -44,7 +44,7 @@ int run_validate(const ValidateOptions& o, Context& ctx) {
 
 void setup_validate(CLI::App& app, RunFn& run) {
   auto o = std::make_shared<ValidateOptions>();
-  app.add_option("-f,--file", o->files, "Spec file, directory, or - for stdin")->required();
+  app.add_option("-f,--file", o->files, "Spec file, directory, or - for stdin")->required()->type_name("FILE");
   run = [o](Context& ctx) { return run_validate(*o, ctx); };
 }
 

@@ -31,6 +31,11 @@ const std::vector<CommandEntry>& command_table() {
        Format::table, setup_destroy},
       {"targets", "List configured targets and whether they answer", "hvctl targets\nhvctl targets -o json", false,
        false, {}, Format::table, setup_targets},
+      {"completion", "Print a shell completion script (bash, zsh or fish)",
+       "source <(hvctl completion bash)\nhvctl completion zsh > \"${fpath[1]}/_hvctl\"\nhvctl completion fish > ~/.config/fish/completions/hvctl.fish",
+       false, false, {}, Format::table, setup_completion},
+      {"help", "Explain a command (the same text as COMMAND --help)", "hvctl help apply", false, false, {},
+       Format::table, setup_help},
       {"version", "Print hvctl's version and compiled-in backends", "hvctl version", false, false, {}, Format::table,
        setup_version},
   };
