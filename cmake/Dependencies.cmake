@@ -8,7 +8,11 @@ find_package(Threads REQUIRED)
 
 pkg_check_modules(LIBVIRT IMPORTED_TARGET libvirt)
 pkg_check_modules(LIBXML2 IMPORTED_TARGET libxml-2.0)
+pkg_check_modules(LIBCURL IMPORTED_TARGET libcurl)
+pkg_check_modules(OPENSSL IMPORTED_TARGET openssl)
 
 include(CMakeDependentOption)
 cmake_dependent_option(HVCTL_WITH_LIBVIRT "Build the libvirt backend" ON
                        "LIBVIRT_FOUND;LIBXML2_FOUND" OFF)
+cmake_dependent_option(HVCTL_WITH_VSPHERE "Build the vSphere (vim25 SOAP) backend" ON
+                       "LIBCURL_FOUND;LIBXML2_FOUND;OPENSSL_FOUND" OFF)

@@ -27,6 +27,9 @@ struct Column {
 
 // What a command returns: a kind, its data, and how to show it as a table.
 struct Result {
+  Result() = default;
+  explicit Result(std::string k) : kind(std::move(k)) {}
+
   std::string kind;             // "VmList", "Plan", ...
   Json data = Json::object();   // merged into {"formatVersion", "kind", ...}
   std::string items_key;        // for tables: which array in data holds the rows

@@ -48,4 +48,8 @@ VmPlan plan_vm(const VmSpec& desired, const std::optional<VmState>& actual,
 // Spec fields set in `spec` that `caps` cannot express, as problems at their marks.
 std::vector<Problem> unsupported_fields(const VmSpec& spec, const Capabilities& caps);
 
+// Everything `backend` cannot do with `spec`: its own check() and the fields
+// its capabilities lack; where both speak of one place, the backend's words win.
+std::vector<Problem> problems_on(const VmSpec& spec, const Backend& backend);
+
 }  // namespace hvctl

@@ -26,8 +26,7 @@ int run_validate(const ValidateOptions& o, Context& ctx) {
       problems.push_back({spec.mark_of("target"), e.what()});
       continue;
     }
-    for (auto& p : unsupported_fields(spec, backend->capabilities())) problems.push_back(std::move(p));
-    for (auto& p : backend->check(spec)) problems.push_back(std::move(p));
+    for (auto& p : problems_on(spec, *backend)) problems.push_back(std::move(p));
   }
   if (!problems.empty()) throw ValidationError(std::move(problems));
   Result r{"ValidationResult"};

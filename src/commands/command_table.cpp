@@ -29,6 +29,10 @@ const std::vector<CommandEntry>& command_table() {
       {"resume", "Resume paused VMs", "hvctl resume web-01", true, false, {}, Format::table, setup_resume},
       {"destroy", "Power off and delete VMs (asks, or --yes)", "hvctl destroy web-01 --yes", true, true, {},
        Format::table, setup_destroy},
+      {"snapshot", "Create, list, revert to or remove VM snapshots",
+       "hvctl snapshot create web-01 before-upgrade\nhvctl snapshot list web-01\nhvctl snapshot revert web-01 before-upgrade\n"
+       "hvctl snapshot remove web-01 before-upgrade",
+       true, false, {}, Format::table, setup_snapshot},
       {"targets", "List configured targets and whether they answer", "hvctl targets\nhvctl targets -o json", false,
        false, {}, Format::table, setup_targets},
       {"completion", "Print a shell completion script (bash, zsh or fish)",

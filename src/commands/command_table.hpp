@@ -45,6 +45,7 @@ void setup_resume(CLI::App&, RunFn&);
 void setup_destroy(CLI::App&, RunFn&);
 void setup_targets(CLI::App&, RunFn&);
 void setup_version(CLI::App&, RunFn&);
+void setup_snapshot(CLI::App&, RunFn&);
 void setup_completion(CLI::App&, RunFn&);
 void setup_help(CLI::App&, RunFn&);
 

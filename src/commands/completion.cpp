@@ -66,6 +66,7 @@ Completion complete_words(const CLI::App& root, const std::vector<std::string>& 
   const std::string current = words.empty() ? "" : words.back();
   const CLI::App* command = nullptr;
   const CLI::Option* pending = nullptr;  // the option whose value comes next
+  std::size_t positionals = 0;           // arguments already given to the command
   for (std::size_t i = 0; i + 1 < words.size(); ++i) {
     const auto& w = words[i];
     if (pending) {
@@ -79,6 +80,7 @@ Completion complete_words(const CLI::App& root, const std::vector<std::string>& 
       continue;
     }
     if (!command) command = find_subcommand(root, w);
+    else ++positionals;
   }
   Completion c;
   if (pending) {
@@ -90,11 +92,17 @@ Completion complete_words(const CLI::App& root, const std::vector<std::string>& 
     for (const auto* sub : root.get_subcommands([](const CLI::App*) { return true; }))
       if (!sub->get_group().empty()) c.candidates.push_back(sub->get_name() + "\t" + sub->get_description());
   } else {
-    for (const auto* o : command->get_options())
-      if (o->get_positional() && !o->nonpositional()) {
+    // The positional this word fills; a list (VM names...) takes every one after it.
+    std::size_t index = 0;
+    for (const auto* o : command->get_options()) {
+      if (!o->get_positional() || o->nonpositional()) continue;
+      const bool many = o->get_items_expected_max() > 1;
+      if (index == positionals || many) {
         c = values_for(o->get_type_name(), words, s);
         break;
       }
+      ++index;
+    }
   }
   std::vector<std::string> matching;
   std::set<std::string> seen;

@@ -64,7 +64,7 @@ Result apply_result(const std::vector<VmResult>& results, bool changed_anything)
                      {"ok", res.ok}, {"done", res.done}, {"error", res.error},
                      {"result", res.ok ? (done.empty() ? "unchanged" : done) : "FAILED: " + res.error}});
     failed += res.ok ? 0 : 1;
-    changed += res.done.empty() ? 0 : 1;
+    changed += res.ok && !res.done.empty() ? 1 : 0;
   }
   r.data["items"] = std::move(items);
   r.data["changed"] = changed;

@@ -113,12 +113,10 @@ std::vector<VmPlan> make_plans(const std::vector<VmSpec>& specs, Session& sessio
   const auto groups = group_by_target(specs, session);
   std::vector<Problem> problems;
   for (const auto& g : groups) {
-    const auto& caps = session.backend(g.target).capabilities();
+    const Backend& backend = session.backend(g.target);
     for (auto i : g.indexes) {
-      auto p = unsupported_fields(specs[i], caps);
-      auto q = session.backend(g.target).check(specs[i]);
+      auto p = problems_on(specs[i], backend);
       problems.insert(problems.end(), p.begin(), p.end());
-      problems.insert(problems.end(), q.begin(), q.end());
     }
   }
   if (!problems.empty()) throw ValidationError(std::move(problems));

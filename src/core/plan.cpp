@@ -233,4 +233,14 @@ std::vector<Problem> unsupported_fields(const VmSpec& spec, const Capabilities& 
   return problems;
 }
 
+std::vector<Problem> problems_on(const VmSpec& spec, const Backend& backend) {
+  auto problems = backend.check(spec);
+  for (auto& p : unsupported_fields(spec, backend.capabilities())) {
+    bool said = false;
+    for (const auto& q : problems) said = said || (q.mark.line == p.mark.line && q.mark.column == p.mark.column && q.mark.file == p.mark.file);
+    if (!said) problems.push_back(std::move(p));
+  }
+  return problems;
+}
+
 }  // namespace hvctl

@@ -8,6 +8,9 @@
 #ifdef HVCTL_WITH_LIBVIRT
 #include "libvirt_backend.hpp"
 #endif
+#ifdef HVCTL_WITH_VSPHERE
+#include "vsphere_backend.hpp"
+#endif
 
 namespace hvctl {
 namespace {
@@ -24,7 +27,11 @@ const BackendEntry kBackends[] = {
 #else
     {"libvirt", "HVCTL_WITH_LIBVIRT", nullptr},
 #endif
+#ifdef HVCTL_WITH_VSPHERE
+    {"vsphere", "HVCTL_WITH_VSPHERE", make_vsphere_backend},
+#else
     {"vsphere", "HVCTL_WITH_VSPHERE", nullptr},
+#endif
     {"xen", "HVCTL_WITH_XEN", nullptr},
 };
 

@@ -56,6 +56,8 @@ TEST_CASE("completion follows the table: new commands and flags complete without
   CHECK(names({"--output", ""}) == std::set<std::string>{"table", "json", "yaml"});
   CHECK(complete_words(*cli->app, {"apply", "-f", ""}, none).files);
   CHECK(names({"completion", ""}) == std::set<std::string>{"bash", "zsh", "fish"});
+  CHECK(names({"snapshot", ""}) == std::set<std::string>{"create", "list", "revert", "remove"});
+  CHECK(names({"snapshot", "list", "vm1", ""}).empty());  // a snapshot name: nothing to offer
   CHECK(format_completion({{"a\tx"}, false}) == "a\tx\n:0\n");
   CHECK_THROWS_AS(completion_script("tcsh"), InputError);
 }

@@ -1,0 +1,209 @@
+#include "inventory.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "properties.hpp"
+
+namespace hvctl::vsphere {
+namespace {
+
+const std::vector<std::string> kInfraTypes = {
+    "Datacenter", "Folder", "ClusterComputeResource", "ComputeResource", "HostSystem", "ResourcePool",
+    "Datastore", "Network", "DistributedVirtualPortgroup", "DistributedVirtualSwitch", "VmwareDistributedVirtualSwitch"};
+
+PropertyQuery infra_query(const Moref& view) {
+  PropertyQuery q;
+  q.view = view;
+  for (const auto& type : kInfraTypes) {
+    std::vector<std::string> paths = {"name", "parent"};
+    if (type == "Datacenter") paths.push_back("vmFolder");
+    if (type.ends_with("ComputeResource")) paths.push_back("resourcePool");
+    if (type == "DistributedVirtualPortgroup") paths.insert(paths.end(), {"key", "config.distributedVirtualSwitch"});
+    if (type.ends_with("DistributedVirtualSwitch")) paths.push_back("uuid");
+    q.prop_sets.emplace_back(type, paths);
+  }
+  return q;
+}
+
+InfraObject read_infra(const ObjectContent& o) {
+  InfraObject x;
+  x.ref = o.obj;
+  x.name = o.text("name");
+  x.parent = read_moref(o.prop("parent"));
+  x.vm_folder = read_moref(o.prop("vmFolder"));
+  x.resource_pool = read_moref(o.prop("resourcePool"));
+  x.key = o.text("key");
+  x.dvs = read_moref(o.prop("config.distributedVirtualSwitch"));
+  x.uuid = o.text("uuid");
+  return x;
+}
+
+std::string names(const std::vector<const InfraObject*>& objects) {
+  std::string out;
+  for (const auto* o : objects) out += (out.empty() ? "" : ", ") + o->name;
+  return out.empty() ? "none" : out;
+}
+
+const InfraObject& pick(const std::vector<const InfraObject*>& candidates, const std::optional<std::string>& name,
+                        const char* what) {
+  if (!name) {
+    if (candidates.empty()) throw std::invalid_argument(fmt::format("no {} found", what));
+    return *candidates.front();
+  }
+  for (const auto* c : candidates)
+    if (c->name == *name) return *c;
+  throw std::invalid_argument(fmt::format("{} '{}' not found (have: {})", what, *name, names(candidates)));
+}
+
+// "Resources" or "DC0_C0/Resources": a pool, optionally under a compute resource.
+const InfraObject& pick_pool(const Infra& infra, const Moref& dc, const std::string& spec) {
+  const auto slash = spec.rfind('/');
+  const std::string owner = slash == std::string::npos ? "" : spec.substr(0, slash);
+  const std::string name = slash == std::string::npos ? spec : spec.substr(slash + 1);
+  std::vector<const InfraObject*> pools;
+  for (const auto* p : infra.in(dc, "ResourcePool")) {
+    const InfraObject* up = p;
+    while (up && up->ref.type == "ResourcePool") up = infra.find(up->parent);
+    if (owner.empty() || (up && up->name == owner)) pools.push_back(p);
+  }
+  return pick(pools, name, "resource pool");
+}
+
+const InfraObject& compute_of(const Infra& infra, const InfraObject& host) {
+  const InfraObject* parent = infra.find(host.parent);
+  if (!parent) throw std::invalid_argument(fmt::format("host '{}' has no compute resource", host.name));
+  return *parent;
+}
+
+}  // namespace
+
+const InfraObject* Infra::find(const Moref& ref) const {
+  for (const auto& o : objects)
+    if (o.ref == ref) return &o;
+  return nullptr;
+}
+
+const InfraObject* Infra::datacenter_of(const InfraObject& o) const {
+  const InfraObject* cur = &o;
+  for (int depth = 0; cur && depth < 64; ++depth) {
+    if (cur->ref.type == "Datacenter") return cur;
+    cur = find(cur->parent);
+  }
+  return nullptr;
+}
+
+std::vector<const InfraObject*> Infra::in(const Moref& dc, const std::string& type) const {
+  std::vector<const InfraObject*> out;
+  for (const auto& o : objects) {
+    if (o.ref.type != type) continue;
+    const InfraObject* d = datacenter_of(o);
+    if (type == "Datacenter" || (d && d->ref == dc)) out.push_back(&o);
+  }
+  std::sort(out.begin(), out.end(), [](auto* a, auto* b) { return a->name < b->name; });
+  return out;
+}
+
+Placement resolve_placement(const Infra& infra, const std::optional<VsphereBlock>& block) {
+  const VsphereBlock b = block.value_or(VsphereBlock{});
+  Placement p;
+  p.datacenter = pick(infra.in({}, "Datacenter"), b.datacenter, "datacenter").ref;
+  const auto& dc = *infra.find(p.datacenter);
+  p.folder = b.folder ? pick(infra.in(dc.ref, "Folder"), b.folder, "folder").ref : dc.vm_folder;
+  const InfraObject* compute = nullptr;
+  if (b.host) {
+    const auto& host = pick(infra.in(dc.ref, "HostSystem"), b.host, "host");
+    p.host = host.ref;
+    compute = &compute_of(infra, host);
+  }
+  if (b.cluster) compute = &pick(infra.in(dc.ref, "ClusterComputeResource"), b.cluster, "cluster");
+  if (b.pool) {
+    p.pool = pick_pool(infra, dc.ref, *b.pool).ref;
+  } else {
+    if (!compute) {
+      auto all = infra.in(dc.ref, "ClusterComputeResource");
+      for (const auto* c : infra.in(dc.ref, "ComputeResource")) all.push_back(c);
+      std::sort(all.begin(), all.end(), [](auto* x, auto* y) { return x->name < y->name; });
+      compute = &pick(all, std::nullopt, "compute resource");
+    }
+    p.pool = compute->resource_pool;
+  }
+  p.datastore = pick(infra.in(dc.ref, "Datastore"), b.datastore, "datastore").name;
+  return p;
+}
+
+NetworkMap network_map(const Infra& infra, const Moref& dc) {
+  NetworkMap out;
+  for (const auto* n : infra.in(dc, "Network")) out[n->name] = {};
+  for (const auto* pg : infra.in(dc, "DistributedVirtualPortgroup")) {
+    const InfraObject* dvs = infra.find(pg->dvs);
+    out[pg->name] = {true, pg->key.empty() ? pg->ref.value : pg->key, dvs ? dvs->uuid : ""};
+  }
+  return out;
+}
+
+Moref Inventory::vm_view() {
+  std::lock_guard lock(mutex_);
+  session_.content();
+  if (view_generation_ != session_.generation()) {
+    view_ = create_container_view(session_, session_.content().root_folder,
+                                  {"VirtualMachine", "DistributedVirtualPortgroup"});
+    view_generation_ = session_.generation();
+  }
+  return view_;
+}
+
+std::vector<VmConfig> Inventory::vms() {
+  PropertyQuery q;
+  q.view = vm_view();
+  q.prop_sets = {{"VirtualMachine", vm_property_paths()}, {"DistributedVirtualPortgroup", {"name", "key"}}};
+  std::vector<VmConfig> out;
+  std::map<std::string, std::string> portgroups;
+  retrieve(session_, q, [&](const ObjectContent& o) {
+    if (o.obj.type == "VirtualMachine")
+      out.push_back(read_vm_config(o, {}));
+    else
+      portgroups[o.text("key").empty() ? o.obj.value : o.text("key")] = o.text("name");
+  });
+  for (auto& vm : out)
+    for (auto& nic : vm.nics)
+      if (auto it = portgroups.find(nic.portgroup_key); it != portgroups.end()) nic.network = it->second;
+  std::erase_if(out, [](const VmConfig& vm) { return vm.is_template; });
+  return out;
+}
+
+VmConfig Inventory::vm(const Moref& ref) {
+  std::map<std::string, std::string> portgroups;
+  for (const auto& o : infra().objects)
+    if (o.ref.type == "DistributedVirtualPortgroup") portgroups[o.key.empty() ? o.ref.value : o.key] = o.name;
+  PropertyQuery q;
+  q.prop_sets = {{"VirtualMachine", vm_property_paths()}};
+  q.objects = {ref};
+  std::optional<VmConfig> out;
+  retrieve(session_, q, [&](const ObjectContent& o) { out = read_vm_config(o, portgroups); });
+  if (!out) throw SoapFault("ManagedObjectNotFound", "the VM is gone", "obj=" + ref.value);
+  return *out;
+}
+
+std::string Inventory::power_state(const Moref& ref) {
+  PropertyQuery q;
+  q.prop_sets = {{"VirtualMachine", {"runtime.powerState"}}};
+  q.objects = {ref};
+  std::string state;
+  retrieve(session_, q, [&](const ObjectContent& o) { state = o.text("runtime.powerState"); });
+  return state;
+}
+
+const Infra& Inventory::infra() {
+  std::lock_guard lock(mutex_);
+  if (!infra_) {
+    const Moref view = create_container_view(session_, session_.content().root_folder, kInfraTypes);
+    Infra infra;
+    retrieve(session_, infra_query(view), [&](const ObjectContent& o) { infra.objects.push_back(read_infra(o)); });
+    infra_ = std::move(infra);
+  }
+  return *infra_;
+}
+
+}  // namespace hvctl::vsphere

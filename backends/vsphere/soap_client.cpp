@@ -1,0 +1,199 @@
+#include "soap_client.hpp"
+
+#include <array>
+#include <chrono>
+#include <iostream>
+#include <sstream>
+
+#include <curl/curl.h>
+#include <fmt/format.h>
+
+#include "tls_pin.hpp"
+
+namespace hvctl::vsphere {
+
+Moref read_moref(const xmlNode* n) { return {xml::attr(n, "type"), xml::text(n)}; }
+
+SoapFault::SoapFault(std::string type, std::string text, std::string detail)
+    : std::runtime_error(describe_fault(type, text, detail)), type_(std::move(type)) {}
+
+std::string describe_fault(const std::string& type, const std::string& text, const std::string& detail) {
+  const bool go_name = text.rfind("*types.", 0) == 0;  // vcsim's localizedMessage
+  std::string words = (text.empty() || go_name) ? detail : text;
+  if (type.empty()) return words.empty() ? "unknown fault" : words;
+  return words.empty() ? type : fmt::format("{} ({})", words, type);
+}
+
+std::string fault_type(const xmlNode* fault) {
+  std::string type = xml::xsi_type(fault);
+  if (type.empty()) {  // <InvalidLoginFault> without a type attribute
+    type = xml::local_name(fault);
+    if (type.size() > 5 && type.ends_with("Fault")) type.resize(type.size() - 5);
+  }
+  return type;
+}
+
+std::string fault_fields(const xmlNode* fault) {
+  std::string out;
+  for (const xmlNode* f : xml::children(fault)) {
+    if (xml::first_element(f)) continue;  // nested objects: too much for one line
+    const std::string name = xml::local_name(f);
+    if (name == "faultMessage" || name == "faultCause") continue;
+    out += fmt::format("{}{}={}", out.empty() ? "" : ", ", name, xml::text(f));
+  }
+  return out;
+}
+
+Response parse_response(const std::string& text, long http_status) {
+  Response r;
+  r.doc = xml::parse(text);
+  const xmlNode* env = xmlDocGetRootElement(r.doc.get());
+  const xmlNode* body = xml::child(env, "Body");
+  if (xml::local_name(env) != "Envelope" || !body)
+    throw std::runtime_error(fmt::format("HTTP {}: the answer is no SOAP envelope", http_status));
+  r.body = xml::first_element(body);
+  if (xml::local_name(r.body) == "Fault") {
+    const xmlNode* detail = xml::first_element(xml::child(r.body, "detail"));
+    throw SoapFault(detail ? fault_type(detail) : xml::child_text(r.body, "faultcode"),
+                    xml::child_text(r.body, "faultstring"), fault_fields(detail));
+  }
+  if (http_status != 200) throw std::runtime_error(fmt::format("HTTP {} without a SOAP fault", http_status));
+  return r;
+}
+
+// Process-wide curl state lives in curl; this holds what the handles share.
+struct SoapClient::Impl {
+  CURLSH* share = nullptr;
+  std::array<std::mutex, CURL_LOCK_DATA_LAST> locks;
+  curl_slist* headers = nullptr;
+  std::string thumbprint;  // normalized; pinned handles point at it
+
+  static void lock(CURL*, curl_lock_data data, curl_lock_access, void* self) {
+    static_cast<Impl*>(self)->locks[data].lock();
+  }
+  static void unlock(CURL*, curl_lock_data data, void* self) { static_cast<Impl*>(self)->locks[data].unlock(); }
+};
+
+namespace {
+
+size_t collect(char* data, size_t size, size_t count, void* out) {
+  static_cast<std::string*>(out)->append(data, size * count);
+  return size * count;
+}
+
+bool is_tls_error(CURLcode code) {
+  return code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CONNECT_ERROR ||
+         code == CURLE_SSL_CACERT_BADFILE || code == CURLE_SSL_CERTPROBLEM || code == CURLE_SSL_ISSUER_ERROR ||
+         code == CURLE_SSL_PINNEDPUBKEYNOTMATCH;
+}
+
+}  // namespace
+
+SoapClient::SoapClient(ClientOptions options) : options_(std::move(options)), impl_(std::make_unique<Impl>()) {
+  if (!options_.tls.thumbprint.empty()) impl_->thumbprint = normalize_thumbprint(options_.tls.thumbprint);
+  impl_->share = curl_share_init();
+  curl_share_setopt(impl_->share, CURLSHOPT_LOCKFUNC, &Impl::lock);
+  curl_share_setopt(impl_->share, CURLSHOPT_UNLOCKFUNC, &Impl::unlock);
+  curl_share_setopt(impl_->share, CURLSHOPT_USERDATA, impl_.get());
+  curl_share_setopt(impl_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE);
+  curl_share_setopt(impl_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  impl_->headers = curl_slist_append(nullptr, "Content-Type: text/xml; charset=utf-8");
+  impl_->headers = curl_slist_append(impl_->headers, "SOAPAction: \"urn:vim25/6.5\"");
+  impl_->headers = curl_slist_append(impl_->headers, "Expect:");
+}
+
+SoapClient::~SoapClient() {
+  for (void* h : free_) curl_easy_cleanup(static_cast<CURL*>(h));
+  curl_share_cleanup(impl_->share);
+  curl_slist_free_all(impl_->headers);
+  if (options_.trace) std::cerr << fmt::format("soap: {} calls to {}\n", calls_.load(), options_.url);
+}
+
+void* SoapClient::acquire() {
+  std::unique_lock lock(pool_mutex_);
+  pool_cv_.wait(lock, [&] { return !free_.empty() || created_ < options_.max_connections; });
+  if (!free_.empty()) {
+    void* h = free_.back();
+    free_.pop_back();
+    return h;
+  }
+  ++created_;
+  lock.unlock();
+  CURL* h = curl_easy_init();
+  curl_easy_setopt(h, CURLOPT_URL, options_.url.c_str());
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_SHARE, impl_->share);
+  curl_easy_setopt(h, CURLOPT_COOKIEFILE, "");  // the cookie engine, shared by every handle
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, impl_->headers);
+  curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 15L);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT, options_.timeout_seconds);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+  if (options_.tls.insecure) {
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+  } else if (!impl_->thumbprint.empty()) {
+    pin_thumbprint(h, &impl_->thumbprint);
+  } else if (!options_.tls.ca_file.empty()) {
+    curl_easy_setopt(h, CURLOPT_CAINFO, options_.tls.ca_file.c_str());
+  }
+  return h;
+}
+
+void SoapClient::release(void* handle) {
+  {
+    std::lock_guard lock(pool_mutex_);
+    free_.push_back(handle);
+  }
+  pool_cv_.notify_one();
+}
+
+std::string SoapClient::post(void* handle, const std::string& body, long& status) {
+  CURL* h = static_cast<CURL*>(handle);
+  std::string answer;
+  char error[CURL_ERROR_SIZE] = "";
+  curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.c_str());
+  curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &answer);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
+  const CURLcode code = curl_easy_perform(h);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
+  if (code != CURLE_OK) {
+    std::string why = error[0] ? error : curl_easy_strerror(code);
+    if (!impl_->thumbprint.empty() && is_tls_error(code))
+      why += " (the server's certificate does not match the pinned thumbprint)";
+    throw TransportError(why, is_tls_error(code));
+  }
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  return answer;
+}
+
+Response SoapClient::call(const xml::Builder& request, const std::string& method) {
+  const std::string body = request.str();
+  const auto number = ++calls_;
+  const auto start = std::chrono::steady_clock::now();
+  void* h = acquire();
+  long status = 0;
+  std::string answer;
+  try {
+    answer = post(h, body, status);
+  } catch (...) {
+    release(h);
+    throw;
+  }
+  release(h);
+  if (options_.trace) {
+    const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    std::cerr << fmt::format("soap #{} {}: HTTP {}, {} bytes, {:.1f} ms\n{}\n", number, method, status,
+                             answer.size(), ms, request.str(false, true));
+  }
+  try {
+    return parse_response(answer, status);
+  } catch (const SoapFault&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw TransportError(fmt::format("{} answered {}: {}", options_.url, method, e.what()), false);
+  }
+}
+
+}  // namespace hvctl::vsphere

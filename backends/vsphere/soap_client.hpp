@@ -1,0 +1,115 @@
+// The vim25 SOAP transport: libcurl over HTTPS with keep-alive, a small
+// pool of handles (one request per handle at a time, so the pool size bounds
+// concurrency per vCenter), one shared cookie store carrying the
+// vmware_soap_session cookie to every handle, envelope building and fault
+// parsing. Knows nothing about VMs.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "xml_tree.hpp"
+
+namespace hvctl::vsphere {
+
+struct Moref {
+  std::string type, value;
+  bool empty() const { return value.empty(); }
+  bool operator==(const Moref&) const = default;
+  auto operator<=>(const Moref&) const = default;
+};
+
+// Reads <x type="T">v</x>.
+Moref read_moref(const xmlNode* n);
+
+struct TlsOptions {
+  bool insecure = false;   // no verification at all
+  std::string ca_file;     // CA bundle to verify the server against
+  std::string thumbprint;  // SHA-256 of the server certificate, hex with or without colons
+};
+
+struct ClientOptions {
+  std::string url;            // https://host/sdk
+  TlsOptions tls;
+  int max_connections = 8;    // concurrent requests (curl handles)
+  int trace = 0;              // 1: one line per call and the redacted request on stderr
+  long timeout_seconds = 600;
+};
+
+// A SOAP fault: `type` is the vim25 fault type ("InvalidLogin"), `text`
+// the faultstring, `detail` the fault's simple fields ("obj=vm-69").
+class SoapFault : public std::runtime_error {
+public:
+  SoapFault(std::string type, std::string text, std::string detail);
+  const std::string& type() const { return type_; }
+
+private:
+  std::string type_;
+};
+
+// The server could not be reached or spoke something other than SOAP.
+class TransportError : public std::runtime_error {
+public:
+  TransportError(const std::string& what, bool tls) : std::runtime_error(what), tls_(tls) {}
+  bool tls() const { return tls_; }  // a certificate problem
+
+private:
+  bool tls_;
+};
+
+// "Login failure (InvalidLogin)": the fault's words and its type. vcsim's
+// task faults carry a Go type name ("*types.InvalidPowerState") as their
+// message, so such text is replaced by the fault's fields.
+std::string describe_fault(const std::string& type, const std::string& text, const std::string& detail);
+// Fault type and fields of a fault object (<fault xsi:type="..."> or <XFault>).
+std::string fault_type(const xmlNode* fault);
+std::string fault_fields(const xmlNode* fault);
+
+// A parsed response; `body` is the <MethodResponse> element.
+struct Response {
+  xml::DocPtr doc;
+  const xmlNode* body = nullptr;
+  const xmlNode* returnval() const { return xml::child(body, "returnval"); }
+};
+
+// Parses a response body; throws SoapFault for a <Fault> (HTTP 500), and
+// std::runtime_error when it is no SOAP envelope.
+Response parse_response(const std::string& text, long http_status);
+
+class SoapClient {
+public:
+  explicit SoapClient(ClientOptions options);
+  ~SoapClient();
+  SoapClient(const SoapClient&) = delete;
+  SoapClient& operator=(const SoapClient&) = delete;
+
+  // Sends one request and parses the answer. Thread-safe; blocks while every
+  // handle is busy. Throws TransportError or SoapFault.
+  Response call(const xml::Builder& request, const std::string& method);
+
+  // SOAP calls made so far (successful or not).
+  std::uint64_t calls() const { return calls_.load(); }
+  const ClientOptions& options() const { return options_; }
+
+private:
+  struct Impl;
+  void* acquire();
+  void release(void* handle);
+  std::string post(void* handle, const std::string& body, long& status);
+
+  ClientOptions options_;
+  std::unique_ptr<Impl> impl_;
+  std::mutex pool_mutex_;
+  std::condition_variable pool_cv_;
+  std::vector<void*> free_;
+  int created_ = 0;
+  std::atomic<std::uint64_t> calls_{0};
+};
+
+}  // namespace hvctl::vsphere

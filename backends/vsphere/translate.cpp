@@ -1,0 +1,176 @@
+#include "translate.hpp"
+
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "device_writer.hpp"
+
+namespace hvctl::vsphere {
+namespace {
+
+// A new VM's built-in devices that hvctl uses: the two IDE controllers.
+VmConfig new_vm_base() {
+  VmConfig vm;
+  vm.controllers = {{200, "VirtualIDEController", "ide", 0}, {201, "VirtualIDEController", "ide", 1}};
+  return vm;
+}
+
+void add_option(xml::Element spec, const std::string& key, const std::string& value) {
+  auto o = spec.add("extraConfig");
+  o.add("key", key);
+  o.add("value", value).typed("xsd:string");
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
+  return out;
+}
+
+void write_shares(xml::Element spec, int weight) {
+  auto shares = spec.add("cpuAllocation").add("shares");
+  shares.add("shares", static_cast<long long>(weight));
+  shares.add("level", "custom");
+}
+
+const char* firmware_name(Firmware f) { return f == Firmware::uefi ? "efi" : "bios"; }
+
+// extraConfig changes: key -> value ("" removes), in key order.
+using OptionChanges = std::map<std::string, std::string>;
+
+void label_changes(const VmSpec& desired, const std::map<std::string, std::string>& have, OptionChanges& out) {
+  if (desired.labels.empty() || desired.labels == have) return;
+  for (const auto& [k, v] : desired.labels)
+    if (auto it = have.find(k); it == have.end() || it->second != v) out[kLabelPrefix + k] = v;
+  for (const auto& [k, v] : have)
+    if (!desired.labels.count(k)) out[kLabelPrefix + k] = "";
+}
+
+void extra_changes(const VmSpec& desired, const std::map<std::string, std::string>& have, OptionChanges& out) {
+  if (!desired.vsphere) return;
+  for (const auto& [k, v] : desired.vsphere->extra_config)
+    if (auto it = have.find(k); it == have.end() || it->second != v) out[k] = v;
+}
+
+// Disks: add the missing ones, grow the ones that got bigger.
+void disk_changes(DeviceWriter& w, const VmSpec& desired, const VmConfig& actual, const VmSpec& now,
+                  std::vector<std::string>& ids, std::vector<std::string>& attached) {
+  for (const auto& want : desired.disks) {
+    std::size_t i = 0;
+    while (i < now.disks.size() && now.disks[i].id != want.id) ++i;
+    if (i == now.disks.size()) {
+      const auto addr = w.add_disk(want);
+      ids.push_back(want.id + "=" + addr);
+      if (want.path) attached.push_back(addr);
+      continue;
+    }
+    const DiskSpec& have = now.disks[i];
+    if ((want.bus && want.bus != have.bus) || (want.path && want.path != have.path) ||
+        (want.format && want.format != have.format))
+      throw std::invalid_argument(fmt::format("disks[{}]: vSphere cannot move a disk to another bus, file or format", want.id));
+    if (want.size_mib && have.size_mib && *want.size_mib < *have.size_mib)
+      throw std::invalid_argument(fmt::format("disks[{}]: vSphere cannot shrink a disk", want.id));
+    if (want.size_mib && want.size_mib != have.size_mib) w.grow_disk(actual.disks[i], *want.size_mib);
+  }
+}
+
+void nic_changes(DeviceWriter& w, const VmSpec& desired, const VmConfig& actual, const VmSpec& now,
+                 std::vector<std::string>& ids) {
+  const auto ordered = nics_in_order(actual);
+  for (const auto& want : desired.nics) {
+    std::size_t i = 0;
+    while (i < now.nics.size() && now.nics[i].id != want.id) ++i;
+    if (i == now.nics.size()) {
+      w.add_nic(want);
+      ids.push_back(want.id);
+      continue;
+    }
+    const NicSpec& have = now.nics[i];
+    if (want.model && want.model != have.model)
+      throw std::invalid_argument(fmt::format("nics[{}]: vSphere cannot change a NIC's model in place", want.id));
+    if ((want.network && want.network != have.network) || (want.mac && want.mac != have.mac))
+      w.edit_nic(*ordered[i], want);
+  }
+}
+
+}  // namespace
+
+void write_create_spec(xml::Element config, const VmSpec& spec, const CreateContext& ctx) {
+  config.add("name", spec.name);
+  config.add("guestId", spec.vsphere && spec.vsphere->guest_id ? *spec.vsphere->guest_id : kDefaultGuestId);
+  config.add("files").add("vmPathName", "[" + ctx.datastore + "]");
+  if (spec.cpu.count) config.add("numCPUs", static_cast<long long>(*spec.cpu.count));
+  if (spec.memory.size_mib) config.add("memoryMB", static_cast<long long>(*spec.memory.size_mib));
+  DeviceWriter w(config, new_vm_base(), ctx.networks);
+  std::vector<std::string> disk_ids, attached, nic_ids;
+  for (const auto& d : spec.disks) {
+    const auto addr = w.add_disk(d);
+    disk_ids.push_back(d.id + "=" + addr);
+    if (d.path) attached.push_back(addr);
+  }
+  for (const auto& n : spec.nics) {
+    w.add_nic(n);
+    nic_ids.push_back(n.id);
+  }
+  if (spec.cpu.weight) write_shares(config, *spec.cpu.weight);
+  OptionChanges options;
+  label_changes(spec, {}, options);
+  extra_changes(spec, {}, options);
+  if (!disk_ids.empty()) options[kDisksKey] = join(disk_ids);
+  if (!nic_ids.empty()) options[kNicsKey] = join(nic_ids);
+  if (!attached.empty()) options[kAttachedKey] = join(attached);
+  for (const auto& [k, v] : options) add_option(config, k, v);
+  if (spec.firmware) config.add("firmware", firmware_name(*spec.firmware));
+}
+
+bool write_reconfig_spec(xml::Element spec, const VmSpec& desired, const VmConfig& actual, const NetworkMap& nets) {
+  const VmSpec now = to_vm_state(actual).spec;
+  bool changed = false;
+  const auto guest = desired.vsphere ? desired.vsphere->guest_id : std::nullopt;
+  if (guest && *guest != actual.guest_id) changed = (spec.add("guestId", *guest), true);
+  if (desired.cpu.count && desired.cpu.count != actual.num_cpu)
+    changed = (spec.add("numCPUs", static_cast<long long>(*desired.cpu.count)), true);
+  if (desired.memory.size_mib && desired.memory.size_mib != now.memory.size_mib)
+    changed = (spec.add("memoryMB", static_cast<long long>(*desired.memory.size_mib)), true);
+  DeviceWriter w(spec, actual, nets);
+  std::vector<std::string> disk_list, attached, nic_list;
+  for (std::size_t i = 0; i < now.disks.size(); ++i)  // now.disks follows actual.disks
+    if (!actual.disks[i].address.empty()) disk_list.push_back(now.disks[i].id + "=" + actual.disks[i].address);
+  for (const auto& n : now.nics) nic_list.push_back(n.id);
+  const auto disks_before = disk_list.size(), nics_before = nic_list.size();
+  disk_changes(w, desired, actual, now, disk_list, attached);
+  nic_changes(w, desired, actual, now, nic_list);
+  changed = changed || w.changes() > 0;
+  if (desired.cpu.weight && desired.cpu.weight != actual.custom_shares)
+    changed = (write_shares(spec, *desired.cpu.weight), true);
+  OptionChanges options;
+  label_changes(desired, now.labels, options);
+  extra_changes(desired, now.vsphere ? now.vsphere->extra_config : std::map<std::string, std::string>{}, options);
+  if (disk_list.size() != disks_before) options[kDisksKey] = join(disk_list);
+  if (nic_list.size() != nics_before) options[kNicsKey] = join(nic_list);
+  if (!attached.empty()) {
+    auto it = actual.extra_config.find(kAttachedKey);
+    if (it != actual.extra_config.end()) attached.insert(attached.begin(), it->second);
+    options[kAttachedKey] = join(attached);
+  }
+  for (const auto& [k, v] : options) add_option(spec, k, v);
+  changed = changed || !options.empty();
+  if (desired.firmware && desired.firmware != now.firmware)
+    changed = (spec.add("firmware", firmware_name(*desired.firmware)), true);
+  return changed;
+}
+
+std::string create_spec_document(const VmSpec& spec, const CreateContext& ctx) {
+  auto doc = xml::Builder::standalone("config");
+  write_create_spec(doc.top(), spec, ctx);
+  return doc.str(true);
+}
+
+std::string reconfig_spec_document(const VmSpec& desired, const VmConfig& actual, const NetworkMap& nets) {
+  auto doc = xml::Builder::standalone("spec");
+  write_reconfig_spec(doc.top(), desired, actual, nets);
+  return doc.str(true);
+}
+
+}  // namespace hvctl::vsphere

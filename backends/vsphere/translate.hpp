@@ -1,0 +1,51 @@
+// The pure part of the backend: VmSpec -> vim25 VirtualMachineConfigSpec,
+// for CreateVM_Task and ReconfigVM_Task. No I/O; golden-tested.
+//
+// Mapping: cpu.count -> numCPUs, cpu.weight -> cpuAllocation custom shares,
+// memory.size -> memoryMB, firmware uefi -> "efi", disks -> VirtualDisk
+// (thin, persistent) on a ParaVirtual SCSI, AHCI (sata) or NVMe controller
+// hvctl adds, or on the built-in IDE controllers 200/201; nics ->
+// VirtualVmxnet3 (default) / VirtualE1000 / ... backed by a port group name
+// or a distributed port group; a mac makes the address "manual". Labels, disk
+// and NIC ids go to extraConfig (see vm_model.hpp). Elements follow the WSDL
+// order, which real vCenter's deserializer expects.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "hvctl/spec.hpp"
+#include "vm_model.hpp"
+#include "xml_tree.hpp"
+
+namespace hvctl::vsphere {
+
+struct NetworkBacking {
+  bool distributed = false;
+  std::string portgroup_key, switch_uuid;  // distributed only
+};
+// By port group name. A name not listed is written as a standard network.
+using NetworkMap = std::map<std::string, NetworkBacking>;
+
+struct CreateContext {
+  std::string datastore;  // where the VM's files and new disks go
+  NetworkMap networks;
+};
+
+inline constexpr const char* kDefaultGuestId = "otherGuest64";
+
+// Writes CreateVM_Task's VirtualMachineConfigSpec into `config`. Throws
+// std::invalid_argument for what vSphere cannot express.
+void write_create_spec(xml::Element config, const VmSpec& spec, const CreateContext& ctx);
+
+// Writes ReconfigVM_Task's spec that makes `actual` match the fields
+// `desired` sets. Returns false when nothing differs. Throws
+// std::invalid_argument for changes vSphere cannot make (shrinking a disk,
+// moving it to another bus, changing a NIC's model).
+bool write_reconfig_spec(xml::Element spec, const VmSpec& desired, const VmConfig& actual, const NetworkMap& nets);
+
+// The same specs as indented standalone documents (golden files).
+std::string create_spec_document(const VmSpec& spec, const CreateContext& ctx);
+std::string reconfig_spec_document(const VmSpec& desired, const VmConfig& actual, const NetworkMap& nets);
+
+}  // namespace hvctl::vsphere

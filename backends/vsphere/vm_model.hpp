@@ -1,0 +1,94 @@
+// What hvctl reads of a vSphere VM, close to vim25's own shape, and the
+// conversions to hvctl's VmState. Pure functions: tested on captured XML.
+//
+// hvctl keeps what vSphere has no field for in the VM's extraConfig, under
+// keys vSphere passes through untouched:
+//   hvctl.label.<key> = <value>    one per label
+//   hvctl.disks = root=scsi0:0,data=sata0:1   disk ids by controller address
+//   hvctl.nics = eth0,eth1         NIC ids, in the order of their PCI unit numbers
+//   hvctl.attached = scsi0:1       disks attached by path (kept on destroy)
+// An empty value means "removed" (vSphere deletes such keys; vcsim keeps them).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "hvctl/backend.hpp"
+#include "properties.hpp"
+
+namespace hvctl::vsphere {
+
+inline constexpr const char* kLabelPrefix = "hvctl.label.";
+inline constexpr const char* kDisksKey = "hvctl.disks";
+inline constexpr const char* kNicsKey = "hvctl.nics";
+inline constexpr const char* kAttachedKey = "hvctl.attached";
+
+struct Controller {
+  int key = 0;
+  std::string type;  // ParaVirtualSCSIController ...
+  std::string kind;  // scsi | sata | nvme | ide
+  int bus = 0;
+};
+
+struct Disk {
+  int key = 0, controller_key = 0;
+  std::optional<int> unit;
+  long long capacity_kb = 0;
+  std::string file;          // "[LocalDS_0] vm/vm.vmdk"
+  std::string backing_type;  // VirtualDiskFlatVer2BackingInfo
+  std::string disk_mode;
+  std::string address;       // "scsi0:1" (controller kind, bus, unit)
+  std::string label, summary;  // deviceInfo, sent back on edits (vcsim needs it)
+};
+
+struct Nic {
+  int key = 0, controller_key = 0;
+  std::optional<int> unit;
+  std::string type;   // VirtualVmxnet3
+  std::string model;  // vmxnet3
+  std::string mac, address_type;
+  std::string network;  // port group name (or its key when the name is unknown)
+  std::string portgroup_key, switch_uuid;  // distributed port groups only
+  std::string label, summary;
+};
+
+struct VmConfig {
+  Moref ref;
+  std::string name, uuid, power, guest_id, firmware, vm_path;
+  std::optional<int> num_cpu, memory_mb, custom_shares;
+  bool is_template = false;
+  std::map<std::string, std::string> extra_config;  // last value wins; empty values dropped
+  std::vector<Controller> controllers;
+  std::vector<Disk> disks;
+  std::vector<Nic> nics;
+  std::set<std::pair<int, int>> slots;  // (controller key, unit) of every device
+};
+
+// Property paths read for each VM: everything list() needs in one round trip.
+const std::vector<std::string>& vm_property_paths();
+
+// Reads a VM's properties. `portgroups` maps distributed port group keys to names.
+VmConfig read_vm_config(const ObjectContent& o, const std::map<std::string, std::string>& portgroups);
+
+// The devices alone, from an ArrayOfVirtualDevice <val>.
+void read_devices(const xmlNode* val, VmConfig& out);
+
+// "model" for a vim25 ethernet card type ("" if it is none), and back.
+std::string nic_model(const std::string& type);
+std::string nic_type(const std::string& model);
+
+PowerState to_power_state(const std::string& vim_state);
+
+// The VM in spec terms: the fields vSphere can express, plus labels and ids.
+VmState to_vm_state(const VmConfig& vm);
+
+// Ids of disks ("root" for address "scsi0:0") and NICs (in unit order).
+std::map<std::string, std::string> disk_ids(const VmConfig& vm);  // address -> id
+std::vector<std::string> split_list(const std::string& text);
+// NICs sorted by PCI unit number (devices without one last, in device order).
+std::vector<const Nic*> nics_in_order(const VmConfig& vm);
+
+}  // namespace hvctl::vsphere

@@ -1,0 +1,118 @@
+// VmConfig -> VmState: vSphere's view of a VM in spec terms.
+#include <algorithm>
+
+#include "vm_model.hpp"
+
+namespace hvctl::vsphere {
+namespace {
+
+std::string datastore_of(const std::string& path) {  // "[LocalDS_0] vm/vm.vmx" -> LocalDS_0
+  if (path.size() < 2 || path.front() != '[') return "";
+  const auto end = path.find(']');
+  return end == std::string::npos ? "" : path.substr(1, end - 1);
+}
+
+// "disk<N>"/"nic<N>" for devices hvctl did not name, avoiding names in use.
+std::string fresh_id(const std::string& stem, std::size_t& counter, const std::vector<std::string>& taken) {
+  for (;;) {
+    std::string id = stem + std::to_string(counter++);
+    if (std::find(taken.begin(), taken.end(), id) == taken.end()) return id;
+  }
+}
+
+void add_disks(const VmConfig& vm, VmSpec& spec) {
+  const auto ids = disk_ids(vm);
+  std::vector<std::string> taken;
+  for (const auto& [addr, id] : ids) taken.push_back(id);
+  std::size_t counter = 0;
+  for (const auto& d : vm.disks) {
+    DiskSpec out;
+    auto it = ids.find(d.address);
+    out.id = it != ids.end() ? it->second : fresh_id("disk", counter, taken);
+    if (d.capacity_kb > 0) out.size_mib = static_cast<std::uint64_t>(d.capacity_kb / 1024);
+    if (!d.file.empty()) out.path = d.file;
+    for (const auto& c : vm.controllers)
+      if (c.key == d.controller_key) out.bus = c.kind;
+    out.format = "vmdk";
+    spec.disks.push_back(std::move(out));
+  }
+}
+
+void add_nics(const VmConfig& vm, VmSpec& spec) {
+  const auto ids = split_list(vm.extra_config.count(kNicsKey) ? vm.extra_config.at(kNicsKey) : "");
+  std::size_t counter = 0, index = 0;
+  for (const Nic* n : nics_in_order(vm)) {
+    NicSpec out;
+    out.id = index < ids.size() ? ids[index] : fresh_id("nic", counter, ids);
+    ++index;
+    if (!n->network.empty()) out.network = n->network;
+    if (!n->mac.empty()) out.mac = n->mac;
+    out.model = n->model;
+    spec.nics.push_back(std::move(out));
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+std::map<std::string, std::string> disk_ids(const VmConfig& vm) {
+  std::map<std::string, std::string> out;
+  auto it = vm.extra_config.find(kDisksKey);
+  if (it == vm.extra_config.end()) return out;
+  for (const auto& entry : split_list(it->second)) {
+    const auto eq = entry.find('=');
+    if (eq != std::string::npos) out[entry.substr(eq + 1)] = entry.substr(0, eq);
+  }
+  return out;
+}
+
+std::vector<const Nic*> nics_in_order(const VmConfig& vm) {
+  std::vector<const Nic*> out;
+  for (const auto& n : vm.nics) out.push_back(&n);
+  std::stable_sort(out.begin(), out.end(), [](const Nic* a, const Nic* b) {
+    return a->unit.value_or(1 << 30) < b->unit.value_or(1 << 30);
+  });
+  return out;
+}
+
+VmState to_vm_state(const VmConfig& vm) {
+  VmState st;
+  st.name = vm.name;
+  st.uuid = vm.uuid;
+  st.power = to_power_state(vm.power);
+  VmSpec& spec = st.spec;
+  spec.name = vm.name;
+  spec.cpu.count = vm.num_cpu;
+  spec.cpu.weight = vm.custom_shares;
+  if (vm.memory_mb) spec.memory.size_mib = static_cast<std::uint64_t>(*vm.memory_mb);
+  if (vm.firmware == "efi") spec.firmware = Firmware::uefi;
+  if (vm.firmware == "bios") spec.firmware = Firmware::bios;
+  add_disks(vm, spec);
+  add_nics(vm, spec);
+  VsphereBlock block;
+  if (!vm.guest_id.empty()) block.guest_id = vm.guest_id;
+  if (auto ds = datastore_of(vm.vm_path); !ds.empty()) block.datastore = ds;
+  const std::string label_prefix = kLabelPrefix;
+  for (const auto& [key, value] : vm.extra_config) {
+    if (key.rfind(label_prefix, 0) == 0)
+      spec.labels[key.substr(label_prefix.size())] = value;
+    else if (key.rfind("hvctl.", 0) != 0)
+      block.extra_config[key] = value;
+  }
+  spec.vsphere = std::move(block);
+  spec.power = st.power;
+  return st;
+}
+
+}  // namespace hvctl::vsphere

@@ -1,0 +1,25 @@
+// The vSphere backend's factory; the class itself is private to vsphere_backend.cpp.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "hvctl/backend.hpp"
+#include "hvctl/target.hpp"
+
+namespace hvctl {
+
+// A backend for `t.uri` (https://vcenter-or-esxi/sdk), logging in as
+// `t.username` with `t.password()` on first use. Options: insecure ("true":
+// no TLS verification; a warning goes to stderr once per backend), ca_file
+// (PEM bundle), thumbprint (SHA-256 of the server certificate). Does not
+// connect: the first call that needs the target does.
+std::unique_ptr<Backend> make_vsphere_backend(const Target& t);
+
+}  // namespace hvctl
+
+namespace hvctl {
+// SOAP calls a vSphere backend has made so far (0 for any other backend):
+// lets tests assert that reading the inventory costs a constant number.
+std::uint64_t vsphere_soap_calls(const Backend& b);
+}  // namespace hvctl

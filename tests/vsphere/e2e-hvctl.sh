@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# The hvctl binary against a running vcsim: apply/plan/list/export/power/
+# destroy, exit codes, and the SOAP call count of a second plan for 20 and
+# 200 VMs (the same, and at most 5: service content, login, container view,
+# one RetrievePropertiesEx, logout).
+#
+# usage: e2e-hvctl.sh HVCTL_BIN VCSIM_URL WORKDIR
+set -euo pipefail
+
+hvctl=$1 url=$2 work=$3
+mkdir -p "$work"
+cfg=$work/config.yaml
+cat >"$cfg" <<YAML
+targets:
+  vc:
+    type: vsphere
+    uri: $url
+    username: user
+    password_env: VC_PASSWORD
+    insecure: true
+YAML
+export VC_PASSWORD=pass
+
+fail() { echo "FAIL: $*" >&2; echo "--- stdout"; cat "$work/out"; echo "--- stderr"; cat "$work/err"; exit 1; } >&2
+# expect RC CMD...: runs hvctl with the config; stdout/stderr in $work/out, $work/err.
+expect() {
+  local want=$1 rc=0; shift
+  "$hvctl" --config "$cfg" "$@" >"$work/out" 2>"$work/err" || rc=$?
+  [ "$rc" = "$want" ] || fail "hvctl $* exited $rc, expected $want"
+}
+contains() { grep -qF -- "$2" "$work/$1" || fail "$1 lacks '$2'"; }
+
+gen_specs() {  # COUNT PREFIX FILE
+  local i
+  for ((i = 0; i < $1; i++)); do
+    cat <<YAML
+---
+apiVersion: hvctl/v1
+kind: VirtualMachine
+metadata: {name: $2-$i, labels: {fleet: $2}}
+spec:
+  cpu: {count: 1}
+  memory: {size: 32MiB}
+  disks: [{id: root, size: 16MiB}]
+  nics: [{id: eth0, network: VM Network}]
+  power: running
+YAML
+  done >"$3"
+}
+
+# Applies FILE, then prints the SOAP calls of a second plan (which must be clean).
+apply_then_count() {
+  local start end
+  start=$(date +%s.%N)
+  expect 0 apply -f "$1"
+  end=$(date +%s.%N)
+  echo "apply $(grep -c '^kind:' "$1") VMs: $(echo "$end - $start" | bc) s" >&2
+  HVCTL_SOAP_TRACE=1 expect 0 plan -f "$1" --detailed-exitcode
+  sed -n 's/^soap: \([0-9]*\) calls.*/\1/p' "$work/err"
+}
+
+gen_specs 20 e2e-small "$work/small.yaml"
+gen_specs 200 e2e-big "$work/big.yaml"
+expect 2 plan -f "$work/small.yaml" --detailed-exitcode
+small=$(apply_then_count "$work/small.yaml")
+big=$(apply_then_count "$work/big.yaml")
+echo "second plan: $small SOAP calls for 20 VMs, $big for 200"
+[ -n "$small" ] && [ "$small" = "$big" ] && [ "$big" -le 5 ] || fail "call counts $small (20 VMs) vs $big (200 VMs)"
+
+expect 0 list -o json
+contains out '"e2e-big-199"'
+expect 0 export e2e-small-0
+cp "$work/out" "$work/export.yaml"
+contains out "fleet: e2e-small"
+expect 0 plan -f "$work/export.yaml" --detailed-exitcode
+
+for verb in stop start reboot pause resume; do expect 0 "$verb" e2e-small-1; done
+expect 0 stop --force e2e-small-1
+expect 0 list
+grep -q '^e2e-small-1 .*stopped' "$work/out" || fail "e2e-small-1 is not stopped"
+
+expect 0 destroy e2e-small-0 --yes
+expect 0 list
+! grep -q '^e2e-small-0 ' "$work/out" || fail "e2e-small-0 still listed"
+
+# Exit codes: invalid input 3, backend failure 4, partial 5.
+cat >"$work/cap.yaml" <<YAML
+apiVersion: hvctl/v1
+kind: VirtualMachine
+metadata: {name: e2e-cap}
+spec: {cpu: {count: 1, cap: 50}}
+YAML
+expect 3 plan -f "$work/cap.yaml"
+contains err "cpu.cap cannot be expressed on vSphere (its CPU limit is in MHz)"
+VC_PASSWORD=wrong expect 4 list
+contains err "target 'vc': login as 'user' failed: Login failure (InvalidLogin)"
+cat >"$work/partial.yaml" <<YAML
+apiVersion: hvctl/v1
+kind: VirtualMachine
+metadata: {name: e2e-small-2}
+spec: {vsphere: {guestId: noSuchGuestOs}}
+---
+apiVersion: hvctl/v1
+kind: VirtualMachine
+metadata: {name: e2e-new}
+spec: {memory: {size: 64MiB}, power: stopped}
+YAML
+expect 5 apply -f "$work/partial.yaml"
+contains out "reconfigure VM 'e2e-small-2'"
+contains out "(InvalidArgument)"
+echo "e2e: ok"

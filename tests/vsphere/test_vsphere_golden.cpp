@@ -1,0 +1,153 @@
+// Golden tests of the pure translation VmSpec -> VirtualMachineConfigSpec:
+// tests/golden/vsphere/<case>.yaml against <case>.xml. After an intended
+// change, regenerate with HVCTL_UPDATE_GOLDEN=1 and review the diff.
+// Also reconfigure specs against a VM read from a captured vcsim answer.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+
+#include "hvctl/spec_io.hpp"
+#include "translate.hpp"
+#include "vsphere_test_util.hpp"
+
+namespace fs = std::filesystem;
+using namespace hvctl;
+using namespace hvctl::vsphere;
+using hvctl::vsphere::test::read_file;
+
+namespace {
+
+const fs::path kGoldenDir = test::source_path("tests/golden/vsphere");
+
+VmSpec load_one(const fs::path& yaml) {
+  std::vector<Problem> problems;
+  auto specs = parse_specs(read_file(yaml), yaml.string(), problems);
+  REQUIRE_MESSAGE(problems.empty(), (problems.empty() ? "" : problems.front().str()));
+  REQUIRE(specs.size() == 1);
+  return specs.front();
+}
+
+CreateContext golden_context(const VmSpec& spec) {
+  CreateContext ctx;
+  ctx.datastore = spec.vsphere && spec.vsphere->datastore ? *spec.vsphere->datastore : "LocalDS_0";
+  ctx.networks["VM Network"] = {};
+  ctx.networks["DC0_DVPG0"] = {true, "dvportgroup-13", "fea97929-4b2d-5972-b146-930c6d0b4014"};
+  return ctx;
+}
+
+// The fixture's VMs, read the way list() reads them.
+std::vector<VmConfig> fixture_vms() {
+  Response r = parse_response(read_file(test::source_path("tests/vsphere/fixtures/vm-list.response.xml")), 200);
+  std::vector<VmConfig> out;
+  for (const auto& o : parse_retrieve_result(r.returnval()).objects)
+    out.push_back(read_vm_config(o, {{"dvportgroup-13", "DC0_DVPG0"}}));
+  return out;
+}
+
+VmConfig fixture_vm(const std::string& name) {
+  for (auto& vm : fixture_vms())
+    if (vm.name == name) return vm;
+  FAIL("no VM " << name << " in the fixture");
+  return {};
+}
+
+}  // namespace
+
+TEST_SUITE("vsphere") {
+
+TEST_CASE("golden: VmSpec -> CreateVM_Task config") {
+  const bool update = std::getenv("HVCTL_UPDATE_GOLDEN") && std::string(std::getenv("HVCTL_UPDATE_GOLDEN")) == "1";
+  int cases = 0;
+  for (const auto& entry : fs::directory_iterator(kGoldenDir)) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++cases;
+    const VmSpec spec = load_one(entry.path());
+    const std::string xml = create_spec_document(spec, golden_context(spec));
+    auto xml_path = entry.path();
+    xml_path.replace_extension(".xml");
+    CAPTURE(xml_path);
+    if (update) {
+      std::ofstream(xml_path, std::ios::binary) << xml;
+      continue;
+    }
+    REQUIRE_MESSAGE(fs::exists(xml_path), "missing golden file; run with HVCTL_UPDATE_GOLDEN=1");
+    CHECK(xml == read_file(xml_path));
+  }
+  CHECK(cases >= 3);
+}
+
+TEST_CASE("translation reads back: a created VM equals its spec") {
+  const VmState st = to_vm_state(fixture_vm("fixture-vm"));
+  const VmSpec& s = st.spec;
+  CHECK(st.power == PowerState::running);
+  CHECK(s.cpu.count == 2);
+  CHECK(s.cpu.weight == 1500);
+  CHECK(s.memory.size_mib == 256u);
+  CHECK(s.firmware == Firmware::uefi);
+  CHECK(s.labels == std::map<std::string, std::string>{{"owner", "team-a"}, {"tier", "web"}});
+  REQUIRE(s.disks.size() == 2);
+  CHECK(s.disks[0].id == "root");
+  CHECK(s.disks[0].size_mib == 2048u);
+  CHECK(s.disks[0].bus == "scsi");
+  CHECK(s.disks[1].id == "data");
+  CHECK(s.disks[1].bus == "sata");
+  REQUIRE(s.nics.size() == 2);
+  CHECK(s.nics[0].id == "eth0");
+  CHECK(s.nics[0].network == "VM Network");
+  CHECK(s.nics[0].model == "vmxnet3");
+  CHECK(s.nics[1].id == "eth1");
+  CHECK(s.nics[1].network == "DC0_DVPG0");
+  CHECK(s.nics[1].mac == "00:50:56:01:02:03");
+  REQUIRE(s.vsphere);
+  CHECK(s.vsphere->guest_id == "otherLinux64Guest");
+  CHECK(s.vsphere->datastore == "LocalDS_0");
+  CHECK(s.vsphere->extra_config.at("disk.EnableUUID") == "TRUE");
+  CHECK(s.vsphere->extra_config.count("hvctl.disks") == 0);
+}
+
+TEST_CASE("translation reads back: a VM hvctl did not create gets generated ids") {
+  const VmState st = to_vm_state(fixture_vm("DC0_H0_VM0"));
+  REQUIRE(st.spec.disks.size() == 1);
+  CHECK(st.spec.disks[0].id == "disk0");
+  REQUIRE(st.spec.nics.size() == 1);
+  CHECK(st.spec.nics[0].id == "nic0");
+  CHECK(st.spec.nics[0].network == "DC0_DVPG0");  // a distributed port group, by name
+  CHECK(st.spec.labels.empty());
+}
+
+TEST_CASE("reconfigure spec: only what differs, nothing when equal") {
+  const VmConfig actual = fixture_vm("fixture-vm");
+  const NetworkMap nets = golden_context({}).networks;
+  VmSpec same = to_vm_state(actual).spec;
+  auto doc = xml::Builder::standalone("spec");
+  CHECK_FALSE(write_reconfig_spec(doc.top(), same, actual, nets));
+
+  VmSpec want;
+  want.name = "fixture-vm";
+  want.cpu.count = 4;
+  want.labels = {{"tier", "db"}};
+  want.disks = {{"data", 4096, {}, {}, {}, {}}, {"extra", 512, {}, std::string("sata"), {}, {}}};
+  want.nics = {{"eth2", std::string("VM Network"), {}, {}}};
+  const std::string xml = reconfig_spec_document(want, actual, nets);
+  CHECK(xml.find("<numCPUs>4</numCPUs>") != std::string::npos);
+  CHECK(xml.find("<memoryMB>") == std::string::npos);
+  CHECK(xml.find("<operation>edit</operation>") != std::string::npos);
+  CHECK(xml.find("<capacityInKB>4194304</capacityInKB>") != std::string::npos);
+  CHECK(xml.find("<unitNumber>1</unitNumber>") != std::string::npos);  // next free SATA unit
+  CHECK(xml.find("<key>hvctl.label.owner</key>") != std::string::npos);  // removed: value ""
+  CHECK(xml.find("root=scsi0:0,data=sata0:0,extra=sata0:1") != std::string::npos);
+  CHECK(xml.find("eth0,eth1,eth2") != std::string::npos);
+}
+
+TEST_CASE("reconfigure spec: what vSphere cannot change is refused") {
+  const VmConfig actual = fixture_vm("fixture-vm");
+  VmSpec shrink;
+  shrink.disks = {{"root", 1024, {}, {}, {}, {}}};
+  CHECK_THROWS_WITH_AS(reconfig_spec_document(shrink, actual, {}), doctest::Contains("cannot shrink"),
+                       std::invalid_argument);
+  VmSpec model;
+  model.nics = {{"eth0", {}, {}, std::string("e1000")}};
+  CHECK_THROWS_AS(reconfig_spec_document(model, actual, {}), std::invalid_argument);
+}
+
+}  // TEST_SUITE

@@ -1,0 +1,19 @@
+# vSphere backend tests, included from tests/CMakeLists.txt when HVCTL_WITH_VSPHERE.
+# Unit and golden tests (no network) join hvctl_tests (suite "vsphere"); the
+# cases in suite "vsphere-vcsim" are skipped unless HVCTL_VCSIM_URL is set,
+# which run-vcsim-tests.sh does after starting simulators.
+target_sources(hvctl_tests PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_golden.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_soap.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_vcsim_errors.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_vcsim_lifecycle.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_conformance.cpp
+)
+target_link_libraries(hvctl_tests PRIVATE hvctl_backend_vsphere)
+
+# vcsim (built once into the build tree), the vcsim cases above, and the
+# hvctl binary end to end including the 200-VM constant-call-count check.
+add_test(NAME vsphere_vcsim
+         COMMAND ${CMAKE_CURRENT_LIST_DIR}/run-vcsim-tests.sh $<TARGET_FILE:hvctl> $<TARGET_FILE:hvctl_tests>
+                 ${PROJECT_SOURCE_DIR} ${CMAKE_BINARY_DIR}/vcsim)
+set_tests_properties(vsphere_vcsim PROPERTIES TIMEOUT 900)
