@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # hvctl's main job on an embedded default: starts a private libvirtd (QEMU
-# under TCG), applies the demo fleet of tiny guests, shows the plan, the
+# under TCG) and VMware's vCenter simulator (vcsim), applies the demo fleet
+# (three tiny guests on libvirt, one VM on vSphere), shows the plan, the
 # result and a second, empty plan, then cleans everything up.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,11 +16,16 @@ mkdir -p "$demo"
 tests/harness/tiny-guest.sh "$demo/guest" >/dev/null
 tests/harness/libvirtd.sh stop "$demo/libvirtd" >/dev/null 2>&1 || true
 tests/harness/libvirtd.sh start "$demo/libvirtd" >/dev/null
+tests/vcsim/build.sh "$build/vcsim" >/dev/null
+tests/vcsim/vcsim.sh stop "$demo/vcsim" >/dev/null 2>&1 || true
+tests/vcsim/vcsim.sh start "$demo/vcsim" >/dev/null
 cleanup() {
   "$hvctl" --config "$demo/config.yaml" destroy --yes -q demo-web-01 demo-web-02 demo-batch-01 >/dev/null 2>&1 || true
   tests/harness/libvirtd.sh stop "$demo/libvirtd" >/dev/null 2>&1 || true
+  tests/vcsim/vcsim.sh stop "$demo/vcsim" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
+export DEMO_VC_PASSWORD=pass   # vcsim's; hvctl reads it through password_env
 
 cat > "$demo/config.yaml" <<EOC
 default_target: demo
@@ -28,6 +34,12 @@ targets:
     type: libvirt
     uri: "$(cat "$demo/libvirtd/uri")"
     domain_type: qemu
+  vc:
+    type: vsphere
+    uri: "$(cat "$demo/vcsim/url")"
+    username: user
+    password_env: DEMO_VC_PASSWORD
+    insecure: true                 # vcsim's self-signed certificate; hvctl warns on every run
 EOC
 cp "$src/examples/fleet/fleet.yaml" "$demo/fleet.yaml"   # its guest/ paths are relative to it
 
@@ -35,7 +47,7 @@ run() { echo; echo "\$ hvctl $*"; "$hvctl" --config "$demo/config.yaml" "$@"; }
 run validate -f "$demo/fleet.yaml"
 run plan -f "$demo/fleet.yaml"
 run apply -f "$demo/fleet.yaml"
-run list
+run list -A
 set +e
 run plan -f "$demo/fleet.yaml" --detailed-exitcode
 echo "(exit code $?: 0 means nothing left to do)"
