@@ -10,6 +10,8 @@ pkg_check_modules(LIBVIRT IMPORTED_TARGET libvirt)
 pkg_check_modules(LIBXML2 IMPORTED_TARGET libxml-2.0)
 pkg_check_modules(LIBCURL IMPORTED_TARGET libcurl)
 pkg_check_modules(OPENSSL IMPORTED_TARGET openssl)
+pkg_check_modules(XENLIGHT IMPORTED_TARGET xenlight)
+pkg_check_modules(XLUTIL IMPORTED_TARGET xlutil)
 
 include(CMakeDependentOption)
 cmake_dependent_option(HVCTL_WITH_LIBVIRT "Build the libvirt backend" ON

@@ -16,6 +16,8 @@ packages=(
   dpkg-dev openssl
   # completion and man page tests
   bash-completion zsh fish mandoc groff-base man-db
+  # xl.cfg import/export: libxlutil, Xen's own config parser
+  libxen-dev
 )
 
 missing=()

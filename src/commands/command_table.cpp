@@ -29,6 +29,13 @@ const std::vector<CommandEntry>& command_table() {
       {"resume", "Resume paused VMs", "hvctl resume web-01", true, false, {}, Format::table, setup_resume},
       {"destroy", "Power off and delete VMs (asks, or --yes)", "hvctl destroy web-01 --yes", true, true, {},
        Format::table, setup_destroy},
+      {"convert", "Convert VM configurations: xl.cfg, .vmx, libvirt XML and specs (--to yaml|xl|vmx|libvirt)",
+       "hvctl convert /etc/xen/web.cfg --to yaml > web.yaml\nhvctl convert web.vmx --to libvirt -O web.xml\n"
+       "hvctl convert specs/web.yaml --to xl --strict   # exit 3 if anything would be lost",
+       false, false, {}, Format::yaml, setup_convert},
+      {"import", "Turn xl.cfg, .vmx or libvirt XML files into specs (convert --to yaml)",
+       "hvctl import /etc/xen/*.cfg > fleet.yaml\nhvctl import vm.vmx -O specs/vm.yaml", false, false, {}, Format::yaml,
+       setup_import},
       {"snapshot", "Create, list, revert to or remove VM snapshots",
        "hvctl snapshot create web-01 before-upgrade\nhvctl snapshot list web-01\nhvctl snapshot revert web-01 before-upgrade\n"
        "hvctl snapshot remove web-01 before-upgrade",

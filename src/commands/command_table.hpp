@@ -48,5 +48,7 @@ void setup_version(CLI::App&, RunFn&);
 void setup_snapshot(CLI::App&, RunFn&);
 void setup_completion(CLI::App&, RunFn&);
 void setup_help(CLI::App&, RunFn&);
+void setup_convert(CLI::App&, RunFn&);
+void setup_import(CLI::App&, RunFn&);
 
 }  // namespace hvctl

@@ -1,0 +1,44 @@
+// VMware .vmx <-> hvctl/v1 specs. No library reads .vmx, so this parses it:
+// `key = "value"` lines, keys case-insensitive, '#' comments, `.encoding`,
+// special characters as |XX (hex). Mapping details are in vmx_read.cpp and
+// vmx_write.cpp.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "formats.hpp"
+
+namespace hvctl::formats {
+
+struct VmxEntry {
+  std::string key;    // as written: "scsi0:0.fileName"
+  std::string lower;  // lower-cased, for lookups
+  std::string value;  // unquoted, |XX decoded, in UTF-8
+  int line = 0;
+};
+
+// Every entry in file order. Throws ValidationError with file:line for each
+// malformed line (no '=', unterminated quote, text after the value), binary
+// data, invalid UTF-8, and an `.encoding` it cannot convert from.
+std::vector<VmxEntry> parse_vmx(const std::string& text, const std::string& file);
+
+// `value` as a .vmx quoted value: '"', '|', '#' and control characters as |XX.
+std::string vmx_quote(const std::string& value);
+
+// The VM `text` describes, and every key the spec cannot carry.
+Imported read_vmx(const std::string& text, const std::string& file);
+
+// `spec` as a .vmx that ESXi and Workstation accept, and what it cannot say.
+Exported write_vmx(const VmSpec& spec);
+
+// vSphere guestId <-> .vmx guestOS ("otherLinux64Guest" <-> "otherlinux-64").
+// `exact` is false when the name was derived by rule rather than known.
+struct GuestName {
+  std::string name;
+  bool exact = true;
+};
+GuestName guest_id_from_vmx(const std::string& guest_os);
+GuestName vmx_guest_os_from_id(const std::string& guest_id);
+
+}  // namespace hvctl::formats

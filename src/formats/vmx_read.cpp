@@ -1,0 +1,253 @@
+// .vmx -> VmSpec. What maps where:
+//   displayName -> name (characters a VM name cannot hold become '-', noted);
+//   numvcpus -> cpu.count; memsize (MiB) -> memory.size; sched.cpu.shares (a
+//   number) -> cpu.weight; firmware efi|bios -> firmware; guestOS ->
+//   vsphere.guestId (see guest_os.cpp); guestinfo.* -> vsphere.extraConfig.
+//   Disks: every present BUSc:u (scsi, sata, nvme, ide) whose controller is
+//   present: id "BUSc-u" (so writing it back puts it in the same slot), bus,
+//   path = fileName (sizes are in the VMDK, not the .vmx), format vmdk for
+//   *.vmdk. CD-ROMs and independent modes are noted, not carried.
+//   NICs: every present ethernetN: id ethN, networkName -> network,
+//   virtualDev -> model, address or generatedAddress (by addressType) -> mac.
+// Every other key is reported, grouped by its device ("pciBridge4.*").
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <regex>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "spec_schema.hpp"
+#include "vmx.hpp"
+
+namespace hvctl::formats {
+namespace {
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool ends_with_ci(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && lower(s.substr(s.size() - tail.size())) == tail;
+}
+
+std::string vm_name_from(const std::string& display) {
+  std::string out;
+  for (char c : display) {
+    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+    if (ok) out += c;
+    else if (!out.empty() && out.back() != '-') out += '-';
+  }
+  while (!out.empty() && !std::isalnum(static_cast<unsigned char>(out.front()))) out.erase(0, 1);
+  if (out.size() > 63) out.resize(63);
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out.empty() ? "vm" : out;
+}
+
+class VmxReader {
+public:
+  VmxReader(std::vector<VmxEntry> entries, const std::string& file) : entries_(std::move(entries)), file_(file) {
+    for (const auto& e : entries_) {
+      if (auto it = by_key_.find(e.lower); it != by_key_.end())
+        loss(it->second->line, fmt::format("{} is set again on line {}; this earlier value is ignored", e.key, e.line));
+      by_key_[e.lower] = &e;
+    }
+  }
+
+  Imported run() {
+    consumed_ = {".encoding", "config.version"};
+    // Values write_vmx writes itself are carried: they come back as they were.
+    if (value("virtualhw.version") != "14") consumed_.erase("virtualhw.version");
+    read_identity();
+    read_cpu_and_memory();
+    read_disks();
+    read_nics();
+    report_unused();
+    if (!problems_.empty()) throw ValidationError(std::move(problems_));
+    out_.spec.mark = mark_at(file_, 1);
+    return std::move(out_);
+  }
+
+private:
+  const VmxEntry* get(const std::string& key) {
+    consumed_.insert(key);
+    auto it = by_key_.find(key);
+    return it == by_key_.end() ? nullptr : it->second;
+  }
+  std::optional<std::string> value(const std::string& key) {
+    const auto* e = get(key);
+    return e ? std::optional<std::string>(e->value) : std::nullopt;
+  }
+  bool is_true(const std::string& key) {
+    const auto v = value(key);
+    return v && (lower(*v) == "true" || *v == "1");
+  }
+  int line(const std::string& key) const {
+    auto it = by_key_.find(key);
+    return it == by_key_.end() ? 0 : it->second->line;
+  }
+  std::optional<long> number(const std::string& key, long min, long max) {
+    const auto v = value(key);
+    if (!v) return std::nullopt;
+    try {
+      std::size_t used = 0;
+      const long n = std::stol(*v, &used);
+      if (used == v->size() && n >= min && n <= max) return n;
+    } catch (const std::exception&) {
+    }
+    problems_.push_back({mark_at(file_, line(key)), fmt::format("{} = \"{}\": expected a whole number from {} to {}",
+                                                                 by_key_.at(key)->key, *v, min, max)});
+    return std::nullopt;
+  }
+  void loss(int at, const std::string& message) { out_.losses.push_back({mark_at(file_, at), message}); }
+  void mark(const std::string& field, int at) {
+    if (at > 0) out_.spec.field_marks[field] = mark_at(file_, at);
+  }
+  VsphereBlock& vsphere() {
+    if (!out_.spec.vsphere) out_.spec.vsphere = VsphereBlock{};
+    return *out_.spec.vsphere;
+  }
+
+  void read_identity() {
+    auto& spec = out_.spec;
+    const auto display = value("displayname");
+    spec.name = vm_name_from(display.value_or(""));
+    mark("name", line("displayname"));
+    if (!display) loss(0, fmt::format("no displayName: the VM is named '{}'", spec.name));
+    else if (spec.name != *display) loss(line("displayname"), fmt::format("displayName \"{}\" becomes name '{}'", *display, spec.name));
+    if (auto guest = value("guestos")) {
+      const auto id = guest_id_from_vmx(*guest);
+      vsphere().guest_id = id.name;
+      mark("vsphere.guestId", line("guestos"));
+      if (!id.exact) loss(line("guestos"), fmt::format("guestOS \"{}\" becomes guestId '{}' by rule, not from the table; check it", *guest, id.name));
+    }
+    if (auto fw = value("firmware")) {
+      if (lower(*fw) == "efi") spec.firmware = Firmware::uefi;
+      else if (lower(*fw) == "bios") spec.firmware = Firmware::bios;
+      else loss(line("firmware"), fmt::format("firmware = \"{}\" is not carried over (a spec knows bios and uefi)", *fw));
+      mark("firmware", line("firmware"));
+    }
+    if (auto note = value("annotation"))
+      loss(line("annotation"), fmt::format("annotation ({} characters) is not carried over (a spec has no description)", note->size()));
+    for (const auto& e : entries_)
+      if (e.lower.rfind("guestinfo.", 0) == 0 && get(e.lower)) vsphere().extra_config[e.key] = e.value;
+  }
+
+  void read_cpu_and_memory() {
+    auto& spec = out_.spec;
+    if (auto n = number("numvcpus", 1, 512)) { spec.cpu.count = static_cast<int>(*n); mark("cpu.count", line("numvcpus")); }
+    if (auto n = number("memsize", 4, 1L << 40)) { spec.memory.size_mib = static_cast<std::uint64_t>(*n); mark("memory.size", line("memsize")); }
+    if (auto shares = value("sched.cpu.shares")) {
+      if (!shares->empty() && std::all_of(shares->begin(), shares->end(), ::isdigit)) {
+        if (auto n = number("sched.cpu.shares", 1, 65535)) spec.cpu.weight = static_cast<int>(*n);
+        mark("cpu.weight", line("sched.cpu.shares"));
+      } else {
+        loss(line("sched.cpu.shares"), fmt::format("sched.cpu.shares = \"{}\" is not carried over (cpu.weight is a number)", *shares));
+      }
+    }
+  }
+
+  void read_disks() {
+    static const std::regex kSlot(R"(^(scsi|sata|nvme|ide)(\d+):(\d+)\.present$)");
+    for (const auto& e : entries_) {
+      std::smatch m;
+      if (!std::regex_match(e.lower, m, kSlot) || !is_true(e.lower)) continue;
+      read_disk(m[1], m[2], m[3], e.line);
+    }
+  }
+
+  void read_disk(const std::string& bus, const std::string& controller, const std::string& unit, int at) {
+    const std::string slot = fmt::format("{}{}:{}", bus, controller, unit);
+    const auto type = lower(value(slot + ".devicetype").value_or(""));
+    const auto file = value(slot + ".filename");
+    if (bus == "scsi" && lower(value("scsi" + controller + ".virtualdev").value_or("")) != "pvscsi")
+      consumed_.erase("scsi" + controller + ".virtualdev");
+    if (bus != "ide" && !is_true(bus + controller + ".present"))
+      return loss(at, fmt::format("disk {} is on {}{}, which is not present; not carried over", slot, bus, controller));
+    if (type.find("cdrom") != std::string::npos || (file && ends_with_ci(*file, ".iso")))
+      return loss(at, fmt::format("{} is a CD-ROM drive; not carried over (a spec has no CD-ROMs)", slot));
+    if (!type.empty() && type != "scsi-harddisk" && type != "ata-harddisk" && type != "disk")
+      return loss(at, fmt::format("{} has deviceType \"{}\"; not carried over", slot, type));
+    if (!file) return loss(at, fmt::format("{} has no fileName; not carried over", slot));
+    if (auto mode = value(slot + ".mode"); mode && lower(*mode) != "persistent")
+      loss(line(slot + ".mode"), fmt::format("{}.mode = \"{}\" is not carried over", slot, *mode));
+    DiskSpec disk;
+    disk.id = fmt::format("{}{}-{}", bus, controller, unit);
+    disk.bus = bus;
+    disk.path = *file;
+    if (ends_with_ci(*file, ".vmdk")) disk.format = "vmdk";
+    mark(fmt::format("disks[{}]", out_.spec.disks.size()), at);
+    out_.spec.disks.push_back(std::move(disk));
+  }
+
+  void read_nics() {
+    static const std::regex kNic(R"(^ethernet(\d+)\.present$)");
+    for (const auto& e : entries_) {
+      std::smatch m;
+      if (std::regex_match(e.lower, m, kNic) && is_true(e.lower)) read_nic(m[1], e.line);
+    }
+  }
+
+  void read_nic(const std::string& index, int at) {
+    const std::string dev = "ethernet" + index;
+    NicSpec nic;
+    nic.id = "eth" + index;
+    nic.network = value(dev + ".networkname");
+    nic.model = value(dev + ".virtualdev");
+    const auto type = lower(value(dev + ".addresstype").value_or("generated"));
+    const std::string mac_key = dev + (type == "static" ? ".address" : ".generatedaddress");
+    if (auto mac = value(mac_key)) {
+      const auto l = lower(*mac);
+      if (valid_mac(l)) nic.mac = l;
+      else problems_.push_back({mark_at(file_, line(mac_key)), fmt::format("{}: \"{}\" is not a unicast MAC address", mac_key, *mac)});
+    }
+    get(dev + ".generatedaddressoffset");
+    mark(fmt::format("nics[{}]", out_.spec.nics.size()), at);
+    out_.spec.nics.push_back(std::move(nic));
+  }
+
+  void report_unused() {
+    std::map<std::string, std::vector<const VmxEntry*>> groups;  // device prefix -> its unused keys
+    std::vector<std::string> order;
+    for (const auto& [key, e] : by_key_) {
+      if (consumed_.count(key)) continue;
+      const auto group = e->key.substr(0, e->key.find('.'));
+      if (!groups.count(group)) order.push_back(group);
+      groups[group].push_back(e);
+    }
+    std::vector<Loss> found;
+    for (const auto& group : order) {
+      auto& list = groups[group];
+      std::sort(list.begin(), list.end(), [](auto* a, auto* b) { return a->line < b->line; });
+      std::string text;
+      if (list.size() == 1) {
+        const auto v = list[0]->value.size() > 48 ? list[0]->value.substr(0, 45) + "..." : list[0]->value;
+        text = fmt::format("{} = \"{}\" is not carried over", list[0]->key, v);
+      } else {
+        for (const auto* e : list)
+          text += (text.empty() ? "" : ", ") + (e->key.size() > group.size() ? e->key.substr(group.size() + 1) : e->key);
+        text = fmt::format("{}.{{{}}} are not carried over", group, text);
+      }
+      found.push_back({mark_at(file_, list[0]->line), text});
+    }
+    std::sort(found.begin(), found.end(), [](const Loss& a, const Loss& b) { return a.mark.line < b.mark.line; });
+    out_.losses.insert(out_.losses.end(), found.begin(), found.end());
+  }
+
+  std::vector<VmxEntry> entries_;
+  std::string file_;
+  std::map<std::string, const VmxEntry*> by_key_;
+  std::set<std::string> consumed_;
+  std::vector<Problem> problems_;
+  Imported out_;
+};
+
+}  // namespace
+
+Imported read_vmx(const std::string& text, const std::string& file) {
+  return VmxReader(parse_vmx(text, file), file).run();
+}
+
+}  // namespace hvctl::formats

@@ -1,0 +1,272 @@
+// xl.cfg -> VmSpec, scalar settings. What maps where (xl.cfg(5) names):
+//   name; type (pv|pvh|hvm), else builder (generic|hvm) -> xen.type;
+//   vcpus -> cpu.count (maxvcpus only when equal); cpu_weight, cap -> cpu.weight, cap;
+//   memory, maxmem (MiB) -> memory.size, max; kernel, ramdisk -> boot;
+//   cmdline, else "root=ROOT EXTRA" as xl builds it -> boot.cmdline;
+//   bios / firmware ovmf|uefi -> firmware uefi, seabios|rombios|bios -> bios;
+//   on_poweroff / on_reboot / on_crash -> xen.on*.
+// Everything else (uuid, vnc, serial, pci, bootloader ...) is reported as a Loss
+// with its line. Disks and vifs are in xl_read_devices.cpp.
+#include "xl_cfg.hpp"
+
+#ifdef HVCTL_WITH_XLUTIL
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+
+#include <fmt/format.h>
+
+#include "spec_schema.hpp"
+#include "xl_reader.hpp"
+
+namespace hvctl::formats {
+
+XlReader::XlReader(const std::string& text, const std::string& file)
+    : file_(file), session_(text, file) {
+  if (session_.ok()) settings_ = scan_xl_settings(text);
+}
+
+int XlReader::line_of(const std::string& key) const {
+  int line = 0;  // libxlutil keeps the last setting of a key
+  for (const auto& s : settings_)
+    if (s.key == key) line = s.line;
+  return line;
+}
+
+int XlReader::item_line(const std::string& key, std::size_t index) const {
+  std::vector<int> lines;
+  for (const auto& s : settings_) {
+    if (s.key != key) continue;
+    if (!s.append) lines.clear();
+    lines.insert(lines.end(), s.item_lines.begin(), s.item_lines.end());
+  }
+  return index < lines.size() ? lines[index] : line_of(key);
+}
+
+std::optional<std::string> XlReader::string(const std::string& key) {
+  consumed_.insert(key);
+  const char* value = nullptr;
+  const int rc = xlu_cfg_get_string(session_.cfg(), key.c_str(), &value, 1);
+  if (rc == ESRCH) return std::nullopt;
+  if (rc != 0 || !value) {
+    problem(line_of(key), fmt::format("{} must be a single value, not a list", key));
+    return std::nullopt;
+  }
+  return std::string(value);
+}
+
+std::optional<long> XlReader::number(const std::string& key, long min, long max) {
+  consumed_.insert(key);
+  long value = 0;
+  const int rc = xlu_cfg_get_long(session_.cfg(), key.c_str(), &value, 1);
+  if (rc == ESRCH) return std::nullopt;
+  if (rc != 0 || value < min || value > max) {
+    problem(line_of(key), max >= LONG_MAX / 2 ? fmt::format("{} must be a whole number, at least {}", key, min)
+                                              : fmt::format("{} must be a whole number from {} to {}", key, min, max));
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::vector<std::string> XlReader::list(const std::string& key) {
+  consumed_.insert(key);
+  XLU_ConfigList* items = nullptr;
+  int count = 0;
+  const int rc = xlu_cfg_get_list(session_.cfg(), key.c_str(), &items, &count, 1);
+  if (rc == ESRCH) return {};
+  if (rc != 0) {
+    problem(line_of(key), fmt::format("{} must be a list: {} = [ '...', '...' ]", key, key));
+    return {};
+  }
+  std::vector<std::string> out;
+  for (int i = 0; i < count; ++i) {
+    const char* item = xlu_cfg_get_listitem(items, i);
+    if (!item) problem(item_line(key, i), fmt::format("{}[{}] must be a string, not a list", key, i));
+    out.emplace_back(item ? item : "");
+  }
+  return out;
+}
+
+std::string XlReader::describe(const std::string& key) {
+  const char* value = nullptr;
+  if (xlu_cfg_get_string(session_.cfg(), key.c_str(), &value, 1) == 0 && value)
+    return fmt::format("{} = \"{}\"", key, value);
+  int count = 0;
+  if (xlu_cfg_get_list(session_.cfg(), key.c_str(), nullptr, &count, 1) == 0)
+    return fmt::format("{} = [{} item{}]", key, count, count == 1 ? "" : "s");
+  return key;
+}
+
+XenBlock& XlReader::xen() {
+  if (!out_.spec.xen) out_.spec.xen = XenBlock{};
+  return *out_.spec.xen;
+}
+
+void XlReader::read_identity() {
+  auto& spec = out_.spec;
+  if (auto name = string("name")) {
+    if (!valid_vm_name(*name))
+      problem(line_of("name"), fmt::format("name '{}' is not a valid VM name for hvctl (letters, digits, "
+                                           "'.', '_', '-'; at most 63)", *name));
+    spec.name = *name;
+    mark("name", line_of("name"));
+  } else {
+    problem(0, "no name = \"...\": xl needs one, and so does a spec");
+  }
+  if (auto uuid = string("uuid"))
+    loss(line_of("uuid"), fmt::format("uuid = \"{}\" is not carried over (a spec has no UUID; the VM gets a new one)", *uuid));
+  const auto builder = string("builder");
+  if (auto type = string("type")) {
+    if (*type != "pv" && *type != "pvh" && *type != "hvm")
+      problem(line_of("type"), fmt::format("type = \"{}\": expected pv, pvh or hvm", *type));
+    else xen().type = *type;
+    mark("xen.type", line_of("type"));
+    if (builder) loss(line_of("builder"), fmt::format("builder = \"{}\" is ignored in favour of type = \"{}\", as xl does", *builder, *type));
+  } else if (builder) {
+    if (*builder == "hvm") xen().type = "hvm";
+    else if (*builder == "generic") xen().type = "pv";
+    else problem(line_of("builder"), fmt::format("builder = \"{}\": expected generic or hvm", *builder));
+    mark("xen.type", line_of("builder"));
+  }
+}
+
+void XlReader::read_cpu_and_memory() {
+  auto& spec = out_.spec;
+  if (auto vcpus = number("vcpus", 1, 512)) { spec.cpu.count = static_cast<int>(*vcpus); mark("cpu.count", line_of("vcpus")); }
+  if (auto maxv = number("maxvcpus", 1, 512); maxv && *maxv != spec.cpu.count.value_or(1))
+    loss(line_of("maxvcpus"), fmt::format("maxvcpus = {} is not carried over (a spec has one vCPU count: {})", *maxv,
+                                          spec.cpu.count.value_or(1)));
+  if (auto weight = number("cpu_weight", 1, 65535)) { spec.cpu.weight = static_cast<int>(*weight); mark("cpu.weight", line_of("cpu_weight")); }
+  if (auto cap = number("cap", 0, 51200); cap && *cap > 0) { spec.cpu.cap = static_cast<int>(*cap); mark("cpu.cap", line_of("cap")); }
+  if (auto memory = number("memory", 4, LONG_MAX / 2)) { spec.memory.size_mib = *memory; mark("memory.size", line_of("memory")); }
+  if (auto maxmem = number("maxmem", 4, LONG_MAX / 2)) {
+    spec.memory.max_mib = *maxmem;
+    mark("memory.max", line_of("maxmem"));
+    if (spec.memory.size_mib && *maxmem < static_cast<long>(*spec.memory.size_mib))
+      problem(line_of("maxmem"), fmt::format("maxmem = {} is smaller than memory = {}", *maxmem, *spec.memory.size_mib));
+  }
+}
+
+void XlReader::read_boot() {
+  auto& boot = out_.spec.boot;
+  boot.kernel = string("kernel");
+  boot.ramdisk = string("ramdisk");
+  const auto cmdline = string("cmdline"), root = string("root"), extra = string("extra");
+  if (cmdline) {
+    boot.cmdline = cmdline;
+    if (root) loss(line_of("root"), "root is ignored in favour of cmdline, as xl does");
+    if (extra) loss(line_of("extra"), "extra is ignored in favour of cmdline, as xl does");
+  } else if (root || extra) {
+    std::string line = root ? "root=" + *root : "";
+    if (extra) line += (line.empty() ? "" : " ") + *extra;
+    boot.cmdline = line;
+  }
+  mark("boot.kernel", line_of("kernel"));
+  mark("boot.ramdisk", line_of("ramdisk"));
+  mark("boot.cmdline", line_of(cmdline ? "cmdline" : extra ? "extra" : "root"));
+  if (boot.kernel) return;
+  if (boot.ramdisk) loss(line_of("ramdisk"), "ramdisk is not carried over without a kernel (a spec needs both)");
+  if (boot.cmdline) loss(out_.spec.mark_of("boot.cmdline").line, "the kernel command line is not carried over without a kernel");
+  boot.ramdisk.reset();
+  boot.cmdline.reset();
+}
+
+void XlReader::read_firmware() {
+  for (const char* key : {"bios", "firmware"}) {
+    auto value = string(key);
+    if (!value) continue;
+    if (*value == "ovmf" || *value == "uefi") out_.spec.firmware = Firmware::uefi;
+    else if (*value == "seabios" || *value == "rombios" || *value == "bios") out_.spec.firmware = Firmware::bios;
+    else { loss(line_of(key), fmt::format("{} = \"{}\" is not carried over (a spec knows bios and uefi)", key, *value)); continue; }
+    mark("firmware", line_of(key));
+    if (*value == "rombios") loss(line_of(key), "bios = \"rombios\" becomes firmware: bios (SeaBIOS on current Xen)");
+  }
+}
+
+void XlReader::read_actions() {
+  const std::pair<const char*, std::optional<std::string> XenBlock::*> keys[] = {
+      {"on_poweroff", &XenBlock::on_poweroff}, {"on_reboot", &XenBlock::on_reboot}, {"on_crash", &XenBlock::on_crash}};
+  for (auto [key, field] : keys) {
+    auto value = string(key);
+    if (!value) continue;
+    if (std::find(kXenActions.begin(), kXenActions.end(), *value) == kXenActions.end())
+      problem(line_of(key), fmt::format("{} = \"{}\": expected one of destroy, restart, preserve, rename-restart, "
+                                        "coredump-destroy, coredump-restart, soft-reset", key, *value));
+    else xen().*field = *value;
+  }
+}
+
+void XlReader::report_unused() {
+  std::set<std::string> seen;
+  for (const auto& s : settings_) {
+    if (consumed_.count(s.key) || !seen.insert(s.key).second) continue;
+    loss(line_of(s.key), fmt::format("{} is not carried over (a spec has no field for it)", describe(s.key)));
+  }
+  std::map<std::string, int> last;
+  for (const auto& s : settings_) {
+    if (s.append) continue;
+    if (auto it = last.find(s.key); it != last.end())
+      loss(it->second, fmt::format("{} is set again on line {}; this earlier setting is ignored, as xl does", s.key, s.line));
+    last[s.key] = s.line;
+  }
+}
+
+Imported XlReader::run() {
+  if (!session_.ok()) {
+    std::vector<Problem> problems;
+    const std::string report = session_.take_report();
+    const std::string prefix = file_ + ":";
+    std::size_t pos = 0;
+    while (pos < report.size()) {
+      auto end = report.find('\n', pos);
+      if (end == std::string::npos) end = report.size();
+      std::string line = report.substr(pos, end - pos);
+      pos = end + 1;
+      int number = 0;
+      if (line.rfind(prefix, 0) == 0) {
+        line.erase(0, prefix.size());
+        std::size_t used = 0;
+        try { number = std::stoi(line, &used); } catch (const std::exception&) { used = 0; }
+        line.erase(0, used && line[used] == ':' ? used + 1 : 0);
+      }
+      problems.push_back({mark_at(file_, number), "xl.cfg: " + line.substr(line.find_first_not_of(' '))});
+    }
+    if (problems.empty()) problems.push_back({mark_at(file_, 0), "xl.cfg: libxlutil could not parse this file"});
+    throw ValidationError(std::move(problems));
+  }
+  read_identity();
+  read_cpu_and_memory();
+  read_boot();
+  read_firmware();
+  read_actions();
+  read_disks();
+  read_nics();
+  report_unused();
+  if (!problems_.empty()) throw ValidationError(std::move(problems_));
+  out_.spec.mark = mark_at(file_, 1);
+  return std::move(out_);
+}
+
+bool xl_cfg_reader_available() { return true; }
+
+Imported read_xl_cfg(const std::string& text, const std::string& file) {
+  require_text(text, file);
+  return XlReader(text, file).run();
+}
+
+}  // namespace hvctl::formats
+
+#else  // !HVCTL_WITH_XLUTIL
+
+namespace hvctl::formats {
+
+bool xl_cfg_reader_available() { return false; }
+
+Imported read_xl_cfg(const std::string&, const std::string& file) {
+  throw InputError(file + ": reading xl.cfg is not compiled into this hvctl (it needs libxlutil: install "
+                          "libxen-dev and rebuild)");
+}
+
+}  // namespace hvctl::formats
+
+#endif

@@ -1,0 +1,132 @@
+// xl.cfg -> VmSpec, the device lists.
+//   disk: each item through xlu_disk_parse. id: the vdev ("xvda") when it is a
+//   valid id, else disk<N>; bus from the vdev prefix (xvd xen, hd ide, sd scsi)
+//   or specification=virtio; target -> path; format raw|qcow2|vhd; access=ro ->
+//   readonly. CD-ROMs and settings a spec has no field for are Losses.
+//   vif: split as xl does; mac -> mac, bridge -> network, model -> model,
+//   type=vif (PV only) -> model netfront; ids eth<N>; other keys are Losses.
+#include "xl_cfg.hpp"
+
+#ifdef HVCTL_WITH_XLUTIL
+#include <cctype>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "spec_schema.hpp"
+#include "xl_reader.hpp"
+
+namespace hvctl::formats {
+namespace {
+
+struct DiskGuard {
+  libxl_device_disk* disk;
+  ~DiskGuard() { libxl_device_disk_dispose(disk); }
+};
+
+std::optional<std::string> bus_of_vdev(const std::string& vdev) {
+  if (vdev.rfind("xvd", 0) == 0) return "xen";
+  if (vdev.rfind("hd", 0) == 0) return "ide";
+  if (vdev.rfind("sd", 0) == 0) return "scsi";
+  return std::nullopt;
+}
+
+std::optional<std::string> format_name(libxl_disk_format f) {
+  switch (f) {
+    case LIBXL_DISK_FORMAT_RAW: return "raw";
+    case LIBXL_DISK_FORMAT_QCOW2: return "qcow2";
+    case LIBXL_DISK_FORMAT_VHD: return "vhd";
+    default: return std::nullopt;
+  }
+}
+
+// What libxlutil printed, without its "file: " prefix.
+std::string strip_prefix(std::string report, const std::string& file) {
+  if (report.rfind(file + ": ", 0) == 0) report.erase(0, file.size() + 2);
+  return report;
+}
+
+}  // namespace
+
+void XlReader::read_disks() {
+  const auto items = list("disk");
+  for (std::size_t i = 0; i < items.size(); ++i) read_disk(items[i], i, item_line("disk", i));
+}
+
+void XlReader::read_disk(const std::string& text, std::size_t index, int line) {
+  libxl_device_disk d;
+  libxl_device_disk_init(&d);
+  DiskGuard guard{&d};
+  session_.take_report();
+  const char* spec = text.c_str();
+  const std::string what = fmt::format("disk[{}] '{}'", index, text);
+  if (int rc = xlu_disk_parse(session_.cfg(), 1, &spec, &d); rc != 0) {
+    auto why = strip_prefix(session_.take_report(), file_);
+    problem(line, fmt::format("{}: {}", what, why.empty() ? std::strerror(rc) : why));
+    return;
+  }
+  if (d.is_cdrom) return loss(line, what + " is a CD-ROM drive; not carried over (a spec has no CD-ROMs)");
+  if (!d.pdev_path || !*d.pdev_path) return loss(line, what + " has no target; not carried over");
+  DiskSpec disk;
+  disk.path = d.pdev_path;
+  const std::string vdev = d.vdev ? d.vdev : "";
+  disk.id = fmt::format("disk{}", index);
+  if (valid_id(vdev)) disk.id = vdev;
+  for (const auto& other : out_.spec.disks)
+    if (other.id == disk.id) disk.id = fmt::format("disk{}", index);
+  disk.bus = d.specification == LIBXL_DISK_SPECIFICATION_VIRTIO ? std::optional<std::string>("virtio") : bus_of_vdev(vdev);
+  disk.format = format_name(d.format);
+  if (!disk.format && d.format != LIBXL_DISK_FORMAT_UNKNOWN)
+    loss(line, fmt::format("{}: format {} is not carried over (a spec knows raw, qcow2, vhd)", what,
+                           libxl_disk_format_to_string(d.format)));
+  if (!d.readwrite) disk.readonly = true;
+  if (d.backend != LIBXL_DISK_BACKEND_UNKNOWN)
+    loss(line, fmt::format("{}: backendtype={} is not carried over (Xen picks one)", what,
+                           libxl_disk_backend_to_string(d.backend)));
+  if (d.script) loss(line, fmt::format("{}: script={} is not carried over", what, d.script));
+  if (d.backend_domname) loss(line, fmt::format("{}: backend={} is not carried over", what, d.backend_domname));
+  if (d.direct_io_safe) loss(line, what + ": direct-io-safe is not carried over");
+  if (!libxl_defbool_is_default(d.discard_enable)) loss(line, what + ": discard/no-discard is not carried over");
+  if (!libxl_defbool_is_default(d.colo_enable)) loss(line, what + ": COLO settings are not carried over");
+  if (!libxl_defbool_is_default(d.trusted)) loss(line, what + ": trusted/untrusted is not carried over");
+  mark(fmt::format("disks[{}]", out_.spec.disks.size()), line);
+  out_.spec.disks.push_back(std::move(disk));
+}
+
+void XlReader::read_nics() {
+  const auto items = list("vif");
+  for (std::size_t i = 0; i < items.size(); ++i) read_nic(items[i], i, item_line("vif", i));
+}
+
+void XlReader::read_nic(const std::string& text, std::size_t index, int line) {
+  NicSpec nic;
+  nic.id = fmt::format("eth{}", index);
+  const std::string what = fmt::format("vif[{}]", index);
+  std::optional<std::string> type;
+  for (auto [key, value] : split_vif(text)) {
+    if (value.empty()) continue;
+    if (key == "mac") {
+      for (auto& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (valid_mac(value)) nic.mac = value;
+      else problem(line, fmt::format("{}: mac={} is not a unicast MAC address like 00:16:3e:12:34:56", what, value));
+    } else if (key == "bridge") {
+      nic.network = value;
+    } else if (key == "model") {
+      nic.model = value;
+    } else if (key == "type") {
+      type = value;
+    } else {
+      loss(line, fmt::format("{}: {}={} is not carried over (a spec has no field for it)", what, key, value));
+    }
+  }
+  if (type == "vif" && !nic.model) nic.model = "netfront";
+  else if (type == "vif" || type == "ioemu")
+    loss(line, fmt::format("{}: type={} is not carried over (the default for the guest type is used)", what, *type));
+  else if (type)
+    problem(line, fmt::format("{}: type={}: expected vif or ioemu", what, *type));
+  mark(fmt::format("nics[{}]", out_.spec.nics.size()), line);
+  out_.spec.nics.push_back(std::move(nic));
+}
+
+}  // namespace hvctl::formats
+#endif

@@ -1,0 +1,168 @@
+// VmSpec -> xl.cfg. The text reads back through libxlutil (read_xl_cfg) to the
+// same spec wherever xl.cfg can say it. Decisions:
+//   xen.type unset and no kernel: type = "hvm" (it boots from firmware), noted.
+//   firmware uefi -> bios = "ovmf", bios -> bios = "seabios"; HVM only.
+//   disks: vdev = the disk id when it is a vdev name on the disk's bus
+//   ("xvdb", "hda", "sdc"), else the next free one (noted); bus xen -> xvd,
+//   ide -> hd, scsi|sata -> sd; virtio and nvme become xvd (noted); size-only and
+//   VMDK disks are left out (noted). access=ro for readonly.
+//   nics: eth<N> ids are implied by order; model netfront -> type=vif.
+#include <map>
+#include <regex>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "export_common.hpp"
+#include "xl_cfg.hpp"
+#include "xl_scan.hpp"
+
+namespace hvctl::formats {
+namespace {
+
+class XlWriter {
+public:
+  explicit XlWriter(const VmSpec& spec) : spec_(spec), log_(spec) {}
+
+  Exported run() {
+    line(fmt::format("# {}: hvctl/v1 VirtualMachine, converted by hvctl", spec_.name));
+    set("name", spec_.name);
+    write_type_and_firmware();
+    write_cpu_and_memory();
+    write_boot();
+    write_actions();
+    write_disks();
+    write_nics();
+    note_spec_only_fields(spec_, "xl.cfg", log_);
+    note_block(spec_, "vsphere", "xl.cfg", log_);
+    note_block(spec_, "libvirt", "xl.cfg", log_);
+    return {std::move(text_), log_.take()};
+  }
+
+private:
+  void line(const std::string& s) { text_ += s + "\n"; }
+  void set(const char* key, const std::string& value) { line(fmt::format("{} = {}", key, xl_quote(value))); }
+  void set(const char* key, std::uint64_t value) { line(fmt::format("{} = {}", key, value)); }
+
+  void write_type_and_firmware() {
+    std::optional<std::string> type = spec_.xen ? spec_.xen->type : std::nullopt;
+    if (!type && !spec_.boot.kernel) {
+      type = "hvm";
+      log_.add("xen", "xen.type is not set and there is no kernel: written as type = \"hvm\" (boots from firmware)");
+    }
+    if (type) set("type", *type);
+    if (!spec_.firmware) return;
+    if (type == "hvm") return set("bios", spec_.firmware == Firmware::uefi ? "ovmf" : "seabios");
+    log_.add("firmware", fmt::format("firmware {} is not carried over (xl chooses firmware for HVM guests only)",
+                                     to_string(*spec_.firmware)));
+  }
+
+  void write_cpu_and_memory() {
+    if (spec_.cpu.count) set("vcpus", static_cast<std::uint64_t>(*spec_.cpu.count));
+    if (spec_.cpu.weight) set("cpu_weight", static_cast<std::uint64_t>(*spec_.cpu.weight));
+    if (spec_.cpu.cap) set("cap", static_cast<std::uint64_t>(*spec_.cpu.cap));
+    if (spec_.memory.size_mib) set("memory", *spec_.memory.size_mib);
+    if (spec_.memory.max_mib) set("maxmem", *spec_.memory.max_mib);
+  }
+
+  void write_boot() {
+    if (spec_.boot.kernel) set("kernel", *spec_.boot.kernel);
+    if (spec_.boot.ramdisk) set("ramdisk", *spec_.boot.ramdisk);
+    if (spec_.boot.cmdline) set("cmdline", *spec_.boot.cmdline);
+  }
+
+  void write_actions() {
+    if (!spec_.xen) return;
+    if (spec_.xen->on_poweroff) set("on_poweroff", *spec_.xen->on_poweroff);
+    if (spec_.xen->on_reboot) set("on_reboot", *spec_.xen->on_reboot);
+    if (spec_.xen->on_crash) set("on_crash", *spec_.xen->on_crash);
+  }
+
+  static std::string prefix_for(const std::optional<std::string>& bus) {
+    if (bus == "ide") return "hd";
+    if (bus == "scsi" || bus == "sata") return "sd";
+    return "xvd";
+  }
+
+  // The vdev for disk `i`: its id when that is a vdev name with the right prefix, else the next free one.
+  std::string vdev_for(std::size_t i, std::set<std::string>& used) {
+    const auto& disk = spec_.disks[i];
+    const auto prefix = prefix_for(disk.bus);
+    static const std::regex kVdev("(xvd|hd|sd)[a-z]{1,2}");
+    if (std::regex_match(disk.id, kVdev) && disk.id.rfind(prefix, 0) == 0 &&
+        !(prefix == "hd" && disk.id.size() != 3) && used.insert(disk.id).second)
+      return disk.id;
+    std::string vdev;
+    for (char c = 'a'; c <= 'z' && (vdev.empty() || used.count(vdev)); ++c) vdev = prefix + c;
+    used.insert(vdev);
+    log_.add(fmt::format("disks[{}]", i), fmt::format("disk '{}' becomes vdev {} (xl.cfg has no disk ids; it reads back as '{}')",
+                                                     disk.id, vdev, vdev));
+    return vdev;
+  }
+
+  void write_disks() {
+    std::vector<std::string> items;
+    std::set<std::string> used;
+    for (std::size_t i = 0; i < spec_.disks.size(); ++i) {
+      const auto& disk = spec_.disks[i];
+      const auto field = fmt::format("disks[{}]", i);
+      if (!disk.path) {
+        log_.add(field, fmt::format("disk '{}' has no path and is left out (xl does not create images; "
+                                    "create it and set path)", disk.id));
+        continue;
+      }
+      if (disk.format == "vmdk") {
+        log_.add(field, fmt::format("disk '{}' is VMDK and is left out (xl cannot use VMDK; convert it, e.g. "
+                                    "qemu-img convert -O qcow2, and set path and format)", disk.id));
+        continue;
+      }
+      if (disk.bus == "virtio" || disk.bus == "nvme")
+        log_.add(field, fmt::format("disk '{}': bus {} becomes a Xen PV disk (xvd)", disk.id, *disk.bus));
+      if (disk.bus == "sata") log_.add(field, fmt::format("disk '{}': bus sata becomes sd (reads back as scsi)", disk.id));
+      if (!disk.format) log_.add(field, fmt::format("disk '{}' has no format: written as raw, which xl assumes", disk.id));
+      std::string item = "format=" + disk.format.value_or("raw") + ", ";
+      item += fmt::format("vdev={}, access={}, target={}", vdev_for(i, used), disk.readonly.value_or(false) ? "ro" : "rw",
+                          *disk.path);
+      items.push_back(xl_quote(item, '\''));
+    }
+    write_list("disk", items);
+  }
+
+  void write_nics() {
+    std::vector<std::string> items;
+    for (std::size_t i = 0; i < spec_.nics.size(); ++i) {
+      const auto& nic = spec_.nics[i];
+      const auto field = fmt::format("nics[{}]", i);
+      if (nic.id != fmt::format("eth{}", i))
+        log_.add(field, fmt::format("nic '{}' becomes vif[{}] (xl.cfg has no NIC ids; it reads back as 'eth{}')", nic.id, i, i));
+      std::vector<std::string> parts;
+      if (nic.mac) parts.push_back("mac=" + *nic.mac);
+      if (nic.network && nic.network->find_first_of(",=") == std::string::npos) parts.push_back("bridge=" + *nic.network);
+      else if (nic.network) log_.add(field, fmt::format("nic '{}': network '{}' cannot be an xl bridge name", nic.id, *nic.network));
+      if (nic.model == "netfront") parts.push_back("type=vif");
+      else if (nic.model) parts.push_back("model=" + *nic.model);
+      std::string item;
+      for (const auto& p : parts) item += (item.empty() ? "" : ", ") + p;
+      items.push_back(xl_quote(item, '\''));
+    }
+    write_list("vif", items);
+  }
+
+  void write_list(const char* key, const std::vector<std::string>& items) {
+    if (items.empty()) return;
+    if (items.size() == 1) return line(fmt::format("{} = [ {} ]", key, items[0]));
+    line(fmt::format("{} = [", key));
+    for (const auto& item : items) line("    " + item + ",");
+    line("]");
+  }
+
+  const VmSpec& spec_;
+  LossLog log_;
+  std::string text_;
+};
+
+}  // namespace
+
+Exported write_xl_cfg(const VmSpec& spec) { return XlWriter(spec).run(); }
+
+}  // namespace hvctl::formats

@@ -1,0 +1,125 @@
+// .vmx: the lexer, the reader, the writer and the guest OS names.
+#include <doctest/doctest.h>
+
+#include "hvctl/spec_io.hpp"
+#include "vmx.hpp"
+
+using namespace hvctl;
+using namespace hvctl::formats;
+
+namespace {
+std::string first_problem(const std::string& text) {
+  try {
+    read_vmx(text, "t.vmx");
+  } catch (const ValidationError& e) {
+    return e.problems().front().str();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+bool has_loss(const std::vector<Loss>& losses, const std::string& text, int line = -1) {
+  for (const auto& l : losses)
+    if (l.message.find(text) != std::string::npos && (line < 0 || l.mark.line == line)) return true;
+  return false;
+}
+}  // namespace
+
+TEST_CASE("parse_vmx: quoted and bare values, comments, |XX, BOM, latin-1") {
+  const auto e = parse_vmx("\xEF\xBB\xBF# c\nA.b = \"x|22y|7Cz # no comment\" # comment\nmemsize = 512\n\n", "f");
+  REQUIRE(e.size() == 2);
+  CHECK(e[0].key == "A.b");
+  CHECK(e[0].lower == "a.b");
+  CHECK(e[0].value == "x\"y|z # no comment");
+  CHECK(e[0].line == 2);
+  CHECK(e[1].value == "512");
+  const auto l = parse_vmx(".encoding = \"windows-1252\"\ndisplayName = \"Caf\xe9\"\n", "f");
+  CHECK(l[1].value == "Caf\xc3\xa9");
+  CHECK(vmx_quote("a\"b|c\nd#") == "\"a|22b|7Cc|0Ad|23\"");
+}
+
+TEST_CASE("parse_vmx: malformed lines are problems with file:line") {
+  CHECK(first_problem("displayName = \"a\"\nscsi0:0.fileName = \"disk.vm") ==
+        "t.vmx:2:1: 'scsi0:0.fileName': the quoted value is not closed on its line (truncated file?)");
+  CHECK(first_problem("displayName = \"a\"\nmemsi") == "t.vmx:2:1: expected 'memsi = \"value\"' (no '=' after the key; truncated file?)");
+  CHECK(first_problem("a = \"b\" c\n") == "t.vmx:1:1: 'a': unexpected text after the quoted value");
+  CHECK(first_problem("a = \"\xff\xfe\"\n") == "t.vmx:1:1: 'a': not valid UTF-8 (is .encoding right?)");
+  CHECK(first_problem(".encoding = \"Shift_JIS\"\n").find("not supported") != std::string::npos);
+  CHECK(first_problem(std::string("a = \"b\"\n\0\0\0", 11)) == "t.vmx:2:1: binary data (byte 0x00): not a text configuration file");
+  CHECK(first_problem("displayName = \"a\"\nmemsize = \"lots\"\n") == "t.vmx:2:1: memsize = \"lots\": expected a whole number from 4 to 1099511627776");
+}
+
+TEST_CASE("read_vmx maps keys case-insensitively and reports the rest") {
+  const auto in = read_vmx(
+      "DisplayName = \"db 01\"\nNUMVCPUS = \"2\"\nmemSize = \"2048\"\nguestOS = \"debian12-64\"\nfirmware = \"efi\"\n"
+      "scsi0.present = \"TRUE\"\nscsi0:1.present = \"TRUE\"\nscsi0:1.fileName = \"db.vmdk\"\n"
+      "sata0:0.present = \"TRUE\"\nsata0:0.fileName = \"x.vmdk\"\n"
+      "ethernet2.present = \"TRUE\"\nethernet2.addressType = \"static\"\nethernet2.address = \"00:50:56:00:00:AA\"\n"
+      "ethernet2.networkName = \"VM Network\"\nethernet3.present = \"FALSE\"\nuuid.bios = \"42 00\"\nannotation = \"hi\"\n",
+      "db.vmx");
+  const auto& s = in.spec;
+  CHECK(s.name == "db-01");
+  CHECK(s.cpu.count == 2);
+  CHECK(s.memory.size_mib == 2048u);
+  CHECK(s.firmware == Firmware::uefi);
+  CHECK(s.vsphere->guest_id == "debian12_64Guest");
+  REQUIRE(s.disks.size() == 1);
+  CHECK(s.disks[0].id == "scsi0-1");
+  CHECK(s.disks[0].format == "vmdk");
+  REQUIRE(s.nics.size() == 1);
+  CHECK(s.nics[0].id == "eth2");
+  CHECK(s.nics[0].mac == "00:50:56:00:00:aa");
+  CHECK(has_loss(in.losses, "becomes name 'db-01'", 1));
+  CHECK(has_loss(in.losses, "sata0:0 is on sata0, which is not present", 9));
+  CHECK(has_loss(in.losses, "uuid.bios", 16));
+  CHECK(has_loss(in.losses, "annotation", 17));
+}
+
+TEST_CASE("write_vmx puts disks back in the slots their ids name, and reads back the same") {
+  std::vector<Problem> problems;
+  const auto specs = parse_specs(
+      "apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: w}\nspec:\n  cpu: {count: 2, weight: 1000}\n"
+      "  memory: {size: 4GiB}\n  firmware: bios\n"
+      "  disks: [{id: scsi1-3, path: a.vmdk, bus: scsi, format: vmdk}, {id: nvme0-0, path: \"[ds] w/b.vmdk\", bus: nvme, format: vmdk},\n"
+      "          {id: ide1-0, path: c.vmdk, bus: ide, format: vmdk}, {id: sata0-2, path: d.vmdk, bus: sata, format: vmdk}]\n"
+      "  nics: [{id: eth1, network: \"VM Network\", mac: \"00:50:56:00:00:01\", model: vmxnet3}]\n"
+      "  vsphere: {guestId: otherLinux64Guest, extraConfig: {guestinfo.a: \"x|y\"}}\n",
+      "w.yaml", problems);
+  REQUIRE(problems.empty());
+  const auto out = write_vmx(specs[0]);
+  CHECK(out.losses.empty());
+  CHECK(out.text.find("scsi1:3.fileName = \"a.vmdk\"\n") != std::string::npos);
+  CHECK(out.text.find("guestinfo.a = \"x|7Cy\"\n") != std::string::npos);
+  CHECK(out.text.find("ethernet1.address = \"00:50:56:00:00:01\"\n") != std::string::npos);
+  const auto back = read_vmx(out.text, "w.vmx");
+  CHECK(back.losses.empty());  // what write_vmx writes itself (hardware version, pvscsi) comes back
+  CHECK(spec_to_yaml(back.spec) == spec_to_yaml(specs[0]));
+}
+
+TEST_CASE("write_vmx reports what a .vmx cannot say") {
+  VmSpec spec;
+  spec.name = "v";
+  spec.cpu.cap = 50;
+  spec.memory = {512, 1024};
+  spec.boot.kernel = "/k";
+  spec.disks = {{"root", 1024, std::nullopt, "virtio", std::nullopt, std::nullopt},
+                {"sys", std::nullopt, "/x.qcow2", "virtio", "qcow2", std::nullopt},
+                {"data", std::nullopt, "/x.vmdk", "virtio", "vmdk", true}};
+  spec.nics = {{"uplink", "br0", "52:54:00:00:00:01", "virtio"}};
+  spec.xen = XenBlock{"pv", std::nullopt, std::nullopt, std::nullopt};
+  const auto out = write_vmx(spec);
+  for (const char* text : {"cpu.cap", "memory.max", "direct kernel boot", "only a size", "qemu-img convert -O vmdk",
+                           "bus virtio becomes scsi", "readonly", "goes to scsi0:0", "becomes ethernet0", "model virtio",
+                           "static range", "spec.xen", "guestId is not set"})
+    CHECK_MESSAGE(has_loss(out.losses, text), text);
+}
+
+TEST_CASE("guest OS names: table both ways, rule otherwise") {
+  CHECK(guest_id_from_vmx("otherLinux-64").name == "otherLinux64Guest");
+  CHECK(vmx_guest_os_from_id("windows9Server64Guest").name == "windows9srv-64");
+  const auto ruled = guest_id_from_vmx("almalinux9-64");
+  CHECK(ruled.name == "almalinux9_64Guest");
+  CHECK_FALSE(ruled.exact);
+  CHECK(vmx_guest_os_from_id("almalinux9_64Guest").name == "almalinux9-64");
+}

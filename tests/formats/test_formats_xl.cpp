@@ -1,0 +1,146 @@
+// xl.cfg: the lexical scan, the libxlutil-based reader and the writer.
+#include <doctest/doctest.h>
+
+#include "hvctl/spec_io.hpp"
+#include "xl_cfg.hpp"
+#include "xl_scan.hpp"
+
+using namespace hvctl;
+using namespace hvctl::formats;
+
+namespace {
+bool has_loss(const std::vector<Loss>& losses, const std::string& text, int line = -1) {
+  for (const auto& l : losses)
+    if (l.message.find(text) != std::string::npos && (line < 0 || l.mark.line == line)) return true;
+  return false;
+}
+
+// The one problem a ValidationError carries, as "file:line:col: message".
+std::string first_problem(const std::string& text, const std::string& file = "t.cfg") {
+  try {
+    read_xl_cfg(text, file);
+  } catch (const ValidationError& e) {
+    return e.problems().front().str();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST_CASE("scan_xl_settings: keys, lines, list items, appends, comments, ';'") {
+  const auto s = scan_xl_settings("# c\nname = \"a#b\" # x\nmemory=1; vcpus=2\ndisk = [ 'a',\n  \"b\" , # c\n 'c' ]\ndisk += ['d']\n");
+  REQUIRE(s.size() == 5);
+  CHECK(s[0].key == "name");
+  CHECK(s[0].line == 2);
+  CHECK(s[2].key == "vcpus");
+  CHECK(s[2].line == 3);
+  CHECK(s[3].item_lines == std::vector<int>{4, 5, 6});
+  CHECK(s[4].append);
+}
+
+TEST_CASE("split_vif and xl_quote follow xl") {
+  const auto v = split_vif(" mac=00:16:3e:00:00:01 ,bridge = xenbr0,,type=vif");
+  REQUIRE(v.size() == 3);
+  CHECK(v[1] == std::pair<std::string, std::string>{"bridge", "xenbr0"});
+  CHECK(xl_quote("a'b\\c", '\'') == "'a\\'b\\\\c'");
+}
+
+#ifdef HVCTL_WITH_XLUTIL
+TEST_CASE("read_xl_cfg maps what a spec can say and reports the rest with lines") {
+  const auto in = read_xl_cfg(
+      "name = \"web\"\ntype = \"pvh\"\nvcpus = 2\nmaxvcpus = 2\nmemory = 1024\nmaxmem = 2048\n"
+      "kernel = \"/k\"\nroot = \"/dev/xvda1\"\nextra = \"quiet\"\ncpu_weight = 256\ncap = 0\n"
+      "disk = [ 'format=qcow2, vdev=xvdb, access=ro, target=/i/a.qcow2', '/dev/vg/x,raw,hda,w' ]\n"
+      "vif = [ 'mac=00:16:3E:00:00:01, bridge=br0, model=e1000, ip=10.0.0.1' ]\n"
+      "on_crash = \"preserve\"\nvnc = 1\nuuid = \"abc\"\n",
+      "web.cfg");
+  const auto& s = in.spec;
+  CHECK(s.name == "web");
+  CHECK(s.xen->type == "pvh");
+  CHECK(s.cpu.count == 2);
+  CHECK(s.cpu.weight == 256);
+  CHECK_FALSE(s.cpu.cap);  // cap 0 is "no cap"
+  CHECK(s.memory.size_mib == 1024u);
+  CHECK(s.memory.max_mib == 2048u);
+  CHECK(s.boot.cmdline == "root=/dev/xvda1 quiet");
+  REQUIRE(s.disks.size() == 2);
+  CHECK(s.disks[0].id == "xvdb");
+  CHECK(s.disks[0].bus == "xen");
+  CHECK(s.disks[0].format == "qcow2");
+  CHECK(s.disks[0].readonly == true);
+  CHECK(s.disks[1].id == "hda");
+  CHECK(s.disks[1].bus == "ide");
+  CHECK(s.disks[1].path == "/dev/vg/x");
+  REQUIRE(s.nics.size() == 1);
+  CHECK(s.nics[0].mac == "00:16:3e:00:00:01");
+  CHECK(s.nics[0].network == "br0");
+  CHECK(s.xen->on_crash == "preserve");
+  CHECK(s.mark_of("disks[1]").line == 12);
+  CHECK(has_loss(in.losses, "vif[0]: ip=10.0.0.1", 13));
+  CHECK(has_loss(in.losses, "vnc = \"1\"", 15));
+  CHECK(has_loss(in.losses, "uuid", 16));
+  CHECK(in.losses.size() == 3);
+}
+
+TEST_CASE("read_xl_cfg: CD-ROMs, legacy builder, bios, type=vif and overridden keys") {
+  const auto in = read_xl_cfg("builder='hvm'\nname='w'\nbios='ovmf'\nmemory=64\nmemory=128\n"
+                              "disk=['file:/x.iso,hdc:cdrom,r']\nvif=['type=vif']\n", "w.cfg");
+  CHECK(in.spec.xen->type == "hvm");
+  CHECK(in.spec.firmware == Firmware::uefi);
+  CHECK(in.spec.memory.size_mib == 128u);
+  CHECK(in.spec.disks.empty());
+  CHECK(in.spec.nics[0].model == "netfront");
+  CHECK(has_loss(in.losses, "CD-ROM", 6));
+  CHECK(has_loss(in.losses, "set again on line 5", 4));
+}
+
+TEST_CASE("read_xl_cfg: malformed input is one clear error with file and line") {
+  CHECK(first_problem("name = \"a\"\ndisk = [ 'x',\n") == "t.cfg:2:1: xl.cfg: config parsing error near `': syntax error, unexpected $end, expecting ']'");
+  CHECK(first_problem("name = \"a\nmemory = 1\n").rfind("t.cfg:1:1: xl.cfg: config parsing error", 0) == 0);
+  CHECK(first_problem("name = \"a\"\nmemory = 64\ndisk = [ 'vdev=xvda,target=/a',\n 'bogus=1' ]\n") ==
+        "t.cfg:4:1: disk[1] 'bogus=1': config parsing error in disk specification: unknown parameter: near `bogus=1' in `bogus=1'");
+  CHECK(first_problem("name = \"a\"\nmemory = \"lots\"\n") == "t.cfg:2:1: memory must be a whole number, at least 4");
+  CHECK(first_problem(std::string("name = \"a\"\n\x7f\x45LF\x02\x01", 17)) == "t.cfg:2:1: binary data (byte 0x7f): not a text configuration file");
+  CHECK(first_problem("memory = 64\n") == "t.cfg: no name = \"...\": xl needs one, and so does a spec");
+  CHECK(first_problem("name = \"a\"\nvif = [ 'mac=ff:ff:ff:ff:ff:ff' ]\n").rfind("t.cfg:2:1: vif[0]: mac=ff:ff:ff:ff:ff:ff", 0) == 0);
+}
+
+TEST_CASE("write_xl_cfg reads back through libxlutil to the same spec") {
+  std::vector<Problem> problems;
+  const auto specs = parse_specs(
+      "apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: q}\nspec:\n  cpu: {count: 3, weight: 100, cap: 250}\n"
+      "  memory: {size: 1GiB, max: 2GiB}\n  firmware: uefi\n"
+      "  disks: [{id: hda, path: \"/it's/a,b.img\", bus: ide, format: raw}, {id: xvdc, path: /d, bus: xen, format: raw, readonly: true}]\n"
+      "  nics: [{id: eth0, network: xenbr0, mac: \"00:16:3e:01:02:03\", model: e1000}, {id: eth1, model: netfront}]\n"
+      "  xen: {type: hvm, onPoweroff: destroy, onReboot: restart, onCrash: coredump-restart}\n",
+      "q.yaml", problems);
+  REQUIRE(problems.empty());
+  const auto out = write_xl_cfg(specs[0]);
+  CHECK(out.losses.empty());
+  CHECK(out.text.find("disk = [\n    'format=raw, vdev=hda, access=rw, target=/it\\'s/a,b.img',\n") != std::string::npos);
+  const auto back = read_xl_cfg(out.text, "q.cfg");
+  CHECK(back.losses.empty());
+  CHECK(spec_to_yaml(back.spec) == spec_to_yaml(specs[0]));
+}
+
+TEST_CASE("write_xl_cfg reports what xl.cfg cannot say") {
+  VmSpec spec;
+  spec.name = "v";
+  spec.labels = {{"a", "b"}};
+  spec.disks = {{"root", 1024, std::nullopt, "virtio", std::nullopt, std::nullopt},
+                {"data", std::nullopt, "/x.vmdk", "scsi", "vmdk", std::nullopt},
+                {"sys", std::nullopt, "/x.img", "virtio", "raw", std::nullopt}};
+  spec.nics = {{"uplink", "br0", std::nullopt, std::nullopt}};
+  spec.vsphere = VsphereBlock{};
+  spec.vsphere->guest_id = "otherGuest";
+  const auto out = write_xl_cfg(spec);
+  for (const char* text : {"has no path", "VMDK", "bus virtio", "becomes vdev xvda", "becomes vif[0]", "labels",
+                           "spec.vsphere", "written as type = \"hvm\""})
+    CHECK_MESSAGE(has_loss(out.losses, text), text);
+}
+#else
+TEST_CASE("without libxlutil, reading xl.cfg says it is not compiled in") {
+  CHECK_THROWS_WITH_AS(read_xl_cfg("name='a'\n", "a.cfg"), doctest::Contains("not compiled in"), InputError);
+}
+#endif
