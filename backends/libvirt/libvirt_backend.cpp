@@ -54,7 +54,7 @@
 #include "libvirt_handles.hpp"
 #include "libvirt_storage.hpp"
 #include "libvirt_xml.hpp"
-#include "spec_overlay.hpp"
+#include "hvctl/spec_overlay.hpp"
 
 namespace hvctl {
 namespace {

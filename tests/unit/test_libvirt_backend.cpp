@@ -15,7 +15,7 @@
 #include "hvctl/plan.hpp"
 #include "hvctl/spec_io.hpp"
 #include "libvirt_backend.hpp"
-#include "spec_overlay.hpp"
+#include "hvctl/spec_overlay.hpp"
 
 namespace hvctl {
 namespace {
@@ -410,7 +410,7 @@ TEST_CASE("libvirt spec overlay") {
   desired.disks.push_back(new_disk("data", 128));
   desired.disks.push_back(new_disk("new", 8));
   desired.libvirt.emplace().machine = "q35";
-  const auto m = libvirt::overlay_spec(actual, desired);
+  const auto m = overlay_spec(actual, desired);
   CHECK(m.memory.size_mib == 512u);
   CHECK(m.memory.max_mib == 512u);   // rises with the size
   CHECK(m.labels == actual.labels);  // desired has none
@@ -424,9 +424,9 @@ TEST_CASE("libvirt spec overlay") {
   VmSpec lower;
   lower.name = "ov";
   lower.memory.max_mib = 128;
-  CHECK(libvirt::overlay_spec(actual, lower).memory.size_mib == 128u);  // size gives way to the max asked for
+  CHECK(overlay_spec(actual, lower).memory.size_mib == 128u);  // size gives way to the max asked for
   lower.labels = {{"only", "this"}};
-  CHECK(libvirt::overlay_spec(actual, lower).labels == lower.labels);
+  CHECK(overlay_spec(actual, lower).labels == lower.labels);
 }
 
 }  // namespace hvctl

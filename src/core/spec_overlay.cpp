@@ -1,8 +1,8 @@
-#include "spec_overlay.hpp"
+#include "hvctl/spec_overlay.hpp"
 
 #include <algorithm>
 
-namespace hvctl::libvirt {
+namespace hvctl {
 namespace {
 
 template <typename T>
@@ -89,4 +89,4 @@ VmSpec overlay_spec(const VmSpec& actual, const VmSpec& desired) {
   return out;
 }
 
-}  // namespace hvctl::libvirt
+}  // namespace hvctl

@@ -1,11 +1,11 @@
 // What a reconfigure defines: the VM as the target reports it, with every
-// field the desired spec sets laid over it. Pure. (Internal to the libvirt
-// backend; a candidate for core once another backend needs it.)
+// field the desired spec sets laid over it. Pure; shared by the backends
+// whose reconfigure rewrites a whole configuration (libvirt, Xen).
 #pragma once
 
 #include "hvctl/spec.hpp"
 
-namespace hvctl::libvirt {
+namespace hvctl {
 
 // `actual` overlaid with the fields `desired` sets. Disks and NICs match by
 // id (new ones are appended, unmentioned ones kept); labels are replaced as a
@@ -14,4 +14,4 @@ namespace hvctl::libvirt {
 // gives way: max rises to the size, or the size drops to the max.
 VmSpec overlay_spec(const VmSpec& actual, const VmSpec& desired);
 
-}  // namespace hvctl::libvirt
+}  // namespace hvctl
