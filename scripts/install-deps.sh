@@ -16,8 +16,10 @@ packages=(
   dpkg-dev openssl
   # completion and man page tests
   bash-completion zsh fish mandoc groff-base man-db
-  # xl.cfg import/export: libxlutil, Xen's own config parser
-  libxen-dev
+  # Xen: libxenlight/libxlutil (backend, xl.cfg import/export); the backend's
+  # test counterpart boots this Xen with Debian's kernel as dom0 under QEMU
+  # (tests/xen/harness fetches the kernel with apt-get download, never installs it)
+  libxen-dev xen-utils-4.17 xen-hypervisor-4.17-amd64 kmod
 )
 
 missing=()

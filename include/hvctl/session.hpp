@@ -14,6 +14,10 @@
 
 namespace hvctl {
 
+// True on a Xen dom0 (its /proc/xen/capabilities says control_d): there, with
+// no config at all, the local Xen host is the default target.
+bool is_xen_dom0();
+
 class Session {
 public:
   using Factory = std::function<std::unique_ptr<Backend>(const Target&)>;

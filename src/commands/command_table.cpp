@@ -40,6 +40,9 @@ const std::vector<CommandEntry>& command_table() {
        "hvctl snapshot create web-01 before-upgrade\nhvctl snapshot list web-01\nhvctl snapshot revert web-01 before-upgrade\n"
        "hvctl snapshot remove web-01 before-upgrade",
        true, false, {}, Format::table, setup_snapshot},
+      {"wait", "Wait until VMs are running, stopped, paused or deleted (exit 6 on timeout)",
+       "hvctl wait web-01 web-02 --for running --timeout 120\nhvctl wait web-01 --for deleted", false, false, {},
+       Format::table, setup_wait},
       {"targets", "List configured targets and whether they answer", "hvctl targets\nhvctl targets -o json", false,
        false, {}, Format::table, setup_targets},
       {"completion", "Print a shell completion script (bash, zsh or fish)",

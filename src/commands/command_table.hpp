@@ -46,6 +46,7 @@ void setup_destroy(CLI::App&, RunFn&);
 void setup_targets(CLI::App&, RunFn&);
 void setup_version(CLI::App&, RunFn&);
 void setup_snapshot(CLI::App&, RunFn&);
+void setup_wait(CLI::App&, RunFn&);
 void setup_completion(CLI::App&, RunFn&);
 void setup_help(CLI::App&, RunFn&);
 void setup_convert(CLI::App&, RunFn&);

@@ -8,6 +8,9 @@
 #ifdef HVCTL_WITH_LIBVIRT
 #include "libvirt_backend.hpp"
 #endif
+#ifdef HVCTL_WITH_XEN
+#include "xen_backend.hpp"
+#endif
 #ifdef HVCTL_WITH_VSPHERE
 #include "vsphere_backend.hpp"
 #endif
@@ -32,7 +35,11 @@ const BackendEntry kBackends[] = {
 #else
     {"vsphere", "HVCTL_WITH_VSPHERE", nullptr},
 #endif
+#ifdef HVCTL_WITH_XEN
+    {"xen", "HVCTL_WITH_XEN", make_xen_backend},
+#else
     {"xen", "HVCTL_WITH_XEN", nullptr},
+#endif
 };
 
 }  // namespace

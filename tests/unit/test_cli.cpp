@@ -79,3 +79,12 @@ TEST_CASE("every command in the table is reachable by name") {
   auto cli = build_cli();
   for (const auto& entry : command_table()) CHECK(cli->app->get_subcommand(entry.name) != nullptr);
 }
+
+TEST_CASE("wait: reached states exit 0, a timeout exits 6 naming the VM and its state") {
+  // test:///default always has one running domain named "test".
+  CHECK(run({"wait", "test", "--for", "running", "--target", "test:///default"}).code == 0);
+  auto r = run({"wait", "test", "nosuchvm", "--for", "stopped", "--timeout", "1", "--target", "test:///default"});
+  CHECK(r.code == 6);
+  CHECK(r.err.find("not stopped after 1s: test (running), nosuchvm (deleted)") != std::string::npos);
+  CHECK(run({"wait", "nosuchvm", "--for", "deleted", "--target", "test:///default"}).code == 0);
+}

@@ -1,0 +1,229 @@
+// The Xen backend: hvctl::Backend over libxenlight, for the dom0 it runs in.
+//
+// Things about Xen worth knowing before changing this file:
+//
+// * A Xen domain exists only while it runs: there is no "defined but off"
+//   domain as in libvirt or vSphere. So hvctl keeps each VM's definition in
+//   a record of its own, one JSON file per VM under /var/lib/hvctl/xen
+//   (target option state_dir): the spec as applied and the UUID the domain
+//   gets on every start. A VM with a record and no domain is "stopped";
+//   `start` builds the libxl config from the record and creates the domain.
+//   The running domain carries a copy of its record in libxl's userdata
+//   ("hvctl" userid, /var/lib/xen/userdata-*), the libxl-native place that xl
+//   uses for its own config ("xl" userid). libxl deletes userdata with the
+//   domain, which is why it cannot be the only copy. Labels live in the record.
+// * Domains hvctl did not create (xl create, libvirt) are listed with what
+//   libxl_domain_info tells (vCPUs, memory, type) and can be stopped or
+//   destroyed, but not reconfigured or started again: there is no record.
+// * The spec -> libxl_domain_config translation is pure (xen_config.cpp) and
+//   golden-tested through libxl_domain_config_to_json(NULL, ...), which works
+//   without a hypervisor; disks go through libxlutil's xlu_disk_parse so that
+//   paths and formats mean what they mean in an xl config.
+// * libxl leaves every new domain paused; start unpauses unless asked not to.
+// * A guest that powers off, reboots or crashes only *shuts down*: the domain
+//   stays until a toolstack acts on it. For `xl create` that is xl's forked
+//   monitor child. For hvctl it is hvctl-xen-monitor, one small process per
+//   domain started detached at `start`, which waits with
+//   libxl_evenable_domain_death and applies on_poweroff / on_reboot /
+//   on_crash (restarting from the record). Without it (option monitor=none)
+//   a shut-down domain is listed as stopped and cleared by the next start.
+// * Graceful stop marks the domain (userdata "hvctl-stopping") so the monitor
+//   only destroys it, asks the guest with libxl_domain_shutdown, and polls
+//   until the domain is gone or shut down, then destroys what is left; after
+//   the timeout it throws TimeoutError and leaves the guest running. Only
+//   force destroys at once. Reboot is stop + start, so the record's latest
+//   definition takes effect.
+// * Live changes: memory target (libxl_set_memory_target, up to the max the
+//   domain booted with) and scheduler weight/cap. vCPU count is not hot:
+//   max_vcpus is fixed at boot to cpu.count.
+// * Off a dom0 libxl_ctx_alloc fails; we check /proc/xen/capabilities first
+//   and say "no Xen hypervisor here: ...".
+#include "xen_backend.hpp"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "hvctl/spec_overlay.hpp"
+#include "xen_backend_impl.hpp"
+#include "xen_config.hpp"
+#include "xen_domain.hpp"
+
+namespace hvctl {
+namespace xen {
+namespace {
+
+Capabilities make_capabilities() {
+  Capabilities c;
+  c.backend = "xen";
+  c.fields = {"labels", "cpu.count", "cpu.weight", "cpu.cap", "memory.size", "memory.max", "firmware",
+              "boot.kernel", "boot.ramdisk", "boot.cmdline", "disks.path", "disks.bus", "disks.format",
+              "disks.readonly", "nics.network", "nics.mac", "nics.model"};
+  c.hot_fields = {"labels", "memory.size", "cpu.weight", "cpu.cap"};
+  c.pause = true;
+  c.graceful_stop = true;
+  c.snapshots = false;
+  c.default_parallel = 4;
+  return c;
+}
+
+// hvctl-xen-monitor beside the running hvctl, else in ../libexec/hvctl.
+std::string default_monitor() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return "hvctl-xen-monitor";
+  const fs::path beside = exe.parent_path() / "hvctl-xen-monitor";
+  const fs::path libexec = exe.parent_path().parent_path() / "libexec" / "hvctl" / "hvctl-xen-monitor";
+  return fs::exists(beside) || !fs::exists(libexec) ? beside.string() : libexec.string();
+}
+
+std::string monitor_option(const Target& t) {
+  const std::string m = t.option("monitor");
+  if (m == "none") return "";
+  return m.empty() ? default_monitor() : m;
+}
+
+}  // namespace
+
+VmSpec effective_spec(VmSpec spec) {
+  XenBlock x = spec.xen.value_or(XenBlock{});
+  if (!x.type) x.type = domain_type(spec);
+  if (!x.on_poweroff) x.on_poweroff = "destroy";
+  if (!x.on_reboot) x.on_reboot = "restart";
+  if (!x.on_crash) x.on_crash = "destroy";
+  spec.xen = x;
+  return spec;
+}
+
+VmSpec spec_from_domain(const DomainInfo& dom) {
+  VmSpec spec;
+  spec.name = dom.name;
+  spec.cpu.count = dom.vcpus;
+  spec.memory.size_mib = dom.memory_kib / 1024;
+  spec.memory.max_mib = dom.max_memory_kib / 1024;
+  const char* type = dom.type == LIBXL_DOMAIN_TYPE_PV ? "pv" : dom.type == LIBXL_DOMAIN_TYPE_PVH ? "pvh" : "hvm";
+  spec.xen = XenBlock{type, std::nullopt, std::nullopt, std::nullopt};
+  return spec;
+}
+
+XenBackend::XenBackend(Target t)
+    : target_(std::move(t)),
+      caps_(make_capabilities()),
+      store_(target_.option("state_dir", "/var/lib/hvctl/xen")),
+      monitor_(monitor_option(target_)) {}
+
+const Libxl& XenBackend::xl() {
+  std::lock_guard lock(mutex_);
+  if (!xl_) {
+    try {
+      xl_ = std::make_unique<Libxl>();
+    } catch (const BackendError& e) {
+      throw BackendError(fmt::format("target '{}': {}", target_.name, e.what()));
+    }
+  }
+  return *xl_;
+}
+
+std::string XenBackend::who(const std::string& vm) const { return fmt::format("target '{}': VM '{}'", target_.name, vm); }
+
+VmRecord XenBackend::require_record(const std::string& name, const char* what) const {
+  auto record = store_.load(name);
+  if (!record)
+    throw BackendError(fmt::format("{}: cannot {}: hvctl has no record of it in {} (it was not created by hvctl)",
+                                   who(name), what, store_.dir()));
+  return *record;
+}
+
+std::vector<Problem> XenBackend::check(const VmSpec& spec) const { return check_spec(spec); }
+
+TargetInfo XenBackend::probe() {
+  const libxl_version_info* v = libxl_get_version_info(xl().get());
+  if (!v) Libxl::fail(fmt::format("target '{}': cannot read the Xen version", target_.name), ERROR_FAIL);
+  return {"xen", fmt::format("Xen {}.{}{}", v->xen_version_major, v->xen_version_minor, v->xen_version_extra),
+          target_.uri};
+}
+
+// The VM called `name` from its domain (if running) and its record (if any).
+std::optional<VmState> XenBackend::describe(const std::string& name, const std::optional<DomainInfo>& dom) {
+  std::optional<VmRecord> record;
+  if (dom && !dom->shut_down)
+    if (auto text = read_userdata(xl(), dom->domid, kUserdataId)) record = record_from_json(*text, who(name));
+  if (!record) record = store_.load(name);
+  if (!record && !dom) return std::nullopt;
+  VmState state;
+  state.name = name;
+  state.uuid = record ? record->uuid : dom->uuid;
+  state.power = dom ? dom->power : PowerState::stopped;
+  state.spec = record ? effective_spec(record->spec) : spec_from_domain(*dom);
+  state.spec.power = state.power;
+  return state;
+}
+
+std::vector<VmState> XenBackend::list() {
+  std::map<std::string, std::optional<DomainInfo>> vms;
+  for (auto& dom : xl().domains())
+    if (!dom.name.empty()) vms[dom.name] = dom;  // a dying domain may have lost its name
+  for (const auto& name : store_.names()) vms.try_emplace(name);
+  std::vector<VmState> out;
+  for (const auto& [name, dom] : vms)
+    if (auto state = describe(name, dom)) out.push_back(std::move(*state));
+  return out;
+}
+
+std::optional<VmState> XenBackend::lookup(const std::string& name) { return describe(name, xl().find(name)); }
+
+void XenBackend::create(const VmSpec& spec) {
+  if (store_.load(spec.name) || xl().find(spec.name))
+    throw BackendError(fmt::format("{}: cannot create: a VM of that name exists", who(spec.name)));
+  if (auto problems = check_spec(spec); !problems.empty()) throw ValidationError(std::move(problems));
+  DomainConfig probe;  // fail now, not at start, on values libxl rejects
+  VmRecord record{new_uuid(), spec};
+  build_domain_config(spec, record.uuid, probe);
+  store_.save(record);
+}
+
+void XenBackend::reconfigure(const VmSpec& spec, const VmState& actual) {
+  VmRecord record = require_record(spec.name, "reconfigure");
+  const VmSpec before = record.spec;
+  record.spec = overlay_spec(before, spec);
+  if (auto problems = check_spec(record.spec); !problems.empty()) throw ValidationError(std::move(problems));
+  DomainConfig probe;
+  build_domain_config(record.spec, record.uuid, probe);
+  if (auto dom = xl().find(spec.name); dom && !dom->shut_down) {
+    apply_live(*dom, record.spec, before);
+    store_userdata(xl(), dom->domid, kUserdataId, record_to_json(record), who(spec.name));
+  }
+  store_.save(record);
+}
+
+void XenBackend::apply_live(const DomainInfo& dom, const VmSpec& to, const VmSpec& from) {
+  if (to.memory.size_mib && to.memory.size_mib != from.memory.size_mib) {
+    const auto kib = static_cast<int64_t>(*to.memory.size_mib * 1024);
+    if (int rc = libxl_set_memory_target(xl().get(), dom.domid, kib, 0, 1))
+      Libxl::fail(fmt::format("{}: cannot set the memory target to {} MiB", who(to.name), *to.memory.size_mib), rc);
+  }
+  if (to.cpu.weight == from.cpu.weight && to.cpu.cap == from.cpu.cap) return;
+  libxl_domain_sched_params params;
+  libxl_domain_sched_params_init(&params);
+  if (to.cpu.weight) params.weight = *to.cpu.weight;
+  params.cap = to.cpu.cap.value_or(0);  // 0: no cap
+  const int rc = libxl_domain_sched_params_set(xl().get(), dom.domid, &params);
+  libxl_domain_sched_params_dispose(&params);
+  if (rc) Libxl::fail(fmt::format("{}: cannot set the scheduler weight/cap", who(to.name)), rc);
+}
+
+void XenBackend::destroy(const std::string& name) {
+  if (auto dom = xl().find(name)) destroy_domain(xl(), dom->domid, who(name));
+  store_.remove(name);
+}
+
+}  // namespace xen
+
+std::unique_ptr<Backend> make_xen_backend(const Target& t) { return std::make_unique<xen::XenBackend>(t); }
+
+}  // namespace hvctl

@@ -1,0 +1,52 @@
+// The Xen backend class, shared by xen_backend.cpp (inventory, definitions)
+// and xen_power.cpp (power operations). Private to backends/xen.
+#pragma once
+
+#include <memory>
+#include <mutex>
+
+#include "hvctl/backend.hpp"
+#include "xen_host.hpp"
+#include "xen_state.hpp"
+
+namespace hvctl::xen {
+
+class XenBackend final : public Backend {
+public:
+  explicit XenBackend(Target t);
+
+  const Capabilities& capabilities() const override { return caps_; }
+  std::vector<Problem> check(const VmSpec& spec) const override;
+  TargetInfo probe() override;
+  std::vector<VmState> list() override;
+  std::optional<VmState> lookup(const std::string& name) override;
+  void create(const VmSpec& spec) override;
+  void reconfigure(const VmSpec& spec, const VmState& actual) override;
+  void power(const std::string& name, const PowerRequest& request) override;
+  void destroy(const std::string& name) override;
+
+private:
+  const Libxl& xl();
+  std::string who(const std::string& vm) const;
+  VmRecord require_record(const std::string& name, const char* what) const;
+  std::optional<VmState> describe(const std::string& name, const std::optional<DomainInfo>& dom);
+  void start(const std::string& name, bool paused);
+  void stop(const std::string& name, const PowerRequest& request);
+  void apply_live(const DomainInfo& dom, const VmSpec& to, const VmSpec& from);
+
+  const Target target_;
+  const Capabilities caps_;
+  const StateStore store_;
+  const std::string monitor_;  // "" when none
+  std::mutex mutex_;           // guards the lazy open of xl_
+  std::unique_ptr<Libxl> xl_;
+};
+
+// The spec as the VM runs it: the record's spec with the xen block filled
+// with the effective type and actions, so a spec that names them compares.
+VmSpec effective_spec(VmSpec spec);
+
+// The spec of a domain hvctl did not create, from what libxl_domain_info says.
+VmSpec spec_from_domain(const DomainInfo& dom);
+
+}  // namespace hvctl::xen

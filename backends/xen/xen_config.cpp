@@ -1,0 +1,215 @@
+// Spec -> libxl_domain_config. Everything here is pure: no libxl_ctx, so it
+// runs (and is golden-tested) on machines without Xen.
+#include "xen_config.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+
+#include <fmt/format.h>
+
+namespace hvctl::xen {
+namespace {
+
+char* dup(const std::string& s) { return strdup(s.c_str()); }
+
+libxl_domain_type libxl_type(const std::string& type) {
+  if (type == "pv") return LIBXL_DOMAIN_TYPE_PV;
+  if (type == "pvh") return LIBXL_DOMAIN_TYPE_PVH;
+  return LIBXL_DOMAIN_TYPE_HVM;
+}
+
+// The vdev prefix for a disk bus; "" when Xen has no such bus.
+std::string vdev_prefix(const std::optional<std::string>& bus) {
+  if (!bus || *bus == "xen") return "xvd";
+  if (*bus == "ide") return "hd";
+  if (*bus == "scsi") return "sd";
+  return "";
+}
+
+// A set of disk formats xl's disk syntax knows and the spec allows.
+bool known_format(const std::string& f) { return f == "raw" || f == "qcow2" || f == "vhd"; }
+
+const std::map<std::string, std::string> kHvmNicModels = {
+    {"e1000", "e1000"}, {"rtl8139", "rtl8139"}, {"virtio", "virtio-net-pci"}};
+
+void add(std::vector<Problem>& out, const VmSpec& spec, const std::string& field, const std::string& message) {
+  out.push_back({spec.mark_of(field), fmt::format("VM '{}': {}", spec.name, message)});
+}
+
+void check_disks(const VmSpec& spec, const std::string& type, std::vector<Problem>& out) {
+  for (std::size_t i = 0; i < spec.disks.size(); ++i) {
+    const auto& d = spec.disks[i];
+    const auto at = fmt::format("disks[{}]", i);
+    if (!d.path && !d.size_mib)  // a size alone is reported by the planner (no disks.size on Xen)
+      add(out, spec, at + ".size", fmt::format("disk '{}': Xen cannot create disk images; give an existing image as path", d.id));
+    if (vdev_prefix(d.bus).empty())
+      add(out, spec, at + ".bus", fmt::format("disk '{}': bus {} does not exist on Xen (use xen, scsi or, for hvm, ide)", d.id, *d.bus));
+    else if (d.bus == "ide" && type != "hvm")
+      add(out, spec, at + ".bus", fmt::format("disk '{}': bus ide needs xen.type hvm", d.id));
+    if (d.format && !known_format(*d.format))
+      add(out, spec, at + ".format", fmt::format("disk '{}': format {} is not supported by Xen (raw, qcow2, vhd)", d.id, *d.format));
+  }
+}
+
+void check_nics(const VmSpec& spec, const std::string& type, std::vector<Problem>& out) {
+  for (std::size_t i = 0; i < spec.nics.size(); ++i) {
+    const auto& n = spec.nics[i];
+    if (!n.model || *n.model == "netfront") continue;
+    const auto at = fmt::format("nics[{}].model", i);
+    if (type != "hvm")
+      add(out, spec, at, fmt::format("NIC '{}': a {} guest has only netfront NICs, not {}", n.id, type, *n.model));
+    else if (!kHvmNicModels.count(*n.model))
+      add(out, spec, at, fmt::format("NIC '{}': model {} is not emulated by Xen (e1000, rtl8139, virtio, netfront)", n.id, *n.model));
+  }
+}
+
+bool parse_mac(const std::string& text, libxl_mac& mac) {
+  unsigned b[6];
+  char tail;
+  if (std::sscanf(text.c_str(), "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &tail) != 6)
+    return false;
+  for (int i = 0; i < 6; ++i) {
+    if (b[i] > 0xff) return false;
+    mac[i] = static_cast<uint8_t>(b[i]);
+  }
+  return true;
+}
+
+// xlu_disk_parse reports problems to a FILE; we keep them for the error.
+void parse_disk(const std::string& text, libxl_device_disk& disk) {
+  char* buffer = nullptr;
+  std::size_t size = 0;
+  FILE* report = open_memstream(&buffer, &size);
+  XLU_Config* cfg = report ? xlu_cfg_init(report, "spec") : nullptr;
+  const char* specs[] = {text.c_str()};
+  const int rc = cfg ? xlu_disk_parse(cfg, 1, specs, &disk) : ENOMEM;
+  if (cfg) xlu_cfg_destroy(cfg);
+  if (report) std::fclose(report);
+  std::string words = buffer ? buffer : "";
+  std::free(buffer);
+  while (!words.empty() && words.back() == '\n') words.pop_back();
+  if (rc) throw InputError(fmt::format("disk '{}': {}", text, words.empty() ? std::strerror(rc) : words));
+}
+
+void set_basics(const VmSpec& spec, const std::string& type, const std::string& uuid, libxl_domain_config& c) {
+  c.c_info.type = libxl_type(type);
+  c.c_info.name = dup(spec.name);
+  if (!uuid.empty() && libxl_uuid_from_string(&c.c_info.uuid, uuid.c_str()))
+    throw InputError(fmt::format("VM '{}': bad UUID '{}'", spec.name, uuid));
+  libxl_domain_build_info_init_type(&c.b_info, c.c_info.type);
+  auto& b = c.b_info;
+  if (spec.cpu.count) b.max_vcpus = *spec.cpu.count;
+  if (spec.memory.size_mib) b.target_memkb = b.max_memkb = *spec.memory.size_mib * 1024;
+  if (spec.memory.max_mib) b.max_memkb = *spec.memory.max_mib * 1024;
+  if (spec.cpu.weight) b.sched_params.weight = *spec.cpu.weight;
+  if (spec.cpu.cap) b.sched_params.cap = *spec.cpu.cap;
+  if (spec.boot.kernel) b.kernel = dup(*spec.boot.kernel);
+  if (spec.boot.ramdisk) b.ramdisk = dup(*spec.boot.ramdisk);
+  if (spec.boot.cmdline) b.cmdline = dup(*spec.boot.cmdline);
+  if (type == "hvm" && spec.firmware)
+    b.u.hvm.bios = *spec.firmware == Firmware::uefi ? LIBXL_BIOS_TYPE_OVMF : LIBXL_BIOS_TYPE_SEABIOS;
+}
+
+void set_actions(const VmSpec& spec, libxl_domain_config& c) {
+  // xl's defaults when the spec does not say.
+  const XenBlock x = spec.xen.value_or(XenBlock{});
+  c.on_poweroff = action_from_word(x.on_poweroff.value_or("destroy"));
+  c.on_reboot = action_from_word(x.on_reboot.value_or("restart"));
+  c.on_watchdog = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
+  c.on_crash = action_from_word(x.on_crash.value_or("destroy"));
+  c.on_soft_reset = LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET;
+}
+
+void set_disks(const VmSpec& spec, libxl_domain_config& c) {
+  if (spec.disks.empty()) return;
+  c.disks = static_cast<libxl_device_disk*>(std::calloc(spec.disks.size(), sizeof(libxl_device_disk)));
+  for (std::size_t i = 0; i < spec.disks.size(); ++i) {
+    libxl_device_disk_init(&c.disks[i]);
+    c.num_disks = static_cast<int>(i + 1);
+    parse_disk(disk_spec_string(spec, i), c.disks[i]);
+  }
+}
+
+void set_nics(const VmSpec& spec, const std::string& type, libxl_domain_config& c) {
+  if (spec.nics.empty()) return;
+  c.nics = static_cast<libxl_device_nic*>(std::calloc(spec.nics.size(), sizeof(libxl_device_nic)));
+  for (std::size_t i = 0; i < spec.nics.size(); ++i) {
+    const auto& n = spec.nics[i];
+    auto& nic = c.nics[i];
+    libxl_device_nic_init(&nic);
+    c.num_nics = static_cast<int>(i + 1);
+    nic.devid = static_cast<libxl_devid>(i);
+    if (n.network) nic.bridge = dup(*n.network);
+    if (n.mac && !parse_mac(*n.mac, nic.mac))
+      throw InputError(fmt::format("VM '{}': NIC '{}': bad MAC address '{}'", spec.name, n.id, *n.mac));
+    if (n.model == "netfront" || (type != "hvm" && !n.model)) {
+      nic.nictype = LIBXL_NIC_TYPE_VIF;
+    } else if (n.model) {
+      nic.nictype = LIBXL_NIC_TYPE_VIF_IOEMU;
+      nic.model = dup(kHvmNicModels.count(*n.model) ? kHvmNicModels.at(*n.model) : *n.model);
+    }
+  }
+}
+
+}  // namespace
+
+std::string DomainConfig::json() const {
+  std::unique_ptr<char, decltype(&std::free)> text(libxl_domain_config_to_json(nullptr, &cfg_), std::free);
+  return text ? text.get() : "";
+}
+
+std::string domain_type(const VmSpec& spec) {
+  if (spec.xen && spec.xen->type) return *spec.xen->type;
+  return spec.boot.kernel ? "pvh" : "hvm";
+}
+
+libxl_action_on_shutdown action_from_word(const std::string& word) {
+  static const std::map<std::string, libxl_action_on_shutdown> kActions = {
+      {"destroy", LIBXL_ACTION_ON_SHUTDOWN_DESTROY},
+      {"restart", LIBXL_ACTION_ON_SHUTDOWN_RESTART},
+      {"rename-restart", LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME},
+      {"preserve", LIBXL_ACTION_ON_SHUTDOWN_PRESERVE},
+      {"coredump-destroy", LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY},
+      {"coredump-restart", LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART},
+      {"soft-reset", LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET}};
+  auto it = kActions.find(word);
+  if (it == kActions.end()) throw InputError(fmt::format("unknown Xen shutdown action '{}'", word));
+  return it->second;
+}
+
+std::string disk_spec_string(const VmSpec& spec, std::size_t index) {
+  const auto& d = spec.disks.at(index);
+  const std::string prefix = vdev_prefix(d.bus);
+  std::size_t nth = 0;
+  for (std::size_t i = 0; i < index; ++i) nth += vdev_prefix(spec.disks[i].bus) == prefix;
+  if (prefix.empty() || nth >= 26) throw InputError(fmt::format("VM '{}': disk '{}': no Xen device name for it", spec.name, d.id));
+  return fmt::format("format={},vdev={}{},access={},target={}", d.format.value_or("raw"), prefix,
+                     static_cast<char>('a' + nth), d.readonly.value_or(false) ? "ro" : "rw", d.path.value_or(""));
+}
+
+std::vector<Problem> check_spec(const VmSpec& spec) {
+  std::vector<Problem> out;
+  const std::string type = domain_type(spec);
+  if (spec.firmware == Firmware::uefi && type != "hvm")
+    add(out, spec, "firmware", fmt::format("firmware uefi needs xen.type hvm (this is a {} guest)", type));
+  if ((type == "pv" || type == "pvh") && !spec.boot.kernel)
+    add(out, spec, spec.xen && spec.xen->type ? "xen.type" : "boot",
+        fmt::format("a {} guest boots a kernel directly: set boot.kernel (pygrub and PVH firmware are not supported)", type));
+  check_disks(spec, type, out);
+  check_nics(spec, type, out);
+  return out;
+}
+
+void build_domain_config(const VmSpec& spec, const std::string& uuid, DomainConfig& out) {
+  const std::string type = domain_type(spec);
+  libxl_domain_config& c = *out.get();
+  set_basics(spec, type, uuid, c);
+  set_actions(spec, c);
+  set_disks(spec, c);
+  set_nics(spec, type, c);
+}
+
+}  // namespace hvctl::xen

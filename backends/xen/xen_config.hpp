@@ -1,0 +1,56 @@
+// Spec -> libxl_domain_config, as a pure function: no hypervisor, no context,
+// no I/O. Golden tests compare libxl_domain_config_to_json() of its result
+// with checked-in JSON (tests/golden/xen/).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "hvctl/error.hpp"
+#include "hvctl/spec.hpp"
+#include "xen_c.hpp"
+
+namespace hvctl::xen {
+
+// Owns one libxl_domain_config (init on construction, dispose on destruction).
+class DomainConfig {
+public:
+  DomainConfig() { libxl_domain_config_init(&cfg_); }
+  ~DomainConfig() { libxl_domain_config_dispose(&cfg_); }
+  DomainConfig(const DomainConfig&) = delete;
+  DomainConfig& operator=(const DomainConfig&) = delete;
+
+  libxl_domain_config* get() { return &cfg_; }
+  const libxl_domain_config* get() const { return &cfg_; }
+
+  // libxl's own JSON form of the config (what `xl create -n` prints); works
+  // without a hypervisor.
+  std::string json() const;
+
+private:
+  mutable libxl_domain_config cfg_;  // libxl's JSON generator takes a non-const pointer
+};
+
+// The domain type a spec asks for: xen.type, else "pvh" when the spec boots a
+// kernel directly and "hvm" when it boots from disk.
+std::string domain_type(const VmSpec& spec);
+
+// Fills `out` (freshly initialised) from `spec`. `uuid` is the domain's
+// persistent UUID ("" leaves it nil, which golden tests use). Throws
+// InputError for values libxl rejects (bad disk string, bad MAC); everything
+// check_spec() reports must be fixed before calling this.
+void build_domain_config(const VmSpec& spec, const std::string& uuid, DomainConfig& out);
+
+// What this backend cannot express in `spec`, beyond Capabilities::fields:
+// uefi on PV, PV/PVH without a kernel, disk buses and formats Xen lacks,
+// NIC models a PV guest cannot have, disks hvctl would have to create.
+std::vector<Problem> check_spec(const VmSpec& spec);
+
+// The libxl action for a spec word ("destroy", "rename-restart", ...).
+libxl_action_on_shutdown action_from_word(const std::string& word);
+
+// The xl disk specification string for disk `index` of `spec`
+// ("format=raw,vdev=xvda,access=rw,target=/img"), fed to xlu_disk_parse.
+std::string disk_spec_string(const VmSpec& spec, std::size_t index);
+
+}  // namespace hvctl::xen

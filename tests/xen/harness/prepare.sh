@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# prepare.sh CACHE - builds, once, what booting Xen under QEMU needs, in CACHE:
+#   xen.elf        the hypervisor, uncompressed (QEMU's multiboot loader wants ELF)
+#   vmlinuz        Debian's kernel, for dom0
+#   vmlinux        the same kernel uncompressed, for guests: libxenguest then
+#                  need not xz-decompress it under TCG (2 s per create, not 15 s)
+#   guest.cpio.gz  the guests' initramfs (busybox; prints GUEST-MARKER lines)
+#   dom0.cpio.gz   dom0's initramfs: busybox, Xen's toolstack, kernel modules, init
+# Sources, in order: files already in CACHE; the host's installed packages
+# (/boot/xen-4.17-amd64.gz, /boot/vmlinuz-* with /lib/modules); else the
+# Debian packages fetched with `apt-get download` and unpacked with dpkg-deb
+# (no maintainer scripts, no initramfs or grub hooks). XEN_HARNESS_FROM=packages
+# skips the host's files (what a machine without them does).
+# Exit: 0 ready; 77 something needed is missing (the caller skips).
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+CACHE=$(mkdir -p "${1:?usage: prepare.sh CACHE}" && cd "$1" && pwd)
+STAMP=$CACHE/ready-v1
+[ -f "$STAMP" ] && [ "$STAMP" -nt "$HERE/prepare.sh" ] && [ "$STAMP" -nt "$HERE/dom0-init.sh" ] && exit 0
+
+skip() { echo "prepare: $*" >&2; exit 77; }
+for tool in busybox cpio gzip python3 modprobe depmod; do
+  command -v "$tool" >/dev/null || [ -x "/sbin/$tool" ] || skip "missing $tool (scripts/install-deps.sh)"
+done
+XENBIN=$(ls -d /usr/lib/xen-4.*/bin 2>/dev/null | sort -V | tail -1)
+[ -x "$XENBIN/xl" ] || skip "missing xl (package xen-utils-4.17)"
+BUSYBOX=$(command -v busybox)
+ldd "$BUSYBOX" >/dev/null 2>&1 && skip "$BUSYBOX is not static (package busybox-static)"
+
+# fetch PACKAGE DIR: unpack a Debian package into DIR without installing it.
+fetch() {
+  local pkg=$1 dir=$2
+  mkdir -p "$CACHE/debs" "$dir"
+  (cd "$CACHE/debs" && ls "${pkg}"_*.deb >/dev/null 2>&1 || apt-get download -q "$pkg" >/dev/null 2>&1) ||
+    skip "cannot download $pkg (run apt-get update?)"
+  dpkg-deb -x "$(ls "$CACHE/debs/${pkg}"_*.deb | head -1)" "$dir"
+}
+
+########## hypervisor ##########
+FROM_HOST=1; [ "${XEN_HARNESS_FROM:-}" = packages ] && FROM_HOST=0
+XENGZ=""; [ $FROM_HOST = 1 ] && XENGZ=$(ls /boot/xen-4.*-amd64.gz 2>/dev/null | sort -V | tail -1 || true)
+if [ -z "$XENGZ" ]; then
+  fetch xen-hypervisor-4.17-amd64 "$CACHE/xen-root"
+  XENGZ=$(ls "$CACHE"/xen-root/boot/xen-4.*-amd64.gz | sort -V | tail -1)
+fi
+zcat "$XENGZ" > "$CACHE/xen.elf"
+
+########## kernel and modules ##########
+KROOT=""  # "" is the host's root
+KVER=""; [ $FROM_HOST = 1 ] && KVER=$(ls /lib/modules 2>/dev/null | sort -V | tail -1 || true)
+if [ -z "$KVER" ] || [ ! -f "/boot/vmlinuz-$KVER" ] || [ ! -d "/lib/modules/$KVER/kernel/drivers/xen" ]; then
+  KPKG=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
+  [ -n "$KPKG" ] || skip "cannot find Debian's kernel package (apt-get update?)"
+  [ -d "$CACHE/kernel-root/boot" ] || fetch "$KPKG" "$CACHE/kernel-root"
+  KROOT=$CACHE/kernel-root
+  KVER=$(ls "$KROOT/lib/modules" | sort -V | tail -1)
+  depmod -b "$KROOT" "$KVER"
+fi
+cp "$KROOT/boot/vmlinuz-$KVER" "$CACHE/vmlinuz"
+python3 "$HERE/unpack-kernel.py" "$CACHE/vmlinuz" "$CACHE/vmlinux"
+
+W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
+# shellcheck source=initramfs-lib.sh
+source "$HERE/initramfs-lib.sh"
+
+########## guest initramfs ##########
+G=$W/guest
+busybox_root "$G" "$BUSYBOX"
+install -m 755 "$HERE/guest-init.sh" "$G/init"
+pack "$G" "$CACHE/guest.cpio.gz"
+
+########## dom0 initramfs ##########
+D=$W/dom0
+busybox_root "$D" "$BUSYBOX"
+for b in xl xenstored xenconsoled xen-init-dom0 libxl-save-helper; do
+  add_elf "$D" "$XENBIN/$b"
+  ln -sf "$XENBIN/$b" "$D/usr/sbin/$b"
+done
+for b in /usr/bin/xenstore /usr/bin/xenstore-{ls,read,write,rm,list}; do [ -e "$b" ] && add_elf "$D" "$b"; done
+add_elf "$D" "$(ldconfig -p | awk '/libgcc_s.so.1 .*x86-64/{print $NF; exit}')"  # glibc dlopens it (pthread_cancel)
+mkdir -p "$D/etc/xen" && cp -a /etc/xen/xl.conf /etc/xen/scripts "$D/etc/xen/" 2>/dev/null || true
+mkdir -p "$D"/var/{lib/xen,lib/xenstored,log/xen/console,lock} "$D"/run/{xen,xenstored,lock} "$D/root"
+ln -sfn ../run "$D/var/run"
+echo "root:x:0:0:root:/root:/bin/sh" > "$D/etc/passwd"; echo "root:x:0:" > "$D/etc/group"
+: > "$D/etc/modules.order"
+for m in xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc xen-blkback xen-netback; do
+  for f in $(modprobe -d "${KROOT:-/}" -S "$KVER" --show-depends "$m" 2>/dev/null | awk '$1=="insmod"{print $2}'); do
+    grep -qx "${f#"$KROOT"}" "$D/etc/modules.order" && continue
+    echo "${f#"$KROOT"}" >> "$D/etc/modules.order"
+    mkdir -p "$D$(dirname "${f#"$KROOT"}")"; cp "$f" "$D${f#"$KROOT"}"
+  done
+done
+mkdir -p "$D/guest"
+cp "$CACHE/guest.cpio.gz" "$CACHE/vmlinux" "$D/guest/"
+install -m 755 "$HERE/dom0-init.sh" "$D/init"
+pack "$D" "$CACHE/dom0.cpio.gz"
+rm -rf "$CACHE/kernel-root" "$CACHE/xen-root"  # ~400 MB unpacked; the .debs stay in debs/
+touch "$STAMP"
+echo "prepare: ready in $CACHE (kernel $KVER, $(basename "$XENGZ"))" >&2

@@ -1,0 +1,146 @@
+// The spec -> libxl_domain_config translation: golden JSON (libxl's own
+// dump, no hypervisor needed) and the checks for what Xen cannot express.
+// HVCTL_UPDATE_GOLDEN=1 rewrites tests/golden/xen/*.json; review the diff.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "hvctl/spec_io.hpp"
+#include "xen_config.hpp"
+
+using namespace hvctl;
+using namespace hvctl::xen;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+VmSpec parse_one(const std::string& text, const std::string& file = "t.yaml") {
+  std::vector<Problem> problems;
+  auto specs = parse_specs(text, file, problems);
+  for (const auto& p : problems) INFO(p.str());
+  REQUIRE(problems.empty());
+  REQUIRE(specs.size() == 1);
+  return specs.front();
+}
+
+VmSpec spec_with(const std::string& body) {
+  return parse_one("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: vm1}\nspec: " + body + "\n");
+}
+
+std::vector<std::string> messages(const VmSpec& spec) {
+  std::vector<std::string> out;
+  for (const auto& p : check_spec(spec)) out.push_back(p.message);
+  return out;
+}
+
+bool any_contains(const std::vector<std::string>& texts, const std::string& part) {
+  for (const auto& t : texts)
+    if (t.find(part) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("xen golden: spec -> libxl_domain_config JSON") {
+  const fs::path dir = fs::path(HVCTL_SOURCE_DIR) / "tests" / "golden" / "xen";
+  const bool update = std::getenv("HVCTL_UPDATE_GOLDEN") != nullptr;
+  int cases = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++cases;
+    const std::string name = entry.path().stem().string();
+    CAPTURE(name);
+    const VmSpec spec = parse_one(read_file(entry.path()), entry.path().string());
+    CHECK(check_spec(spec).empty());
+    DomainConfig config;
+    build_domain_config(spec, "", config);
+    const std::string json = config.json();
+    const fs::path golden = dir / (name + ".json");
+    if (update) std::ofstream(golden) << json;
+    REQUIRE_MESSAGE(fs::exists(golden), "missing " << golden << " (run with HVCTL_UPDATE_GOLDEN=1)");
+    CHECK(json == read_file(golden));
+  }
+  CHECK(cases >= 4);
+}
+
+TEST_CASE("the domain type follows xen.type, else boot.kernel") {
+  CHECK(domain_type(spec_with("{boot: {kernel: /k}}")) == "pvh");
+  CHECK(domain_type(spec_with("{memory: {size: 1GiB}}")) == "hvm");
+  CHECK(domain_type(spec_with("{boot: {kernel: /k}, xen: {type: pv}}")) == "pv");
+}
+
+TEST_CASE("the UUID is the record's, and a bad one is refused") {
+  DomainConfig config;
+  build_domain_config(spec_with("{boot: {kernel: /k}}"), "6e8d2b5c-1f2a-4c3b-9d4e-5f6a7b8c9d0e", config);
+  CHECK(config.json().find("6e8d2b5c-1f2a-4c3b-9d4e-5f6a7b8c9d0e") != std::string::npos);
+  DomainConfig bad;
+  CHECK_THROWS_AS(build_domain_config(spec_with("{boot: {kernel: /k}}"), "not-a-uuid", bad), InputError);
+}
+
+TEST_CASE("disks get xl disk strings with per-bus device names") {
+  const auto spec = spec_with(
+      "{xen: {type: hvm}, disks: [{id: a, path: /a}, {id: b, path: /b, bus: ide, format: qcow2}, "
+      "{id: c, path: /c, readonly: true}, {id: d, path: /d, bus: scsi}]}");
+  CHECK(disk_spec_string(spec, 0) == "format=raw,vdev=xvda,access=rw,target=/a");
+  CHECK(disk_spec_string(spec, 1) == "format=qcow2,vdev=hda,access=rw,target=/b");
+  CHECK(disk_spec_string(spec, 2) == "format=raw,vdev=xvdb,access=ro,target=/c");
+  CHECK(disk_spec_string(spec, 3) == "format=raw,vdev=sda,access=rw,target=/d");
+}
+
+TEST_CASE("xl's disk syntax takes the path verbatim: target= comes last") {
+  DomainConfig config;
+  build_domain_config(spec_with("{boot: {kernel: /k}, disks: [{id: a, path: '/x,vdev=hdz'}]}"), "", config);
+  REQUIRE(config.get()->num_disks == 1);
+  CHECK(std::string(config.get()->disks[0].pdev_path) == "/x,vdev=hdz");
+  CHECK(std::string(config.get()->disks[0].vdev) == "xvda");
+}
+
+TEST_CASE("shutdown actions map to libxl's") {
+  CHECK(action_from_word("destroy") == LIBXL_ACTION_ON_SHUTDOWN_DESTROY);
+  CHECK(action_from_word("rename-restart") == LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME);
+  CHECK(action_from_word("soft-reset") == LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET);
+  CHECK_THROWS_AS(action_from_word("explode"), InputError);
+}
+
+TEST_CASE("check_spec reports what Xen cannot do, each at its field") {
+  SUBCASE("uefi needs hvm") {
+    auto spec = spec_with("{firmware: uefi, boot: {kernel: /k}, xen: {type: pv}}");
+    auto problems = check_spec(spec);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].message.find("firmware uefi needs xen.type hvm") != std::string::npos);
+    CHECK(problems[0].mark.line == spec.mark_of("firmware").line);
+  }
+  SUBCASE("pv and pvh need a kernel") {
+    CHECK(any_contains(messages(spec_with("{xen: {type: pvh}}")), "boots a kernel directly"));
+    CHECK(any_contains(messages(spec_with("{xen: {type: pv}}")), "boots a kernel directly"));
+    CHECK(messages(spec_with("{xen: {type: hvm}}")).empty());
+  }
+  SUBCASE("disk buses, formats and images") {
+    auto m = messages(spec_with(
+        "{boot: {kernel: /k}, disks: [{id: a, path: /a, bus: virtio}, {id: b, path: /b, format: vmdk}, "
+        "{id: c, path: /c, bus: ide}]}"));
+    CHECK(any_contains(m, "bus virtio does not exist on Xen"));
+    CHECK(any_contains(m, "format vmdk is not supported"));
+    CHECK(any_contains(m, "bus ide needs xen.type hvm"));
+    CHECK(m.size() == 3);
+    auto spec = spec_with("{boot: {kernel: /k}}");
+    spec.disks.push_back(DiskSpec{"d", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+    CHECK(any_contains(messages(spec), "cannot create disk images"));
+  }
+  SUBCASE("NIC models") {
+    CHECK(any_contains(messages(spec_with("{boot: {kernel: /k}, nics: [{id: n, model: e1000}]}")), "only netfront"));
+    CHECK(any_contains(messages(spec_with("{xen: {type: hvm}, nics: [{id: n, model: vmxnet3}]}")), "not emulated"));
+    CHECK(messages(spec_with("{xen: {type: hvm}, nics: [{id: n, model: virtio}, {id: m, model: netfront}]}")).empty());
+  }
+}

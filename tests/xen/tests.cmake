@@ -1,0 +1,17 @@
+# Xen backend tests. Included by tests/CMakeLists.txt when HVCTL_WITH_XEN.
+#
+# Unit and golden tests join the doctest binary: they need libxenlight's
+# library but no hypervisor. e2e_xen boots a real Xen with a Debian dom0
+# under QEMU (TCG) and drives the built hvctl inside it; the slow parts
+# (hypervisor, kernel, guest images) are cached in ${CMAKE_BINARY_DIR}/xen-harness.
+target_sources(hvctl_tests PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/test_xen_config.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/test_xen_backend.cpp)
+
+add_test(NAME e2e_xen
+         COMMAND ${CMAKE_CURRENT_LIST_DIR}/harness/run-in-dom0.sh
+                 --cache ${CMAKE_BINARY_DIR}/xen-harness
+                 --bin $<TARGET_FILE:hvctl> --bin $<TARGET_FILE:hvctl-xen-monitor>
+                 ${CMAKE_CURRENT_LIST_DIR}/e2e)
+# 77: the machine lacks qemu-system-x86_64 or the Xen packages (see scripts/install-deps.sh).
+set_tests_properties(e2e_xen PROPERTIES TIMEOUT 480 SKIP_RETURN_CODE 77)
