@@ -6,18 +6,12 @@
 #include <sstream>
 
 #include "formats.hpp"
+#include "formats_test_util.hpp"
 
 using namespace hvctl;
 using namespace hvctl::formats;
+using hvctl::formats::test::slurp;
 
-namespace {
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-}  // namespace
 
 TEST_CASE("detect_format: every corpus file by its content alone") {
   const std::filesystem::path corpus = std::string(HVCTL_SOURCE_DIR) + "/tests/formats/corpus";

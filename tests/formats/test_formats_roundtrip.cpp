@@ -10,19 +10,15 @@
 #include "convert.hpp"
 #include "formats_registry.hpp"
 #include "hvctl/spec_io.hpp"
+#include "formats_test_util.hpp"
 #include "xl_cfg.hpp"
 
 using namespace hvctl;
 using namespace hvctl::formats;
+using hvctl::formats::test::slurp;
 
 namespace {
 
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 LibvirtCodec codec() {
   if (!libvirt_xml_available()) return {};
