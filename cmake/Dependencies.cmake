@@ -13,11 +13,12 @@ pkg_check_modules(OPENSSL IMPORTED_TARGET openssl)
 pkg_check_modules(XENLIGHT IMPORTED_TARGET xenlight)
 pkg_check_modules(XLUTIL IMPORTED_TARGET xlutil)
 pkg_check_modules(XENTOOLLOG IMPORTED_TARGET xentoollog)
+pkg_check_modules(XENSTORE IMPORTED_TARGET xenstore)
 
 include(CMakeDependentOption)
 cmake_dependent_option(HVCTL_WITH_LIBVIRT "Build the libvirt backend" ON
                        "LIBVIRT_FOUND;LIBXML2_FOUND" OFF)
 cmake_dependent_option(HVCTL_WITH_XEN "Build the Xen (libxenlight) backend" ON
-                       "XENLIGHT_FOUND;XLUTIL_FOUND;XENTOOLLOG_FOUND" OFF)
+                       "XENLIGHT_FOUND;XLUTIL_FOUND;XENTOOLLOG_FOUND;XENSTORE_FOUND" OFF)
 cmake_dependent_option(HVCTL_WITH_VSPHERE "Build the vSphere (vim25 SOAP) backend" ON
                        "LIBCURL_FOUND;LIBXML2_FOUND;OPENSSL_FOUND" OFF)

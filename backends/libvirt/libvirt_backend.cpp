@@ -51,6 +51,7 @@
 #include "libvirt_caps.hpp"
 #include "libvirt_connect.hpp"
 #include "libvirt_domain_ops.hpp"
+#include "libvirt_guest.hpp"
 #include "libvirt_handles.hpp"
 #include "libvirt_storage.hpp"
 #include "libvirt_xml.hpp"
@@ -85,6 +86,8 @@ public:
   void power(const std::string& name, const PowerRequest& request) override;
   void destroy(const std::string& name) override;
   std::vector<std::string> snapshot(const std::string& name, const SnapshotRequest& request) override;
+  Readiness readiness(const VmSpec& spec) override;
+  ConsoleAccess console(const std::string& name) override;
 
 private:
   virConnectPtr conn();
@@ -245,6 +248,21 @@ std::vector<VmState> LibvirtBackend::list() {
   for (const auto& dom : owned)
     if (auto state = describe(dom.get())) out.push_back(std::move(*state));
   return out;
+}
+
+Readiness LibvirtBackend::readiness(const VmSpec& spec) {
+  Domain dom = find(spec.name);
+  if (!dom) return {false, "no such VM"};
+  const Context c = ctx(spec.name);
+  if (const auto power = power_state(dom.get(), c); power != PowerState::running) return {false, to_string(power)};
+  return guest_readiness(dom.get(), spec.ready, c);
+}
+
+ConsoleAccess LibvirtBackend::console(const std::string& name) {
+  Domain dom = require(name, "cannot attach to the console of");
+  ConsoleAccess access;
+  access.stream = open_console(conn(), dom.get(), ctx(name));
+  return access;
 }
 
 std::optional<VmState> LibvirtBackend::lookup(const std::string& name) {

@@ -38,7 +38,8 @@ Capabilities libvirt_capabilities() {
               "memory.max",   "firmware",    "boot.kernel",        "boot.ramdisk",    "boot.cmdline",
               "disks.size",   "disks.path",  "disks.bus",          "disks.format",    "disks.readonly",
               "nics.network", "nics.mac",    "nics.model",         "xen.type",        "xen.onPoweroff",
-              "xen.onReboot", "xen.onCrash", "libvirt.domainType", "libvirt.machine", "libvirt.arch"};
+              "xen.onReboot", "xen.onCrash", "libvirt.domainType", "libvirt.machine", "libvirt.arch",
+              "ready.ip",     "ready.agent"};
   c.hot_fields = {"labels", "memory.size", "cpu.weight"};
   c.pause = true;
   c.graceful_stop = true;

@@ -53,6 +53,7 @@
 #include <fmt/format.h>
 
 #include "inventory.hpp"
+#include "vm_guest.hpp"
 #include "vm_ops.hpp"
 #include "vsphere_checks.hpp"
 
@@ -136,6 +137,19 @@ public:
     std::vector<std::string> out;
     on_vm(name, kVerbs[static_cast<int>(r.op)], [&](const Moref& vm) { out = ops_.snapshot(vm, r); });
     return out;
+  }
+
+  Readiness readiness(const VmSpec& spec) override {
+    Readiness r{false, "no such VM"};
+    if (!find(spec.name)) return r;
+    on_vm(spec.name, "check readiness of", [&](const Moref& vm) { r = judge_readiness(read_guest_signals(session_, vm), spec.ready); });
+    return r;
+  }
+
+  ConsoleAccess console(const std::string& name) override {
+    ConsoleAccess access;
+    on_vm(name, "open the web console of", [&](const Moref& vm) { access.url = web_console_url(session_, vm); });
+    return access;
   }
 
   std::uint64_t soap_calls() const { return session_.client().calls(); }

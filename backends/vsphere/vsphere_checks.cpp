@@ -15,7 +15,7 @@ Capabilities make_capabilities() {
   Capabilities c;
   c.backend = "vsphere";
   c.fields = {"cpu.count", "cpu.weight", "memory.size", "firmware", "disks.size", "disks.path", "disks.bus",
-              "disks.format", "nics.network", "nics.mac", "nics.model", "labels"};
+              "disks.format", "nics.network", "nics.mac", "nics.model", "labels", "ready.ip", "ready.agent"};
   c.hot_fields = {"labels", "vsphere.extraConfig"};
   c.pause = true;  // suspend
   c.graceful_stop = true;

@@ -62,7 +62,7 @@ Capabilities make_capabilities() {
   c.backend = "xen";
   c.fields = {"labels", "cpu.count", "cpu.weight", "cpu.cap", "memory.size", "memory.max", "firmware",
               "boot.kernel", "boot.ramdisk", "boot.cmdline", "disks.path", "disks.bus", "disks.format",
-              "disks.readonly", "nics.network", "nics.mac", "nics.model"};
+              "disks.readonly", "nics.network", "nics.mac", "nics.model", "ready.console", "ready.xenstore"};
   c.hot_fields = {"labels", "memory.size", "cpu.weight", "cpu.cap"};
   c.pause = true;
   c.graceful_stop = true;
@@ -220,6 +220,21 @@ void XenBackend::apply_live(const DomainInfo& dom, const VmSpec& to, const VmSpe
 void XenBackend::destroy(const std::string& name) {
   if (auto dom = xl().find(name)) destroy_domain(xl(), dom->domid, who(name));
   store_.remove(name);
+}
+
+Readiness XenBackend::readiness(const VmSpec& spec) {
+  const auto dom = xl().find(spec.name);
+  if (!dom) return {false, "not running"};
+  if (dom->shut_down || dom->power != PowerState::running) return {false, dom->shut_down ? "shut down" : to_string(dom->power)};
+  return ready_probe_.check(xl(), *dom, spec.ready, who(spec.name));
+}
+
+ConsoleAccess XenBackend::console(const std::string& name) {
+  const auto dom = xl().find(name);
+  if (!dom || dom->shut_down) throw BackendError(fmt::format("{}: no console: it is not running", who(name)));
+  ConsoleAccess access;
+  access.stream = open_guest_console(xl(), dom->domid, who(name));
+  return access;
 }
 
 }  // namespace xen

@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "hvctl/backend.hpp"
+#include "xen_guest.hpp"
 #include "xen_host.hpp"
 #include "xen_state.hpp"
 
@@ -24,6 +25,8 @@ public:
   void reconfigure(const VmSpec& spec, const VmState& actual) override;
   void power(const std::string& name, const PowerRequest& request) override;
   void destroy(const std::string& name) override;
+  Readiness readiness(const VmSpec& spec) override;
+  ConsoleAccess console(const std::string& name) override;
 
 private:
   const Libxl& xl();
@@ -40,6 +43,7 @@ private:
   const std::string monitor_;  // "" when none
   std::mutex mutex_;           // guards the lazy open of xl_
   std::unique_ptr<Libxl> xl_;
+  ReadinessProbe ready_probe_;
 };
 
 // The spec as the VM runs it: the record's spec with the xen block filled

@@ -55,6 +55,30 @@ struct SnapshotRequest {
   std::string name;  // unused for list
 };
 
+// One look at whether a VM is ready; `detail` says what was seen or is missing
+// ("running; no IP from VMware Tools yet").
+struct Readiness {
+  bool ready = false;
+  std::string detail;
+};
+
+// A VM's console as a byte stream (serial/PV console), or as a URL to open
+// elsewhere (vSphere's web console); exactly one of the two is set.
+class ConsoleStream {
+public:
+  virtual ~ConsoleStream() = default;
+  // Up to `size` bytes of guest output; 0 when none arrived within
+  // `timeout_ms`; -1 when the console closed (the VM went away).
+  virtual long read(char* buffer, std::size_t size, int timeout_ms) = 0;
+  // Sends keyboard input to the guest.
+  virtual void write(const char* data, std::size_t size) = 0;
+};
+
+struct ConsoleAccess {
+  std::unique_ptr<ConsoleStream> stream;
+  std::string url;  // e.g. wss://esx:443/ticket/... for a web console
+};
+
 struct TargetInfo {
   std::string backend;   // "libvirt"
   std::string product;   // "QEMU 7.2.0", "VMware vCenter Server 7.0"...
@@ -95,6 +119,17 @@ public:
   // Powers off (hard) and removes the VM with its definition. The VM's disk
   // images are kept unless the backend created them. Absent VM: does nothing.
   virtual void destroy(const std::string& name) = 0;
+
+  // Whether the running VM is ready by the conditions in `spec.ready`, or by
+  // the backend's best own signal when none are set. One check, no waiting;
+  // may keep per-VM state (a console read so far) between calls.
+  // Default: ready when running.
+  virtual Readiness readiness(const VmSpec& spec);
+
+  // Attaches to the VM's console. Throws UnsupportedError where there is none.
+  virtual ConsoleAccess console(const std::string& name) {
+    throw UnsupportedError(capabilities().backend, "consoles");
+  }
 
   // Snapshots: create / revert / remove one, or list all (returns names).
   virtual std::vector<std::string> snapshot(const std::string& name, const SnapshotRequest&) {

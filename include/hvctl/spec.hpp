@@ -61,6 +61,17 @@ struct NicSpec {
   bool operator==(const NicSpec&) const = default;
 };
 
+// When a running VM counts as ready (apply --wait, wait --for ready). Each set
+// condition must hold; with none set, the backend uses its best own signal.
+struct ReadySpec {
+  std::optional<std::string> console;   // text the guest prints on its console (Xen)
+  std::optional<std::string> xenstore;  // key under the guest's xenstore home the guest writes (Xen)
+  std::optional<bool> ip;               // the guest reports an IP address (VMware Tools, guest agent)
+  std::optional<bool> agent;            // the guest agent answers (Tools heartbeat, qemu-guest-agent)
+  bool empty() const { return !console && !xenstore && !ip && !agent; }
+  bool operator==(const ReadySpec&) const = default;
+};
+
 struct XenBlock {
   std::optional<std::string> type;  // pv | pvh | hvm
   std::optional<std::string> on_poweroff, on_reboot, on_crash;  // destroy | restart | preserve ...
@@ -92,6 +103,7 @@ struct VmSpec {
   std::vector<DiskSpec> disks;
   std::vector<NicSpec> nics;
   std::optional<PowerState> power;
+  ReadySpec ready;
   std::optional<XenBlock> xen;
   std::optional<VsphereBlock> vsphere;
   std::optional<LibvirtBlock> libvirt;

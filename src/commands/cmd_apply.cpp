@@ -1,6 +1,9 @@
-// hvctl apply: plan, then carry the plan out with bounded parallelism.
+// hvctl apply: plan, then carry the plan out with bounded parallelism; with
+// --wait, then wait until every VM settled (ready, stopped or deleted, as its
+// spec says) and exit 6 naming those that did not within --timeout.
 #include <fmt/format.h>
 
+#include "cli_flags.hpp"
 #include "command_table.hpp"
 #include "views.hpp"
 
@@ -13,7 +16,28 @@ struct ApplyCmdOptions {
   bool no_restart = false;
   bool force_stop = false;
   int stop_timeout = 120;
+  bool wait = false;
+  int timeout = 300;
 };
+
+// Waits for every VM whose apply succeeded; renders the combined result.
+int wait_after_apply(const ApplyCmdOptions& o, Context& ctx, const std::vector<VmSpec>& specs,
+                     const std::vector<VmResult>& results, Result view) {
+  std::vector<WaitItem> items;
+  for (const auto& spec : specs) items.push_back({spec, settled_state(spec)});
+  WaitOptions options;
+  options.timeout = std::chrono::seconds(o.timeout);
+  Output& out = ctx.out();
+  options.reached = [&out](const std::string& vm, const std::string& detail) {
+    out.info(fmt::format("{}: settled ({})", vm, detail));
+  };
+  const auto outcomes = wait_for(items, ctx.session(), options);
+  add_wait_outcomes(view, outcomes);
+  ctx.out().render(view);
+  if (const auto missing = describe_unreached(outcomes); !missing.empty())
+    throw TimeoutError(fmt::format("applied, but not settled after {}s: {}", o.timeout, missing));
+  return results_exit_code(results);
+}
 
 int run_apply(const ApplyCmdOptions& o, Context& ctx) {
   const auto specs = ctx.load_specs(o.files);
@@ -32,8 +56,11 @@ int run_apply(const ApplyCmdOptions& o, Context& ctx) {
   Output& out = ctx.out();
   options.progress = [&out](const std::string& vm, const std::string& what) { out.info(fmt::format("{}: {}", vm, what)); };
   const auto results = apply_plans(plans, ctx.session(), options);
+  const int code = results_exit_code(results);
+  if (o.wait && code == 0) return wait_after_apply(o, ctx, specs, results, apply_result(results, pending));
+  if (o.wait) ctx.out().warn("not waiting: some VMs failed to apply");
   ctx.out().render(apply_result(results, pending));
-  return results_exit_code(results);
+  return code;
 }
 
 }  // namespace
@@ -44,8 +71,11 @@ void setup_apply(CLI::App& app, RunFn& run) {
   app.add_flag("--dry-run", o->dry_run, "Print the plan and change nothing");
   app.add_flag("--no-restart", o->no_restart, "Leave VMs whose changes need a restart unchanged (reported as failed)");
   app.add_flag("--force-stop", o->force_stop, "Power VMs off instead of asking the guest to shut down");
-  app.add_option("--stop-timeout", o->stop_timeout, "Seconds to wait for a graceful shutdown")
-      ->check(CLI::Range(1, 86400))->capture_default_str();
+  add_duration(app, "--stop-timeout", o->stop_timeout, "How long to wait for a graceful shutdown");
+  app.add_flag("--wait", o->wait,
+               "Then wait until every VM is ready (running and ready by its spec's ready conditions), "
+               "stopped or deleted, as its spec says");
+  add_duration(app, "--timeout", o->timeout, "With --wait: how long to wait before giving up (exit 6)");
   run = [o](Context& ctx) { return run_apply(*o, ctx); };
 }
 

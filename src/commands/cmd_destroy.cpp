@@ -1,7 +1,9 @@
-// hvctl destroy NAME...: power off and delete. Never silent: --yes, or a
-// confirmation on a terminal; without either it refuses.
+// hvctl destroy NAME... | -l key=value: power off and delete. Never silent:
+// --yes, or a confirmation on a terminal; without either it refuses. A
+// selector that matches nothing is not an error (teardown is idempotent).
 #include <fmt/format.h>
 
+#include "cli_flags.hpp"
 #include "command_table.hpp"
 #include "vm_verbs.hpp"
 
@@ -10,14 +12,31 @@ namespace {
 
 struct DestroyOptions {
   std::vector<std::string> names;
+  std::vector<std::string> selectors;
   bool yes = false;
   bool dry_run = false;
 };
 
+std::vector<std::string> chosen(const DestroyOptions& o, Backend& backend) {
+  if (o.selectors.empty()) return o.names;
+  if (!o.names.empty()) throw InputError("destroy: give VM names or -l selectors, not both");
+  const auto selectors = parse_selectors(o.selectors);
+  std::vector<std::string> names;
+  for (const auto& vm : backend.list())
+    if (matches(vm, selectors)) names.push_back(vm.name);
+  return names;
+}
+
 int run_destroy(const DestroyOptions& o, Context& ctx) {
-  std::string list;
-  for (const auto& n : o.names) list += (list.empty() ? "" : ", ") + n;
+  if (o.names.empty() && o.selectors.empty()) throw InputError("destroy: name the VMs, or select them with -l key=value");
   const Target target = ctx.session().target_for(std::nullopt);
+  const auto names = chosen(o, ctx.session().backend(target));
+  if (names.empty()) {
+    ctx.out().info(fmt::format("no VMs on target '{}' match the selector; nothing to destroy", target.name));
+    return 0;
+  }
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
   if (o.dry_run) {
     ctx.out().info(fmt::format("would destroy on target '{}': {}", target.name, list));
     return 0;
@@ -28,14 +47,15 @@ int run_destroy(const DestroyOptions& o, Context& ctx) {
     if (!ctx.confirm(fmt::format("Destroy {} on target '{}'? This powers them off and deletes them.", list, target.name)))
       throw InputError("destroy cancelled; nothing was changed");
   }
-  return for_each_vm(ctx, o.names, "destroy", "destroyed", [](Backend& b, const std::string& name) { b.destroy(name); });
+  return for_each_vm(ctx, names, "destroy", "destroyed", [](Backend& b, const std::string& name) { b.destroy(name); });
 }
 
 }  // namespace
 
 void setup_destroy(CLI::App& app, RunFn& run) {
   auto o = std::make_shared<DestroyOptions>();
-  app.add_option("names", o->names, "VM names")->required()->type_name("VM");
+  app.add_option("names", o->names, "VM names")->type_name("VM");
+  add_selectors(app, o->selectors, "Destroy every VM on the target with this label");
   app.add_flag("-y,--yes", o->yes, "Do not ask for confirmation");
   app.add_flag("--dry-run", o->dry_run, "Say what would be destroyed and change nothing");
   run = [o](Context& ctx) { return run_destroy(*o, ctx); };

@@ -1,6 +1,7 @@
 // hvctl list (ls): the VMs on the target, or on every configured target.
 #include <fmt/format.h>
 
+#include "cli_flags.hpp"
 #include "command_table.hpp"
 #include "views.hpp"
 
@@ -11,24 +12,6 @@ struct ListOptions {
   bool all_targets = false;
   std::vector<std::string> selectors;  // key=value, all must match
 };
-
-bool matches(const VmState& vm, const std::vector<std::pair<std::string, std::string>>& selectors) {
-  for (const auto& [k, v] : selectors) {
-    auto it = vm.spec.labels.find(k);
-    if (it == vm.spec.labels.end() || it->second != v) return false;
-  }
-  return true;
-}
-
-std::vector<std::pair<std::string, std::string>> parse_selectors(const std::vector<std::string>& raw) {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& s : raw) {
-    const auto eq = s.find('=');
-    if (eq == std::string::npos || eq == 0) throw InputError(fmt::format("label selector '{}' must be key=value", s));
-    out.emplace_back(s.substr(0, eq), s.substr(eq + 1));
-  }
-  return out;
-}
 
 int run_list(const ListOptions& o, Context& ctx) {
   auto& session = ctx.session();
@@ -55,7 +38,7 @@ int run_list(const ListOptions& o, Context& ctx) {
 void setup_list(CLI::App& app, RunFn& run) {
   auto o = std::make_shared<ListOptions>();
   app.add_flag("-A,--all-targets", o->all_targets, "List every configured target");
-  app.add_option("-l,--selector", o->selectors, "Only VMs with this label (key=value; repeat to AND)");
+  add_selectors(app, o->selectors, "Only VMs with this label");
   run = [o](Context& ctx) { return run_list(*o, ctx); };
 }
 

@@ -1,58 +1,62 @@
-// hvctl wait NAME... --for running|stopped|paused|deleted [--timeout SECONDS]
-// Polls the target until every VM reaches the state, or times out (exit 6)
-// naming the VMs that did not and the state each is in.
-#include <chrono>
-#include <thread>
-
+// hvctl wait NAME... | -f SPECS  --for running|stopped|paused|deleted|ready
+// Polls the targets until every VM reaches the state, or times out (exit 6)
+// naming the VMs that did not and what each was last seen doing. With -f,
+// each VM's target and `ready` conditions come from its spec.
 #include <fmt/format.h>
 
+#include "cli_flags.hpp"
 #include "command_table.hpp"
+#include "views.hpp"
 
 namespace hvctl {
 namespace {
 
-struct WaitOptions {
+struct WaitCmdOptions {
   std::vector<std::string> names;
+  std::vector<std::string> files;
   std::string state = "running";
   int timeout = 300;
 };
 
-// The state a VM is in, in `--for` terms: a power state, or "deleted".
-std::string state_of(Backend& b, const std::string& name) {
-  auto vm = b.lookup(name);
-  return vm ? to_string(vm->power) : "deleted";
+std::vector<WaitItem> items_for(const WaitCmdOptions& o, Context& ctx, WaitState state) {
+  std::vector<WaitItem> items;
+  if (!o.files.empty())
+    for (auto& spec : ctx.load_specs(o.files)) items.push_back({std::move(spec), state});
+  for (const auto& name : o.names) {
+    VmSpec spec;
+    spec.name = name;
+    items.push_back({std::move(spec), state});
+  }
+  if (items.empty()) throw InputError("wait: name the VMs, or give their specs with -f");
+  return items;
 }
 
-int run_wait(const WaitOptions& o, Context& ctx) {
-  const Target t = ctx.session().target_for(std::nullopt);
-  Backend& b = ctx.session().backend(t);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(o.timeout);
-  std::vector<std::pair<std::string, std::string>> waiting;
-  for (;;) {
-    waiting.clear();
-    for (const auto& name : o.names)
-      if (auto s = state_of(b, name); s != o.state) waiting.emplace_back(name, s);
-    if (waiting.empty() || std::chrono::steady_clock::now() >= deadline) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  }
-  if (waiting.empty()) {
-    ctx.out().info(fmt::format("{} VM{} {}", o.names.size(), o.names.size() == 1 ? "" : "s", o.state));
-    return 0;
-  }
-  std::string list;
-  for (const auto& [name, s] : waiting) list += fmt::format("{}{} ({})", list.empty() ? "" : ", ", name, s);
-  throw TimeoutError(fmt::format("target '{}': not {} after {}s: {}", t.name, o.state, o.timeout, list));
+int run_wait(const WaitCmdOptions& o, Context& ctx) {
+  const WaitState state = *parse_wait_state(o.state);
+  const auto items = items_for(o, ctx, state);
+  WaitOptions options;
+  options.timeout = std::chrono::seconds(o.timeout);
+  Output& out = ctx.out();
+  options.reached = [&out, state](const std::string& vm, const std::string& detail) {
+    out.info(fmt::format("{}: {} ({})", vm, to_string(state), detail));
+  };
+  const auto outcomes = wait_for(items, ctx.session(), options);
+  ctx.out().render(wait_result(outcomes));
+  if (const auto missing = describe_unreached(outcomes); !missing.empty())
+    throw TimeoutError(fmt::format("not {} after {}s: {}", o.state, o.timeout, missing));
+  return 0;
 }
 
 }  // namespace
 
 void setup_wait(CLI::App& app, RunFn& run) {
-  auto o = std::make_shared<WaitOptions>();
-  app.add_option("names", o->names, "VM names")->required()->type_name("VM");
-  app.add_option("--for", o->state, "State to wait for")
-      ->check(CLI::IsMember({"running", "stopped", "paused", "deleted"}))->capture_default_str();
-  app.add_option("--timeout", o->timeout, "Seconds to wait before giving up (exit 6)")
-      ->check(CLI::Range(1, 86400))->capture_default_str();
+  auto o = std::make_shared<WaitCmdOptions>();
+  app.add_option("names", o->names, "VM names")->type_name("VM");
+  app.add_option("-f,--file", o->files, "Wait for the VMs these specs declare (file, directory, or -)")
+      ->type_name("FILE");
+  app.add_option("--for", o->state, "State to wait for; ready: running and ready by the spec's ready conditions")
+      ->check(CLI::IsMember(kWaitStates))->capture_default_str();
+  add_duration(app, "--timeout", o->timeout, "How long to wait before giving up (exit 6)");
   run = [o](Context& ctx) { return run_wait(*o, ctx); };
 }
 

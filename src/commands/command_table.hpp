@@ -43,6 +43,8 @@ void setup_reboot(CLI::App&, RunFn&);
 void setup_pause(CLI::App&, RunFn&);
 void setup_resume(CLI::App&, RunFn&);
 void setup_destroy(CLI::App&, RunFn&);
+void setup_delete(CLI::App&, RunFn&);
+void setup_console(CLI::App&, RunFn&);
 void setup_targets(CLI::App&, RunFn&);
 void setup_version(CLI::App&, RunFn&);
 void setup_snapshot(CLI::App&, RunFn&);

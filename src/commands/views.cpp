@@ -80,6 +80,29 @@ Result apply_result(const std::vector<VmResult>& results, bool changed_anything)
   return r;
 }
 
+Result wait_result(const std::vector<WaitOutcome>& outcomes) {
+  Result r{"WaitResult"};
+  Json items = Json::array();
+  for (const auto& o : outcomes)
+    items.push_back({{"vm", o.vm}, {"target", o.target}, {"state", to_string(o.state)}, {"reached", o.reached},
+                     {"detail", o.detail}, {"result", (o.reached ? "" : "NOT YET: ") + o.detail}});
+  r.data["items"] = std::move(items);
+  r.items_key = "items";
+  r.columns = {{"VM", "/vm"}, {"TARGET", "/target"}, {"WAITED FOR", "/state"}, {"RESULT", "/result"}};
+  return r;
+}
+
+void add_wait_outcomes(Result& applied, const std::vector<WaitOutcome>& outcomes) {
+  for (auto& item : applied.data["items"])
+    for (const auto& o : outcomes)
+      if (o.vm == item["vm"] && o.target == item["target"]) {
+        item["ready"] = o.reached;
+        item["readyDetail"] = o.detail;
+        item["readyText"] = fmt::format("{}{}", o.reached ? "" : "NOT YET: ", o.detail);
+      }
+  applied.columns.push_back({"READY", "/readyText"});
+}
+
 int results_exit_code(const std::vector<VmResult>& results) {
   int failed = 0, succeeded = 0;
   for (const auto& r : results) (r.ok ? succeeded : failed)++;

@@ -17,7 +17,8 @@ namespace {
 const char* const kGenericFields[] = {
     "cpu.count", "cpu.weight", "cpu.cap", "memory.size", "memory.max", "firmware", "boot.kernel",
     "boot.ramdisk", "boot.cmdline", "disks.size", "disks.path", "disks.bus", "disks.format",
-    "disks.readonly", "nics.network", "nics.mac", "nics.model", "labels"};
+    "disks.readonly", "nics.network", "nics.mac", "nics.model", "labels",
+    "ready.console", "ready.xenstore", "ready.ip", "ready.agent"};
 
 std::string show(const std::optional<std::string>& v) { return v.value_or(""); }
 std::string show(const std::optional<int>& v) { return v ? std::to_string(*v) : ""; }

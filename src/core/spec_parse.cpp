@@ -134,6 +134,22 @@ void SpecReader::read_nics(const YAML::Node& n) {
   }
 }
 
+void SpecReader::read_ready(const YAML::Node& n) {
+  if (!check_map(n, "spec.ready", kReadyKeys)) return;
+  auto& ready = spec_->ready;
+  for (auto [key, field] : {std::pair{"console", &ready.console}, {"xenstore", &ready.xenstore}}) {
+    if (!n[key]) continue;
+    *field = str(n[key], fmt::format("spec.ready.{}", key));
+    if (*field && field->value().empty()) error(n[key], fmt::format("spec.ready.{} must not be empty", key));
+  }
+  if (ready.xenstore && (ready.xenstore->front() == '/' || ready.xenstore->find("..") != std::string::npos))
+    error(n["xenstore"], "spec.ready.xenstore is a path relative to the guest's xenstore home, like data/ready");
+  for (auto [key, field] : {std::pair{"ip", &ready.ip}, {"agent", &ready.agent}})
+    if (n[key]) *field = boolean(n[key], fmt::format("spec.ready.{}", key));
+  for (const auto& key : kReadyKeys)
+    if (n[key]) note("ready." + key, n[key]);
+}
+
 void SpecReader::read_xen(const YAML::Node& n) {
   XenBlock xen;
   if (!n.IsNull() && check_map(n, "spec.xen", kXenKeys)) {
@@ -190,6 +206,7 @@ void SpecReader::read_spec(const YAML::Node& n) {
   if (n["nics"]) read_nics(n["nics"]);
   if (n["power"])
     if (auto v = one_of(n["power"], "spec.power", kPowerValues)) spec_->power = parse_power_state(*v);
+  if (n["ready"]) read_ready(n["ready"]);
   if (n["xen"]) read_xen(n["xen"]);
   if (n["vsphere"]) read_vsphere(n["vsphere"]);
   if (n["libvirt"]) read_libvirt(n["libvirt"]);

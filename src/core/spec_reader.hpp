@@ -46,6 +46,7 @@ private:
   void read_cpu(const YAML::Node& n);
   void read_memory(const YAML::Node& n);
   void read_boot(const YAML::Node& n);
+  void read_ready(const YAML::Node& n);
   void read_disks(const YAML::Node& n);
   void read_nics(const YAML::Node& n);
   void read_xen(const YAML::Node& n);

@@ -10,12 +10,13 @@ namespace hvctl {
 inline const std::vector<std::string> kTopKeys = {"apiVersion", "kind", "metadata", "spec"};
 inline const std::vector<std::string> kMetadataKeys = {"name", "labels"};
 inline const std::vector<std::string> kSpecKeys = {"target", "ensure", "cpu", "memory", "firmware", "boot",
-                                                   "disks", "nics", "power", "xen", "vsphere", "libvirt"};
+                                                   "disks", "nics", "power", "ready", "xen", "vsphere", "libvirt"};
 inline const std::vector<std::string> kCpuKeys = {"count", "weight", "cap"};
 inline const std::vector<std::string> kMemoryKeys = {"size", "max"};
 inline const std::vector<std::string> kBootKeys = {"kernel", "ramdisk", "cmdline"};
 inline const std::vector<std::string> kDiskKeys = {"id", "size", "path", "bus", "format", "readonly"};
 inline const std::vector<std::string> kNicKeys = {"id", "network", "mac", "model"};
+inline const std::vector<std::string> kReadyKeys = {"console", "xenstore", "ip", "agent"};
 inline const std::vector<std::string> kXenKeys = {"type", "onPoweroff", "onReboot", "onCrash"};
 inline const std::vector<std::string> kVsphereKeys = {"datacenter", "cluster", "host", "pool", "folder",
                                                       "datastore", "guestId", "extraConfig"};

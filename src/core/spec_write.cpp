@@ -102,6 +102,12 @@ Json spec_body_json(const VmSpec& s) {
   if (!s.disks.empty()) spec["disks"] = disks_json(s.disks);
   if (!s.nics.empty()) spec["nics"] = nics_json(s.nics);
   if (s.power) spec["power"] = to_string(*s.power);
+  Json ready = Json::object();
+  put(ready, "console", s.ready.console);
+  put(ready, "xenstore", s.ready.xenstore);
+  put(ready, "ip", s.ready.ip);
+  put(ready, "agent", s.ready.agent);
+  put_if_any(spec, "ready", ready);
   put_blocks(spec, s);
   return spec;
 }

@@ -85,6 +85,6 @@ TEST_CASE("wait: reached states exit 0, a timeout exits 6 naming the VM and its 
   CHECK(run({"wait", "test", "--for", "running", "--target", "test:///default"}).code == 0);
   auto r = run({"wait", "test", "nosuchvm", "--for", "stopped", "--timeout", "1", "--target", "test:///default"});
   CHECK(r.code == 6);
-  CHECK(r.err.find("not stopped after 1s: test (running), nosuchvm (deleted)") != std::string::npos);
+  CHECK(r.err.find("not stopped after 1s: test (running), nosuchvm (no such VM)") != std::string::npos);
   CHECK(run({"wait", "nosuchvm", "--for", "deleted", "--target", "test:///default"}).code == 0);
 }

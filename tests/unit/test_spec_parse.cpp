@@ -174,3 +174,22 @@ TEST_CASE("load_specs reads files, directories and stdin and rejects duplicates"
   SUBCASE("nothing given") { CHECK_THROWS_AS(load_specs({}), InputError); }
   fs::remove_all(dir);
 }
+
+TEST_CASE("ready conditions parse, and bad ones are reported where they are") {
+  std::vector<Problem> problems;
+  auto specs = parse_specs(kHead + "spec:\n  ready: {console: READY, xenstore: data/ready, ip: true, agent: false}\n",
+                           "t.yaml", problems);
+  REQUIRE(problems.empty());
+  REQUIRE(specs.size() == 1);
+  CHECK(specs[0].ready.console == "READY");
+  CHECK(specs[0].ready.xenstore == "data/ready");
+  CHECK(specs[0].ready.ip == true);
+  CHECK(specs[0].ready.agent == false);
+  CHECK(specs[0].field_marks.count("ready.console") == 1);
+
+  CHECK(only_problem(kHead + "spec:\n  ready: {xenstore: /local/domain/0/x}\n") ==
+        "5:21: spec.ready.xenstore is a path relative to the guest's xenstore home, like data/ready");
+  CHECK(only_problem(kHead + "spec:\n  ready: {console: \"\"}\n") == "5:20: spec.ready.console must not be empty");
+  CHECK(only_problem(kHead + "spec:\n  ready: {ip: maybe}\n").find("5:15: spec.ready.ip") == 0);
+  CHECK(only_problem(kHead + "spec:\n  ready: {consol: X}\n").find("did you mean 'console'") != std::string::npos);
+}

@@ -1,0 +1,113 @@
+#include "libvirt_guest.hpp"
+
+#include <chrono>
+#include <thread>
+
+#include <fmt/format.h>
+
+namespace hvctl::libvirt {
+namespace {
+
+// The first non-loopback address the source reports; "" when none (or the
+// source cannot answer, e.g. no agent), with libvirt's reason in `why`.
+std::string first_address(virDomainPtr dom, unsigned source, std::string& why) {
+  virDomainInterfacePtr* ifaces = nullptr;
+  const int n = virDomainInterfaceAddresses(dom, &ifaces, source, 0);
+  if (n < 0) {
+    const char* message = virGetLastErrorMessage();
+    why = message ? message : "no answer";
+    return "";
+  }
+  std::string found;
+  for (int i = 0; i < n; ++i) {
+    for (unsigned a = 0; a < ifaces[i]->naddrs && found.empty(); ++a) {
+      const std::string addr = ifaces[i]->addrs[a].addr ? ifaces[i]->addrs[a].addr : "";
+      if (!addr.empty() && addr.rfind("127.", 0) != 0 && addr != "::1") found = addr;
+    }
+    virDomainInterfaceFree(ifaces[i]);
+  }
+  free(ifaces);
+  return found;
+}
+
+// The guest agent answers when it can tell its host name (flags 0: QEMU asks
+// the agent; the test driver always answers).
+bool agent_answers(virDomainPtr dom, std::string& why) {
+  CString name(virDomainGetHostname(dom, 0));
+  if (name) return true;
+  const char* message = virGetLastErrorMessage();
+  why = message ? message : "no answer";
+  return false;
+}
+
+class StreamFree {
+public:
+  void operator()(virStreamPtr s) const {
+    virStreamAbort(s);
+    virStreamFree(s);
+  }
+};
+
+class LibvirtConsole final : public ConsoleStream {
+public:
+  LibvirtConsole(virStreamPtr stream, Context ctx) : stream_(stream), ctx_(std::move(ctx)) {}
+
+  long read(char* buffer, std::size_t size, int timeout_ms) override {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    for (;;) {
+      const int n = virStreamRecv(stream_.get(), buffer, size);
+      if (n > 0) return n;
+      if (n == 0) return -1;  // end of stream: the domain went away
+      if (n != -2) ctx_.fail("cannot read the console of");
+      if (std::chrono::steady_clock::now() >= deadline) return 0;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+
+  void write(const char* data, std::size_t size) override {
+    while (size > 0) {
+      const int n = virStreamSend(stream_.get(), data, size);
+      if (n == -2) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        continue;
+      }
+      if (n < 0) ctx_.fail("cannot write to the console of");
+      data += n;
+      size -= static_cast<std::size_t>(n);
+    }
+  }
+
+private:
+  std::unique_ptr<virStream, StreamFree> stream_;
+  Context ctx_;
+};
+
+}  // namespace
+
+Readiness guest_readiness(virDomainPtr dom, const ReadySpec& ready, const Context& ctx) {
+  std::string detail = "running";
+  std::string why;
+  if (ready.agent.value_or(false)) {
+    if (!agent_answers(dom, why)) return {false, fmt::format("running; guest agent not answering ({})", why)};
+    detail += ", guest agent answers";
+  }
+  if (ready.ip.value_or(false)) {
+    std::string ip = first_address(dom, VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT, why);
+    if (ip.empty()) ip = first_address(dom, VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE, why);
+    if (ip.empty()) return {false, fmt::format("running; no IP address reported yet{}", why.empty() ? "" : " (" + why + ")")};
+    detail += ", IP " + ip;
+  }
+  return {true, detail};
+}
+
+std::unique_ptr<ConsoleStream> open_console(virConnectPtr conn, virDomainPtr dom, const Context& ctx) {
+  virStreamPtr stream = virStreamNew(conn, VIR_STREAM_NONBLOCK);
+  if (!stream) ctx.fail("cannot open a console stream for");
+  if (virDomainOpenConsole(dom, nullptr, stream, VIR_DOMAIN_CONSOLE_SAFE) < 0) {
+    virStreamFree(stream);
+    ctx.fail("cannot attach to the console of");
+  }
+  return std::make_unique<LibvirtConsole>(stream, ctx);
+}
+
+}  // namespace hvctl::libvirt

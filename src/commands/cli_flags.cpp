@@ -1,0 +1,40 @@
+#include "cli_flags.hpp"
+
+#include <map>
+
+#include <fmt/format.h>
+
+namespace hvctl {
+
+CLI::Option* add_duration(CLI::App& app, const std::string& name, int& seconds, const std::string& description) {
+  static const std::map<std::string, int> kUnits = {{"s", 1}, {"m", 60}, {"h", 3600}};
+  return app.add_option(name, seconds, description + " (seconds, or 90s, 5m, 1h)")
+      ->transform(CLI::AsNumberWithUnit(kUnits, CLI::AsNumberWithUnit::CASE_SENSITIVE))
+      ->check(CLI::Range(1, 86400))
+      ->type_name("DURATION")
+      ->capture_default_str();
+}
+
+CLI::Option* add_selectors(CLI::App& app, std::vector<std::string>& raw, const std::string& description) {
+  return app.add_option("-l,--selector", raw, description + " (key=value; repeat to AND)")->type_name("KEY=VALUE");
+}
+
+Selectors parse_selectors(const std::vector<std::string>& raw) {
+  Selectors out;
+  for (const auto& s : raw) {
+    const auto eq = s.find('=');
+    if (eq == std::string::npos || eq == 0) throw InputError(fmt::format("label selector '{}' must be key=value", s));
+    out.emplace_back(s.substr(0, eq), s.substr(eq + 1));
+  }
+  return out;
+}
+
+bool matches(const VmState& vm, const Selectors& selectors) {
+  for (const auto& [k, v] : selectors) {
+    auto it = vm.spec.labels.find(k);
+    if (it == vm.spec.labels.end() || it->second != v) return false;
+  }
+  return true;
+}
+
+}  // namespace hvctl

@@ -1,0 +1,58 @@
+// hvctl delete -f SPECS: remove exactly the VMs the specs declare, each on its
+// own target, as if every spec said `ensure: absent`. VMs already gone are
+// fine (exit 0), so a CI teardown can run it unconditionally.
+#include <fmt/format.h>
+
+#include "command_table.hpp"
+#include "views.hpp"
+
+namespace hvctl {
+namespace {
+
+struct DeleteOptions {
+  std::vector<std::string> files;
+  bool dry_run = false;
+};
+
+// Only what names a VM: other fields do not matter for deleting it.
+VmSpec absent(const VmSpec& spec) {
+  VmSpec out;
+  out.name = spec.name;
+  out.target = spec.target;
+  out.mark = spec.mark;
+  out.ensure = Ensure::absent;
+  return out;
+}
+
+int run_delete(const DeleteOptions& o, Context& ctx) {
+  std::vector<VmSpec> specs;
+  for (const auto& spec : ctx.load_specs(o.files)) specs.push_back(absent(spec));
+  const auto plans = make_plans(specs, ctx.session());
+  if (o.dry_run) {
+    ctx.out().render(plan_result(plans));
+    return 0;
+  }
+  bool pending = false;
+  for (const auto& p : plans) pending = pending || p.has_changes();
+  ApplyOptions options;
+  options.parallel = ctx.globals().parallel;
+  Output& out = ctx.out();
+  options.progress = [&out](const std::string& vm, const std::string& what) { out.info(fmt::format("{}: {}", vm, what)); };
+  const auto results = apply_plans(plans, ctx.session(), options);
+  Result view = apply_result(results, pending);
+  view.kind = "DeleteResult";
+  if (!pending) view.footer = {fmt::format("Nothing to delete: the {} VM{} declared are already gone.", results.size(), results.size() == 1 ? "" : "s")};
+  ctx.out().render(view);
+  return results_exit_code(results);
+}
+
+}  // namespace
+
+void setup_delete(CLI::App& app, RunFn& run) {
+  auto o = std::make_shared<DeleteOptions>();
+  app.add_option("-f,--file", o->files, "Spec file, directory, or - for stdin")->required()->type_name("FILE");
+  app.add_flag("--dry-run", o->dry_run, "Print what would be deleted and change nothing");
+  run = [o](Context& ctx) { return run_delete(*o, ctx); };
+}
+
+}  // namespace hvctl
