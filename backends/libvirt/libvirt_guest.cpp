@@ -1,6 +1,9 @@
 #include "libvirt_guest.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
@@ -40,37 +43,38 @@ bool agent_answers(virDomainPtr dom, std::string& why) {
   return false;
 }
 
-class StreamFree {
-public:
-  void operator()(virStreamPtr s) const {
-    virStreamAbort(s);
-    virStreamFree(s);
-  }
-};
-
+// The console stream, read by a thread of its own in blocking mode: a
+// non-blocking stream on a remote connection sees data only while an event
+// loop runs, and hvctl has none.
 class LibvirtConsole final : public ConsoleStream {
 public:
-  LibvirtConsole(virStreamPtr stream, Context ctx) : stream_(stream), ctx_(std::move(ctx)) {}
+  LibvirtConsole(virStreamPtr stream, Context ctx) : stream_(stream), ctx_(std::move(ctx)) {
+    reader_ = std::thread([this] { pump(); });
+  }
+  ~LibvirtConsole() override {
+    virStreamAbort(stream_);  // ends a blocked virStreamRecv
+    reader_.join();
+    virStreamFree(stream_);
+  }
+  LibvirtConsole(const LibvirtConsole&) = delete;
+  LibvirtConsole& operator=(const LibvirtConsole&) = delete;
 
   long read(char* buffer, std::size_t size, int timeout_ms) override {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    for (;;) {
-      const int n = virStreamRecv(stream_.get(), buffer, size);
-      if (n > 0) return n;
-      if (n == 0) return -1;  // end of stream: the domain went away
-      if (n != -2) ctx_.fail("cannot read the console of");
-      if (std::chrono::steady_clock::now() >= deadline) return 0;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::unique_lock lock(mutex_);
+    arrived_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return !pending_.empty() || closed_; });
+    if (pending_.empty()) {
+      if (closed_ && !error_.empty()) ctx_.fail("cannot read the console of", error_);
+      return closed_ ? -1 : 0;
     }
+    const std::size_t n = std::min(size, pending_.size());
+    pending_.copy(buffer, n);
+    pending_.erase(0, n);
+    return static_cast<long>(n);
   }
 
   void write(const char* data, std::size_t size) override {
     while (size > 0) {
-      const int n = virStreamSend(stream_.get(), data, size);
-      if (n == -2) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        continue;
-      }
+      const int n = virStreamSend(stream_, data, size);
       if (n < 0) ctx_.fail("cannot write to the console of");
       data += n;
       size -= static_cast<std::size_t>(n);
@@ -78,8 +82,30 @@ public:
   }
 
 private:
-  std::unique_ptr<virStream, StreamFree> stream_;
+  void pump() {
+    char buffer[4096];
+    for (;;) {
+      const int n = virStreamRecv(stream_, buffer, sizeof buffer);
+      std::lock_guard lock(mutex_);
+      if (n > 0) {
+        pending_.append(buffer, static_cast<std::size_t>(n));
+      } else {
+        closed_ = true;
+        if (n < 0 && last_error_code() != VIR_ERR_OK) error_ = virGetLastErrorMessage();
+      }
+      arrived_.notify_all();
+      if (n <= 0) return;
+    }
+  }
+
+  virStreamPtr stream_;
   Context ctx_;
+  std::mutex mutex_;
+  std::condition_variable arrived_;
+  std::string pending_;
+  bool closed_ = false;
+  std::string error_;
+  std::thread reader_;
 };
 
 }  // namespace
@@ -101,7 +127,7 @@ Readiness guest_readiness(virDomainPtr dom, const ReadySpec& ready, const Contex
 }
 
 std::unique_ptr<ConsoleStream> open_console(virConnectPtr conn, virDomainPtr dom, const Context& ctx) {
-  virStreamPtr stream = virStreamNew(conn, VIR_STREAM_NONBLOCK);
+  virStreamPtr stream = virStreamNew(conn, 0);
   if (!stream) ctx.fail("cannot open a console stream for");
   if (virDomainOpenConsole(dom, nullptr, stream, VIR_DOMAIN_CONSOLE_SAFE) < 0) {
     virStreamFree(stream);
