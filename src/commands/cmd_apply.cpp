@@ -6,6 +6,7 @@
 #include "cli_flags.hpp"
 #include "command_table.hpp"
 #include "views.hpp"
+#include "vm_verbs.hpp"
 
 namespace hvctl {
 namespace {
@@ -46,15 +47,11 @@ int run_apply(const ApplyCmdOptions& o, Context& ctx) {
     ctx.out().render(plan_result(plans));
     return 0;
   }
-  bool pending = false;
-  for (const auto& p : plans) pending = pending || p.has_changes();
-  ApplyOptions options;
-  options.parallel = ctx.globals().parallel;
+  const bool pending = any_changes(plans);
+  ApplyOptions options = apply_options(ctx);
   options.allow_restart = !o.no_restart;
   options.force_stop = o.force_stop;
   options.stop_timeout = std::chrono::seconds(o.stop_timeout);
-  Output& out = ctx.out();
-  options.progress = [&out](const std::string& vm, const std::string& what) { out.info(fmt::format("{}: {}", vm, what)); };
   const auto results = apply_plans(plans, ctx.session(), options);
   const int code = results_exit_code(results);
   if (o.wait && code == 0) return wait_after_apply(o, ctx, specs, results, apply_result(results, pending));

@@ -5,6 +5,7 @@
 
 #include "command_table.hpp"
 #include "views.hpp"
+#include "vm_verbs.hpp"
 
 namespace hvctl {
 namespace {
@@ -32,12 +33,8 @@ int run_delete(const DeleteOptions& o, Context& ctx) {
     ctx.out().render(plan_result(plans));
     return 0;
   }
-  bool pending = false;
-  for (const auto& p : plans) pending = pending || p.has_changes();
-  ApplyOptions options;
-  options.parallel = ctx.globals().parallel;
-  Output& out = ctx.out();
-  options.progress = [&out](const std::string& vm, const std::string& what) { out.info(fmt::format("{}: {}", vm, what)); };
+  const bool pending = any_changes(plans);
+  ApplyOptions options = apply_options(ctx);
   const auto results = apply_plans(plans, ctx.session(), options);
   Result view = apply_result(results, pending);
   view.kind = "DeleteResult";

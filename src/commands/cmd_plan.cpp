@@ -1,6 +1,7 @@
 // hvctl plan: what apply would do, per VM. Reads each target's inventory once.
 #include "command_table.hpp"
 #include "views.hpp"
+#include "vm_verbs.hpp"
 
 namespace hvctl {
 namespace {
@@ -14,9 +15,7 @@ int run_plan(const PlanOptions& o, Context& ctx) {
   const auto specs = ctx.load_specs(o.files);
   const auto plans = make_plans(specs, ctx.session());
   ctx.out().render(plan_result(plans));
-  bool pending = false;
-  for (const auto& p : plans) pending = pending || p.has_changes();
-  return o.detailed_exitcode && pending ? static_cast<int>(ExitCode::changes_pending) : 0;
+  return o.detailed_exitcode && any_changes(plans) ? static_cast<int>(ExitCode::changes_pending) : 0;
 }
 
 }  // namespace

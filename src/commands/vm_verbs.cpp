@@ -6,6 +6,20 @@
 
 namespace hvctl {
 
+ApplyOptions apply_options(Context& ctx) {
+  ApplyOptions options;
+  options.parallel = ctx.globals().parallel;
+  Output& out = ctx.out();
+  options.progress = [&out](const std::string& vm, const std::string& what) { out.info(fmt::format("{}: {}", vm, what)); };
+  return options;
+}
+
+bool any_changes(const std::vector<VmPlan>& plans) {
+  for (const auto& p : plans)
+    if (p.has_changes()) return true;
+  return false;
+}
+
 int for_each_vm(Context& ctx, const std::vector<std::string>& names, const std::string& verb,
                 const std::string& past, const std::function<void(Backend&, const std::string&)>& op) {
   const Target target = ctx.session().target_for(std::nullopt);

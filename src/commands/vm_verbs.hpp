@@ -7,11 +7,18 @@
 #include <vector>
 
 #include "context.hpp"
+#include "hvctl/engine.hpp"
 
 namespace hvctl {
 
 // Calls `op(backend, name)` for each name (at most --parallel at once), then
 // renders one row per VM and returns ok / partial / backend-failure.
+// Apply options with --parallel and progress lines on stderr ("vm: create").
+ApplyOptions apply_options(Context& ctx);
+
+// Whether any plan changes anything.
+bool any_changes(const std::vector<VmPlan>& plans);
+
 int for_each_vm(Context& ctx, const std::vector<std::string>& names, const std::string& verb,
                 const std::string& past, const std::function<void(Backend&, const std::string&)>& op);
 
