@@ -127,6 +127,9 @@ void write_create_spec(xml::Element config, const VmSpec& spec, const CreateCont
 bool write_reconfig_spec(xml::Element spec, const VmSpec& desired, const VmConfig& actual, const NetworkMap& nets) {
   const VmSpec now = to_vm_state(actual).spec;
   bool changed = false;
+  // Optimistic locking: vSphere refuses the change (ConcurrentAccess) when
+  // someone reconfigured the VM after `actual` was read.
+  if (!actual.change_version.empty()) spec.add("changeVersion", actual.change_version);
   const auto guest = desired.vsphere ? desired.vsphere->guest_id : std::nullopt;
   if (guest && *guest != actual.guest_id) changed = (spec.add("guestId", *guest), true);
   if (desired.cpu.count && desired.cpu.count != actual.num_cpu)

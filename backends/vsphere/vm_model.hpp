@@ -58,6 +58,7 @@ struct Nic {
 struct VmConfig {
   Moref ref;
   std::string name, uuid, power, guest_id, firmware, vm_path;
+  std::string change_version;  // config.changeVersion: ReconfigVM_Task fails if it moved since
   std::optional<int> num_cpu, memory_mb, custom_shares;
   bool is_template = false;
   std::map<std::string, std::string> extra_config;  // last value wins; empty values dropped

@@ -54,7 +54,14 @@ void VmOps::reconfigure(const Moref& vm, const VmSpec& desired) {
   for (const auto* dc : infra.in({}, "Datacenter")) nets.merge(network_map(infra, dc->ref));
   auto probe = xml::Builder::standalone("spec");
   if (!write_reconfig_spec(probe.top(), desired, actual, nets)) return;
-  task("ReconfigVM_Task", vm, [&](xml::Element top) { write_reconfig_spec(top.add("spec"), desired, actual, nets); });
+  try {
+    task("ReconfigVM_Task", vm, [&](xml::Element top) { write_reconfig_spec(top.add("spec"), desired, actual, nets); });
+  } catch (const SoapFault& f) {
+    if (f.type() != "ConcurrentAccess") throw;
+    throw std::runtime_error(
+        "the VM's configuration changed while hvctl was changing it (ConcurrentAccess): nothing of this change was "
+        "made; re-run to converge");
+  }
 }
 
 void VmOps::shutdown_guest(const Moref& vm, std::chrono::seconds timeout) {

@@ -92,7 +92,8 @@ const std::vector<std::string>& vm_property_paths() {
   static const std::vector<std::string> kPaths = {
       "name", "runtime.powerState", "config.uuid", "config.template", "config.guestId", "config.firmware",
       "config.hardware.numCPU", "config.hardware.memoryMB", "config.cpuAllocation.shares",
-      "config.files.vmPathName", "config.extraConfig", "config.hardware.device"};
+      "config.files.vmPathName", "config.extraConfig", "config.hardware.device",
+      "config.changeVersion"};
   return kPaths;
 }
 
@@ -137,6 +138,7 @@ VmConfig read_vm_config(const ObjectContent& o, const std::map<std::string, std:
   vm.guest_id = o.text("config.guestId");
   vm.firmware = o.text("config.firmware");
   vm.vm_path = o.text("config.files.vmPathName");
+  vm.change_version = o.text("config.changeVersion");
   vm.num_cpu = to_int(o.text("config.hardware.numCPU"));
   vm.memory_mb = to_int(o.text("config.hardware.memoryMB"));
   if (const xmlNode* shares = o.prop("config.cpuAllocation.shares"); xml::child_text(shares, "level") == "custom")

@@ -139,6 +139,20 @@ TEST_CASE("reconfigure spec: only what differs, nothing when equal") {
   CHECK(xml.find("eth0,eth1,eth2") != std::string::npos);
 }
 
+TEST_CASE("reconfigure spec: carries the changeVersion it was computed from, first") {
+  VmConfig actual = fixture_vm("fixture-vm");
+  VmSpec want = to_vm_state(actual).spec;
+  want.cpu.count = 8;
+  CHECK(reconfig_spec_document(want, actual, {}).find("<changeVersion>") == std::string::npos);  // vcsim has none
+  actual.change_version = "2026-11-24T03:00:00.123456Z";
+  const std::string xml = reconfig_spec_document(want, actual, {});
+  const auto at = xml.find("<changeVersion>2026-11-24T03:00:00.123456Z</changeVersion>");
+  REQUIRE(at != std::string::npos);
+  CHECK(at < xml.find("<numCPUs>8</numCPUs>"));  // VirtualMachineConfigSpec's first field
+  auto doc = xml::Builder::standalone("spec");
+  CHECK_FALSE(write_reconfig_spec(doc.top(), to_vm_state(actual).spec, actual, {}));  // alone it changes nothing
+}
+
 TEST_CASE("reconfigure spec: what vSphere cannot change is refused") {
   const VmConfig actual = fixture_vm("fixture-vm");
   VmSpec shrink;
