@@ -1,4 +1,6 @@
 #include "cli.hpp"
+
+#include "cli_flags.hpp"
 #include "man_page.hpp"
 
 #include <iostream>
@@ -15,8 +17,9 @@ const char* exit_code_help() {
          "  3  invalid input: usage, spec, config; nothing was changed\n"
          "  4  backend failure: a target was unreachable or refused\n"
          "  5  partial: some VMs were done, others failed (re-run to converge)\n"
-         "  6  timeout\n"
-         "Environment: HVCTL_TARGET (as --target), HVCTL_CONFIG (as --config), XDG_CONFIG_HOME\n";
+         "  6  timeout: a wait ran out, or a target stayed locked past --lock-timeout\n"
+         "Environment: HVCTL_TARGET (as --target), HVCTL_CONFIG (as --config), XDG_CONFIG_HOME,\n"
+         "  HVCTL_LOCK_DIR (per-target lock files), HVCTL_SOAP_TRACE=1 (log vSphere requests, redacted)\n";
 }
 
 std::unique_ptr<Cli> build_cli() {
@@ -36,6 +39,8 @@ std::unique_ptr<Cli> build_cli() {
   app.add_flag("-v,--verbose", g.verbose, "More detail on stderr (repeat for more)");
   app.add_option("--parallel", g.parallel, "Operations at once per target (default: per backend)")
       ->check(CLI::Range(1, 256));
+  add_duration(app, "--lock-timeout", g.lock_timeout,
+               "How long apply, delete and the VM verbs wait for a target another hvctl is changing");
   const auto& table = command_table();
   cli->runs.resize(table.size());
   for (std::size_t i = 0; i < table.size(); ++i) {

@@ -42,6 +42,8 @@ int wait_after_apply(const ApplyCmdOptions& o, Context& ctx, const std::vector<V
 
 int run_apply(const ApplyCmdOptions& o, Context& ctx) {
   const auto specs = ctx.load_specs(o.files);
+  std::vector<TargetLock> locks;
+  if (!o.dry_run) locks = ctx.lock_targets(specs, "apply");  // before planning: the plan must stay true
   const auto plans = make_plans(specs, ctx.session());
   if (o.dry_run) {
     ctx.out().render(plan_result(plans));

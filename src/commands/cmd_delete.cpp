@@ -28,6 +28,8 @@ VmSpec absent(const VmSpec& spec) {
 int run_delete(const DeleteOptions& o, Context& ctx) {
   std::vector<VmSpec> specs;
   for (const auto& spec : ctx.load_specs(o.files)) specs.push_back(absent(spec));
+  std::vector<TargetLock> locks;
+  if (!o.dry_run) locks = ctx.lock_targets(specs, "delete");
   const auto plans = make_plans(specs, ctx.session());
   if (o.dry_run) {
     ctx.out().render(plan_result(plans));

@@ -24,6 +24,8 @@ int run_snapshot(const SnapshotOptions& o, Context& ctx) {
   if (op != SnapshotRequest::Op::list && o.name.empty())
     throw InputError(fmt::format("snapshot {} needs a snapshot name: hvctl snapshot {} {} NAME", o.action, o.action, o.vm));
   const Target t = ctx.session().target_for(std::nullopt);
+  std::vector<TargetLock> lock;
+  if (op != SnapshotRequest::Op::list) lock = ctx.lock_target(t, "snapshot " + o.action);
   Backend& b = ctx.session().backend(t);
   if (!b.lookup(o.vm)) throw BackendError(fmt::format("target '{}': no VM named '{}'", t.name, o.vm));
   const auto names = b.snapshot(o.vm, {op, o.name});

@@ -28,6 +28,24 @@ std::vector<VmSpec> Context::load_specs(const std::vector<std::string>& paths) {
   return hvctl::load_specs(paths, stdin_text);
 }
 
+std::vector<TargetLock> Context::lock_targets(const std::vector<VmSpec>& specs, const std::string& command) {
+  std::vector<Target> targets;
+  for (const auto& spec : specs) targets.push_back(session().target_for(spec.target));
+  return lock(targets, command);
+}
+
+std::vector<TargetLock> Context::lock_target(const Target& target, const std::string& command) {
+  return lock({target}, command);
+}
+
+std::vector<TargetLock> Context::lock(const std::vector<Target>& targets, const std::string& command) {
+  LockOptions options;
+  options.timeout = std::chrono::seconds(globals_.lock_timeout);
+  options.what = command;
+  options.waiting = [this](const std::string& message) { out_.info(message); };
+  return hvctl::lock_targets(targets, options);
+}
+
 bool Context::confirm(const std::string& question) {
   out_.prompt(question + " [y/N] ");
   std::string answer;

@@ -12,6 +12,7 @@
 #include "hvctl/output.hpp"
 #include "hvctl/session.hpp"
 #include "hvctl/spec.hpp"
+#include "hvctl/target_lock.hpp"
 
 namespace hvctl {
 
@@ -22,6 +23,7 @@ struct GlobalOptions {
   bool quiet = false;
   int verbose = 0;
   int parallel = 0;                   // 0 = each target's default
+  int lock_timeout = 300;             // seconds to wait for a target another hvctl is changing
 };
 
 class Context {
@@ -36,10 +38,16 @@ public:
 
   // Specs from -f arguments ("-" reads stdin once).
   std::vector<VmSpec> load_specs(const std::vector<std::string>& paths);
+  // Takes the change lock of every target the specs (or, with none, the
+  // imperative commands' target) go to; see target_lock.hpp.
+  std::vector<TargetLock> lock_targets(const std::vector<VmSpec>& specs, const std::string& command);
+  std::vector<TargetLock> lock_target(const Target& target, const std::string& command);
   // Asks a yes/no question on the terminal; false unless the answer is y/yes.
   bool confirm(const std::string& question);
 
 private:
+  std::vector<TargetLock> lock(const std::vector<Target>& targets, const std::string& command);
+
   const GlobalOptions& globals_;
   Output& out_;
   std::istream& in_;

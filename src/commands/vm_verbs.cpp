@@ -23,6 +23,7 @@ bool any_changes(const std::vector<VmPlan>& plans) {
 int for_each_vm(Context& ctx, const std::vector<std::string>& names, const std::string& verb,
                 const std::string& past, const std::function<void(Backend&, const std::string&)>& op) {
   const Target target = ctx.session().target_for(std::nullopt);
+  const auto lock = ctx.lock_target(target, verb);
   Backend& b = ctx.session().backend(target);
   const int parallel = ctx.globals().parallel > 0 ? ctx.globals().parallel
                                                   : target.parallel.value_or(b.capabilities().default_parallel);
