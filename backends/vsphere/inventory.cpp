@@ -154,9 +154,25 @@ Moref Inventory::vm_view() {
   return view_;
 }
 
+template <typename F>
+auto Inventory::over_view(F&& read) {
+  const int generation = session_.generation();
+  try {
+    return read();
+  } catch (const SoapFault& f) {
+    if (f.type() != "ManagedObjectNotFound" && f.type() != "NotAuthenticated") throw;
+  }
+  session_.renew(generation);
+  return read();
+}
+
 std::vector<VmConfig> Inventory::vms() {
+  return over_view([&] { return vms_in(vm_view()); });
+}
+
+std::vector<VmConfig> Inventory::vms_in(const Moref& view) {
   PropertyQuery q;
-  q.view = vm_view();
+  q.view = view;
   q.prop_sets = {{"VirtualMachine", vm_property_paths()}, {"DistributedVirtualPortgroup", {"name", "key"}}};
   std::vector<VmConfig> out;
   std::map<std::string, std::string> portgroups;
@@ -198,10 +214,12 @@ std::string Inventory::power_state(const Moref& ref) {
 const Infra& Inventory::infra() {
   std::lock_guard lock(mutex_);
   if (!infra_) {
-    const Moref view = create_container_view(session_, session_.content().root_folder, kInfraTypes);
-    Infra infra;
-    retrieve(session_, infra_query(view), [&](const ObjectContent& o) { infra.objects.push_back(read_infra(o)); });
-    infra_ = std::move(infra);
+    infra_ = over_view([&] {
+      const Moref view = create_container_view(session_, session_.content().root_folder, kInfraTypes);
+      Infra infra;
+      retrieve(session_, infra_query(view), [&](const ObjectContent& o) { infra.objects.push_back(read_infra(o)); });
+      return infra;
+    });
   }
   return *infra_;
 }

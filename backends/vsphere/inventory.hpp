@@ -67,6 +67,12 @@ public:
 
 private:
   Moref vm_view();
+  std::vector<VmConfig> vms_in(const Moref& view);
+  // Runs a read over a ContainerView; when the view died with its session
+  // (ManagedObjectNotFound, or NotAuthenticated after one re-login), logs in
+  // again and runs it once more over a new view.
+  template <typename F>
+  auto over_view(F&& read);
 
   VimSession& session_;
   std::mutex mutex_;

@@ -46,12 +46,16 @@ void write_retrieve_request(xml::Element top, const Moref& collector, const Prop
 
 namespace {
 
-void deliver(const RetrieveResult& page, const std::function<void(const ObjectContent&)>& fn) {
-  for (const auto& o : page.objects) {
+bool session_forgotten(const RetrieveResult& page) {
+  for (const auto& o : page.objects)
     for (const auto& [path, fault] : o.missing)
-      if (fault == "NotAuthenticated") throw SoapFault("NotAuthenticated", "", "");
-    fn(o);
-  }
+      if (fault == "NotAuthenticated") return true;
+  return false;
+}
+
+void deliver(const RetrieveResult& page, const std::function<void(const ObjectContent&)>& fn) {
+  if (session_forgotten(page)) throw SoapFault("NotAuthenticated", "the server forgot the session", "");
+  for (const auto& o : page.objects) fn(o);
 }
 
 }  // namespace
@@ -60,8 +64,14 @@ void retrieve(VimSession& session, const PropertyQuery& query, const std::functi
   const Moref pc = session.content().property_collector;
   auto req = xml::Builder::soap("RetrievePropertiesEx");
   write_retrieve_request(req.top(), pc, query, 1000);
+  const int generation = session.generation();
   Response res = session.call(req, "RetrievePropertiesEx");
   RetrieveResult page = parse_retrieve_result(res.returnval());
+  if (session_forgotten(page)) {  // vcsim answers a dead session per property: log in again, once
+    session.renew(generation);
+    res = session.call(req, "RetrievePropertiesEx");
+    page = parse_retrieve_result(res.returnval());
+  }
   deliver(page, fn);
   while (!page.token.empty()) {
     auto more = xml::Builder::soap("ContinueRetrievePropertiesEx");

@@ -125,6 +125,7 @@ void* SoapClient::acquire() {
   curl_easy_setopt(h, CURLOPT_SHARE, impl_->share);
   curl_easy_setopt(h, CURLOPT_COOKIEFILE, "");  // the cookie engine, shared by every handle
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, impl_->headers);
+  curl_easy_setopt(h, CURLOPT_USERAGENT, "hvctl/" HVCTL_VERSION);  // how vCenter's session list names us
   curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 15L);
   curl_easy_setopt(h, CURLOPT_TIMEOUT, options_.timeout_seconds);
@@ -160,12 +161,26 @@ std::string SoapClient::post(void* handle, const std::string& body, long& status
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
   if (code != CURLE_OK) {
     std::string why = error[0] ? error : curl_easy_strerror(code);
+    if (code == CURLE_OPERATION_TIMEDOUT)
+      why = fmt::format("no answer within {} s (the target's timeout option); the server may still carry the "
+                        "request out, so re-run to converge",
+                        options_.timeout_seconds);
     if (!impl_->thumbprint.empty() && is_tls_error(code))
       why += " (the server's certificate does not match the pinned thumbprint)";
     throw TransportError(why, is_tls_error(code));
   }
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   return answer;
+}
+
+void SoapClient::fail_down(const TransportError& e) {
+  std::lock_guard lock(pool_mutex_);
+  if (!down_) {
+    down_reason_ = fmt::format("{} stopped answering earlier in this run ({})", options_.url, e.what());
+    down_tls_ = e.tls();
+    down_ = true;
+  }
+  throw e;
 }
 
 Response SoapClient::call(const xml::Builder& request, const std::string& method) {
@@ -176,7 +191,14 @@ Response SoapClient::call(const xml::Builder& request, const std::string& method
   long status = 0;
   std::string answer;
   try {
+    if (down_) {
+      std::lock_guard lock(pool_mutex_);
+      throw TransportError("not sent: " + down_reason_, down_tls_);
+    }
     answer = post(h, body, status);
+  } catch (const TransportError& e) {
+    release(h);
+    fail_down(e);
   } catch (...) {
     release(h);
     throw;

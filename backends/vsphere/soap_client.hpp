@@ -39,7 +39,7 @@ struct ClientOptions {
   TlsOptions tls;
   int max_connections = 8;    // concurrent requests (curl handles)
   int trace = 0;              // 1: one line per call and the redacted request on stderr
-  long timeout_seconds = 600;
+  long timeout_seconds = 120; // per request (the target's `timeout` option)
 };
 
 // A SOAP fault: `type` is the vim25 fault type ("InvalidLogin"), `text`
@@ -90,8 +90,15 @@ public:
   SoapClient& operator=(const SoapClient&) = delete;
 
   // Sends one request and parses the answer. Thread-safe; blocks while every
-  // handle is busy. Throws TransportError or SoapFault.
+  // handle is busy. Throws TransportError or SoapFault. After one transport
+  // failure (timeout, connection refused or reset, TLS) every later call
+  // throws TransportError at once without sending anything: a server that
+  // stopped answering fails the rest of the run fast instead of costing a
+  // timeout per request.
   Response call(const xml::Builder& request, const std::string& method);
+
+  // Whether a transport failure has stopped this client.
+  bool down() const { return down_.load(); }
 
   // SOAP calls made so far (successful or not).
   std::uint64_t calls() const { return calls_.load(); }
@@ -102,6 +109,8 @@ private:
   void* acquire();
   void release(void* handle);
   std::string post(void* handle, const std::string& body, long& status);
+  [[noreturn]] void fail_down(const TransportError& e);
+
 
   ClientOptions options_;
   std::unique_ptr<Impl> impl_;
@@ -110,6 +119,9 @@ private:
   std::vector<void*> free_;
   int created_ = 0;
   std::atomic<std::uint64_t> calls_{0};
+  std::atomic<bool> down_{false};
+  std::string down_reason_;  // guarded by pool_mutex_
+  bool down_tls_ = false;
 };
 
 }  // namespace hvctl::vsphere

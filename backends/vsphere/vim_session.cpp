@@ -22,7 +22,7 @@ VimSession::VimSession(Target target, ClientOptions options)
     : target_(std::move(target)), client_(std::move(options)) {}
 
 VimSession::~VimSession() {
-  if (!logged_in_ || !content_) return;
+  if (!logged_in_ || !content_ || client_.down()) return;
   try {
     auto req = xml::Builder::soap("Logout");
     req.top().add_moref("_this", content_->session_manager.type, content_->session_manager.value);
@@ -59,16 +59,19 @@ const ServiceContent& VimSession::content() {
 
 Response VimSession::call(const xml::Builder& request, const std::string& method) {
   content();
+  const int generation = generation_.load();
   try {
     return client_.call(request, method);
   } catch (const SoapFault& f) {
     if (f.type() != "NotAuthenticated") throw;
   }
-  {
-    std::lock_guard lock(mutex_);
-    login_locked();
-  }
+  renew(generation);
   return client_.call(request, method);
+}
+
+void VimSession::renew(int seen_generation) {
+  std::lock_guard lock(mutex_);  // calls running in parallel all see the expired session; one logs in
+  if (generation_.load() == seen_generation) login_locked();
 }
 
 void rethrow_with_context(const Target& t, const std::string& what) {

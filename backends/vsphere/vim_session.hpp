@@ -35,6 +35,11 @@ public:
   // Throws SoapFault or TransportError; callers add what they were doing.
   Response call(const xml::Builder& request, const std::string& method);
 
+  // Logs in again, unless another thread already did since `seen_generation`.
+  // For callers that find the session gone in an answer rather than a fault
+  // (vcsim's per-property NotAuthenticated, a view that died with its session).
+  void renew(int seen_generation);
+
   const Target& target() const { return target_; }
   SoapClient& client() { return client_; }
   // Counts logins; objects made in an older session (views) are gone.

@@ -69,6 +69,7 @@ ClientOptions client_options(const Target& t) {
   o.tls.ca_file = t.option("ca_file");
   o.tls.thumbprint = t.option("thumbprint");
   o.max_connections = t.parallel.value_or(kDefaultParallel);
+  if (const auto timeout = t.option("timeout"); !timeout.empty()) o.timeout_seconds = std::stol(timeout);
   const char* trace = std::getenv("HVCTL_SOAP_TRACE");
   o.trace = trace && *trace && std::string(trace) != "0" ? 1 : 0;
   return o;

@@ -14,13 +14,26 @@ std::string S(const xmlChar* s) { return s ? reinterpret_cast<const char*>(s) : 
 
 DocPtr own(xmlDoc* doc) { return DocPtr(doc, xmlFreeDoc); }
 
-void blank_passwords(xmlNode* n) {
+// Session-scoped morefs ("session[KEY]id": views, on vcsim and vCenter) name
+// the session, which on vcsim is the cookie: keep the id, drop the key.
+void redact_session_ref(xmlNode* element) {
+  xmlChar* raw = xmlNodeGetContent(element);
+  std::string text = S(raw);
+  xmlFree(raw);
+  const auto close = text.find(']');
+  if (text.rfind("session[", 0) != 0 || close == std::string::npos) return;
+  xmlNodeSetContent(element, X(("session[(redacted)" + text.substr(close)).c_str()));
+}
+
+void redact_secrets(xmlNode* n) {
   for (xmlNode* c = n; c; c = c->next) {
     if (c->type != XML_ELEMENT_NODE) continue;
     if (std::strcmp(reinterpret_cast<const char*>(c->name), "password") == 0)
       xmlNodeSetContent(c, X("(redacted)"));
+    else if (c->children && c->children->type == XML_TEXT_NODE && !c->children->next)
+      redact_session_ref(c);
     else
-      blank_passwords(c->children);
+      redact_secrets(c->children);
   }
 }
 
@@ -87,7 +100,7 @@ std::string Builder::str(bool pretty, bool redact) const {
   DocPtr doc = doc_;
   if (redact) {
     doc = own(xmlCopyDoc(doc_.get(), 1));
-    blank_passwords(xmlDocGetRootElement(doc.get()));
+    redact_secrets(xmlDocGetRootElement(doc.get()));
   }
   xmlChar* out = nullptr;
   int size = 0;

@@ -48,7 +48,8 @@ public:
   static Builder standalone(std::string_view root);
 
   Element top() const { return Element(top_); }  // the method element or the root
-  // The document as text; `pretty` indents; `redact` blanks <password> values.
+  // The document as text; `pretty` indents; `redact` blanks <password> values
+  // and the session key inside session-scoped morefs ("session[KEY]id").
   std::string str(bool pretty = false, bool redact = false) const;
 
 private:

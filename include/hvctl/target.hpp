@@ -17,7 +17,8 @@ struct Target {
   // Resolves the password when a backend first needs it (env var, command, or
   // the 0600 config file). Empty function: no password configured.
   std::function<std::string()> password;
-  std::map<std::string, std::string> options;  // backend-specific: domain_type, insecure, ca_file, thumbprint
+  // backend-specific: domain_type, insecure, ca_file, thumbprint, timeout (seconds per request)
+  std::map<std::string, std::string> options;
   std::optional<int> parallel;                 // per-target concurrency override
 
   std::string option(const std::string& key, const std::string& fallback = "") const;

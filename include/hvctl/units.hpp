@@ -1,5 +1,6 @@
 // Sizes with explicit binary units: "512MiB", "2GiB", "1TiB". Bare numbers are
 // rejected so nobody has to guess whether 2048 means MiB or bytes.
+// Durations in seconds, or with a unit: "90", "90s", "5m", "1h".
 #pragma once
 
 #include <cstdint>
@@ -13,5 +14,9 @@ std::variant<std::uint64_t, std::string> parse_size_mib(const std::string& text)
 
 // Formats MiB in the largest unit that divides it: 2048 -> "2GiB", 1536 -> "1536MiB".
 std::string format_size_mib(std::uint64_t mib);
+
+// Parses a duration into seconds, between 1 s and a day. On failure returns
+// the message to show the user.
+std::variant<int, std::string> parse_duration_seconds(const std::string& text);
 
 }  // namespace hvctl

@@ -17,6 +17,7 @@
 
 #include "hvctl/error.hpp"
 #include "hvctl/target.hpp"
+#include "hvctl/units.hpp"
 #include "spec_schema.hpp"
 
 namespace hvctl {
@@ -25,7 +26,7 @@ namespace {
 const std::vector<std::string> kConfigKeys = {"default_target", "targets"};
 const std::vector<std::string> kTargetKeys = {
     "type", "uri", "username", "password", "password_env", "password_command", "insecure",
-    "ca_file", "thumbprint", "domain_type", "pool", "parallel"};
+    "ca_file", "thumbprint", "domain_type", "pool", "parallel", "timeout"};
 // Keys kept as backend options (everything that is not identity or credentials).
 const std::vector<std::string> kOptionKeys = {"insecure", "ca_file", "thumbprint", "domain_type", "pool"};
 
@@ -106,6 +107,11 @@ Target read_target(const std::string& file, const std::string& name, const YAML:
   target.password = password_source(file, name, t);
   for (const auto& key : kOptionKeys)
     if (t[key]) target.options[key] = t[key].Scalar();
+  if (t["timeout"]) {
+    const auto seconds = parse_duration_seconds(t["timeout"].Scalar());
+    if (const auto* message = std::get_if<std::string>(&seconds)) fail(file, t["timeout"], "timeout: " + *message);
+    target.options["timeout"] = std::to_string(std::get<int>(seconds));
+  }
   if (t["parallel"]) {
     try {
       target.parallel = t["parallel"].as<int>();

@@ -56,4 +56,17 @@ std::string format_size_mib(std::uint64_t mib) {
   return fmt::format("{}MiB", mib);
 }
 
+std::variant<int, std::string> parse_duration_seconds(const std::string& text) {
+  std::size_t i = 0;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+  const std::string suffix = text.substr(i);
+  int scale = suffix.empty() || suffix == "s" ? 1 : suffix == "m" ? 60 : suffix == "h" ? 3600 : 0;
+  long long number = 0;
+  if (i == 0 || scale == 0 || i > 6 || std::from_chars(text.data(), text.data() + i, number).ec != std::errc())
+    return fmt::format("'{}' is not a duration: write seconds, or a number with s, m or h (90, 90s, 5m, 1h)", text);
+  number *= scale;
+  if (number < 1 || number > 86400) return fmt::format("duration '{}' must be between 1s and 24h", text);
+  return static_cast<int>(number);
+}
+
 }  // namespace hvctl

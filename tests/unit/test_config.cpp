@@ -41,6 +41,7 @@ targets:
     username: admin
     password_env: HVCTL_TEST_PW
     thumbprint: "AA:BB"
+    timeout: 2m
   esx: {uri: "https://esx/sdk", username: root, password_command: "printf 's3cret\n'"}
   inline: {uri: "https://esx2/sdk", username: root, password: hunter2}
 )",
@@ -52,6 +53,7 @@ targets:
   const auto& vc = config.targets.at("vc");
   CHECK(vc.type == "vsphere");  // from the https scheme
   CHECK(vc.option("thumbprint") == "AA:BB");
+  CHECK(vc.option("timeout") == "120");
   ::setenv("HVCTL_TEST_PW", "from-env", 1);
   CHECK(vc.password() == "from-env");
   ::unsetenv("HVCTL_TEST_PW");
@@ -75,6 +77,8 @@ TEST_CASE("config errors name the file and position") {
   CHECK(error_of("default_target: nope\n").find("not a configured target") != std::string::npos);
   CHECK(error_of("targets: [\n").find("YAML syntax") != std::string::npos);
   CHECK(error_of("targets:\n  a: {uri: 'test:///default', parallel: 0}\n").find("at least 1") != std::string::npos);
+  CHECK(error_of("targets:\n  a: {uri: 'https://x/sdk', timeout: 5min}\n").find(":2:38: timeout: '5min' is not a duration") !=
+        std::string::npos);
 }
 
 TEST_CASE("a missing default config is fine; a missing explicit one is not") {

@@ -35,3 +35,18 @@ TEST_CASE("sizes format in the largest exact unit") {
   CHECK(format_size_mib(1024 * 1024) == "1TiB");
   CHECK(format_size_mib(0) == "0MiB");
 }
+
+TEST_CASE("durations parse in seconds, minutes and hours") {
+  auto secs = [](const std::string& s) { return std::get<int>(parse_duration_seconds(s)); };
+  auto bad = [](const std::string& s) { return std::get<std::string>(parse_duration_seconds(s)); };
+  CHECK(secs("90") == 90);
+  CHECK(secs("90s") == 90);
+  CHECK(secs("5m") == 300);
+  CHECK(secs("1h") == 3600);
+  CHECK(bad("0").find("between 1s and 24h") != std::string::npos);
+  CHECK(bad("25h").find("between 1s and 24h") != std::string::npos);
+  CHECK(bad("5 min").find("not a duration") != std::string::npos);
+  CHECK(bad("").find("not a duration") != std::string::npos);
+  CHECK(bad("-5s").find("not a duration") != std::string::npos);
+  CHECK(bad("99999999999999s").find("not a duration") != std::string::npos);
+}

@@ -138,6 +138,12 @@ TEST_CASE("requests: built by libxml2, escaped, and redacted for traces") {
   CHECK(traced.find("s3cret") == std::string::npos);
   CHECK(traced.find("(redacted)") != std::string::npos);
 
+  auto view = xml::Builder::soap("RetrievePropertiesEx");
+  view.top().add_moref("_this", "ContainerView", "session[5e31d4e4-bebf]0f8823e3-4837");
+  CHECK(view.str().find("5e31d4e4-bebf") != std::string::npos);
+  CHECK(view.str(false, true).find("5e31d4e4-bebf") == std::string::npos);
+  CHECK(view.str(false, true).find(">session[(redacted)]0f8823e3-4837<") != std::string::npos);
+
   auto typed = xml::Builder::soap("X");
   typed.top().add("device").typed("VirtualDisk");
   CHECK(typed.str().find("<device xsi:type=\"VirtualDisk\"/>") != std::string::npos);

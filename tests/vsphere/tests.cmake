@@ -6,6 +6,8 @@ target_sources(hvctl_tests PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_golden.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_soap.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_vcsim_errors.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_vcsim_session.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_transport.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_vcsim_lifecycle.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_conformance.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_ready.cpp
@@ -18,3 +20,10 @@ add_test(NAME vsphere_vcsim
          COMMAND ${CMAKE_CURRENT_LIST_DIR}/run-vcsim-tests.sh $<TARGET_FILE:hvctl> $<TARGET_FILE:hvctl_tests>
                  ${PROJECT_SOURCE_DIR} ${CMAKE_BINARY_DIR}/vcsim)
 set_tests_properties(vsphere_vcsim PROPERTIES TIMEOUT 900)
+
+# Faults (slow, frozen, killed server; expired session), concurrent applies
+# and secrets in logs, against vcsim.
+add_test(NAME vsphere_faults
+         COMMAND ${CMAKE_CURRENT_LIST_DIR}/faults.sh $<TARGET_FILE:hvctl> ${PROJECT_SOURCE_DIR}
+                 ${CMAKE_BINARY_DIR}/vsphere-faults ${CMAKE_BINARY_DIR}/vcsim)
+set_tests_properties(vsphere_faults PROPERTIES TIMEOUT 600)
