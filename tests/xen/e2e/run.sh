@@ -69,6 +69,7 @@ run_rc 0 "destroy the rest" -- destroy e2e-pv e2e-selfoff --yes
 check "no VMs left" test -z "$(hvctl_view)$(xl_view)"
 
 . ./wait_ready.sh
+. ./bad_boot.sh
 
 echo "e2e_xen: $(since "$T0")s in dom0, $(retries) crashed commands retried"
 echo "$PASS passed, $FAIL failed"
