@@ -90,10 +90,14 @@ std::string man_hvctl(const CLI::App& root) {
   m << ".SH ENVIRONMENT\n.TP\n.B HVCTL_TARGET\nThe target, as \\fB\\-\\-target\\fR.\n"
     << ".TP\n.B HVCTL_CONFIG\nThe config file, as \\fB\\-\\-config\\fR.\n"
     << ".TP\n.B XDG_CONFIG_HOME\nWhere the default config file lives.\n"
+    << ".TP\n.B HVCTL_LOCK_DIR\nWhere the per-target lock files live (default: $XDG_RUNTIME_DIR/hvctl, else "
+       "/tmp/hvctl-UID).\n"
+    << ".TP\n.B HVCTL_SOAP_TRACE\nWhen 1, every vSphere request is logged on standard error, with passwords and "
+       "session keys redacted.\n"
     << ".SH FILES\n.TP\n.I $XDG_CONFIG_HOME/hvctl/config.yaml\n"
        "Targets: type (libvirt, vsphere, xen), uri, username, and one of password_env, password_command or "
        "password (the file must then be mode 0600); TLS settings ca_file, thumbprint, insecure; domain_type, "
-       "pool, parallel. default_target names the target used when a spec and the command line name none.\n"
+       "pool, parallel, timeout (per vSphere request, e.g. 2m). default_target names the target used when a spec and the command line name none.\n"
     << ".SH SEE ALSO\n\\fBhvctl\\-spec\\fR(5), \\fBxl\\fR(1), \\fBvirsh\\fR(1), \\fBgovc\\fR(1)\n";
   return m.str();
 }
