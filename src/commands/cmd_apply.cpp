@@ -55,6 +55,7 @@ int run_apply(const ApplyCmdOptions& o, Context& ctx) {
   options.force_stop = o.force_stop;
   options.stop_timeout = std::chrono::seconds(o.stop_timeout);
   const auto results = apply_plans(plans, ctx.session(), options);
+  locks.clear();  // waiting changes nothing: let other runs go on meanwhile
   const int code = results_exit_code(results);
   if (o.wait && code == 0) return wait_after_apply(o, ctx, specs, results, apply_result(results, pending));
   if (o.wait) ctx.out().warn("not waiting: some VMs failed to apply");

@@ -38,8 +38,8 @@ public:
 
   // Specs from -f arguments ("-" reads stdin once).
   std::vector<VmSpec> load_specs(const std::vector<std::string>& paths);
-  // Takes the change lock of every target the specs (or, with none, the
-  // imperative commands' target) go to; see target_lock.hpp.
+  // Take the change lock of every target the specs go to, or of one target,
+  // waiting up to --lock-timeout; see target_lock.hpp.
   std::vector<TargetLock> lock_targets(const std::vector<VmSpec>& specs, const std::string& command);
   std::vector<TargetLock> lock_target(const Target& target, const std::string& command);
   // Asks a yes/no question on the terminal; false unless the answer is y/yes.

@@ -5,7 +5,7 @@
 badboot() {  # badboot NAME KERNEL
   printf -- '---\napiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: %s, labels: {suite: e2e-xen}}\n' "$1"
   printf 'spec:\n  memory: {size: 128MiB}\n  boot: {kernel: %s, ramdisk: /guest/guest.cpio.gz, cmdline: "console=hvc0 quiet"}\n' "$2"
-  printf '  xen: {type: pv}\n'
+  printf '  xen: {type: pv}\n  power: running\n'
 }
 DOMS_BEFORE=$(xl_view)
 badboot e2e-nokernel /guest/no-such-vmlinux > nokernel.yaml
