@@ -12,7 +12,9 @@ BUILD=$(cd "${1:-$HERE/../../build}" && pwd)
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 cp "$HERE/in-dom0/run.sh" "$HERE/../../tests/xen/e2e/lib.sh" "$W/"
 echo "$N" > "$W/count"
+MODULE=()  # the Xen backend's module, beside hvctl (HVCTL_BACKEND_MODULES)
+[ -f "$BUILD/hvctl-backend-xen.so" ] && MODULE=(--bin "$BUILD/hvctl-backend-xen.so")
 # Each guest takes 128 MiB (the uncompressed kernel alone is 65 MB).
 MEM=$((1024 + 768 + 160 * N))
 "$HERE/../../tests/xen/harness/run-in-dom0.sh" --cache "$BUILD/xen-harness" --mem "$MEM" --timeout 900 \
-  --bin "$BUILD/hvctl" --bin "$BUILD/hvctl-xen-monitor" "$W" | grep -E '^(BENCH|RETRY|FAIL|DOM0)'
+  --bin "$BUILD/hvctl" --bin "$BUILD/hvctl-xen-monitor" "${MODULE[@]}" "$W" | grep -E '^(BENCH|RETRY|FAIL|DOM0)'
