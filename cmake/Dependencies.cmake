@@ -3,6 +3,7 @@ find_package(PkgConfig REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
 find_package(fmt REQUIRED)
 find_package(yaml-cpp REQUIRED)
+pkg_check_modules(LIBYAML REQUIRED IMPORTED_TARGET yaml-0.1)  # the spec parser (src/core/yaml_tree.cpp)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(Threads REQUIRED)
 

@@ -7,7 +7,7 @@ packages=(
   # build
   build-essential cmake ninja-build pkg-config
   # libraries
-  libcli11-dev libyaml-cpp-dev libfmt-dev nlohmann-json3-dev doctest-dev
+  libcli11-dev libyaml-cpp-dev libyaml-dev libfmt-dev nlohmann-json3-dev doctest-dev
   libvirt-dev libxml2-dev libcurl4-openssl-dev libssl-dev
   # libvirt test counterparts: a private libvirtd with QEMU (TCG) and a tiny guest
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 busybox-static cpio

@@ -112,7 +112,7 @@ public:
   }
 
   void create(const VmSpec& spec) override {
-    if (find(spec.name)) throw BackendError(fmt::format("target '{}': VM '{}' already exists", target().name, spec.name));
+    if (find(spec.name, Listing::reuse)) throw BackendError(fmt::format("target '{}': VM '{}' already exists", target().name, spec.name));
     const Moref ref = with_context(target(), verb("create", spec.name), [&] { return ops_.create(spec); });
     std::lock_guard lock(mutex_);
     refs_[spec.name] = ref;
@@ -161,13 +161,20 @@ private:
     return fmt::format("{} VM '{}'", what, vm);
   }
 
+  // How find() treats a name the last list() did not have: list again
+  // (another client may have made it since), or take the listing as the
+  // answer (create: the plan listed just before; listing the whole inventory
+  // again for each new VM made creating N VMs cost N full reads).
+  enum class Listing { again_when_unknown, reuse, refresh };
+
   // The VM's moref from the last list(), listing when unknown.
-  std::optional<Moref> find(const std::string& name, bool refresh = false) {
+  std::optional<Moref> find(const std::string& name, Listing listing = Listing::again_when_unknown) {
     {
       std::lock_guard lock(mutex_);
-      if (listed_ && !refresh) {
+      if (listed_ && listing != Listing::refresh) {
         auto it = refs_.find(name);
         if (it != refs_.end()) return it->second;
+        if (listing == Listing::reuse) return std::nullopt;
       }
     }
     list();
@@ -187,7 +194,7 @@ private:
       } catch (const SoapFault& f) {
         if (f.type() != "ManagedObjectNotFound") throw;
       }
-      ref = find(name, true);
+      ref = find(name, Listing::refresh);
       if (!ref) throw std::invalid_argument("no such VM");
       fn(*ref);
     });

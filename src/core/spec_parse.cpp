@@ -12,7 +12,7 @@
 
 namespace hvctl {
 
-void SpecReader::read_metadata(const YAML::Node& n) {
+void SpecReader::read_metadata(const yaml::Node& n) {
   if (!check_map(n, "metadata", kMetadataKeys)) return;
   if (!n["name"]) {
     error(n, "metadata.name is required");
@@ -33,7 +33,7 @@ namespace {
 std::string at(const std::string& list, std::size_t i) { return fmt::format("{}[{}]", list, i); }
 }  // namespace
 
-void SpecReader::read_cpu(const YAML::Node& n) {
+void SpecReader::read_cpu(const yaml::Node& n) {
   if (!check_map(n, "spec.cpu", kCpuKeys)) return;
   auto& cpu = spec_->cpu;
   if (n["count"]) { cpu.count = integer(n["count"], "spec.cpu.count", 1, 512); note("cpu.count", n["count"]); }
@@ -50,7 +50,7 @@ void SpecReader::read_cpu(const YAML::Node& n) {
   }
 }
 
-void SpecReader::read_memory(const YAML::Node& n) {
+void SpecReader::read_memory(const yaml::Node& n) {
   if (!check_map(n, "spec.memory", kMemoryKeys)) return;
   auto& memory = spec_->memory;
   if (n["size"]) { memory.size_mib = size(n["size"], "spec.memory.size"); note("memory.size", n["size"]); }
@@ -60,7 +60,7 @@ void SpecReader::read_memory(const YAML::Node& n) {
     error(n["max"], "spec.memory.max must not be smaller than spec.memory.size");
 }
 
-void SpecReader::read_boot(const YAML::Node& n) {
+void SpecReader::read_boot(const yaml::Node& n) {
   if (!check_map(n, "spec.boot", kBootKeys)) return;
   auto& boot = spec_->boot;
   for (auto [key, field] : {std::pair{"kernel", &boot.kernel}, {"ramdisk", &boot.ramdisk}, {"cmdline", &boot.cmdline}}) {
@@ -76,7 +76,7 @@ void SpecReader::read_boot(const YAML::Node& n) {
     error(n, "spec.boot.ramdisk and spec.boot.cmdline need spec.boot.kernel");
 }
 
-void SpecReader::read_disks(const YAML::Node& n) {
+void SpecReader::read_disks(const yaml::Node& n) {
   if (!n.IsSequence()) return error(n, "spec.disks must be a list");
   std::set<std::string> ids;
   for (std::size_t i = 0; i < n.size(); ++i) {
@@ -103,7 +103,7 @@ void SpecReader::read_disks(const YAML::Node& n) {
   }
 }
 
-void SpecReader::read_nics(const YAML::Node& n) {
+void SpecReader::read_nics(const yaml::Node& n) {
   if (!n.IsSequence()) return error(n, "spec.nics must be a list");
   std::set<std::string> ids;
   for (std::size_t i = 0; i < n.size(); ++i) {
@@ -134,7 +134,7 @@ void SpecReader::read_nics(const YAML::Node& n) {
   }
 }
 
-void SpecReader::read_ready(const YAML::Node& n) {
+void SpecReader::read_ready(const yaml::Node& n) {
   if (!check_map(n, "spec.ready", kReadyKeys)) return;
   auto& ready = spec_->ready;
   for (auto [key, field] : {std::pair{"console", &ready.console}, {"xenstore", &ready.xenstore}}) {
@@ -150,7 +150,7 @@ void SpecReader::read_ready(const YAML::Node& n) {
     if (n[key]) note("ready." + key, n[key]);
 }
 
-void SpecReader::read_xen(const YAML::Node& n) {
+void SpecReader::read_xen(const yaml::Node& n) {
   XenBlock xen;
   if (!n.IsNull() && check_map(n, "spec.xen", kXenKeys)) {
     if (n["type"]) xen.type = one_of(n["type"], "spec.xen.type", kXenTypes);
@@ -162,7 +162,7 @@ void SpecReader::read_xen(const YAML::Node& n) {
   spec_->xen = xen;
 }
 
-void SpecReader::read_vsphere(const YAML::Node& n) {
+void SpecReader::read_vsphere(const yaml::Node& n) {
   VsphereBlock vs;
   if (!n.IsNull() && check_map(n, "spec.vsphere", kVsphereKeys)) {
     const std::pair<const char*, std::optional<std::string>*> fields[] = {
@@ -177,7 +177,7 @@ void SpecReader::read_vsphere(const YAML::Node& n) {
   spec_->vsphere = vs;
 }
 
-void SpecReader::read_libvirt(const YAML::Node& n) {
+void SpecReader::read_libvirt(const yaml::Node& n) {
   LibvirtBlock lv;
   if (!n.IsNull() && check_map(n, "spec.libvirt", kLibvirtKeys)) {
     if (n["domainType"]) lv.domain_type = one_of(n["domainType"], "spec.libvirt.domainType", kDomainTypes);
@@ -189,7 +189,7 @@ void SpecReader::read_libvirt(const YAML::Node& n) {
   spec_->libvirt = lv;
 }
 
-void SpecReader::read_spec(const YAML::Node& n) {
+void SpecReader::read_spec(const yaml::Node& n) {
   if (!check_map(n, "spec", kSpecKeys)) return;
   for (const auto& key : kSpecKeys)
     if (n[key]) note(key, n[key]);
@@ -212,7 +212,7 @@ void SpecReader::read_spec(const YAML::Node& n) {
   if (n["libvirt"]) read_libvirt(n["libvirt"]);
 }
 
-std::optional<VmSpec> SpecReader::read(const YAML::Node& doc) {
+std::optional<VmSpec> SpecReader::read(const yaml::Node& doc) {
   VmSpec spec;
   spec_ = &spec;
   spec.mark = mark(doc);
@@ -234,16 +234,16 @@ std::optional<VmSpec> SpecReader::read(const YAML::Node& doc) {
 
 std::vector<VmSpec> parse_specs(const std::string& text, const std::string& filename,
                                 std::vector<Problem>& problems) {
-  std::vector<YAML::Node> docs;
+  yaml::Stream stream;
   try {
-    docs = YAML::LoadAll(text);
-  } catch (const YAML::Exception& e) {
-    problems.push_back({{filename, e.mark.line + 1, e.mark.column + 1}, "YAML syntax: " + e.msg});
+    stream = yaml::load_all(text);
+  } catch (const yaml::ParseError& e) {
+    problems.push_back({{filename, e.mark.line + 1, e.mark.column + 1}, std::string("YAML syntax: ") + e.what()});
     return {};
   }
   std::vector<VmSpec> specs;
   SpecReader reader(filename, problems);
-  for (const auto& doc : docs) {
+  for (const auto& doc : stream.documents) {
     if (doc.IsNull()) continue;  // "---" with nothing after it
     if (auto spec = reader.read(doc)) specs.push_back(std::move(*spec));
   }

@@ -11,7 +11,7 @@
 
 namespace hvctl {
 
-bool SpecReader::check_map(const YAML::Node& n, const std::string& path,
+bool SpecReader::check_map(const yaml::Node& n, const std::string& path,
                           const std::vector<std::string>& allowed) {
   if (!n.IsMap()) {
     error(n, fmt::format("{} must be a mapping", path));
@@ -32,18 +32,18 @@ bool SpecReader::check_map(const YAML::Node& n, const std::string& path,
   return true;
 }
 
-bool SpecReader::scalar(const YAML::Node& n, const std::string& path) {
+bool SpecReader::scalar(const yaml::Node& n, const std::string& path) {
   if (n.IsScalar()) return true;
   error(n, n.IsNull() ? fmt::format("{} has no value", path) : fmt::format("{} must be a single value", path));
   return false;
 }
 
-std::optional<std::string> SpecReader::str(const YAML::Node& n, const std::string& path) {
+std::optional<std::string> SpecReader::str(const yaml::Node& n, const std::string& path) {
   if (!scalar(n, path)) return std::nullopt;
   return n.Scalar();
 }
 
-std::optional<int> SpecReader::integer(const YAML::Node& n, const std::string& path, long min, long max) {
+std::optional<int> SpecReader::integer(const yaml::Node& n, const std::string& path, long min, long max) {
   if (!scalar(n, path)) return std::nullopt;
   const auto& text = n.Scalar();
   static const std::regex kInt("-?[0-9]+");
@@ -64,7 +64,7 @@ std::optional<int> SpecReader::integer(const YAML::Node& n, const std::string& p
   return static_cast<int>(value);
 }
 
-std::optional<std::uint64_t> SpecReader::size(const YAML::Node& n, const std::string& path) {
+std::optional<std::uint64_t> SpecReader::size(const yaml::Node& n, const std::string& path) {
   if (!scalar(n, path)) return std::nullopt;
   auto parsed = parse_size_mib(n.Scalar());
   if (auto* message = std::get_if<std::string>(&parsed)) {
@@ -74,7 +74,7 @@ std::optional<std::uint64_t> SpecReader::size(const YAML::Node& n, const std::st
   return std::get<std::uint64_t>(parsed);
 }
 
-std::optional<bool> SpecReader::boolean(const YAML::Node& n, const std::string& path) {
+std::optional<bool> SpecReader::boolean(const yaml::Node& n, const std::string& path) {
   if (!scalar(n, path)) return std::nullopt;
   const auto& t = n.Scalar();
   if (n.Tag() != "!" && (t == "true" || t == "false")) return t == "true";
@@ -82,7 +82,7 @@ std::optional<bool> SpecReader::boolean(const YAML::Node& n, const std::string& 
   return std::nullopt;
 }
 
-std::optional<std::string> SpecReader::one_of(const YAML::Node& n, const std::string& path,
+std::optional<std::string> SpecReader::one_of(const yaml::Node& n, const std::string& path,
                                              const std::vector<std::string>& values) {
   auto v = str(n, path);
   if (!v) return std::nullopt;
@@ -95,7 +95,7 @@ std::optional<std::string> SpecReader::one_of(const YAML::Node& n, const std::st
   return std::nullopt;
 }
 
-std::map<std::string, std::string> SpecReader::string_map(const YAML::Node& n, const std::string& path,
+std::map<std::string, std::string> SpecReader::string_map(const yaml::Node& n, const std::string& path,
                                                          bool label_keys) {
   std::map<std::string, std::string> out;
   if (n.IsNull()) return out;

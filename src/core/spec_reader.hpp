@@ -1,4 +1,4 @@
-// The YAML walker behind the spec parser: typed reads of yaml-cpp nodes that
+// The YAML walker behind the spec parser: typed reads of YAML nodes (yaml_tree.hpp) that
 // record a Problem (file:line:column) instead of throwing.
 #pragma once
 
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
+#include "yaml_tree.hpp"
 
 #include "hvctl/spec.hpp"
 
@@ -17,41 +17,41 @@ class SpecReader {
 public:
   SpecReader(std::string file, std::vector<Problem>& problems) : file_(std::move(file)), problems_(problems) {}
 
-  std::optional<VmSpec> read(const YAML::Node& doc);
+  std::optional<VmSpec> read(const yaml::Node& doc);
 
 private:
-  SourceMark mark(const YAML::Node& n) const {
+  SourceMark mark(const yaml::Node& n) const {
     const auto m = n.Mark();
     if (m.is_null()) return {file_, 0, 0};
     return {file_, m.line + 1, m.column + 1};
   }
-  void error(const YAML::Node& n, std::string message) { problems_.push_back({mark(n), std::move(message)}); }
+  void error(const yaml::Node& n, std::string message) { problems_.push_back({mark(n), std::move(message)}); }
 
   // Checks `n` is a mapping whose keys are all in `allowed` (reporting unknown
   // and duplicate keys). Returns false when `n` is not a mapping.
-  bool check_map(const YAML::Node& n, const std::string& path, const std::vector<std::string>& allowed);
-  void note(const std::string& field, const YAML::Node& n) { spec_->field_marks[field] = mark(n); }
+  bool check_map(const yaml::Node& n, const std::string& path, const std::vector<std::string>& allowed);
+  void note(const std::string& field, const yaml::Node& n) { spec_->field_marks[field] = mark(n); }
 
-  std::optional<std::string> str(const YAML::Node& n, const std::string& path);
-  std::optional<int> integer(const YAML::Node& n, const std::string& path, long min, long max);
-  std::optional<std::uint64_t> size(const YAML::Node& n, const std::string& path);
-  std::optional<bool> boolean(const YAML::Node& n, const std::string& path);
-  std::optional<std::string> one_of(const YAML::Node& n, const std::string& path,
+  std::optional<std::string> str(const yaml::Node& n, const std::string& path);
+  std::optional<int> integer(const yaml::Node& n, const std::string& path, long min, long max);
+  std::optional<std::uint64_t> size(const yaml::Node& n, const std::string& path);
+  std::optional<bool> boolean(const yaml::Node& n, const std::string& path);
+  std::optional<std::string> one_of(const yaml::Node& n, const std::string& path,
                                     const std::vector<std::string>& values);
-  bool scalar(const YAML::Node& n, const std::string& path);
-  std::map<std::string, std::string> string_map(const YAML::Node& n, const std::string& path, bool label_keys);
+  bool scalar(const yaml::Node& n, const std::string& path);
+  std::map<std::string, std::string> string_map(const yaml::Node& n, const std::string& path, bool label_keys);
 
-  void read_metadata(const YAML::Node& n);
-  void read_spec(const YAML::Node& n);
-  void read_cpu(const YAML::Node& n);
-  void read_memory(const YAML::Node& n);
-  void read_boot(const YAML::Node& n);
-  void read_ready(const YAML::Node& n);
-  void read_disks(const YAML::Node& n);
-  void read_nics(const YAML::Node& n);
-  void read_xen(const YAML::Node& n);
-  void read_vsphere(const YAML::Node& n);
-  void read_libvirt(const YAML::Node& n);
+  void read_metadata(const yaml::Node& n);
+  void read_spec(const yaml::Node& n);
+  void read_cpu(const yaml::Node& n);
+  void read_memory(const yaml::Node& n);
+  void read_boot(const yaml::Node& n);
+  void read_ready(const yaml::Node& n);
+  void read_disks(const yaml::Node& n);
+  void read_nics(const yaml::Node& n);
+  void read_xen(const yaml::Node& n);
+  void read_vsphere(const yaml::Node& n);
+  void read_libvirt(const yaml::Node& n);
 
   std::string file_;
   std::vector<Problem>& problems_;

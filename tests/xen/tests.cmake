@@ -8,10 +8,15 @@ target_sources(hvctl_tests PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/test_xen_config.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_xen_backend.cpp)
 
+# With HVCTL_BACKEND_MODULES the Xen backend's module goes beside hvctl.
+set(xen_bins --bin $<TARGET_FILE:hvctl> --bin $<TARGET_FILE:hvctl-xen-monitor>)
+if(HVCTL_BACKEND_MODULES)
+  list(APPEND xen_bins --bin $<TARGET_FILE:hvctl-backend-xen>)
+endif()
 add_test(NAME e2e_xen
          COMMAND ${CMAKE_CURRENT_LIST_DIR}/harness/run-in-dom0.sh
                  --cache ${CMAKE_BINARY_DIR}/xen-harness
-                 --bin $<TARGET_FILE:hvctl> --bin $<TARGET_FILE:hvctl-xen-monitor>
+                 ${xen_bins}
                  ${CMAKE_CURRENT_LIST_DIR}/e2e)
 # 77: the machine lacks qemu-system-x86_64 or the Xen packages (see scripts/install-deps.sh).
 set_tests_properties(e2e_xen PROPERTIES TIMEOUT 480 SKIP_RETURN_CODE 77)
