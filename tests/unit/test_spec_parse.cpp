@@ -201,6 +201,10 @@ TEST_CASE("hostile YAML: deep nesting, alias bombs and huge numbers end in a cle
     REQUIRE(p.size() == 1);
     CHECK(p[0].message.rfind("YAML nested too deeply to parse", 0) == 0);
   }
+  SUBCASE("a ',' after a document, on which yaml-cpp's LoadAll never returns") {
+    CHECK(only_problem("- a\n,\n") == "2:1: YAML syntax: unexpected ',' (a ',' belongs inside [...] or {...})");
+    CHECK(only_problem(kHead + "---\n{a: 1}, b\n") == "5:7: YAML syntax: unexpected ',' (a ',' belongs inside [...] or {...})");
+  }
   SUBCASE("billion laughs") {
     std::string bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";  // each level repeats the last ten times
     for (int i = 1; i < 10; ++i) {
