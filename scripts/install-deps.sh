@@ -14,6 +14,8 @@ packages=(
   # vSphere test counterpart: vcsim and govc built from Debian's govmomi source package
   golang-go golang-github-vmware-govmomi-dev golang-github-google-uuid-dev golang-github-kr-pretty-dev
   dpkg-dev openssl
+  # fuzzing (tests/fuzz: libFuzzer harnesses built with clang)
+  clang libclang-rt-14-dev
   # completion and man page tests
   bash-completion zsh fish mandoc groff-base man-db
   # Xen: libxenlight/libxlutil (backend, xl.cfg import/export); the backend's

@@ -1,7 +1,5 @@
 #include "libvirt_convert.hpp"
 
-#include <regex>
-
 #include "hvctl/error.hpp"
 #include "libvirt_xml.hpp"
 
@@ -21,11 +19,16 @@ VmSpec convert_xml_to_spec(const std::string& xml, const std::string& file) {
   try {
     return domain_xml_to_state(xml).spec;
   } catch (const BackendError& e) {
-    // xml_util reports "malformed domain XML: MESSAGE (line N)".
-    static const std::regex kLine(R"(^(.*) \(line (\d+)\)$)");
-    std::smatch m;
+    // xml_util reports "malformed domain XML: MESSAGE (line N)". No std::regex:
+    // it recurses per character and overflows the stack on a long message.
     const std::string what = e.what();
-    if (std::regex_match(what, m, kLine)) throw ValidationError({{{file, std::stoi(m[2]), 1}, m[1].str()}});
+    const auto open = what.rfind(" (line ");
+    if (open != std::string::npos && what.back() == ')') {
+      const std::string number = what.substr(open + 7, what.size() - open - 8);
+      const bool digits = !number.empty() && number.size() <= 9 &&
+                          number.find_first_not_of("0123456789") == std::string::npos;
+      if (digits) throw ValidationError({{{file, std::stoi(number), 1}, what.substr(0, open)}});
+    }
     throw ValidationError({{{file, 0, 0}, what}});
   }
 }

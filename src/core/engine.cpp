@@ -146,7 +146,8 @@ std::vector<VmResult> apply_plans(const std::vector<VmPlan>& plans, Session& ses
   std::vector<std::pair<Target, std::vector<std::size_t>>> work;
   for (auto& [name, idx] : by_target) work.emplace_back(session.target_for(plans[idx.front()].desired.target), idx);
   run_bounded(work.size(), static_cast<int>(work.size()), [&](std::size_t w) {
-    const auto& [target, indexes] = work[w];
+    const Target& target = work[w].first;  // not a structured binding: clang 14 cannot capture those
+    const std::vector<std::size_t>& indexes = work[w].second;
     Backend& b = session.backend(target);
     run_bounded(indexes.size(), parallel_for(target, b, options), [&](std::size_t k) {
       auto& r = results[indexes[k]];

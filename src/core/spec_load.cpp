@@ -37,6 +37,14 @@ void parse_file(const fs::path& path, std::vector<VmSpec>& specs, std::vector<Pr
   std::move(parsed.begin(), parsed.end(), std::back_inserter(specs));
 }
 
+// A file named on the command line (or stdin) that holds no document at all
+// is a mistake (empty, truncated, only comments), not "nothing to do".
+void require_documents(const std::string& name, std::size_t before, const std::vector<VmSpec>& specs,
+                       std::size_t problems_before, std::vector<Problem>& problems) {
+  if (specs.size() == before && problems.size() == problems_before)
+    problems.push_back({{name, 1, 1}, "no VirtualMachine documents (the file is empty or holds only comments)"});
+}
+
 void check_unique_names(const std::vector<VmSpec>& specs, std::vector<Problem>& problems) {
   std::map<std::pair<std::string, std::string>, const VmSpec*> seen;
   for (const auto& spec : specs) {
@@ -55,9 +63,11 @@ std::vector<VmSpec> load_specs(const std::vector<std::string>& paths, const std:
   std::vector<Problem> problems;
   if (paths.empty()) throw InputError("no spec given: use -f FILE, -f DIR or -f - for stdin");
   for (const auto& arg : paths) {
+    const std::size_t before = specs.size(), problems_before = problems.size();
     if (arg == "-") {
       auto parsed = parse_specs(stdin_text, "<stdin>", problems);
       std::move(parsed.begin(), parsed.end(), std::back_inserter(specs));
+      require_documents("<stdin>", before, specs, problems_before, problems);
       continue;
     }
     std::error_code ec;
@@ -68,6 +78,7 @@ std::vector<VmSpec> load_specs(const std::vector<std::string>& paths, const std:
       for (const auto& file : files) parse_file(file, specs, problems);
     } else if (fs::exists(path, ec)) {
       parse_file(path, specs, problems);
+      require_documents(arg, before, specs, problems_before, problems);
     } else {
       problems.push_back({{arg}, "no such file or directory"});
     }

@@ -4,8 +4,10 @@
 #include <fmt/format.h>
 
 #include "hvctl/spec_io.hpp"
+#include "hvctl/text.hpp"
 #include "spec_reader.hpp"
 #include "spec_schema.hpp"
+#include "yaml_load.hpp"
 
 #include <filesystem>
 #include <set>
@@ -18,7 +20,7 @@ void SpecReader::read_metadata(const yaml::Node& n) {
     error(n, "metadata.name is required");
   } else if (auto name = str(n["name"], "metadata.name")) {
     if (!valid_vm_name(*name))
-      error(n["name"], fmt::format("metadata.name '{}' must start with a letter or digit and use only letters, digits, '.', '_' and '-' (at most 63)", *name));
+      error(n["name"], fmt::format("metadata.name '{}' must start with a letter or digit and use only letters, digits, '.', '_' and '-' (at most 63)", excerpt(*name)));
     spec_->name = *name;
     note("name", n["name"]);
   }
@@ -88,8 +90,8 @@ void SpecReader::read_disks(const yaml::Node& n) {
     if (!d["id"]) error(d, path + ".id is required");
     else if (auto id = str(d["id"], path + ".id")) {
       disk.id = *id;
-      if (!valid_id(*id)) error(d["id"], fmt::format("{}.id '{}' must be like a name: letters, digits, '.', '_', '-'", path, *id));
-      else if (!ids.insert(*id).second) error(d["id"], fmt::format("duplicate disk id '{}'", *id));
+      if (!valid_id(*id)) error(d["id"], fmt::format("{}.id '{}' must be like a name: letters, digits, '.', '_', '-'", path, excerpt(*id)));
+      else if (!ids.insert(*id).second) error(d["id"], fmt::format("duplicate disk id '{}'", excerpt(*id)));
     }
     if (d["size"]) disk.size_mib = size(d["size"], path + ".size");
     if (d["path"]) disk.path = str(d["path"], path + ".path");
@@ -115,8 +117,8 @@ void SpecReader::read_nics(const yaml::Node& n) {
     if (!d["id"]) error(d, path + ".id is required");
     else if (auto id = str(d["id"], path + ".id")) {
       nic.id = *id;
-      if (!valid_id(*id)) error(d["id"], fmt::format("{}.id '{}' must be like a name: letters, digits, '.', '_', '-'", path, *id));
-      else if (!ids.insert(*id).second) error(d["id"], fmt::format("duplicate nic id '{}'", *id));
+      if (!valid_id(*id)) error(d["id"], fmt::format("{}.id '{}' must be like a name: letters, digits, '.', '_', '-'", path, excerpt(*id)));
+      else if (!ids.insert(*id).second) error(d["id"], fmt::format("duplicate nic id '{}'", excerpt(*id)));
     }
     if (d["network"]) nic.network = str(d["network"], path + ".network");
     if (d["model"]) nic.model = str(d["model"], path + ".model");
@@ -125,7 +127,7 @@ void SpecReader::read_nics(const yaml::Node& n) {
         std::string lower = *mac;
         for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         if (valid_mac(lower)) nic.mac = lower;
-        else error(d["mac"], fmt::format("{}.mac '{}' is not a unicast MAC address like 52:54:00:12:34:56", path, *mac));
+        else error(d["mac"], fmt::format("{}.mac '{}' is not a unicast MAC address like 52:54:00:12:34:56", path, excerpt(*mac)));
       }
     }
     for (const auto& key : kNicKeys)
@@ -215,6 +217,7 @@ void SpecReader::read_spec(const yaml::Node& n) {
 std::optional<VmSpec> SpecReader::read(const yaml::Node& doc) {
   VmSpec spec;
   spec_ = &spec;
+  empty_values_.clear();
   spec.mark = mark(doc);
   const std::size_t before = problems_.size();
   if (!check_map(doc, "document", kTopKeys)) return std::nullopt;
@@ -234,16 +237,10 @@ std::optional<VmSpec> SpecReader::read(const yaml::Node& doc) {
 
 std::vector<VmSpec> parse_specs(const std::string& text, const std::string& filename,
                                 std::vector<Problem>& problems) {
-  yaml::Stream stream;
-  try {
-    stream = yaml::load_all(text);
-  } catch (const yaml::ParseError& e) {
-    problems.push_back({{filename, e.mark.line + 1, e.mark.column + 1}, std::string("YAML syntax: ") + e.what()});
-    return {};
-  }
+  const yaml::Stream docs = load_yaml_documents(text, filename, problems);
   std::vector<VmSpec> specs;
   SpecReader reader(filename, problems);
-  for (const auto& doc : stream.documents) {
+  for (const auto& doc : docs.documents) {
     if (doc.IsNull()) continue;  // "---" with nothing after it
     if (auto spec = reader.read(doc)) specs.push_back(std::move(*spec));
   }

@@ -1,16 +1,15 @@
 #include "spec_reader.hpp"
 
 #include <algorithm>
-#include <regex>
 #include <set>
 
 #include <fmt/format.h>
 
+#include "hvctl/text.hpp"
 #include "hvctl/units.hpp"
 #include "spec_schema.hpp"
 
 namespace hvctl {
-
 bool SpecReader::check_map(const yaml::Node& n, const std::string& path,
                           const std::vector<std::string>& allowed) {
   if (!n.IsMap()) {
@@ -19,6 +18,7 @@ bool SpecReader::check_map(const yaml::Node& n, const std::string& path,
   }
   std::set<std::string> seen;
   for (const auto& kv : n) {
+    if (kv.second.IsNull()) empty_values_.emplace_back(kv.second, kv.first.Mark());
     const auto key = kv.first.Scalar();
     const std::string where = path.empty() ? key : path + "." + key;
     if (!seen.insert(key).second) {
@@ -27,7 +27,7 @@ bool SpecReader::check_map(const yaml::Node& n, const std::string& path,
     }
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
     const auto hint = did_you_mean(key, allowed);
-    error(kv.first, fmt::format("unknown key '{}'{}", where, hint.empty() ? "" : ", did you mean '" + hint + "'?"));
+    error(kv.first, fmt::format("unknown key '{}'{}", excerpt(where), hint.empty() ? "" : ", did you mean '" + hint + "'?"));
   }
   return true;
 }
@@ -46,9 +46,11 @@ std::optional<std::string> SpecReader::str(const yaml::Node& n, const std::strin
 std::optional<int> SpecReader::integer(const yaml::Node& n, const std::string& path, long min, long max) {
   if (!scalar(n, path)) return std::nullopt;
   const auto& text = n.Scalar();
-  static const std::regex kInt("-?[0-9]+");
-  if (n.Tag() == "!" || !std::regex_match(text, kInt)) {
-    error(n, fmt::format("{} must be a whole number, not '{}'", path, text));
+  const std::size_t sign = !text.empty() && text[0] == '-' ? 1 : 0;
+  const bool whole = text.size() > sign && std::all_of(text.begin() + static_cast<long>(sign), text.end(),
+                                                       [](char c) { return c >= '0' && c <= '9'; });
+  if (n.Tag() == "!" || !whole) {
+    error(n, fmt::format("{} must be a whole number, not '{}'", path, excerpt(text)));
     return std::nullopt;
   }
   long long value = 0;
@@ -58,7 +60,7 @@ std::optional<int> SpecReader::integer(const yaml::Node& n, const std::string& p
     value = text[0] == '-' ? min - 1 : max + 1;
   }
   if (value < min || value > max) {
-    error(n, fmt::format("{} must be between {} and {}, not {}", path, min, max, text));
+    error(n, fmt::format("{} must be between {} and {}, not {}", path, min, max, excerpt(text)));
     return std::nullopt;
   }
   return static_cast<int>(value);
@@ -78,7 +80,7 @@ std::optional<bool> SpecReader::boolean(const yaml::Node& n, const std::string& 
   if (!scalar(n, path)) return std::nullopt;
   const auto& t = n.Scalar();
   if (n.Tag() != "!" && (t == "true" || t == "false")) return t == "true";
-  error(n, fmt::format("{} must be true or false, not '{}'", path, t));
+  error(n, fmt::format("{} must be true or false, not '{}'", path, excerpt(t)));
   return std::nullopt;
 }
 
@@ -90,7 +92,7 @@ std::optional<std::string> SpecReader::one_of(const yaml::Node& n, const std::st
   std::string list;
   for (const auto& value : values) list += (list.empty() ? "" : ", ") + value;
   const auto hint = did_you_mean(*v, values);
-  error(n, fmt::format("{} must be one of {}, not '{}'{}", path, list, *v,
+  error(n, fmt::format("{} must be one of {}, not '{}'{}", path, list, excerpt(*v),
                        hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
   return std::nullopt;
 }

@@ -21,7 +21,10 @@ public:
 
 private:
   SourceMark mark(const yaml::Node& n) const {
-    const auto m = n.Mark();
+    auto m = n.Mark();
+    if (n.IsNull())  // an empty value's own mark is where the next token starts: use its key's
+      for (const auto& [value, key_mark] : empty_values_)
+        if (value.is(n)) m = key_mark;
     if (m.is_null()) return {file_, 0, 0};
     return {file_, m.line + 1, m.column + 1};
   }
@@ -56,6 +59,7 @@ private:
   std::string file_;
   std::vector<Problem>& problems_;
   VmSpec* spec_ = nullptr;
+  std::vector<std::pair<yaml::Node, yaml::Mark>> empty_values_;  // `key:` with nothing after it, and its key
 };
 
 }  // namespace hvctl

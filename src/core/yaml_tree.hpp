@@ -43,6 +43,7 @@ public:
   explicit Node(const NodeData* data) : data_(data) {}
 
   explicit operator bool() const { return data_ != nullptr; }
+  bool is(const Node& other) const { return data_ == other.data_; }  // the same node (aliases included)
   bool IsNull() const { return data_ && data_->kind == Kind::null; }
   bool IsScalar() const { return data_ && data_->kind == Kind::scalar; }
   bool IsSequence() const { return data_ && data_->kind == Kind::sequence; }

@@ -1,7 +1,8 @@
 #include "formats.hpp"
 
+#include <cctype>
 #include <filesystem>
-#include <regex>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -48,23 +49,100 @@ struct Votes {
   int yaml = 0, xl = 0, vmx = 0, xml = 0;
 };
 
+// Line classifiers, written out by hand: std::regex recurses once per
+// character matched and overflows the stack on a long line.
+using Line = std::string_view;
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' || c == '\n'; }
+bool is_word(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool is_key_char(char c) { return is_word(c) || c == '.' || c == ':' || c == '-'; }
+
+std::size_t skip_spaces(Line s, std::size_t p) {
+  while (p < s.size() && is_space(s[p])) ++p;
+  return p;
+}
+
+template <typename Pred>
+std::size_t skip_while(Line s, std::size_t p, Pred pred) {
+  while (p < s.size() && pred(s[p])) ++p;
+  return p;
+}
+
+bool equals_ci(Line a, Line b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+
+// `apiVersion:` or `kind:` at the start of the line.
+bool yaml_line(Line s) {
+  for (Line word : {Line("apiVersion"), Line("kind")})
+    if (s.substr(0, word.size()) == word) {
+      const auto p = skip_spaces(s, word.size());
+      return p < s.size() && s[p] == ':';
+    }
+  return false;
+}
+
+// `device.key =` (a dotted or colon key) or one of .vmx's bare keys, any case.
+bool vmx_key_line(Line s) {
+  const auto start = skip_spaces(s, 0);
+  const auto end = skip_while(s, start, is_key_char);
+  const Line key = s.substr(start, end - start);
+  const bool dotted = !key.empty() && key[0] != '.' && key[0] != ':' && key.find_first_of(".:") != Line::npos;
+  bool known = false;
+  for (Line k : {Line(".encoding"), Line("displayName"), Line("guestOS"), Line("memsize"), Line("numvcpus")})
+    known = known || equals_ci(key, k);
+  const auto p = skip_spaces(s, end);
+  return (dotted || known) && p < s.size() && s[p] == '=';
+}
+
+// After an opening '"' at `p`: the closing one, then only spaces (and, when
+// `comment`, a '#' comment) to the end of the line.
+bool quoted_to_end(Line s, std::size_t p, bool comment) {
+  const auto close = s.find('"', p + 1);
+  if (close == Line::npos) return false;
+  const auto q = skip_spaces(s, close + 1);
+  return q == s.size() || (comment && s[q] == '#');
+}
+
+// `name = [`, `= '`, `= 1`, `= -`, or `= "value"` (then a comment at most); also `+=`.
+bool xl_line(Line s) {
+  auto p = skip_spaces(s, 0);
+  if (p == s.size() || !(std::isalpha(static_cast<unsigned char>(s[p])) || s[p] == '_')) return false;
+  p = skip_spaces(s, skip_while(s, p, is_word));
+  if (p < s.size() && s[p] == '+') ++p;
+  if (p == s.size() || s[p] != '=') return false;
+  p = skip_spaces(s, p + 1);
+  if (p == s.size()) return false;
+  const char c = s[p];
+  if (c == '[' || c == '\'' || c == '-' || std::isdigit(static_cast<unsigned char>(c))) return true;
+  return c == '"' && quoted_to_end(s, p, true);
+}
+
+// `key = "value"` and nothing else on the line.
+bool vmx_line(Line s) {
+  auto p = skip_spaces(s, 0);
+  if (p == s.size() || !(std::isalpha(static_cast<unsigned char>(s[p])) || s[p] == '_' || s[p] == '.')) return false;
+  p = skip_spaces(s, skip_while(s, p + 1, is_key_char));
+  if (p == s.size() || s[p] != '=') return false;
+  p = skip_spaces(s, p + 1);
+  return p < s.size() && s[p] == '"' && quoted_to_end(s, p, false);
+}
+
 Votes vote(const std::string& text) {
-  static const std::regex kVmx(R"(^\s*[A-Za-z_.][\w.:-]*\s*=\s*"[^"]*"\s*$)");
-  static const std::regex kVmxKey(R"(^\s*([\w-]+[.:][\w.:-]*|\.encoding|displayName|guestOS|memsize|numvcpus)\s*=)",
-                                  std::regex::icase);
-  static const std::regex kXl(R"(^\s*[A-Za-z_][\w]*\s*\+?=\s*(\[|'|[0-9-]|"[^"]*"\s*(#.*)?$))");
-  static const std::regex kYaml(R"(^(apiVersion|kind)\s*:)");
   Votes v;
   std::size_t pos = 0;
   while (pos < text.size()) {
     auto end = text.find('\n', pos);
     if (end == std::string::npos) end = text.size();
-    const std::string line = text.substr(pos, end - pos);
+    const Line line(text.data() + pos, end - pos);
     pos = end + 1;
-    if (std::regex_search(line, kYaml)) v.yaml += 3;
-    if (std::regex_search(line, kVmxKey)) v.vmx += 2;
-    else if (std::regex_search(line, kXl)) v.xl += 1;
-    if (std::regex_search(line, kVmx)) v.vmx += 1;
+    if (yaml_line(line)) v.yaml += 3;
+    if (vmx_key_line(line)) v.vmx += 2;
+    else if (xl_line(line)) v.xl += 1;
+    if (vmx_line(line)) v.vmx += 1;
   }
   const auto first = text.find_first_not_of(" \t\r\n");
   if (first != std::string::npos && text[first] == '<' && text.find("<domain") != std::string::npos) v.xml = 1000;

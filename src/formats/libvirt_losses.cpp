@@ -2,8 +2,8 @@
 // below the backends); libxml2 has already accepted the document when this runs.
 #include "libvirt_losses.hpp"
 
+#include <cctype>
 #include <map>
-#include <regex>
 #include <set>
 
 #include <fmt/format.h>
@@ -50,10 +50,23 @@ std::vector<Element> walk(const std::string& xml) {
   return out;
 }
 
+// The value of attribute `name` in a tag's attribute text ("" when absent).
 std::string attr(const std::string& attrs, const std::string& name) {
-  const std::regex re("\\b" + name + "\\s*=\\s*['\"]([^'\"]*)['\"]");
-  std::smatch m;
-  return std::regex_search(attrs, m, re) ? m[1].str() : "";
+  const auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  const auto space = [&](std::size_t p) {
+    while (p < attrs.size() && std::isspace(static_cast<unsigned char>(attrs[p]))) ++p;
+    return p;
+  };
+  for (auto at = attrs.find(name); at != std::string::npos; at = attrs.find(name, at + 1)) {
+    if (at > 0 && word(attrs[at - 1])) continue;
+    auto p = space(at + name.size());
+    if (p == attrs.size() || attrs[p] != '=') continue;
+    p = space(p + 1);
+    if (p == attrs.size() || (attrs[p] != '\'' && attrs[p] != '"')) continue;
+    const auto close = attrs.find_first_of("'\"", p + 1);
+    if (close != std::string::npos) return attrs.substr(p + 1, close - p - 1);
+  }
+  return "";
 }
 
 // Elements the reverse translation reads, and those hvctl's own XML always has.

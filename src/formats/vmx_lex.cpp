@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "hvctl/text.hpp"
 #include "vmx.hpp"
 
 namespace hvctl::formats {
@@ -72,9 +73,9 @@ public:
     out.line = number;
     p = key_end == std::string::npos ? text.size() : text.find_first_not_of(" \t\r", key_end);
     if (p == std::string::npos || text[p] != '=')
-      return fail(number, fmt::format("expected '{} = \"value\"' (no '=' after the key; truncated file?)", out.key));
+      return fail(number, fmt::format("expected '{} = \"value\"' (no '=' after the key; truncated file?)", excerpt(out.key)));
     p = text.find_first_not_of(" \t\r", p + 1);
-    if (p == std::string::npos) return fail(number, fmt::format("'{}' has no value", out.key));
+    if (p == std::string::npos) return fail(number, fmt::format("'{}' has no value", excerpt(out.key)));
     if (text[p] != '"') {
       const auto end = text.find('#', p);
       out.value = text.substr(p, end == std::string::npos ? std::string::npos : end - p);
@@ -83,11 +84,11 @@ public:
     }
     const auto close = text.find('"', p + 1);
     if (close == std::string::npos)
-      return fail(number, fmt::format("'{}': the quoted value is not closed on its line (truncated file?)", out.key));
+      return fail(number, fmt::format("'{}': the quoted value is not closed on its line (truncated file?)", excerpt(out.key)));
     out.value = decode_bars(text.substr(p + 1, close - p - 1));
     const auto rest = text.find_first_not_of(" \t\r", close + 1);
     if (rest != std::string::npos && text[rest] != '#')
-      return fail(number, fmt::format("'{}': unexpected text after the quoted value", out.key));
+      return fail(number, fmt::format("'{}': unexpected text after the quoted value", excerpt(out.key)));
     return true;
   }
 
@@ -128,7 +129,7 @@ std::vector<VmxEntry> parse_vmx(const std::string& input, const std::string& fil
   for (auto& e : entries) {
     if (latin) e.value = latin1_to_utf8(e.value);
     else if (!valid_utf8(e.key + e.value))
-      problems.push_back({mark_at(file, e.line), fmt::format("'{}': not valid UTF-8 (is .encoding right?)", e.key)});
+      problems.push_back({mark_at(file, e.line), fmt::format("'{}': not valid UTF-8 (is .encoding right?)", excerpt(e.key))});
   }
   if (!problems.empty()) throw ValidationError(std::move(problems));
   return entries;

@@ -13,11 +13,13 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
-#include <regex>
+#include <optional>
 #include <set>
+#include <string_view>
 
 #include <fmt/format.h>
 
+#include "hvctl/text.hpp"
 #include "spec_schema.hpp"
 #include "vmx.hpp"
 
@@ -44,6 +46,39 @@ std::string vm_name_from(const std::string& display) {
   if (out.size() > 63) out.resize(63);
   while (!out.empty() && out.back() == '-') out.pop_back();
   return out.empty() ? "vm" : out;
+}
+
+// Key parsing by hand: std::regex recurses per character and overflows the
+// stack on a long key.
+bool eat(std::string_view& s, std::string_view prefix) {
+  if (s.substr(0, prefix.size()) != prefix) return false;
+  s.remove_prefix(prefix.size());
+  return true;
+}
+
+std::string_view digits(std::string_view& s) {
+  std::size_t n = 0;
+  while (n < s.size() && std::isdigit(static_cast<unsigned char>(s[n]))) ++n;
+  const auto out = s.substr(0, n);
+  s.remove_prefix(n);
+  return out;
+}
+
+struct DiskSlot {
+  std::string bus, controller, unit;
+};
+
+// "scsi0:1.present" -> {scsi, 0, 1}; keys are lower-cased.
+std::optional<DiskSlot> disk_slot(std::string_view key) {
+  for (std::string_view bus : {"scsi", "sata", "nvme", "ide"}) {
+    if (!eat(key, bus)) continue;
+    const auto controller = digits(key);
+    if (controller.empty() || !eat(key, ":")) return std::nullopt;
+    const auto unit = digits(key);
+    if (unit.empty() || key != ".present") return std::nullopt;
+    return DiskSlot{std::string(bus), std::string(controller), std::string(unit)};
+  }
+  return std::nullopt;
 }
 
 class VmxReader {
@@ -98,7 +133,7 @@ private:
     } catch (const std::exception&) {
     }
     problems_.push_back({mark_at(file_, line(key)), fmt::format("{} = \"{}\": expected a whole number from {} to {}",
-                                                                 by_key_.at(key)->key, *v, min, max)});
+                                                                 by_key_.at(key)->key, excerpt(*v), min, max)});
     return std::nullopt;
   }
   void loss(int at, const std::string& message) { out_.losses.push_back({mark_at(file_, at), message}); }
@@ -150,29 +185,29 @@ private:
   }
 
   void read_disks() {
-    static const std::regex kSlot(R"(^(scsi|sata|nvme|ide)(\d+):(\d+)\.present$)");
     for (const auto& e : entries_) {
-      std::smatch m;
-      if (!std::regex_match(e.lower, m, kSlot) || !is_true(e.lower)) continue;
-      read_disk(m[1], m[2], m[3], e.line);
+      const auto slot = disk_slot(e.lower);
+      if (!slot || !is_true(e.lower)) continue;
+      read_disk(slot->bus, slot->controller, slot->unit, e.line);
     }
   }
 
   void read_disk(const std::string& bus, const std::string& controller, const std::string& unit, int at) {
     const std::string slot = fmt::format("{}{}:{}", bus, controller, unit);
+    const std::string shown = excerpt(slot);  // a hostile file's slot can be 60000 digits long
     const auto type = lower(value(slot + ".devicetype").value_or(""));
     const auto file = value(slot + ".filename");
     if (bus == "scsi" && lower(value("scsi" + controller + ".virtualdev").value_or("")) != "pvscsi")
       consumed_.erase("scsi" + controller + ".virtualdev");
     if (bus != "ide" && !is_true(bus + controller + ".present"))
-      return loss(at, fmt::format("disk {} is on {}{}, which is not present; not carried over", slot, bus, controller));
+      return loss(at, fmt::format("disk {} is on {}, which is not present; not carried over", shown, excerpt(bus + controller)));
     if (type.find("cdrom") != std::string::npos || (file && ends_with_ci(*file, ".iso")))
-      return loss(at, fmt::format("{} is a CD-ROM drive; not carried over (a spec has no CD-ROMs)", slot));
+      return loss(at, fmt::format("{} is a CD-ROM drive; not carried over (a spec has no CD-ROMs)", shown));
     if (!type.empty() && type != "scsi-harddisk" && type != "ata-harddisk" && type != "disk")
-      return loss(at, fmt::format("{} has deviceType \"{}\"; not carried over", slot, type));
-    if (!file) return loss(at, fmt::format("{} has no fileName; not carried over", slot));
+      return loss(at, fmt::format("{} has deviceType \"{}\"; not carried over", shown, type));
+    if (!file) return loss(at, fmt::format("{} has no fileName; not carried over", shown));
     if (auto mode = value(slot + ".mode"); mode && lower(*mode) != "persistent")
-      loss(line(slot + ".mode"), fmt::format("{}.mode = \"{}\" is not carried over", slot, *mode));
+      loss(line(slot + ".mode"), fmt::format("{}.mode = \"{}\" is not carried over", shown, *mode));
     DiskSpec disk;
     disk.id = fmt::format("{}{}-{}", bus, controller, unit);
     disk.bus = bus;
@@ -183,10 +218,11 @@ private:
   }
 
   void read_nics() {
-    static const std::regex kNic(R"(^ethernet(\d+)\.present$)");
     for (const auto& e : entries_) {
-      std::smatch m;
-      if (std::regex_match(e.lower, m, kNic) && is_true(e.lower)) read_nic(m[1], e.line);
+      std::string_view rest = e.lower;
+      if (!eat(rest, "ethernet")) continue;
+      const auto index = digits(rest);
+      if (!index.empty() && rest == ".present" && is_true(e.lower)) read_nic(std::string(index), e.line);
     }
   }
 
@@ -201,7 +237,7 @@ private:
     if (auto mac = value(mac_key)) {
       const auto l = lower(*mac);
       if (valid_mac(l)) nic.mac = l;
-      else problems_.push_back({mark_at(file_, line(mac_key)), fmt::format("{}: \"{}\" is not a unicast MAC address", mac_key, *mac)});
+      else problems_.push_back({mark_at(file_, line(mac_key)), fmt::format("{}: \"{}\" is not a unicast MAC address", mac_key, excerpt(*mac))});
     }
     get(dev + ".generatedaddressoffset");
     mark(fmt::format("nics[{}]", out_.spec.nics.size()), at);
@@ -224,11 +260,11 @@ private:
       std::string text;
       if (list.size() == 1) {
         const auto v = list[0]->value.size() > 48 ? list[0]->value.substr(0, 45) + "..." : list[0]->value;
-        text = fmt::format("{} = \"{}\" is not carried over", list[0]->key, v);
+        text = fmt::format("{} = \"{}\" is not carried over", excerpt(list[0]->key), v);
       } else {
         for (const auto* e : list)
-          text += (text.empty() ? "" : ", ") + (e->key.size() > group.size() ? e->key.substr(group.size() + 1) : e->key);
-        text = fmt::format("{}.{{{}}} are not carried over", group, text);
+          text += (text.empty() ? "" : ", ") + excerpt(e->key.size() > group.size() ? e->key.substr(group.size() + 1) : e->key);
+        text = fmt::format("{}.{{{}}} are not carried over", excerpt(group), text);
       }
       found.push_back({mark_at(file_, list[0]->line), text});
     }
@@ -247,7 +283,10 @@ private:
 }  // namespace
 
 Imported read_vmx(const std::string& text, const std::string& file) {
-  return VmxReader(parse_vmx(text, file), file).run();
+  auto entries = parse_vmx(text, file);
+  if (entries.empty())
+    throw ValidationError({{mark_at(file, 1), "no settings at all: the file is empty or holds only comments"}});
+  return VmxReader(std::move(entries), file).run();
 }
 
 }  // namespace hvctl::formats

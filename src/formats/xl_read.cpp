@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "hvctl/text.hpp"
 #include "spec_schema.hpp"
 #include "xl_reader.hpp"
 
@@ -107,7 +108,7 @@ void XlReader::read_identity() {
   if (auto name = string("name")) {
     if (!valid_vm_name(*name))
       problem(line_of("name"), fmt::format("name '{}' is not a valid VM name for hvctl (letters, digits, "
-                                           "'.', '_', '-'; at most 63)", *name));
+                                           "'.', '_', '-'; at most 63)", excerpt(*name)));
     spec.name = *name;
     mark("name", line_of("name"));
   } else {
@@ -229,7 +230,9 @@ Imported XlReader::run() {
         try { number = std::stoi(line, &used); } catch (const std::exception&) { used = 0; }
         line.erase(0, used && line[used] == ':' ? used + 1 : 0);
       }
-      problems.push_back({mark_at(file_, number), "xl.cfg: " + line.substr(line.find_first_not_of(' '))});
+      const auto text = line.find_first_not_of(' ');
+      if (text == std::string::npos) continue;
+      problems.push_back({mark_at(file_, number), "xl.cfg: " + line.substr(text)});
     }
     if (problems.empty()) problems.push_back({mark_at(file_, 0), "xl.cfg: libxlutil could not parse this file"});
     throw ValidationError(std::move(problems));

@@ -172,7 +172,64 @@ TEST_CASE("load_specs reads files, directories and stdin and rejects duplicates"
   }
   SUBCASE("missing path") { CHECK_THROWS_AS(load_specs({(dir / "nope.yaml").string()}), ValidationError); }
   SUBCASE("nothing given") { CHECK_THROWS_AS(load_specs({}), InputError); }
+  SUBCASE("a file or stdin without documents") {
+    std::ofstream(dir / "empty.yaml") << "# only a comment\n---\n";
+    for (const auto& arg : {(dir / "empty.yaml").string(), std::string("-")}) {
+      try {
+        load_specs({arg}, "\n");
+        FAIL("expected a ValidationError");
+      } catch (const ValidationError& e) {
+        REQUIRE(e.problems().size() == 1);
+        CHECK(e.problems()[0].str() == (arg == "-" ? "<stdin>" : arg) +
+                                           ":1:1: no VirtualMachine documents (the file is empty or holds only comments)");
+      }
+    }
+  }
   fs::remove_all(dir);
+}
+
+TEST_CASE("hostile YAML: deep nesting, alias bombs and huge numbers end in a clear problem") {
+  SUBCASE("deep nesting") {
+    const std::string deep = kHead + "spec:\n  vsphere:\n    extraConfig: " + std::string(100, '[') + std::string(100, ']') + "\n";
+    CHECK(only_problem(deep).find("nested more than 64 levels deep") != std::string::npos);
+  }
+  SUBCASE("an empty value is reported at its key") {
+    CHECK(only_problem(kHead + "spec:\n  cpu:\n    count:\n  power: running\n") == "6:5: spec.cpu.count has no value");
+  }
+  SUBCASE("100000 levels: parsed without recursion, refused by depth") {
+    const auto p = problems_of(std::string(100000, '[') + std::string(100000, ']'));
+    REQUIRE(p.size() == 1);
+    CHECK(p[0].str().find(":1:65: nested more than 64 levels deep") != std::string::npos);
+  }
+  SUBCASE("a ',' after a document (yaml-cpp's LoadAll never returned on it): one syntax problem, where it is") {
+    CHECK(only_problem("- a\n,\n").rfind("2:1: YAML syntax: ", 0) == 0);
+    CHECK(only_problem(kHead + "---\n{a: 1}, b\n").rfind("5:7: YAML syntax: ", 0) == 0);
+  }
+  SUBCASE("billion laughs") {
+    std::string bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";  // each level repeats the last ten times
+    for (int i = 1; i < 10; ++i) {
+      const auto prev = "*a" + std::to_string(i - 1);
+      bomb += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [" + prev;
+      for (int k = 1; k < 10; ++k) bomb += ", " + prev;
+      bomb += "]\n";
+    }
+    CHECK(only_problem(kHead + bomb).find("more than 100000 YAML nodes") != std::string::npos);
+  }
+  SUBCASE("binary and mis-encoded files") {
+    CHECK(only_problem(kHead + "spec: {target: \"a\x01" "b\"}\n") ==
+          "4:18: control character 0x01: a spec is text (is this a binary file?)");
+    CHECK(only_problem(std::string("apiVersion: hvctl/v1\0", 21)) == "1:21: control character 0x00: a spec is text (is this a binary file?)");
+    CHECK(only_problem(kHead + "# caf\xe9\n") == "4:6: byte 0xe9 is not UTF-8: a spec is UTF-8 text");
+    CHECK(problems_of(kHead + "# caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\n").empty());
+  }
+  SUBCASE("numbers too big for any integer") {
+    CHECK(only_problem(kHead + "spec:\n  cpu: {count: 1180591620717411303424}\n") ==
+          "5:16: spec.cpu.count must be between 1 and 512, not 1180591620717411303424");
+    CHECK(only_problem(kHead + "spec:\n  cpu: {count: -99999999999999999999999}\n").find("between 1 and 512") !=
+          std::string::npos);
+    CHECK(only_problem(kHead + "spec:\n  cpu: {count: " + std::string(200000, '7') + "}\n").find("between 1 and 512") !=
+          std::string::npos);
+  }
 }
 
 TEST_CASE("ready conditions parse, and bad ones are reported where they are") {

@@ -1,0 +1,19 @@
+// Turning untrusted text into YAML documents for the spec parser without
+// letting it crash, hang or exhaust memory. Internal to the spec parser.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "hvctl/error.hpp"
+#include "yaml_tree.hpp"
+
+namespace hvctl {
+
+// The documents in `text`. Appends a Problem (file:line:column) and leaves
+// out what it cannot load safely: text that is no UTF-8 or holds control
+// characters, YAML syntax errors, nesting past 64 levels, and a document with
+// more than 100000 nodes once aliases are expanded (an alias bomb).
+yaml::Stream load_yaml_documents(const std::string& text, const std::string& file, std::vector<Problem>& problems);
+
+}  // namespace hvctl
