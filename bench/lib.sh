@@ -50,3 +50,25 @@ vcsim_stop() { VCSIM_BIN=$VCSIM "$REPO/tests/vcsim/vcsim.sh" stop "$1" >/dev/nul
 
 # vm_names N: bench-0001 ... bench-N
 vm_names() { seq -f 'bench-%04g' 1 "$1"; }
+
+# vsphere_fleet N: N small VMs on vcsim's DC0_C0 (scenarios 2 and 3), one
+# spec document each, with the settings the govc loop uses.
+vsphere_fleet() {
+  local n
+  for n in $(vm_names "$1"); do
+    cat <<EOS
+---
+apiVersion: hvctl/v1
+kind: VirtualMachine
+metadata: {name: $n}
+spec:
+  target: vc
+  cpu: {count: 1}
+  memory: {size: 64MiB}
+  disks: [{id: root, size: 1GiB}]
+  nics: [{id: eth0, network: "VM Network"}]
+  power: running
+  vsphere: {datacenter: DC0, cluster: DC0_C0, datastore: LocalDS_0, guestId: otherLinux64Guest}
+EOS
+  done
+}

@@ -11,22 +11,7 @@ W=$(mktemp -d /tmp/hvctl-bench-2.XXXXXX)
 trap 'vcsim_stop "$W/sim"; rm -rf "$W"' EXIT
 export VC_PASSWORD=pass
 
-for n in $(vm_names "$BENCH_VMS"); do
-  cat <<EOS
----
-apiVersion: hvctl/v1
-kind: VirtualMachine
-metadata: {name: $n}
-spec:
-  target: vc
-  cpu: {count: 1}
-  memory: {size: 64MiB}
-  disks: [{id: root, size: 1GiB}]
-  nics: [{id: eth0, network: "VM Network"}]
-  power: running
-  vsphere: {datacenter: DC0, cluster: DC0_C0, datastore: LocalDS_0, guestId: otherLinux64Guest}
-EOS
-done > "$W/fleet.yaml"
+vsphere_fleet "$BENCH_VMS" > "$W/fleet.yaml"
 vm_names "$BENCH_VMS" > "$W/names"
 cat > "$W/govc-loop.sh" <<EOS
 . "$W/sim/env"

@@ -70,6 +70,17 @@ wait_until() {
   until "$@"; do [ $SECONDS -ge $end ] && return 1; sleep 0.2; done
 }
 has_vms() { [ "$(vm_count "$1")" -eq "$2" ]; }
+# signal_mid_apply SIGNAL NAME: applies $E2E_TMP/NAME.yaml and sends SIGNAL to
+# vcsim once a VM is done (a worker starts its next VM only when its last one
+# is done: a third "create" means one is); sets rc, out and err.
+signal_mid_apply() {
+  "$HVCTL" apply -f "$E2E_TMP/$2.yaml" -o json > "$E2E_TMP/$2.out" 2> "$E2E_TMP/$2.err" &
+  local pid=$!
+  wait_until 30 bash -c '[ "$(grep -c ": create$" "$1")" -ge 3 ]' _ "$E2E_TMP/$2.err"
+  kill "-$1" "$(cat "$SIM/pid")"
+  rc=0; wait "$pid" || rc=$?
+  out=$(cat "$E2E_TMP/$2.out") err=$(cat "$E2E_TMP/$2.err")
+}
 
 echo "# a server that answers too slowly"
 TIMEOUT=2s PARALLEL=2 start_sim slow -method-delay CreateVM_Task:5000
@@ -87,13 +98,7 @@ expect_exit 0 "and a plan is clean" -- plan -f "$E2E_TMP/slow.yaml" --detailed-e
 echo "# a server that freezes mid-apply (SIGSTOP), then comes back (SIGCONT)"
 TIMEOUT=3s PARALLEL=2 start_sim frozen -method-delay CreateVM_Task:400
 specs 12 frz > "$E2E_TMP/frozen.yaml"
-"$HVCTL" apply -f "$E2E_TMP/frozen.yaml" -o json > "$E2E_TMP/frozen.out" 2> "$E2E_TMP/frozen.err" &
-apply_pid=$!
-# A worker starts its next VM only when its last one is done: a third "create" means one VM is done.
-wait_until 30 bash -c '[ "$(grep -c ": create$" "$1")" -ge 3 ]' _ "$E2E_TMP/frozen.err"
-kill -STOP "$(cat "$SIM/pid")"
-rc=0; wait "$apply_pid" || rc=$?
-out=$(cat "$E2E_TMP/frozen.out")
+signal_mid_apply STOP frozen
 ok "hvctl returns on its own with exit 5 (partial), not a hang (exit $rc)" test "$rc" = 5
 read -r done_n failed_n <<<"$(results)"
 ok "the VMs done before the freeze are reported done ($done_n), the rest failed ($failed_n)" \
@@ -108,12 +113,7 @@ expect_exit 0 "all running, plan clean" -- plan -f "$E2E_TMP/frozen.yaml" --deta
 echo "# a server that dies mid-apply (SIGKILL)"
 TIMEOUT=10s PARALLEL=2 start_sim killed -method-delay CreateVM_Task:400
 specs 12 kil > "$E2E_TMP/killed.yaml"
-"$HVCTL" apply -f "$E2E_TMP/killed.yaml" -o json > "$E2E_TMP/killed.out" 2> "$E2E_TMP/killed.err" &
-apply_pid=$!
-wait_until 30 bash -c '[ "$(grep -c ": create$" "$1")" -ge 3 ]' _ "$E2E_TMP/killed.err"
-kill -KILL "$(cat "$SIM/pid")"
-rc=0; wait "$apply_pid" || rc=$?
-out=$(cat "$E2E_TMP/killed.out") err=$(cat "$E2E_TMP/killed.err")
+signal_mid_apply KILL killed
 ok "hvctl returns at once with exit 5 (exit $rc)" test "$rc" = 5
 read -r done_n failed_n <<<"$(results)"
 ok "done ($done_n) and failed ($failed_n) are both named" test "$done_n" -ge 1 -a "$failed_n" -ge 1
