@@ -1,6 +1,7 @@
 // hvctl completion bash|zsh|fish, and the hidden `hvctl __complete WORD...`
 // entry point the scripts call.
 #include <chrono>
+#include <cstdlib>
 #include <future>
 #include <iostream>
 #include <thread>
@@ -61,7 +62,12 @@ int run_complete(const std::vector<std::string>& words, std::ostream& out) {
   auto cli = build_cli();
   CompletionSources sources;
   sources.targets = [&words] { return target_names(words); };
-  sources.vm_names = [](const std::vector<std::string>& w) { return vm_names_within(w, std::chrono::milliseconds(2000)); };
+  // HVCTL_COMPLETION_TIMEOUT_MS: how long to wait for the target (default 2000).
+  const char* limit_env = std::getenv("HVCTL_COMPLETION_TIMEOUT_MS");
+  const long limit = limit_env && std::atol(limit_env) > 0 ? std::atol(limit_env) : 2000;
+  sources.vm_names = [limit](const std::vector<std::string>& w) {
+    return vm_names_within(w, std::chrono::milliseconds(limit));
+  };
   out << format_completion(complete_words(*cli->app, words, sources)) << std::flush;
   return 0;
 }
