@@ -17,6 +17,7 @@ tests/harness/tiny-guest.sh "$demo/guest" >/dev/null
 tests/harness/libvirtd.sh stop "$demo/libvirtd" >/dev/null 2>&1 || true
 tests/harness/libvirtd.sh start "$demo/libvirtd" >/dev/null
 tests/vcsim/build.sh "$build/vcsim" >/dev/null
+export VCSIM_BIN=$build/vcsim/bin/vcsim  # vcsim.sh defaults to build/; follow HVCTL_BUILD_DIR
 tests/vcsim/vcsim.sh stop "$demo/vcsim" >/dev/null 2>&1 || true
 tests/vcsim/vcsim.sh start "$demo/vcsim" >/dev/null
 cleanup() {
