@@ -1,16 +1,19 @@
 #include "cli_flags.hpp"
 
-#include <map>
-
 #include <fmt/format.h>
+
+#include "hvctl/units.hpp"
 
 namespace hvctl {
 
 CLI::Option* add_duration(CLI::App& app, const std::string& name, int& seconds, const std::string& description) {
-  static const std::map<std::string, int> kUnits = {{"s", 1}, {"m", 60}, {"h", 3600}};
   return app.add_option(name, seconds, description + " (seconds, or 90s, 5m, 1h)")
-      ->transform(CLI::AsNumberWithUnit(kUnits, CLI::AsNumberWithUnit::CASE_SENSITIVE))
-      ->check(CLI::Range(1, 86400))
+      ->transform(
+          [](std::string text) {  // the config file's `timeout` reads durations the same way
+            auto parsed = parse_duration_seconds(text);
+            if (const auto* message = std::get_if<std::string>(&parsed)) throw CLI::ValidationError(*message);
+            return std::to_string(std::get<int>(parsed));
+          })
       ->type_name("DURATION")
       ->capture_default_str();
 }
