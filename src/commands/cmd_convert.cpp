@@ -44,22 +44,16 @@ std::string read_file(const std::string& path) {
   return text.str();
 }
 
-formats::LibvirtCodec libvirt_codec() {
-  if (!libvirt_xml_available()) return {};
-  return {[](const std::string& xml, const std::string& file) { return libvirt_xml_to_spec(xml, file); },
-          [](const VmSpec& spec, const std::string& type) { return spec_to_libvirt_xml(spec, type); }};
-}
-
 // Every file converted, the losses reported on stderr; nothing written yet.
 std::vector<Converted> convert_all(const ConvertOptions& o, NativeFormat to, Context& ctx, std::size_t& losses) {
-  const auto codec = libvirt_codec();
+  const auto codecs = backend_codecs();
   std::vector<Converted> out;
   for (const auto& file : o.files) {
     const std::string text = read_file(file);
     const NativeFormat from = o.from.empty() ? formats::detect_format(text, file) : *formats::parse_native_format(o.from);
     ctx.out().debug(fmt::format("{}: reading as {}", file, formats::to_string(from)));
-    for (auto& imported : formats::import_text(text, file, from, codec)) {
-      auto exported = formats::export_spec(imported.spec, to, codec);
+    for (auto& imported : formats::import_text(text, file, from, codecs)) {
+      auto exported = formats::export_spec(imported.spec, to, codecs);
       for (const auto* list : {&imported.losses, &exported.losses})
         for (const auto& loss : *list) ctx.out().warn(loss.str());
       losses += imported.losses.size() + exported.losses.size();

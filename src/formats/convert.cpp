@@ -22,10 +22,11 @@ void check_spec(const VmSpec& spec, const std::string& file) {
   throw ValidationError(std::move(out));
 }
 
-Imported import_libvirt(const std::string& text, const std::string& file, const LibvirtCodec& codec) {
-  if (!codec.read) throw InputError(file + ": reading libvirt XML needs the libvirt backend, which is not compiled in");
+Imported import_libvirt(const std::string& text, const std::string& file, const Codecs& codecs) {
+  if (!codecs.read_libvirt)
+    throw InputError(file + ": reading libvirt XML needs the libvirt backend, which is not compiled in");
   Imported out;
-  out.spec = codec.read(text, file);
+  out.spec = codecs.read_libvirt(text, file);
   auto& memory = out.spec.memory;
   if (memory.max_mib && memory.max_mib == memory.size_mib) memory.max_mib.reset();  // libvirt always reports both
   out.losses = libvirt_import_losses(text, file);
@@ -36,7 +37,7 @@ Imported import_libvirt(const std::string& text, const std::string& file, const 
 }  // namespace
 
 std::vector<Imported> import_text(const std::string& text, const std::string& file, NativeFormat from,
-                                  const LibvirtCodec& libvirt) {
+                                  const Codecs& codecs) {
   std::vector<Imported> out;
   switch (from) {
     case NativeFormat::yaml: {
@@ -46,11 +47,16 @@ std::vector<Imported> import_text(const std::string& text, const std::string& fi
       if (out.empty()) throw InputError(file + ": no VirtualMachine documents");
       return out;
     }
-    case NativeFormat::xl: out.push_back(read_xl_cfg(text, file)); break;
+    case NativeFormat::xl:
+      if (!codecs.read_xl)
+        throw InputError(file + ": reading xl.cfg needs the Xen backend (libxlutil), which is not compiled in "
+                                "(install libxen-dev and rebuild)");
+      out.push_back(codecs.read_xl(text, file));
+      break;
     case NativeFormat::vmx: out.push_back(read_vmx(text, file)); break;
     case NativeFormat::libvirt:
       require_text(text, file);
-      out.push_back(import_libvirt(text, file, libvirt));
+      out.push_back(import_libvirt(text, file, codecs));
       break;
   }
   check_spec(out.front().spec, file);
@@ -59,16 +65,16 @@ std::vector<Imported> import_text(const std::string& text, const std::string& fi
   return out;
 }
 
-Exported export_spec(const VmSpec& spec, NativeFormat to, const LibvirtCodec& libvirt) {
+Exported export_spec(const VmSpec& spec, NativeFormat to, const Codecs& codecs) {
   switch (to) {
     case NativeFormat::yaml: return {spec_to_yaml(spec), {}};
     case NativeFormat::xl: return write_xl_cfg(spec);
     case NativeFormat::vmx: return write_vmx(spec);
     case NativeFormat::libvirt: {
-      if (!libvirt.write) throw InputError("writing libvirt XML needs the libvirt backend, which is not compiled in");
+      if (!codecs.write_libvirt) throw InputError("writing libvirt XML needs the libvirt backend, which is not compiled in");
       VmSpec writable;
       Exported out = libvirt_export_plan(spec, writable);
-      out.text = libvirt.write(writable, libvirt_domain_type(spec));
+      out.text = codecs.write_libvirt(writable, libvirt_domain_type(spec));
       return out;
     }
   }

@@ -3,7 +3,10 @@
 // Reading uses libxlutil, the parser xl itself uses (no hypervisor needed):
 // xlu_cfg_readdata for the file, xlu_disk_parse for each disk, and xl's own
 // rules for vif lines. Writing produces text that libxlutil reads back to the
-// same spec. Without libxlutil at build time, reading throws InputError.
+// same spec. The reader is its own library, hvctl_formats_xl, which the Xen
+// backend carries (with HVCTL_BACKEND_MODULES, in its module): hvctl itself
+// does not load libxlutil and the dozen Xen libraries behind it at start-up.
+// `hvctl convert` reaches it through the registry's backend_codecs().
 #pragma once
 
 #include <string>
@@ -11,9 +14,6 @@
 #include "formats.hpp"
 
 namespace hvctl::formats {
-
-// True when this build can read xl.cfg (libxlutil was found).
-bool xl_cfg_reader_available();
 
 // The VM that `text` (read from `file`) describes, and every setting it makes
 // that the spec cannot express. Throws ValidationError listing every problem

@@ -9,7 +9,6 @@
 // with its line. Disks and vifs are in xl_read_devices.cpp.
 #include "xl_cfg.hpp"
 
-#ifdef HVCTL_WITH_XLUTIL
 #include <algorithm>
 #include <cerrno>
 #include <climits>
@@ -250,26 +249,9 @@ Imported XlReader::run() {
   return std::move(out_);
 }
 
-bool xl_cfg_reader_available() { return true; }
-
 Imported read_xl_cfg(const std::string& text, const std::string& file) {
   require_text(text, file);
   return XlReader(text, file).run();
 }
 
 }  // namespace hvctl::formats
-
-#else  // !HVCTL_WITH_XLUTIL
-
-namespace hvctl::formats {
-
-bool xl_cfg_reader_available() { return false; }
-
-Imported read_xl_cfg(const std::string&, const std::string& file) {
-  throw InputError(file + ": reading xl.cfg is not compiled into this hvctl (it needs libxlutil: install "
-                          "libxen-dev and rebuild)");
-}
-
-}  // namespace hvctl::formats
-
-#endif

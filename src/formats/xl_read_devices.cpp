@@ -7,7 +7,6 @@
 //   type=vif (PV only) -> model netfront; ids eth<N>; other keys are Losses.
 #include "xl_cfg.hpp"
 
-#ifdef HVCTL_WITH_XLUTIL
 #include <cctype>
 #include <cstring>
 
@@ -129,4 +128,3 @@ void XlReader::read_nic(const std::string& text, std::size_t index, int line) {
 }
 
 }  // namespace hvctl::formats
-#endif

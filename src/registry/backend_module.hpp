@@ -8,12 +8,13 @@
 #include <memory>
 #include <string>
 
+#include "formats.hpp"
 #include "hvctl/backend.hpp"
 
 namespace hvctl {
 
 // Bumped whenever BackendModule or anything it passes changes shape.
-inline constexpr int kBackendModuleAbi = 1;
+inline constexpr int kBackendModuleAbi = 2;
 inline constexpr const char* kBackendModuleSymbol = "hvctl_backend_module";
 
 struct BackendModule {
@@ -22,6 +23,8 @@ struct BackendModule {
   // libvirt only: the domain XML translation behind `hvctl convert` (see formats_registry.hpp).
   std::string (*spec_to_libvirt_xml)(const VmSpec&, const std::string& domain_type) = nullptr;
   VmSpec (*libvirt_xml_to_spec)(const std::string& xml, const std::string& file) = nullptr;
+  // Xen only: the xl.cfg reader (formats::read_xl_cfg, over libxlutil).
+  formats::Imported (*read_xl_cfg)(const std::string& text, const std::string& file) = nullptr;
 };
 
 // The module of backend `type`, loaded on first use. Throws Error (internal)

@@ -1,52 +1,39 @@
 #include "formats_registry.hpp"
 
-#include "hvctl/error.hpp"
-
-#if defined(HVCTL_WITH_LIBVIRT) && defined(HVCTL_BACKEND_MODULES)
+#if defined(HVCTL_BACKEND_MODULES)
 #include "backend_module.hpp"
-#elif defined(HVCTL_WITH_LIBVIRT)
+#else
+#if defined(HVCTL_WITH_LIBVIRT)
 #include "libvirt_convert.hpp"
+#endif
+#if defined(HVCTL_WITH_XEN)
+#include "xl_cfg.hpp"
+#endif
 #endif
 
 namespace hvctl {
 
+formats::Codecs backend_codecs() {
+  formats::Codecs codecs;
 #if defined(HVCTL_WITH_LIBVIRT) && defined(HVCTL_BACKEND_MODULES)
-
-bool libvirt_xml_available() { return true; }
-
-std::string spec_to_libvirt_xml(const VmSpec& spec, const std::string& domain_type) {
-  return backend_module("libvirt").spec_to_libvirt_xml(spec, domain_type);
-}
-
-VmSpec libvirt_xml_to_spec(const std::string& xml, const std::string& file) {
-  return backend_module("libvirt").libvirt_xml_to_spec(xml, file);
-}
-
+  codecs.read_libvirt = [](const std::string& xml, const std::string& file) {
+    return backend_module("libvirt").libvirt_xml_to_spec(xml, file);
+  };
+  codecs.write_libvirt = [](const VmSpec& spec, const std::string& type) {
+    return backend_module("libvirt").spec_to_libvirt_xml(spec, type);
+  };
 #elif defined(HVCTL_WITH_LIBVIRT)
-
-bool libvirt_xml_available() { return true; }
-
-std::string spec_to_libvirt_xml(const VmSpec& spec, const std::string& domain_type) {
-  return libvirt::convert_spec_to_xml(spec, domain_type);
-}
-
-VmSpec libvirt_xml_to_spec(const std::string& xml, const std::string& file) {
-  return libvirt::convert_xml_to_spec(xml, file);
-}
-
-#else
-
-namespace {
-[[noreturn]] void not_compiled_in() {
-  throw InputError("libvirt XML needs the libvirt backend, which is not compiled into this hvctl "
-                   "(rebuild with -DHVCTL_WITH_LIBVIRT=ON and libvirt-dev installed)");
-}
-}  // namespace
-
-bool libvirt_xml_available() { return false; }
-std::string spec_to_libvirt_xml(const VmSpec&, const std::string&) { not_compiled_in(); }
-VmSpec libvirt_xml_to_spec(const std::string&, const std::string&) { not_compiled_in(); }
-
+  codecs.read_libvirt = libvirt::convert_xml_to_spec;
+  codecs.write_libvirt = libvirt::convert_spec_to_xml;
 #endif
+#if defined(HVCTL_WITH_XEN) && defined(HVCTL_BACKEND_MODULES)
+  codecs.read_xl = [](const std::string& text, const std::string& file) {
+    return backend_module("xen").read_xl_cfg(text, file);
+  };
+#elif defined(HVCTL_WITH_XEN)
+  codecs.read_xl = formats::read_xl_cfg;
+#endif
+  return codecs;
+}
 
 }  // namespace hvctl

@@ -20,15 +20,14 @@ using hvctl::formats::test::slurp;
 namespace {
 
 
-LibvirtCodec codec() {
-  if (!libvirt_xml_available()) return {};
-  return {[](const std::string& x, const std::string& f) { return libvirt_xml_to_spec(x, f); },
-          [](const VmSpec& s, const std::string& t) { return spec_to_libvirt_xml(s, t); }};
+const Codecs& codec() {
+  static const Codecs codecs = backend_codecs();
+  return codecs;
 }
 
 bool usable(NativeFormat f) {
-  if (f == NativeFormat::xl) return xl_cfg_reader_available();
-  if (f == NativeFormat::libvirt) return libvirt_xml_available();
+  if (f == NativeFormat::xl) return bool(codec().read_xl);
+  if (f == NativeFormat::libvirt) return bool(codec().read_libvirt);
   return true;
 }
 
@@ -90,7 +89,7 @@ TEST_CASE("spec -> each format -> spec, for specs each format can say in full") 
 }
 
 TEST_CASE("libvirt XML: malformed input is a ValidationError with file and line") {
-  if (!libvirt_xml_available()) return;
+  if (!codec().read_libvirt) return;
   try {
     import_text("<domain type='kvm'>\n  <name>a</name>\n  <memory>\n</domain>\n", "bad.xml", NativeFormat::libvirt, codec());
     FAIL("no error");

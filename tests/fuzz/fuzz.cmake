@@ -3,10 +3,13 @@
 # and the ctest `fuzz_regressions`, which replays the seed corpora and every
 # input a fuzzer ever crashed on. HVCTL_FUZZ (clang) adds the libFuzzer
 # binaries fuzz_<name> that tests/fuzz/run.sh runs.
-set(HVCTL_FUZZ_HARNESSES spec xl_cfg vmx)
+set(HVCTL_FUZZ_HARNESSES spec vmx)
 set(HVCTL_FUZZ_LIBS_spec hvctl_core)
-set(HVCTL_FUZZ_LIBS_xl_cfg hvctl_formats)
 set(HVCTL_FUZZ_LIBS_vmx hvctl_formats)
+if(TARGET hvctl_formats_xl)
+  list(APPEND HVCTL_FUZZ_HARNESSES xl_cfg)
+  set(HVCTL_FUZZ_LIBS_xl_cfg hvctl_formats_xl)
+endif()
 if(HVCTL_WITH_VSPHERE)
   list(APPEND HVCTL_FUZZ_HARNESSES soap)
   set(HVCTL_FUZZ_LIBS_soap hvctl_backend_vsphere)
