@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "hvctl/engine.hpp"
 #include "properties.hpp"
 
 namespace hvctl::vsphere {
@@ -170,22 +171,48 @@ std::vector<VmConfig> Inventory::vms() {
   return over_view([&] { return vms_in(vm_view()); });
 }
 
+// A big inventory is read in slices of this many VMs, several at once: the
+// server builds, and hvctl parses, a few answers in parallel instead of one
+// answer of megabytes (1,000 VMs on vcsim: 7 MB).
+constexpr std::size_t kVmsPerRead = 200;
+constexpr int kParallelReads = 4;
+
 std::vector<VmConfig> Inventory::vms_in(const Moref& view) {
-  PropertyQuery q;
-  q.view = view;
-  q.prop_sets = {{"VirtualMachine", vm_property_paths()}, {"DistributedVirtualPortgroup", {"name", "key"}}};
-  std::vector<VmConfig> out;
+  // Which VMs there are (their names only), and the distributed port groups' names.
+  PropertyQuery members;
+  members.view = view;
+  members.prop_sets = {{"VirtualMachine", {"name"}}, {"DistributedVirtualPortgroup", {"name", "key"}}};
+  std::vector<Moref> refs;
   std::map<std::string, std::string> portgroups;
-  retrieve(session_, q, [&](const ObjectContent& o) {
+  retrieve(session_, members, [&](const ObjectContent& o) {
     if (o.obj.type == "VirtualMachine")
-      out.push_back(read_vm_config(o, {}));
+      refs.push_back(o.obj);
     else
       portgroups[o.text("key").empty() ? o.obj.value : o.text("key")] = o.text("name");
   });
-  for (auto& vm : out)
-    for (auto& nic : vm.nics)
-      if (auto it = portgroups.find(nic.portgroup_key); it != portgroups.end()) nic.network = it->second;
-  std::erase_if(out, [](const VmConfig& vm) { return vm.is_template; });
+
+  const std::size_t slices = (refs.size() + kVmsPerRead - 1) / kVmsPerRead;
+  std::vector<std::vector<VmConfig>> read(slices);
+  std::vector<std::exception_ptr> failed(slices);
+  run_bounded(slices, kParallelReads, [&](std::size_t i) {
+    PropertyQuery q;
+    q.prop_sets = {{"VirtualMachine", vm_property_paths()}};
+    const auto first = refs.begin() + static_cast<std::ptrdiff_t>(i * kVmsPerRead);
+    q.objects.assign(first, first + static_cast<std::ptrdiff_t>(std::min(kVmsPerRead, refs.size() - i * kVmsPerRead)));
+    q.skip_missing = true;  // deleted since it was listed
+    try {
+      retrieve(session_, q, [&](const ObjectContent& o) { read[i].push_back(read_vm_config(o, portgroups)); });
+    } catch (...) {
+      failed[i] = std::current_exception();
+    }
+  });
+  for (const auto& e : failed)
+    if (e) std::rethrow_exception(e);
+  std::vector<VmConfig> out;
+  out.reserve(refs.size());
+  for (auto& slice : read)
+    for (auto& vm : slice)
+      if (!vm.is_template) out.push_back(std::move(vm));
   return out;
 }
 

