@@ -4,6 +4,8 @@
 #include <fstream>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "hvctl/spec_io.hpp"
 
 using namespace hvctl;
@@ -185,6 +187,32 @@ TEST_CASE("load_specs reads files, directories and stdin and rejects duplicates"
       }
     }
   }
+  fs::remove_all(dir);
+}
+
+TEST_CASE("load_specs: a directory of many files, parsed on every core, keeps file order in specs and problems") {
+  namespace fs = std::filesystem;
+  const auto dir = fs::temp_directory_path() / "hvctl-test-load-many";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (int i = 0; i < 300; ++i) {
+    const auto name = fmt::format("vm{:03}", i);
+    std::ofstream(dir / (name + ".yaml")) << "apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: " << name
+                                          << "}\nspec: {cpu: {count: " << (i % 100 == 7 ? 0 : 1) << "}}\n";
+  }
+  try {
+    load_specs({dir.string()});
+    FAIL("expected a ValidationError");
+  } catch (const ValidationError& e) {
+    REQUIRE(e.problems().size() == 3);  // vm007, vm107, vm207, in that order
+    for (int k = 0; k < 3; ++k) CHECK(e.problems()[k].mark.file == (dir / fmt::format("vm{}07.yaml", k)).string());
+  }
+  for (int i : {7, 107, 207})
+    std::ofstream(dir / fmt::format("vm{:03}.yaml", i)) << "apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: " << fmt::format("vm{:03}", i) << "}\n";
+  const auto specs = load_specs({dir.string(), "-"}, "apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: last}\n");
+  REQUIRE(specs.size() == 301);
+  for (int i = 0; i < 300; ++i) CHECK(specs[static_cast<std::size_t>(i)].name == fmt::format("vm{:03}", i));
+  CHECK(specs.back().name == "last");
   fs::remove_all(dir);
 }
 
