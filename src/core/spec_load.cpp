@@ -68,7 +68,9 @@ struct Source {
 std::vector<Source> sources_of(const std::vector<std::string>& paths, std::vector<fs::path>& files) {
   std::vector<Source> sources;
   for (const auto& arg : paths) {
-    Source src{arg, files.size()};
+    Source src;
+    src.arg = arg;
+    src.first = files.size();
     std::error_code ec;
     const fs::path path(arg);
     if (arg == "-") {
