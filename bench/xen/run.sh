@@ -4,6 +4,7 @@
 # guests (one after another, as a script would, and all at once), in the same
 # Xen boot under QEMU/TCG, and prints the ratios. Absolute times are TCG's;
 # the ratio is the number to watch. Needs what tests/xen/harness needs.
+# BENCH_XEN_PARALLEL: hvctl apply --parallel (default: the Xen backend's, 4).
 # BENCH_XEN_TIMEOUT: seconds for the whole boot (default 1800; TCG on a busy
 # 2-core machine needed more than 900 for 8 guests in three rounds).
 set -euo pipefail
@@ -14,6 +15,7 @@ BUILD=$(cd "${1:-$HERE/../../build}" && pwd)
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 cp "$HERE/in-dom0/run.sh" "$HERE/../../tests/xen/e2e/lib.sh" "$W/"
 echo "$N" > "$W/count"
+[ -z "${BENCH_XEN_PARALLEL:-}" ] || echo "$BENCH_XEN_PARALLEL" > "$W/parallel"  # else the backend's default (4)
 MODULE=()  # the Xen backend's module, beside hvctl (HVCTL_BACKEND_MODULES)
 [ -f "$BUILD/hvctl-backend-xen.so" ] && MODULE=(--bin "$BUILD/hvctl-backend-xen.so")
 # Each guest takes 128 MiB (the uncompressed kernel alone is 65 MB).

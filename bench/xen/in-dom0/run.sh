@@ -3,6 +3,7 @@
 # and parallel), destroying them between rounds.
 cd "$(dirname "$0")" && . ./lib.sh
 N=$(cat count)
+PARALLEL=$(cat parallel 2>/dev/null || true)  # hvctl apply --parallel, when BENCH_XEN_PARALLEL set it
 names() { i=1; while [ $i -le "$N" ]; do echo "bench-$i"; i=$((i + 1)); done; }
 destroy_all() { for n in $(names); do retry xl destroy "$n" >/dev/null 2>&1; done; rm -rf /var/lib/hvctl/xen; }
 all_running() { test "$(xl_view | grep -c '^bench-.* running$')" = "$N"; }
@@ -14,7 +15,7 @@ for n in $(names); do
   printf 'extra="console=hvc0 quiet guest_action=sleep"\nmemory=128\nvcpus=1\non_poweroff="destroy"\n' >> "$n.cfg"
 done
 
-t0=$(uptime_s); retry $HV apply -f fleet.yaml >/dev/null 2>apply.err || cat apply.err; HVCTL_MS=$(ms "$t0")
+t0=$(uptime_s); retry $HV apply ${PARALLEL:+--parallel "$PARALLEL"} -f fleet.yaml >/dev/null 2>apply.err || cat apply.err; HVCTL_MS=$(ms "$t0")
 all_running && ok "hvctl started $N" || bad "hvctl: not all running"
 destroy_all
 
