@@ -3,7 +3,22 @@
 # against xl at every step.
 cd "$(dirname "$0")" && . ./lib.sh
 T0=$(uptime_s)
-{ spec e2e-pv pv sleep; spec e2e-pvh pvh sleep; } > fleet.yaml
+
+# Control: a PVH guest started by xl alone. On some hosts PVH guests under
+# QEMU/TCG triple-fault in early boot (in the kernel's PIT calibration, right
+# after an intercepted rdtsc: Xen's SVM has no next-RIP there and decodes each
+# exit), whoever starts them. Then hvctl is tested with a PV guest in the PVH
+# guest's place and the skip is said; when xl's PVH guest boots, hvctl's must.
+printf 'name="xl-pvh"\ntype="pvh"\nkernel="/guest/vmlinux"\nramdisk="/guest/guest.cpio.gz"\nmemory=128\nextra="console=hvc0 quiet guest_action=sleep"\n' > xl-pvh.cfg
+retry xl create -q xl-pvh.cfg
+PVH_TYPE=pvh
+if ! wait_for 90 console_has xl-pvh "GUEST-MARKER: sleeping"; then
+  PVH_TYPE=pv
+  echo "SKIP: PVH guests do not boot here even when xl starts them ($(xl dmesg | grep -c 'Triple fault') triple faults in xl dmesg); e2e-pvh runs as a PV guest"
+fi
+retry xl destroy xl-pvh 2>/dev/null
+
+{ spec e2e-pv pv sleep; spec e2e-pvh "$PVH_TYPE" sleep; } > fleet.yaml
 
 run_rc 2 "plan before apply: changes pending" -- plan -f fleet.yaml --detailed-exitcode
 run_rc 0 "apply creates the PV and the PVH guest" -- apply -f fleet.yaml
