@@ -27,6 +27,8 @@ void check_xen(const VmSpec& spec, const std::string& type, std::vector<Problem>
   for (const auto& [key, action] : actions)
     if (!lifecycle_ok(*action, std::string(key) == "onCrash"))
       add(out, spec, std::string("xen.") + key, fmt::format("libvirt has no '{}' action for xen.{}", **action, key));
+  if (spec.xen->tsc_mode)
+    add(out, spec, "xen.tscMode", "hvctl does not pass xen.tscMode through libvirt (use a xen target)");
 }
 
 }  // namespace

@@ -107,7 +107,7 @@ VmSpec spec_from_domain(const DomainInfo& dom) {
   spec.memory.size_mib = dom.memory_kib / 1024;
   spec.memory.max_mib = dom.max_memory_kib / 1024;
   const char* type = dom.type == LIBXL_DOMAIN_TYPE_PV ? "pv" : dom.type == LIBXL_DOMAIN_TYPE_PVH ? "pvh" : "hvm";
-  spec.xen = XenBlock{type, std::nullopt, std::nullopt, std::nullopt};
+  spec.xen.emplace().type = type;
   return spec;
 }
 

@@ -111,6 +111,8 @@ void set_basics(const VmSpec& spec, const std::string& type, const std::string& 
   if (spec.boot.cmdline) b.cmdline = dup(*spec.boot.cmdline);
   if (type == "hvm" && spec.firmware)
     b.u.hvm.bios = *spec.firmware == Firmware::uefi ? LIBXL_BIOS_TYPE_OVMF : LIBXL_BIOS_TYPE_SEABIOS;
+  if (spec.xen && spec.xen->tsc_mode && libxl_tsc_mode_from_string(spec.xen->tsc_mode->c_str(), &b.tsc_mode))
+    throw InputError(fmt::format("VM '{}': unknown Xen TSC mode '{}'", spec.name, *spec.xen->tsc_mode));
 }
 
 void set_actions(const VmSpec& spec, libxl_domain_config& c) {

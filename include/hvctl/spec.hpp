@@ -75,6 +75,7 @@ struct ReadySpec {
 struct XenBlock {
   std::optional<std::string> type;  // pv | pvh | hvm
   std::optional<std::string> on_poweroff, on_reboot, on_crash;  // destroy | restart | preserve ...
+  std::optional<std::string> tsc_mode;  // default | always_emulate | native | native_paravirt (xl.cfg tsc_mode)
   bool operator==(const XenBlock&) const = default;
 };
 

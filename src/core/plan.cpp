@@ -95,6 +95,7 @@ void diff_blocks(Differ& d, const VmSpec& want, const VmSpec& have) {
     d.field("xen.onPoweroff", "xen.onPoweroff", want.xen->on_poweroff, have.xen->on_poweroff, show);
     d.field("xen.onReboot", "xen.onReboot", want.xen->on_reboot, have.xen->on_reboot, show);
     d.field("xen.onCrash", "xen.onCrash", want.xen->on_crash, have.xen->on_crash, show);
+    d.field("xen.tscMode", "xen.tscMode", want.xen->tsc_mode, have.xen->tsc_mode, show);
   }
   if (want.vsphere && have.vsphere) {
     const auto &w = *want.vsphere, &h = *have.vsphere;

@@ -38,6 +38,7 @@ const std::vector<FieldDoc>& spec_field_docs() {
       {"spec.xen.onPoweroff", "action", "What Xen does when the guest powers off: destroy, restart, preserve, rename-restart, coredump-destroy, coredump-restart, soft-reset.", "<on_poweroff>", "-", "on_poweroff"},
       {"spec.xen.onReboot", "action", "What Xen does when the guest reboots.", "<on_reboot>", "-", "on_reboot"},
       {"spec.xen.onCrash", "action", "What Xen does when the guest crashes.", "<on_crash>", "-", "on_crash"},
+      {"spec.xen.tscMode", "default|always_emulate|native|native_paravirt", "How the guest's TSC (rdtsc) is virtualized; takes effect at the next start. Default: Xen's (default).", "-", "-", "tsc_mode"},
       {"spec.vsphere.datacenter", "string", "Datacenter to create the VM in. Default: the first.", "-", "", "-"},
       {"spec.vsphere.cluster", "string", "Cluster whose resource pool takes the VM.", "-", "", "-"},
       {"spec.vsphere.host", "string", "ESXi host to place the VM on.", "-", "", "-"},

@@ -42,6 +42,7 @@ void over_blocks(VmSpec& base, const VmSpec& top) {
     over(x.on_poweroff, top.xen->on_poweroff);
     over(x.on_reboot, top.xen->on_reboot);
     over(x.on_crash, top.xen->on_crash);
+    over(x.tsc_mode, top.xen->tsc_mode);
     base.xen = x;
   }
   if (top.libvirt) {

@@ -158,6 +158,7 @@ void SpecReader::read_xen(const yaml::Node& n) {
     if (n["type"]) xen.type = one_of(n["type"], "spec.xen.type", kXenTypes);
     for (auto [key, field] : {std::pair{"onPoweroff", &xen.on_poweroff}, {"onReboot", &xen.on_reboot}, {"onCrash", &xen.on_crash}})
       if (n[key]) *field = one_of(n[key], fmt::format("spec.xen.{}", key), kXenActions);
+    if (n["tscMode"]) xen.tsc_mode = one_of(n["tscMode"], "spec.xen.tscMode", kXenTscModes);
     for (const auto& key : kXenKeys)
       if (n[key]) note("xen." + key, n[key]);
   }

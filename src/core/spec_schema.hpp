@@ -17,7 +17,7 @@ inline const std::vector<std::string> kBootKeys = {"kernel", "ramdisk", "cmdline
 inline const std::vector<std::string> kDiskKeys = {"id", "size", "path", "bus", "format", "readonly"};
 inline const std::vector<std::string> kNicKeys = {"id", "network", "mac", "model"};
 inline const std::vector<std::string> kReadyKeys = {"console", "xenstore", "ip", "agent"};
-inline const std::vector<std::string> kXenKeys = {"type", "onPoweroff", "onReboot", "onCrash"};
+inline const std::vector<std::string> kXenKeys = {"type", "onPoweroff", "onReboot", "onCrash", "tscMode"};
 inline const std::vector<std::string> kVsphereKeys = {"datacenter", "cluster", "host", "pool", "folder",
                                                       "datastore", "guestId", "extraConfig"};
 inline const std::vector<std::string> kLibvirtKeys = {"domainType", "machine", "arch"};
@@ -28,6 +28,7 @@ inline const std::vector<std::string> kFirmwareValues = {"bios", "uefi"};
 inline const std::vector<std::string> kBusValues = {"virtio", "scsi", "sata", "ide", "nvme", "xen"};
 inline const std::vector<std::string> kFormatValues = {"raw", "qcow2", "vmdk", "vhd"};
 inline const std::vector<std::string> kXenTypes = {"pv", "pvh", "hvm"};
+inline const std::vector<std::string> kXenTscModes = {"default", "always_emulate", "native", "native_paravirt"};
 inline const std::vector<std::string> kXenActions = {"destroy", "restart", "preserve", "rename-restart",
                                                      "coredump-destroy", "coredump-restart", "soft-reset"};
 inline const std::vector<std::string> kDomainTypes = {"kvm", "qemu", "xen", "test"};

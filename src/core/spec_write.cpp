@@ -54,6 +54,7 @@ void put_blocks(Json& spec, const VmSpec& s) {
     put(x, "onPoweroff", s.xen->on_poweroff);
     put(x, "onReboot", s.xen->on_reboot);
     put(x, "onCrash", s.xen->on_crash);
+    put(x, "tscMode", s.xen->tsc_mode);
     put_if_any(spec, "xen", x);
   }
   if (s.vsphere) {

@@ -138,6 +138,10 @@ Exported libvirt_export_plan(const VmSpec& spec, VmSpec& writable) {
   }
   const std::string type = libvirt_domain_type(spec);
   if (type != "xen") note_block(spec, "xen", fmt::format("libvirt XML for a {} domain", type), log);
+  else if (spec.xen && spec.xen->tsc_mode) {
+    log.add("xen.tscMode", fmt::format("xen.tscMode {} is not carried over", *spec.xen->tsc_mode));
+    writable.xen->tsc_mode.reset();
+  }
   note_block(spec, "vsphere", "libvirt XML", log);
   if (spec.target) log.add("target", fmt::format("spec.target '{}' is not carried over", *spec.target));
   if (spec.power) log.add("power", fmt::format("spec.power {} is not carried over (libvirt XML has no power state)", to_string(*spec.power)));

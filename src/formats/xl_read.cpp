@@ -4,7 +4,7 @@
 //   memory, maxmem (MiB) -> memory.size, max; kernel, ramdisk -> boot;
 //   cmdline, else "root=ROOT EXTRA" as xl builds it -> boot.cmdline;
 //   bios / firmware ovmf|uefi -> firmware uefi, seabios|rombios|bios -> bios;
-//   on_poweroff / on_reboot / on_crash -> xen.on*.
+//   on_poweroff / on_reboot / on_crash -> xen.on*; tsc_mode -> xen.tscMode.
 // Everything else (uuid, vnc, serial, pci, bootloader ...) is reported as a Loss
 // with its line. Disks and vifs are in xl_read_devices.cpp.
 #include "xl_cfg.hpp"
@@ -193,6 +193,14 @@ void XlReader::read_actions() {
       problem(line_of(key), fmt::format("{} = \"{}\": expected one of destroy, restart, preserve, rename-restart, "
                                         "coredump-destroy, coredump-restart, soft-reset", key, *value));
     else xen().*field = *value;
+  }
+  if (auto value = string("tsc_mode")) {
+    // xl still takes the old numbers 0-3 (deprecated) for the names, in libxl's order.
+    if (value->size() == 1 && (*value)[0] >= '0' && (*value)[0] <= '3') value = kXenTscModes[(*value)[0] - '0'];
+    if (std::find(kXenTscModes.begin(), kXenTscModes.end(), *value) == kXenTscModes.end())
+      problem(line_of("tsc_mode"), fmt::format("tsc_mode = \"{}\": expected one of default, always_emulate, native, "
+                                               "native_paravirt", *value));
+    else xen().tsc_mode = *value;
   }
 }
 

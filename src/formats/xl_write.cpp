@@ -76,6 +76,7 @@ private:
     if (spec_.xen->on_poweroff) set("on_poweroff", *spec_.xen->on_poweroff);
     if (spec_.xen->on_reboot) set("on_reboot", *spec_.xen->on_reboot);
     if (spec_.xen->on_crash) set("on_crash", *spec_.xen->on_crash);
+    if (spec_.xen->tsc_mode) set("tsc_mode", *spec_.xen->tsc_mode);
   }
 
   static std::string prefix_for(const std::optional<std::string>& bus) {

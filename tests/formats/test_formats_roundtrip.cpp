@@ -98,3 +98,15 @@ TEST_CASE("libvirt XML: malformed input is a ValidationError with file and line"
     CHECK(e.problems().front().mark.line >= 4);  // where libxml2 noticed: the end
   }
 }
+
+TEST_CASE("libvirt XML: a Xen guest's tscMode is reported as lost, the rest is written") {
+  if (!codec().write_libvirt) return;
+  const auto spec = one("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: t}\nspec:\n"
+                        "  boot: {kernel: /k}\n  xen: {type: pvh, tscMode: native}\n");
+  const auto out = export_spec(spec, NativeFormat::libvirt, codec());
+  REQUIRE(out.losses.size() == 1);
+  CHECK(out.losses[0].message == "xen.tscMode native is not carried over");
+  CHECK(out.losses[0].mark.line == 6);
+  CHECK(out.text.find("<type>xenpvh</type>") != std::string::npos);
+  CHECK(out.text.find("tsc") == std::string::npos);
+}

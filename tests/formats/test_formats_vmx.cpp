@@ -107,7 +107,7 @@ TEST_CASE("write_vmx reports what a .vmx cannot say") {
                 {"sys", std::nullopt, "/x.qcow2", "virtio", "qcow2", std::nullopt},
                 {"data", std::nullopt, "/x.vmdk", "virtio", "vmdk", true}};
   spec.nics = {{"uplink", "br0", "52:54:00:00:00:01", "virtio"}};
-  spec.xen = XenBlock{"pv", std::nullopt, std::nullopt, std::nullopt};
+  spec.xen.emplace().type = "pv";
   const auto out = write_vmx(spec);
   for (const char* text : {"cpu.cap", "memory.max", "direct kernel boot", "only a size", "qemu-img convert -O vmdk",
                            "bus virtio becomes scsi", "readonly", "goes to scsi0:0", "becomes ethernet0", "model virtio",

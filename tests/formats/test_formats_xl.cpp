@@ -53,7 +53,7 @@ TEST_CASE("read_xl_cfg maps what a spec can say and reports the rest with lines"
       "kernel = \"/k\"\nroot = \"/dev/xvda1\"\nextra = \"quiet\"\ncpu_weight = 256\ncap = 0\n"
       "disk = [ 'format=qcow2, vdev=xvdb, access=ro, target=/i/a.qcow2', '/dev/vg/x,raw,hda,w' ]\n"
       "vif = [ 'mac=00:16:3E:00:00:01, bridge=br0, model=e1000, ip=10.0.0.1' ]\n"
-      "on_crash = \"preserve\"\nvnc = 1\nuuid = \"abc\"\n",
+      "on_crash = \"preserve\"\nvnc = 1\nuuid = \"abc\"\ntsc_mode = \"native_paravirt\"\n",
       "web.cfg");
   const auto& s = in.spec;
   CHECK(s.name == "web");
@@ -76,6 +76,7 @@ TEST_CASE("read_xl_cfg maps what a spec can say and reports the rest with lines"
   CHECK(s.nics[0].mac == "00:16:3e:00:00:01");
   CHECK(s.nics[0].network == "br0");
   CHECK(s.xen->on_crash == "preserve");
+  CHECK(s.xen->tsc_mode == "native_paravirt");
   CHECK(s.mark_of("disks[1]").line == 12);
   CHECK(has_loss(in.losses, "vif[0]: ip=10.0.0.1", 13));
   CHECK(has_loss(in.losses, "vnc = \"1\"", 15));
@@ -93,6 +94,14 @@ TEST_CASE("read_xl_cfg: CD-ROMs, legacy builder, bios, type=vif and overridden k
   CHECK(in.spec.nics[0].model == "netfront");
   CHECK(has_loss(in.losses, "CD-ROM", 6));
   CHECK(has_loss(in.losses, "set again on line 5", 4));
+}
+
+TEST_CASE("read_xl_cfg: tsc_mode by name or by xl's deprecated number; anything else is an error at its line") {
+  CHECK(read_xl_cfg("name='t'\ntsc_mode='always_emulate'\n", "t.cfg").spec.xen->tsc_mode == "always_emulate");
+  CHECK(read_xl_cfg("name='t'\ntsc_mode=2\n", "t.cfg").spec.xen->tsc_mode == "native");
+  CHECK(first_problem("name = \"a\"\ntsc_mode = \"fast\"\n") ==
+        "t.cfg:2:1: tsc_mode = \"fast\": expected one of default, always_emulate, native, native_paravirt");
+  CHECK(first_problem("name = \"a\"\ntsc_mode = 4\n").rfind("t.cfg:2:1: tsc_mode = \"4\"", 0) == 0);
 }
 
 TEST_CASE("read_xl_cfg: malformed input is one clear error with file and line") {
@@ -113,11 +122,12 @@ TEST_CASE("write_xl_cfg reads back through libxlutil to the same spec") {
       "  memory: {size: 1GiB, max: 2GiB}\n  firmware: uefi\n"
       "  disks: [{id: hda, path: \"/it's/a,b.img\", bus: ide, format: raw}, {id: xvdc, path: /d, bus: xen, format: raw, readonly: true}]\n"
       "  nics: [{id: eth0, network: xenbr0, mac: \"00:16:3e:01:02:03\", model: e1000}, {id: eth1, model: netfront}]\n"
-      "  xen: {type: hvm, onPoweroff: destroy, onReboot: restart, onCrash: coredump-restart}\n",
+      "  xen: {type: hvm, onPoweroff: destroy, onReboot: restart, onCrash: coredump-restart, tscMode: always_emulate}\n",
       "q.yaml", problems);
   REQUIRE(problems.empty());
   const auto out = write_xl_cfg(specs[0]);
   CHECK(out.losses.empty());
+  CHECK(out.text.find("tsc_mode = \"always_emulate\"\n") != std::string::npos);
   CHECK(out.text.find("disk = [\n    'format=raw, vdev=hda, access=rw, target=/it\\'s/a,b.img',\n") != std::string::npos);
   const auto back = read_xl_cfg(out.text, "q.cfg");
   CHECK(back.losses.empty());

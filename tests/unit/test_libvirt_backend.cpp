@@ -159,9 +159,11 @@ TEST_CASE("libvirt backend: capabilities and checks need no connection") {
       "apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: chk}\nspec:\n"
       "  cpu: {count: 2, cap: 50}\n"
       "  disks: [{id: a, path: /x, bus: nvme}, {id: b, path: /y, format: vhd}]\n"
-      "  xen: {onReboot: coredump-restart}\n  libvirt: {domainType: xen}\n");
+      "  xen: {onReboot: coredump-restart, tscMode: native}\n  libvirt: {domainType: xen}\n");
   const auto problems = b->check(spec);
-  REQUIRE(problems.size() == 4);
+  REQUIRE(problems.size() == 5);
+  CHECK(problems[4].str().find("test.yaml:7:") == 0);  // at xen.tscMode
+  CHECK(problems[4].message.find("xen.tscMode") != std::string::npos);
   CHECK(problems[0].str().find("test.yaml:6:") == 0);  // at disks[0].bus
   CHECK(problems[0].message.find("nvme") != std::string::npos);
   CHECK(b->check(web_spec("fine")).empty());

@@ -45,7 +45,7 @@ spec:
     - {id: iso, path: /isos/a.iso, readonly: true, bus: sata}
   nics: [{id: eth0, network: "VM Network", mac: "00:16:3E:00:00:01", model: virtio}]
   power: paused
-  xen: {type: pvh, onPoweroff: destroy, onReboot: restart, onCrash: preserve}
+  xen: {type: pvh, onPoweroff: destroy, onReboot: restart, onCrash: preserve, tscMode: native}
   vsphere: {datacenter: DC0, host: DC0_C0_H0, datastore: LocalDS_0, guestId: otherLinux64Guest, extraConfig: {a: b}}
   libvirt: {domainType: qemu, machine: pc, arch: x86_64}
 )";
@@ -69,6 +69,7 @@ spec:
   CHECK(s.power == PowerState::paused);
   CHECK(s.xen->type == "pvh");
   CHECK(s.xen->on_crash == "preserve");
+  CHECK(s.xen->tsc_mode == "native");
   CHECK(s.vsphere->guest_id == "otherLinux64Guest");
   CHECK(s.vsphere->extra_config.at("a") == "b");
   CHECK(s.libvirt->domain_type == "qemu");
@@ -138,6 +139,7 @@ TEST_CASE("every problem is reported with line and column") {
   SUBCASE("ensure") { CHECK(only_problem(kHead + "spec: {ensure: gone}\n").find("spec.ensure must be one of present, absent") != std::string::npos); }
   SUBCASE("xen type") { CHECK(only_problem(kHead + "spec: {xen: {type: pvm}}\n").find("spec.xen.type must be one of pv, pvh, hvm") != std::string::npos); }
   SUBCASE("xen action") { CHECK(only_problem(kHead + "spec: {xen: {onCrash: explode}}\n").find("spec.xen.onCrash must be one of") != std::string::npos); }
+  SUBCASE("xen TSC mode") { CHECK(only_problem(kHead + "spec: {xen: {tscMode: fast}}\n").find("spec.xen.tscMode must be one of") != std::string::npos); }
   SUBCASE("xen unknown key") { CHECK(only_problem(kHead + "spec: {xen: {on_crash: destroy}}\n").find("did you mean 'onCrash'") != std::string::npos); }
   SUBCASE("vsphere unknown key") { CHECK(only_problem(kHead + "spec: {vsphere: {guestid: x}}\n").find("did you mean 'guestId'") != std::string::npos); }
   SUBCASE("vsphere extraConfig") { CHECK(only_problem(kHead + "spec: {vsphere: {extraConfig: [a]}}\n").find("must be a mapping of names to values") != std::string::npos); }
