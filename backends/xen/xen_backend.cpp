@@ -218,8 +218,11 @@ void XenBackend::apply_live(const DomainInfo& dom, const VmSpec& to, const VmSpe
 }
 
 void XenBackend::destroy(const std::string& name) {
-  if (auto dom = xl().find(name)) destroy_domain(xl(), dom->domid, who(name));
+  // The record goes first: a monitor restarting a crash-looping guest at this
+  // moment then finds it gone, before or right after its start, and does not
+  // bring the domain back. If the destroy fails, the domain keeps its copy.
   store_.remove(name);
+  if (auto dom = xl().find(name)) destroy_domain(xl(), dom->domid, who(name));
 }
 
 Readiness XenBackend::readiness(const VmSpec& spec) {

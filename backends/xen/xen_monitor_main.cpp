@@ -115,6 +115,10 @@ int main(int argc, char** argv) {
       auto record = store.load(a.name);
       if (!record) return 0;  // deleted meanwhile
       a.domid = start_domain(xl, *record, false, who);
+      if (!store.load(a.name)) {  // deleted while it started: hvctl destroy removes the record first
+        destroy_domain(xl, a.domid, who);
+        return 0;
+      }
       std::fprintf(stderr, "%s: restarted as domain %u\n", who.c_str(), a.domid);
     }
     return 0;
