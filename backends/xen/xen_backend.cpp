@@ -218,11 +218,12 @@ void XenBackend::apply_live(const DomainInfo& dom, const VmSpec& to, const VmSpe
 }
 
 void XenBackend::destroy(const std::string& name) {
-  // The record goes first: a monitor restarting a crash-looping guest at this
-  // moment then finds it gone, before or right after its start, and does not
-  // bring the domain back. If the destroy fails, the domain keeps its copy.
-  store_.remove(name);
+  // Under the store's lock, which the monitor takes to restart a domain: a
+  // crash-looping guest is either restarted before (and that domain is found
+  // and destroyed here) or finds no record after, so none is left behind.
+  const auto lock = store_.lock();
   if (auto dom = xl().find(name)) destroy_domain(xl(), dom->domid, who(name));
+  store_.remove(name);
 }
 
 Readiness XenBackend::readiness(const VmSpec& spec) {

@@ -112,13 +112,10 @@ int main(int argc, char** argv) {
       restarts.push_back(now);
       while (now - restarts.front() > std::chrono::minutes(1)) restarts.pop_front();
       if (restarts.size() > 10) throw BackendError(who + ": restarting too often; left destroyed");
+      const auto lock = store.lock();  // hvctl destroy takes it too
       auto record = store.load(a.name);
       if (!record) return 0;  // deleted meanwhile
       a.domid = start_domain(xl, *record, false, who);
-      if (!store.load(a.name)) {  // deleted while it started: hvctl destroy removes the record first
-        destroy_domain(xl, a.domid, who);
-        return 0;
-      }
       std::fprintf(stderr, "%s: restarted as domain %u\n", who.c_str(), a.domid);
     }
     return 0;

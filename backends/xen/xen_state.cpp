@@ -1,6 +1,12 @@
 #include "xen_state.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -45,10 +51,17 @@ std::optional<VmRecord> StateStore::load(const std::string& name) const {
   return record_from_json(text.str(), path(name));
 }
 
-void StateStore::save(const VmRecord& record) const {
+namespace {
+void create_dir(const std::string& dir) {
   std::error_code ec;
-  fs::create_directories(dir_, ec);
-  if (ec) throw BackendError(fmt::format("cannot create {}: {}", dir_, ec.message()));
+  fs::create_directories(dir, ec);
+  if (ec) throw BackendError(fmt::format("cannot create {}: {}", dir, ec.message()));
+}
+}  // namespace
+
+void StateStore::save(const VmRecord& record) const {
+  create_dir(dir_);
+  std::error_code ec;
   const std::string file = path(record.spec.name);
   const std::string tmp = file + ".tmp";
   {
@@ -64,6 +77,23 @@ void StateStore::remove(const std::string& name) const {
   std::error_code ec;
   fs::remove(path(name), ec);
   if (ec) throw BackendError(fmt::format("cannot remove {}: {}", path(name), ec.message()));
+}
+
+StateStore::Lock::~Lock() { ::close(fd_); }
+
+StateStore::Lock StateStore::lock() const {
+  create_dir(dir_);
+  const std::string file = dir_ + "/.lock";
+  const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) throw BackendError(fmt::format("cannot open {}: {}", file, std::strerror(errno)));
+  int rc;
+  while ((rc = ::flock(fd, LOCK_EX)) != 0 && errno == EINTR) {}
+  if (rc != 0) {
+    const int err = errno;
+    ::close(fd);
+    throw BackendError(fmt::format("cannot lock {}: {}", file, std::strerror(err)));
+  }
+  return Lock(fd);
 }
 
 std::vector<std::string> StateStore::names() const {

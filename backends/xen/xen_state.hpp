@@ -44,6 +44,20 @@ public:
   // Names of every stored VM, sorted. A missing directory holds none.
   std::vector<std::string> names() const;
 
+  // An exclusive lock on the store (flock of DIR/.lock, created as needed),
+  // held while the returned object lives. hvctl's destroy and the monitor's
+  // restart of a domain take it, so a VM being deleted is not restarted.
+  class Lock {
+  public:
+    explicit Lock(int fd) : fd_(fd) {}
+    Lock(const Lock&) = delete;
+    Lock& operator=(const Lock&) = delete;
+    ~Lock();
+  private:
+    int fd_;
+  };
+  Lock lock() const;
+
 private:
   std::string dir_;
 };

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "hvctl/spec_io.hpp"
@@ -64,6 +66,22 @@ TEST_CASE("the state store keeps one file per VM") {
   store.remove("a");
   store.remove("a");  // absent is fine
   CHECK(store.names() == std::vector<std::string>{"b"});
+}
+
+TEST_CASE("the state store's lock excludes every other holder until it is released") {
+  TempDir tmp;
+  StateStore store((tmp.path / "fresh").string());  // created for the lock
+  const int other = [&] {
+    auto held = store.lock();
+    const int fd = ::open((tmp.path / "fresh" / ".lock").c_str(), O_RDWR | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    CHECK(::flock(fd, LOCK_EX | LOCK_NB) == -1);  // another open file: as another process would be
+    CHECK(errno == EWOULDBLOCK);
+    CHECK(store.names().empty());  // the lock file is no record
+    return fd;
+  }();
+  CHECK(::flock(other, LOCK_EX | LOCK_NB) == 0);
+  ::close(other);
 }
 
 TEST_CASE("overlay_spec lays the desired fields over the stored definition") {

@@ -23,7 +23,9 @@ FAULTS0=$(triple_faults)
 run_rc 2 "plan before apply: changes pending" -- plan -f fleet.yaml --detailed-exitcode
 run_rc 0 "apply creates the PV and the PVH guest" -- apply -f fleet.yaml
 t0=$(uptime_s)
-XL_PVH=$(retry xl list -l e2e-pvh)
+# (xl has no configuration to show while a faulted guest is being restarted)
+xl_config() { XL_PVH=$(retry xl list -l e2e-pvh 2>/dev/null) && contains "$XL_PVH" '"b_info"'; }
+wait_for 15 xl_config
 check "xl sees e2e-pvh as a PVH domain" contains "$XL_PVH" '"type": "pvh"'
 check "with the native TSC its spec asks for" contains "$XL_PVH" '"tsc_mode": "native"'
 booted() { wait_for 120 console_has "$1" "GUEST-MARKER: sleeping"; }
