@@ -12,7 +12,7 @@ T0=$(uptime_s)
 # the loop runs ~100k reads), x2APIC EOI writes and PCI config reads; with
 # Xen's default TSC mode every rdtsc traps too, and 4 of 4 PVH boots failed
 # beside a booting PV guest, against 3 of 4 booting with tsc_mode native
-# (2026-12-01). So PVH guests run with xen.tscMode native and onReboot:
+# (2026-12-01; tests/xen/pvh_probe measures it). So PVH guests run with xen.tscMode native and onReboot:
 # restart (a triple fault is a reboot to Xen); hvctl's PVH domain is checked
 # in xl's own view of its configuration, whatever the guest does; its boot is
 # required unless Xen logged triple faults, and then the skip is said and a
