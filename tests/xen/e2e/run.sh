@@ -12,11 +12,13 @@ T0=$(uptime_s)
 # the loop runs ~100k reads), x2APIC EOI writes and PCI config reads; with
 # Xen's default TSC mode every rdtsc traps too, and 4 of 4 PVH boots failed
 # beside a booting PV guest, against 3 of 4 booting with tsc_mode native
-# (2026-12-01; tests/xen/pvh_probe measures it). So PVH guests run with xen.tscMode native and onReboot:
-# restart (a triple fault is a reboot to Xen); hvctl's PVH domain is checked
-# in xl's own view of its configuration, whatever the guest does; its boot is
-# required unless Xen logged triple faults, and then the skip is said and a
-# PV guest takes its place; list comparisons let a restart settle (agree).
+# (2026-12-01; tests/xen/pvh_probe measures it). So PVH guests run with
+# xen.tscMode native and onReboot: restart (a triple fault is a reboot to
+# Xen); hvctl's PVH domain is checked in xl's own view of its configuration,
+# whatever the guest does; its boot is required unless Xen logged triple
+# faults, and then the skip is said and a PV guest takes its place; list
+# comparisons let a restart settle (agree). Destroying e2e-pvh while its
+# monitor restarts it must still leave nothing behind.
 FAULTS0=$(triple_faults)
 { spec e2e-pv pv sleep; spec e2e-pvh pvh sleep; } > fleet.yaml
 
