@@ -14,6 +14,7 @@
 #include <climits>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "hvctl/text.hpp"
 #include "spec_schema.hpp"
@@ -190,16 +191,14 @@ void XlReader::read_actions() {
     auto value = string(key);
     if (!value) continue;
     if (std::find(kXenActions.begin(), kXenActions.end(), *value) == kXenActions.end())
-      problem(line_of(key), fmt::format("{} = \"{}\": expected one of destroy, restart, preserve, rename-restart, "
-                                        "coredump-destroy, coredump-restart, soft-reset", key, *value));
+      problem(line_of(key), fmt::format("{} = \"{}\": expected one of {}", key, *value, fmt::join(kXenActions, ", ")));
     else xen().*field = *value;
   }
   if (auto value = string("tsc_mode")) {
     // xl still takes the old numbers 0-3 (deprecated) for the names, in libxl's order.
     if (value->size() == 1 && (*value)[0] >= '0' && (*value)[0] <= '3') value = kXenTscModes[(*value)[0] - '0'];
     if (std::find(kXenTscModes.begin(), kXenTscModes.end(), *value) == kXenTscModes.end())
-      problem(line_of("tsc_mode"), fmt::format("tsc_mode = \"{}\": expected one of default, always_emulate, native, "
-                                               "native_paravirt", *value));
+      problem(line_of("tsc_mode"), fmt::format("tsc_mode = \"{}\": expected one of {}", *value, fmt::join(kXenTscModes, ", ")));
     else xen().tsc_mode = *value;
   }
 }

@@ -78,7 +78,7 @@ console_has() { grep -q "$2" "/var/log/xen/console/guest-$1.log" 2>/dev/null; }
 gone_from_xl() { ! retry xl domid "$1" >/dev/null 2>&1; }
 
 # spec NAME TYPE ACTION [EXTRA_YAML]: a tiny guest (guest_action=sleep or off).
-# PVH guests get a native TSC: see the control in run.sh.
+# PVH guests get a native TSC: see run.sh.
 spec() {
   cat <<EOS
 ---
