@@ -1,10 +1,17 @@
 // hvctl completion bash|zsh|fish, and the hidden `hvctl __complete WORD...`
 // entry point the scripts call.
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <csignal>
+#include <cstdio>
 #include <cstdlib>
-#include <future>
 #include <iostream>
-#include <thread>
+#include <sstream>
 
 #include "cli.hpp"
 #include "completion.hpp"
@@ -16,6 +23,34 @@ struct CompletionOptions {
   std::string shell;
 };
 
+bool write_all(int fd, const std::string& text) {
+  for (std::size_t done = 0; done < text.size();) {
+    const ssize_t n = write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+// Reads fd to its end into `text`; false when the deadline came first.
+bool read_until(int fd, std::string& text, std::chrono::steady_clock::time_point deadline) {
+  char buffer[4096];
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd p{fd, POLLIN, 0};
+    const int ready = poll(&p, 1, static_cast<int>(left.count()));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) return false;
+    const ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    if (n == 0) return true;
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+}
+
 // The value of --target / --config among the words, else the environment's.
 std::optional<std::string> word_value(const std::vector<std::string>& words, const std::string& flag, const char* env) {
   for (std::size_t i = 0; i + 1 < words.size(); ++i) {
@@ -26,25 +61,57 @@ std::optional<std::string> word_value(const std::vector<std::string>& words, con
   return std::nullopt;
 }
 
+std::vector<std::string> list_vm_names(const std::vector<std::string>& words) {
+  Session session(load_config(word_value(words, "--config", "HVCTL_CONFIG")),
+                  word_value(words, "--target", "HVCTL_TARGET"));
+  std::vector<std::string> names;
+  for (const auto& vm : session.backend(session.target_for(std::nullopt)).list()) names.push_back(vm.name);
+  return names;
+}
+
 // VM names from the selected target, given at most `limit` to answer so a
-// slow target never hangs the shell. The lookup thread is left behind on a
-// timeout; the process exits right after printing.
+// slow or dead target never hangs the shell. The lookup runs in a child
+// process that writes one name per line to a pipe and exits; at the deadline
+// the child is killed and reaped. No thread of this process is left inside a
+// backend (libcurl, OpenSSL, libvirt) when it exits, which a detached lookup
+// thread was: LeakSanitizer then reported its OpenSSL per-thread state.
 std::vector<std::string> vm_names_within(const std::vector<std::string>& words, std::chrono::milliseconds limit) {
-  auto task = std::make_shared<std::packaged_task<std::vector<std::string>()>>([words] {
-    Session session(load_config(word_value(words, "--config", "HVCTL_CONFIG")),
-                    word_value(words, "--target", "HVCTL_TARGET"));
-    std::vector<std::string> names;
-    for (const auto& vm : session.backend(session.target_for(std::nullopt)).list()) names.push_back(vm.name);
-    return names;
-  });
-  auto result = task->get_future();
-  std::thread([task] { (*task)(); }).detach();
-  if (result.wait_for(limit) != std::future_status::ready) return {};
-  try {
-    return result.get();
-  } catch (const std::exception&) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return {};
+  std::fflush(nullptr);
+  const pid_t child = fork();
+  if (child < 0) {
+    close(fds[0]);
+    close(fds[1]);
     return {};
   }
+  if (child == 0) {
+    close(fds[0]);
+    int rc = 0;
+    try {
+      std::string text;
+      for (const auto& name : list_vm_names(words)) text += name + "\n";
+      rc = write_all(fds[1], text) ? 0 : 1;
+    } catch (const std::exception&) {
+      rc = 1;
+    }
+    close(fds[1]);
+    std::exit(rc);  // a normal exit: a sanitizer build checks the child for leaks too
+  }
+  close(fds[1]);
+  std::string text;
+  const bool complete = read_until(fds[0], text, std::chrono::steady_clock::now() + limit);
+  close(fds[0]);
+  if (!complete) kill(child, SIGKILL);
+  int status = 0;
+  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!complete || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return {};
+  std::vector<std::string> names;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);)
+    if (!line.empty()) names.push_back(line);
+  return names;
 }
 
 std::vector<std::string> target_names(const std::vector<std::string>& words) {

@@ -7,6 +7,10 @@ export PATH=$1:$PATH
 gen=$2
 source "$3/tests/e2e/lib.sh"
 unset HVCTL_TARGET HVCTL_CONFIG
+# These checks are about what is offered, not how fast: a loaded machine or a
+# sanitizer build may need more than the default 2 s to list the test driver's
+# VMs. The deadline itself is checked at the end, against a target that never answers.
+export HVCTL_COMPLETION_TIMEOUT_MS=60000
 cfg=$(mktemp -d); trap 'rm -rf "$cfg"' EXIT
 printf 'targets:\n  lab: {type: libvirt, uri: "test:///default"}\n  prod: {type: libvirt, uri: "test:///default"}\n' > "$cfg/config.yaml"
 
@@ -44,4 +48,28 @@ ok "fish: flags" has "$(fish_complete "hvctl plan --det")" $'--detailed-exitcode
 ok "fish: -o values" has "$(fish_complete "hvctl -o ")" table
 ok "fish: VM names" has "$(fish_complete "hvctl --target test:///default get ")" test
 ok "fish: completion shells" has "$(fish_complete "hvctl completion ")" zsh
+
+# A target that accepts the connection and never answers: completion gives up
+# at its deadline, offers no names, and leaves no lookup process behind.
+port_file=$cfg/port
+python3 -c '
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+conns = []
+end = time.time() + 120
+while time.time() < end:
+    s.settimeout(1)
+    try: conns.append(s.accept()[0])
+    except socket.timeout: pass
+' "$port_file" &
+mute=$!
+trap 'kill $mute 2>/dev/null; rm -rf "$cfg"' EXIT
+for _ in $(seq 100); do [ -s "$port_file" ] && break; sleep 0.1; done
+printf 'targets:\n  mute: {type: vsphere, uri: "https://127.0.0.1:%s/sdk", username: u, password_env: HVCTL_MUTE_PW, insecure: true}\n' \
+  "$(cat "$port_file")" > "$cfg/mute.yaml"
+out=$(HVCTL_MUTE_PW=x HVCTL_COMPLETION_TIMEOUT_MS=500 hvctl __complete --config "$cfg/mute.yaml" --target mute start "" 2>/dev/null)
+ok "a target that never answers: completion returns with no names" test "$out" = ":0"
+ok "and no lookup process is left" bash -c '! pgrep -f "__complete --config $0/mute.yaml" >/dev/null' "$cfg"
+kill $mute 2>/dev/null
 finish
