@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "xlu_limits.hpp"
+
 namespace hvctl::xen {
 namespace {
 
@@ -27,6 +29,12 @@ std::string vdev_prefix(const std::optional<std::string>& bus) {
   if (*bus == "ide") return "hd";
   if (*bus == "scsi") return "sd";
   return "";
+}
+
+// The disk in xl's disk syntax, as xlu_disk_parse reads it.
+std::string xl_disk_spec(const DiskSpec& d, const std::string& vdev) {
+  return fmt::format("format={},vdev={},access={},target={}", d.format.value_or("raw"), vdev,
+                     d.readonly.value_or(false) ? "ro" : "rw", d.path.value_or(""));
 }
 
 // A set of disk formats xl's disk syntax knows and the spec allows.
@@ -51,6 +59,9 @@ void check_disks(const VmSpec& spec, const std::string& type, std::vector<Proble
       add(out, spec, at + ".bus", fmt::format("disk '{}': bus ide needs xen.type hvm", d.id));
     if (d.format && !known_format(*d.format))
       add(out, spec, at + ".format", fmt::format("disk '{}': format {} is not supported by Xen (raw, qcow2, vhd)", d.id, *d.format));
+    if (d.path)
+      if (const auto why = formats::xl_disk_spec_problem(xl_disk_spec(d, "xvda")))
+        add(out, spec, at + ".path", fmt::format("disk '{}': its xl disk spec {}", d.id, *why));
   }
 }
 
@@ -80,6 +91,7 @@ bool parse_mac(const std::string& text, libxl_mac& mac) {
 
 // xlu_disk_parse reports problems to a FILE; we keep them for the error.
 void parse_disk(const std::string& text, libxl_device_disk& disk) {
+  if (const auto why = formats::xl_disk_spec_problem(text)) throw InputError("disk spec " + *why);
   char* buffer = nullptr;
   std::size_t size = 0;
   FILE* report = open_memstream(&buffer, &size);
@@ -188,8 +200,7 @@ std::string disk_spec_string(const VmSpec& spec, std::size_t index) {
   std::size_t nth = 0;
   for (std::size_t i = 0; i < index; ++i) nth += vdev_prefix(spec.disks[i].bus) == prefix;
   if (prefix.empty() || nth >= 26) throw InputError(fmt::format("VM '{}': disk '{}': no Xen device name for it", spec.name, d.id));
-  return fmt::format("format={},vdev={}{},access={},target={}", d.format.value_or("raw"), prefix,
-                     static_cast<char>('a' + nth), d.readonly.value_or(false) ? "ro" : "rw", d.path.value_or(""));
+  return xl_disk_spec(d, prefix + static_cast<char>('a' + nth));
 }
 
 std::vector<Problem> check_spec(const VmSpec& spec) {

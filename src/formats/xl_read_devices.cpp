@@ -14,6 +14,7 @@
 
 #include "spec_schema.hpp"
 #include "xl_reader.hpp"
+#include "xlu_limits.hpp"
 
 namespace hvctl::formats {
 namespace {
@@ -58,6 +59,10 @@ void XlReader::read_disk(const std::string& text, std::size_t index, int line) {
   DiskGuard guard{&d};
   session_.take_report();
   const char* spec = text.c_str();
+  if (const auto why = xl_disk_spec_problem(text)) {
+    problem(line, fmt::format("disk[{}] {}", index, *why));
+    return;
+  }
   const std::string what = fmt::format("disk[{}] '{}'", index, text);
   if (int rc = xlu_disk_parse(session_.cfg(), 1, &spec, &d); rc != 0) {
     auto why = strip_prefix(session_.take_report(), file_);
