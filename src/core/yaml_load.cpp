@@ -22,6 +22,8 @@ namespace {
 constexpr std::size_t kMaxNodes = 100000;
 constexpr std::size_t kMaxDepth = 64;
 
+std::string too_deep() { return fmt::format("nested more than {} levels deep; a spec needs a few", kMaxDepth); }
+
 SourceMark mark_of(const std::string& file, const yaml::Node& n) {
   const auto m = n.Mark();
   if (m.is_null()) return {file, 0, 0};
@@ -61,7 +63,7 @@ bool within_bounds(const yaml::Node& doc, const std::string& file, std::vector<P
     const auto [n, depth] = todo.back();
     todo.pop_back();
     if (depth > kMaxDepth) {
-      problems.push_back({mark_of(file, n), fmt::format("nested more than {} levels deep; a spec needs a few", kMaxDepth)});
+      problems.push_back({mark_of(file, n), too_deep()});
       return false;
     }
     std::vector<yaml::Node> children;
@@ -87,7 +89,10 @@ yaml::Stream load_yaml_documents(const std::string& text, const std::string& fil
   yaml::Stream stream;
   if (!is_text(text, file, problems)) return stream;
   try {
-    stream = yaml::load_all(text);
+    stream = yaml::load_all(text, kMaxDepth);
+  } catch (const yaml::TooDeepError& e) {
+    problems.push_back({{file, e.mark.line + 1, e.mark.column + 1}, too_deep()});
+    return stream;
   } catch (const yaml::ParseError& e) {
     problems.push_back({{file, e.mark.line + 1, e.mark.column + 1}, std::string("YAML syntax: ") + e.what()});
     return stream;

@@ -87,7 +87,7 @@ NodeIterator Node::end() const {
   return {data_->items.data() + data_->items.size(), data_->kind == Kind::map ? 2u : 1u};
 }
 
-Stream load_all(std::string_view input) {
+Stream load_all(std::string_view input, std::size_t max_depth) {
   Stream stream;
   EventReader reader(input);
   std::vector<NodeData*> open;                 // collections being filled, innermost last
@@ -119,6 +119,7 @@ Stream load_all(std::string_view input) {
         break;
       }
       case YAML_SEQUENCE_START_EVENT: {
+        if (open.size() >= max_depth) throw TooDeepError(mark_of(e.start_mark));
         const auto& s = e.data.sequence_start;
         NodeData* n = make(Kind::sequence, e, s.anchor, s.tag, true);
         add(n);
@@ -126,6 +127,7 @@ Stream load_all(std::string_view input) {
         break;
       }
       case YAML_MAPPING_START_EVENT: {
+        if (open.size() >= max_depth) throw TooDeepError(mark_of(e.start_mark));
         const auto& m = e.data.mapping_start;
         NodeData* n = make(Kind::map, e, m.anchor, m.tag, true);
         add(n);
