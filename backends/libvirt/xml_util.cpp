@@ -1,5 +1,7 @@
 #include "xml_util.hpp"
 
+#include <climits>
+
 #include <cstring>
 
 #include <fmt/format.h>
@@ -32,6 +34,8 @@ Doc new_doc(const char* root_name) {
 }
 
 Doc parse(const std::string& text, const char* what) {
+  if (text.size() > static_cast<std::size_t>(INT_MAX))  // libxml2 takes an int length
+    throw BackendError(fmt::format("malformed {} XML: larger than 2 GiB", what));
   // A parser context of our own keeps the error per call (no global error
   // state) and NOERROR/NOWARNING keep libxml2 from printing to stderr.
   std::unique_ptr<xmlParserCtxt, CtxtFree> ctxt(xmlNewParserCtxt());

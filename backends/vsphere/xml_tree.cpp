@@ -1,5 +1,7 @@
 #include "xml_tree.hpp"
 
+#include <climits>
+
 #include <cstring>
 #include <stdexcept>
 
@@ -111,6 +113,7 @@ std::string Builder::str(bool pretty, bool redact) const {
 }
 
 DocPtr parse(const std::string& text) {
+  if (text.size() > static_cast<std::size_t>(INT_MAX)) throw std::runtime_error("malformed XML: larger than 2 GiB");
   xmlDoc* doc = xmlReadMemory(text.data(), static_cast<int>(text.size()), "response.xml", nullptr,
                               XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_COMPACT);
   if (!doc) {

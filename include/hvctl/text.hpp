@@ -1,6 +1,7 @@
 // Small text helpers for messages.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace hvctl {
@@ -9,5 +10,14 @@ namespace hvctl {
 // characters its first 32 and its length ("abc... (70000 characters)"), so
 // a hostile input cannot turn one message into megabytes.
 std::string excerpt(const std::string& text);
+
+// The most hvctl reads of one input file (a spec, an xl.cfg, a .vmx, domain
+// XML). The parsers behind them (libxlutil, libxml2) take an int length, and
+// no VM's configuration comes near this.
+inline constexpr std::size_t kMaxInputFile = std::size_t{64} << 20;
+
+// The whole of `path`; InputError (without the path: the caller says where)
+// when it cannot be read or is larger than kMaxInputFile.
+std::string read_input_file(const std::string& path);
 
 }  // namespace hvctl

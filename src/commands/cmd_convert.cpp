@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "command_table.hpp"
+#include "hvctl/text.hpp"
 #include "convert.hpp"
 #include "file_write.hpp"
 #include "formats_registry.hpp"
@@ -36,12 +37,11 @@ struct Converted {
 };
 
 std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw InputError(fmt::format("{}: cannot read", path));
-  return text.str();
+  try {
+    return read_input_file(path);
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("{}: {}", path, e.what()));
+  }
 }
 
 // Every file converted, the losses reported on stderr; nothing written yet.

@@ -12,6 +12,7 @@
 
 #include "hvctl/engine.hpp"
 #include "hvctl/spec_io.hpp"
+#include "hvctl/text.hpp"
 
 namespace hvctl {
 namespace {
@@ -35,14 +36,14 @@ struct ParsedFile {
 
 ParsedFile parse_file(const fs::path& path) {
   ParsedFile out;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    out.problems.push_back({{path.string()}, "cannot read file"});
+  std::string text;
+  try {
+    text = read_input_file(path.string());
+  } catch (const InputError& e) {
+    out.problems.push_back({{path.string()}, e.what()});
     return out;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  out.specs = parse_specs(text.str(), path.string(), out.problems);
+  out.specs = parse_specs(text, path.string(), out.problems);
   return out;
 }
 

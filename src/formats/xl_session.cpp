@@ -1,5 +1,6 @@
 #include "xl_session.hpp"
 
+#include <climits>
 #include <cstdlib>
 #include <new>
 
@@ -10,7 +11,9 @@ XluSession::XluSession(const std::string& text, const std::string& file) {
   if (!report_) throw std::bad_alloc();
   cfg_ = xlu_cfg_init(report_, file.c_str());
   if (!cfg_) throw std::bad_alloc();
-  ok_ = xlu_cfg_readdata(cfg_, text.data(), static_cast<int>(text.size())) == 0;
+  // xlu_cfg_readdata takes an int: a longer text is refused, never cut short.
+  ok_ = text.size() <= static_cast<std::size_t>(INT_MAX) &&
+        xlu_cfg_readdata(cfg_, text.data(), static_cast<int>(text.size())) == 0;
 }
 
 XluSession::~XluSession() {

@@ -1,5 +1,12 @@
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "hvctl/error.hpp"
+#include "hvctl/text.hpp"
 #include "hvctl/units.hpp"
 
 using namespace hvctl;
@@ -49,4 +56,19 @@ TEST_CASE("durations parse in seconds, minutes and hours") {
   CHECK(bad("").find("not a duration") != std::string::npos);
   CHECK(bad("-5s").find("not a duration") != std::string::npos);
   CHECK(bad("99999999999999s").find("not a duration") != std::string::npos);
+}
+
+TEST_CASE("read_input_file: the whole file, or a clear refusal past 64 MiB") {
+  const auto dir = std::filesystem::temp_directory_path() / ("hvctl-read-input-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto small = (dir / "small.cfg").string(), big = (dir / "big.cfg").string();
+  { std::ofstream(small, std::ios::binary) << std::string("name = \"a\"\n\0x", 13); }
+  CHECK(read_input_file(small) == std::string("name = \"a\"\n\0x", 13));
+  std::filesystem::resize_file(std::filesystem::path(small), 0);
+  CHECK(read_input_file(small).empty());
+  { std::ofstream(big, std::ios::binary); }
+  std::filesystem::resize_file(std::filesystem::path(big), kMaxInputFile + 1);
+  CHECK_THROWS_WITH_AS(read_input_file(big), doctest::Contains("larger than 64 MiB"), InputError);
+  CHECK_THROWS_WITH_AS(read_input_file((dir / "missing").string()), doctest::Contains("cannot read"), InputError);
+  std::filesystem::remove_all(dir);
 }
