@@ -4,22 +4,6 @@ HV="hvctl --target libxl:local"
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 since() { echo "$(uptime_s) $1" | awk '{printf "%.2f", $1 - $2}'; }
 
-# retry COMMAND...: reruns a command that died by a signal or in ld.so
-# (rc >= 127), up to 3 times. Under QEMU/TCG, dom0 processes - xl as well as
-# hvctl - now and then crash at start while guests boot (seen with xl alone);
-# every retry is logged and counted in /tmp/retries.
-retry() {
-  n=0
-  while :; do
-    "$@"; rc=$?
-    if [ $rc -lt 127 ] || [ $n -ge 3 ]; then return $rc; fi
-    n=$((n + 1)); echo x >> /tmp/retries
-    echo "RETRY $n: '$*' died (rc $rc)" >&2
-    sleep 0.5
-  done
-}
-retries() { [ -f /tmp/retries ] && wc -l < /tmp/retries || echo 0; }
-
 ok() { PASS=$((PASS + 1)); echo "PASS: $*"; }
 bad() { FAIL=$((FAIL + 1)); echo "FAIL: $*"; }
 # check DESCRIPTION COMMAND...: passes when COMMAND succeeds
@@ -28,25 +12,25 @@ check() { d=$1; shift; if "$@"; then ok "$d"; else bad "$d"; fi; }
 run_rc() {
   want=$1 d=$2; shift 3
   t0=$(uptime_s)
-  OUT=$(retry $HV "$@" 2>/tmp/stderr); rc=$?
+  OUT=$($HV "$@" 2>/tmp/stderr); rc=$?
   if [ "$rc" = "$want" ]; then ok "$d (rc $rc, $(since "$t0")s)"; else bad "$d: rc $rc, want $want"; cat /tmp/stderr; echo "$OUT"; fi
 }
 
 # "name power" lines of running/paused domains as xl sees them, sorted
 xl_view() {
-  out=$(retry xl list) || return 1
+  out=$(xl list) || return 1
   echo "$out" | awk 'NR > 1 && $1 != "Domain-0" {
     s = $5; p = (s ~ /s/ || s ~ /d/) ? "stopped" : (s ~ /p/ ? "paused" : "running")
     if (p != "stopped") print $1, p }' | sort
 }
 # the same from `hvctl list -o json` (items are indented by 6 spaces)
 hvctl_view() {
-  out=$(retry $HV list -o json) || return 1
+  out=$($HV list -o json) || return 1
   echo "$out" | awk '/^      "name": / {gsub(/[",]/, "", $2); n = $2}
                           /^      "power": / {gsub(/[",]/, "", $2); if ($2 != "stopped") print n, $2}' | sort
 }
 hvctl_power() {  # hvctl_power NAME: its power in `hvctl list -o json`, or "absent"
-  out=$(retry $HV list -o json) || return 1
+  out=$($HV list -o json) || return 1
   echo "$out" | awk -v want="$1" '/^      "name": / {gsub(/[",]/, "", $2); n = $2}
     /^      "power": / {gsub(/[",]/, "", $2); if (n == want) {print $2; found = 1}} END {if (!found) print "absent"}'
 }
@@ -63,7 +47,7 @@ agree() {
 # HVM-container guests, PVH here, have them). Xen's 16 KiB console ring holds
 # few of its register dumps, so each read clears it and the count is kept.
 triple_faults() {
-  n=$(retry xl dmesg -c | grep -c 'Triple fault')
+  n=$(xl dmesg -c | grep -c 'Triple fault')
   echo $(($(cat /tmp/triple-faults 2>/dev/null || echo 0) + n)) > /tmp/triple-faults
   cat /tmp/triple-faults
 }
@@ -75,7 +59,7 @@ wait_for() {
 }
 contains() { case "$1" in *"$2"*) return 0 ;; esac; return 1; }
 console_has() { grep -q "$2" "/var/log/xen/console/guest-$1.log" 2>/dev/null; }
-gone_from_xl() { ! retry xl domid "$1" >/dev/null 2>&1; }
+gone_from_xl() { ! xl domid "$1" >/dev/null 2>&1; }
 
 # spec NAME TYPE ACTION [EXTRA_YAML]: a tiny guest (guest_action=sleep or off).
 # PVH guests get a native TSC: see run.sh.
