@@ -105,7 +105,11 @@ ok "the VMs done before the freeze are reported done ($done_n), the rest failed 
   test "$done_n" -ge 1 -a "$failed_n" -ge 1 -a $((done_n + failed_n)) -eq 12
 kill -CONT "$(cat "$SIM/pid")"
 sed -i 's/timeout: 3s/timeout: 30s/' "$SIM/config.yaml"
-sleep 2  # the creates in flight at the freeze land
+# The creates sent before the freeze land once vcsim runs again: wait for as
+# many VMs as hvctl sent creates (not an assertion: one the server never
+# read is created by the next apply, which the checks below still hold to).
+sent=$(grep -c ": create$" "$E2E_TMP/frozen.err" || true)
+wait_until 30 has_vms frz "$sent" || echo "# only $(vm_count frz) of the $sent creates sent landed"
 expect_exit 0 "after SIGCONT the next apply converges" -- apply -f "$E2E_TMP/frozen.yaml"
 ok "each of the 12 VMs exists once" has_vms frz 12
 expect_exit 0 "all running, plan clean" -- plan -f "$E2E_TMP/frozen.yaml" --detailed-exitcode

@@ -9,8 +9,12 @@ run_rc 0 "a later 'wait --for ready' sees the recorded marker" -- wait -f ready.
 
 spec e2e-console pv sleep > console.yaml
 run_rc 0 "apply a guest without waiting" -- apply -f console.yaml
-run_rc 0 "console relays the guest's output, detaching after --timeout" -- console e2e-console --timeout 20
-check "console output shows the guest booting" contains "$OUT" "GUEST-MARKER: sleeping"
+# Once the guest reads its console (its marker is in xenconsoled's log), a
+# line typed into hvctl console comes back in under a second; 10 s is margin.
+check "e2e-console booted" wait_for 120 console_has e2e-console "GUEST-MARKER: sleeping"
+echo echo-probe > probe.txt
+run_rc 0 "console relays input and the guest's answer, detaching after --timeout" -- console e2e-console --timeout 10 < probe.txt
+check "console output shows the guest's answer" contains "$OUT" "GUEST-ECHO: echo-probe"
 
 spec e2e-never pv sleep '  ready: {console: "NEVER-PRINTED"}' > never.yaml
 run_rc 6 "apply --wait of a guest that never becomes ready times out (exit 6)" -- apply -f never.yaml --wait --timeout 15

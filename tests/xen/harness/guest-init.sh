@@ -1,7 +1,9 @@
 #!/bin/sh
 # /init of the test guests. Prints GUEST-MARKER lines on hvc0 (xenconsoled
 # logs them to /var/log/xen/console/guest-NAME.log in dom0), then:
-#   guest_action=sleep (cmdline): waits; a shutdown request from the toolstack
+#   guest_action=sleep (cmdline): answers each line typed on its console with
+#     "GUEST-ECHO: LINE" (started before the sleeping marker, so a test that
+#     saw the marker knows input is read), and waits; a shutdown request from the toolstack
 #     makes the kernel run /sbin/poweroff, which signals PID 1 (USR2 poweroff,
 #     USR1 halt, TERM reboot) - a shell as PID 1 must trap them itself;
 #   otherwise: powers itself off at once (a guest-initiated shutdown).
@@ -11,6 +13,7 @@ case " $(cat /proc/cmdline) " in
   *" guest_action=sleep "*)
     trap 'echo "GUEST-MARKER: poweroff requested"; poweroff -f' USR1 USR2
     trap 'echo "GUEST-MARKER: reboot requested"; reboot -f' TERM
+    (while read -r line; do echo "GUEST-ECHO: $line"; done) < /dev/console > /dev/console 2>&1 &
     echo "GUEST-MARKER: sleeping"
     while :; do sleep 3600 & wait $!; done ;;
   *)
