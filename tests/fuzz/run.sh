@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# Runs the libFuzzer harnesses, each for SECONDS, one after the other.
-# Usage: tests/fuzz/run.sh SECONDS [HARNESS...]   (default: every harness)
+# Runs the libFuzzer harnesses one after the other.
+# Usage: tests/fuzz/run.sh SECONDS [HARNESS...]        each for SECONDS (default: every harness)
+#        tests/fuzz/run.sh --runs N [HARNESS...]       the gate: N inputs each, seed 1
 #
+# SECONDS is the developer's search for new crashes: what it finds depends on
+# time and load, so it stays out of CI. --runs is what scripts/test.sh runs:
+# a fixed seed, a fixed number of inputs and a fresh working corpus make each
+# run the same run, so the gate goes red only on a change to the code or to
+# the corpora, never by chance.
 # Configures and builds ${HVCTL_FUZZ_BUILD_DIR:-build-fuzz} with clang and
 # -DHVCTL_FUZZ=ON when needed. Each harness starts from its seed corpus
 # (tests/fuzz/corpus/NAME) and past crashes (tests/fuzz/regressions/NAME);
@@ -12,8 +18,16 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-seconds=${1:?usage: tests/fuzz/run.sh SECONDS [HARNESS...]}
-shift
+usage="usage: tests/fuzz/run.sh SECONDS|--runs N [HARNESS...]"
+if [ "${1:-}" = --runs ]; then
+  runs=${2:?$usage}
+  budget=(-runs="$runs" -seed=1)
+  shift 2
+else
+  seconds=${1:?$usage}
+  budget=(-max_total_time="$seconds")
+  shift
+fi
 harnesses=("$@")
 if [ ${#harnesses[@]} -eq 0 ]; then
   for f in "$here"/fuzz_*.cpp; do n=$(basename "$f" .cpp); harnesses+=("${n#fuzz_}"); done
@@ -43,12 +57,13 @@ status=0
 printf '%-8s %12s %8s  %s\n' HARNESS EXECS SECONDS RESULT
 for h in "${harnesses[@]}"; do
   work=$build/fuzz-work/$h artifacts=$build/fuzz-artifacts/$h/ log=$build/fuzz-logs/$h.log
+  [ -n "${runs:-}" ] && rm -rf "$work"  # the gate starts from the committed corpora alone
   mkdir -p "$work" "$artifacts" "$(dirname "$log")"
   seeds=("$here/corpus/$h")
   [ -d "$here/regressions/$h" ] && seeds+=("$here/regressions/$h")
   start=$SECONDS
   rc=0
-  "$build/tests/fuzz_$h" -max_total_time="$seconds" -max_len=$max_len -timeout=10 -rss_limit_mb=2048 \
+  "$build/tests/fuzz_$h" "${budget[@]}" -max_len=$max_len -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$artifacts" "$work" "${seeds[@]}" >"$log" 2>&1 || rc=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
   [ -n "$execs" ] || execs=$(grep -o '#[0-9]*' "$log" | tail -n 1 | tr -d '#')
