@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # build
-  build-essential cmake ninja-build pkg-config
+  build-essential cmake ninja-build pkg-config ccache
   # libraries
   libcli11-dev libyaml-cpp-dev libyaml-dev libfmt-dev nlohmann-json3-dev doctest-dev
   libvirt-dev libxml2-dev libcurl4-openssl-dev libssl-dev

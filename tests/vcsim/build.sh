@@ -11,7 +11,8 @@
 #   from this machine's own apt sources. No mirror is named anywhere in this script.
 # - The build compiles Debian's installed library (which carries Debian's Go 1.19 fixes) plus the
 #   two mains from the upstream tarball, in GOPATH mode, without any network access from Go.
-# - When both binaries already exist it returns at once (OUTDIR is a cache; delete it to rebuild).
+# - When both binaries exist, built from the installed govmomi version, it returns at once
+#   (OUTDIR is a cache, shared by build trees; delete it to rebuild).
 set -euo pipefail
 
 OUT=${1:?usage: $0 OUTDIR}
@@ -19,7 +20,8 @@ mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 BIN=$OUT/bin
 
-have_bins() { [ -x "$BIN/vcsim" ] && [ -x "$BIN/govc" ]; }
+built_from() { dpkg-query -W -f '${Version}' golang-github-vmware-govmomi-dev 2>/dev/null; }
+have_bins() { [ -x "$BIN/vcsim" ] && [ -x "$BIN/govc" ] && [ "$(cat "$OUT/built-from" 2>/dev/null)" = "$(built_from)" ]; }
 have_bins && exit 0
 
 # One build at a time per OUTDIR (parallel CI jobs sharing the build tree).
@@ -116,5 +118,6 @@ done
 # Rename last, so that a half-finished build never looks done.
 mv "$BIN/.govc.tmp" "$BIN/govc"
 mv "$BIN/.vcsim.tmp" "$BIN/vcsim"
+built_from > "$OUT/built-from"
 rm -rf "$GP"
 log "built $BIN/vcsim and $BIN/govc (govmomi $VER) in $(( $(date +%s) - START )) s"

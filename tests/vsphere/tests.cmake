@@ -14,16 +14,21 @@ target_sources(hvctl_tests PRIVATE
 )
 target_link_libraries(hvctl_tests PRIVATE hvctl_backend_vsphere)
 
-# vcsim (built once into the build tree), the vcsim cases above, and the
+# vcsim, built once into the test cache by the fixture vcsim_build (one
+# build at a time: build.sh takes a lock), for every test that starts one.
+add_test(NAME vcsim_build COMMAND ${PROJECT_SOURCE_DIR}/tests/vcsim/build.sh ${HVCTL_VCSIM_DIR})
+set_tests_properties(vcsim_build PROPERTIES FIXTURES_SETUP vcsim TIMEOUT 900)
+
+# The vcsim cases above, and the
 # hvctl binary end to end including the 200-VM constant-call-count check.
 add_test(NAME vsphere_vcsim
          COMMAND ${CMAKE_CURRENT_LIST_DIR}/run-vcsim-tests.sh $<TARGET_FILE:hvctl> $<TARGET_FILE:hvctl_tests>
-                 ${PROJECT_SOURCE_DIR} ${CMAKE_BINARY_DIR}/vcsim)
-set_tests_properties(vsphere_vcsim PROPERTIES TIMEOUT 900)
+                 ${PROJECT_SOURCE_DIR} ${HVCTL_VCSIM_DIR})
+set_tests_properties(vsphere_vcsim PROPERTIES TIMEOUT 900 FIXTURES_REQUIRED vcsim)
 
 # Faults (slow, frozen, killed server; expired session), concurrent applies
 # and secrets in logs, against vcsim.
 add_test(NAME vsphere_faults
          COMMAND ${CMAKE_CURRENT_LIST_DIR}/faults.sh $<TARGET_FILE:hvctl> ${PROJECT_SOURCE_DIR}
-                 ${CMAKE_BINARY_DIR}/vsphere-faults ${CMAKE_BINARY_DIR}/vcsim)
-set_tests_properties(vsphere_faults PROPERTIES TIMEOUT 600)
+                 ${CMAKE_BINARY_DIR}/vsphere-faults ${HVCTL_VCSIM_DIR})
+set_tests_properties(vsphere_faults PROPERTIES TIMEOUT 600 FIXTURES_REQUIRED vcsim)

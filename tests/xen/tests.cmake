@@ -3,7 +3,7 @@
 # Unit and golden tests join the doctest binary: they need libxenlight's
 # library but no hypervisor. e2e_xen boots a real Xen with a Debian dom0
 # under QEMU (TCG) and drives the built hvctl inside it; the slow parts
-# (hypervisor, kernel, guest images) are cached in ${CMAKE_BINARY_DIR}/xen-harness.
+# (hypervisor, kernel, guest images) are cached in ${HVCTL_TEST_CACHE}/xen-harness.
 target_sources(hvctl_tests PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/test_xen_config.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_xen_backend.cpp)
@@ -15,8 +15,9 @@ if(HVCTL_BACKEND_MODULES)
 endif()
 add_test(NAME e2e_xen
          COMMAND ${CMAKE_CURRENT_LIST_DIR}/harness/run-in-dom0.sh
-                 --cache ${CMAKE_BINARY_DIR}/xen-harness
+                 --cache ${HVCTL_TEST_CACHE}/xen-harness
                  ${xen_bins}
                  ${CMAKE_CURRENT_LIST_DIR}/e2e)
 # 77: the machine lacks qemu-system-x86_64 or the Xen packages (see scripts/install-deps.sh).
-set_tests_properties(e2e_xen PROPERTIES TIMEOUT 480 SKIP_RETURN_CODE 77)
+# QEMU runs Xen's two vCPUs on both cores: nothing else runs beside it.
+set_tests_properties(e2e_xen PROPERTIES TIMEOUT 480 SKIP_RETURN_CODE 77 PROCESSORS 2 RUN_SERIAL TRUE)

@@ -15,8 +15,17 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 CACHE=$(mkdir -p "${1:?usage: prepare.sh CACHE}" && cd "$1" && pwd)
-STAMP=$CACHE/ready-v1
-[ -f "$STAMP" ] && [ "$STAMP" -nt "$HERE/prepare.sh" ] && [ "$STAMP" -nt "$HERE/dom0-init.sh" ] && exit 0
+# The cache is ready when it was made from these very scripts (by content, so
+# that a new clone of the same tree finds it) and the same packages.
+key=$({ cat "$HERE"/prepare.sh "$HERE"/dom0-init.sh "$HERE"/guest-init.sh "$HERE"/initramfs-lib.sh \
+          "$HERE"/unpack-kernel.py; dpkg-query -W xen-utils-4.17 xen-hypervisor-4.17-amd64 busybox-static 2>/dev/null; ls /lib/modules 2>/dev/null
+      } | sha256sum | cut -c1-16)
+STAMP=$CACHE/ready-$key
+[ -f "$STAMP" ] && exit 0
+exec 9>"$CACHE/.prepare.lock"  # one preparation at a time per cache
+flock 9
+[ -f "$STAMP" ] && exit 0
+rm -f "$CACHE"/ready-*
 
 skip() { echo "prepare: $*" >&2; exit 77; }
 for tool in busybox cpio gzip python3 modprobe depmod; do
