@@ -6,8 +6,9 @@
 # and a VM that never becomes ready; teardown must run every time.
 # Usage: ci_smoke.sh HVCTL SOURCE_DIR WORK_DIR VCSIM_BUILD_DIR
 set -uo pipefail
-HVCTL=$1 SRC=$2 WORK=$3 VCSIM_BUILD=$4
+HVCTL=$1 SRC=$2 WORK_ARG=$3 VCSIM_BUILD=$4
 source "$SRC/tests/e2e/lib.sh"
+WORK=$(reachable_work_dir "$WORK_ARG")
 E2E_TMP=$WORK/tmp
 rm -rf "$E2E_TMP"; mkdir -p "$E2E_TMP"
 SMOKE=$SRC/examples/ci-smoke.sh SPECS=$SRC/examples/ci-smoke/vms.yaml
@@ -19,6 +20,7 @@ cleanup() {
   [ -n "$keeper" ] && kill "$keeper" 2>/dev/null
   "$SRC/tests/harness/libvirtd.sh" stop "$WORK/libvirtd" >/dev/null 2>&1
   "$SRC/tests/vcsim/vcsim.sh" stop "$WORK/vcsim" >/dev/null 2>&1
+  [ "$WORK" = "$WORK_ARG" ] || rm -rf "$WORK"
 }
 trap cleanup EXIT
 

@@ -26,6 +26,24 @@ expect_exit() {
   fi
 }
 
+# reachable_work_dir DIR: prints DIR when others may enter every directory
+# above it, else a new directory under /tmp. A private libvirtd and its QEMU
+# guests run as an unprivileged user and must reach their files, and a clone
+# may sit in a 0700 directory (mktemp -d). The caller removes a /tmp one.
+reachable_work_dir() {
+  local d=$1 up
+  mkdir -p "$d"
+  up=$(cd "$d" && pwd)
+  while [ "$up" != / ]; do
+    up=$(dirname "$up")
+    case $(stat -c %A "$up") in
+      ?????????[xt]) ;;
+      *) d=$(mktemp -d /tmp/hvctl-e2e.XXXXXX); chmod 755 "$d"; break ;;
+    esac
+  done
+  echo "$d"
+}
+
 contains() { grep -qF -- "$2" <<<"$1"; }
 
 # json_get JSON JQ-LIKE-PYTHON-EXPR : evaluates a Python expression on `d`.

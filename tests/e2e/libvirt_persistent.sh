@@ -3,15 +3,16 @@
 # whose state outlives each hvctl process.
 # Usage: libvirt_persistent.sh HVCTL SOURCE_DIR WORK_DIR
 set -uo pipefail
-HVCTL=$1 SRC=$2 WORK=$3
+HVCTL=$1 SRC=$2
 source "$SRC/tests/e2e/lib.sh"
+WORK=$(reachable_work_dir "$3")
 E2E_TMP=$WORK/tmp
 rm -rf "$E2E_TMP"; mkdir -p "$E2E_TMP"
 
 "$SRC/tests/harness/tiny-guest.sh" "$WORK/guest" >/dev/null || exit 1
 "$SRC/tests/harness/libvirtd.sh" stop "$WORK/libvirtd" >/dev/null 2>&1
 "$SRC/tests/harness/libvirtd.sh" start "$WORK/libvirtd" >/dev/null || exit 1
-trap '"$SRC/tests/harness/libvirtd.sh" stop "$WORK/libvirtd" >/dev/null 2>&1' EXIT
+trap '"$SRC/tests/harness/libvirtd.sh" stop "$WORK/libvirtd" >/dev/null 2>&1; [ "$WORK" = "$3" ] || rm -rf "$WORK"' EXIT
 cat > "$E2E_TMP/config.yaml" <<EOC
 targets:
   lab: {type: libvirt, uri: "$(cat "$WORK/libvirtd/uri")", domain_type: qemu}
