@@ -84,6 +84,9 @@ public:
 
   const Capabilities& capabilities() const override { return caps_; }
   std::vector<Problem> check(const VmSpec& spec) const override;
+  std::vector<Problem> check_transition(const VmSpec& desired, const VmState& actual) const override {
+    return libvirt::check_transition(desired, actual.spec);
+  }
   TargetInfo probe() override;
   std::vector<VmState> list() override;
   std::optional<VmState> lookup(const std::string& name) override;

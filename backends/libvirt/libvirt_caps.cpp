@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "hvctl/units.hpp"
+
 namespace hvctl::libvirt {
 namespace {
 
@@ -62,6 +64,20 @@ std::vector<Problem> check_spec(const VmSpec& spec, const std::string& target_do
   }
   const bool spec_type = spec.libvirt && spec.libvirt->domain_type;
   check_xen(spec, spec_type ? *spec.libvirt->domain_type : target_domain_type, out);
+  return out;
+}
+
+std::vector<Problem> check_transition(const VmSpec& desired, const VmSpec& actual) {
+  std::vector<Problem> out;
+  for (std::size_t i = 0; i < desired.disks.size(); ++i) {
+    const auto& want = desired.disks[i];
+    for (const auto& have : actual.disks)
+      if (have.id == want.id && want.size_mib && have.size_mib && *want.size_mib < *have.size_mib)
+        out.push_back({desired.mark_of(fmt::format("disks[{}].size", i)),
+                       fmt::format("VM '{}': disks[{}]: hvctl never shrinks a disk ({} -> {}): the guest's file "
+                                   "system would lose its end", desired.name, want.id, format_size_mib(*have.size_mib),
+                                   format_size_mib(*want.size_mib))});
+  }
   return out;
 }
 

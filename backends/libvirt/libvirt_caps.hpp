@@ -15,4 +15,8 @@ Capabilities libvirt_capabilities();
 // is the target's domain_type option ("" when unset); spec.libvirt wins over it.
 std::vector<Problem> check_spec(const VmSpec& spec, const std::string& target_domain_type);
 
+// Changes from `actual` to `desired` hvctl will not make through libvirt
+// (shrinking a disk's volume), at their marks (Backend::check_transition).
+std::vector<Problem> check_transition(const VmSpec& desired, const VmSpec& actual);
+
 }  // namespace hvctl::libvirt

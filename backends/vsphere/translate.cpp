@@ -1,5 +1,7 @@
 #include "translate.hpp"
 
+#include "vsphere_checks.hpp"
+
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -66,11 +68,7 @@ void disk_changes(DeviceWriter& w, const VmSpec& desired, const VmConfig& actual
       continue;
     }
     const DiskSpec& have = now.disks[i];
-    if ((want.bus && want.bus != have.bus) || (want.path && want.path != have.path) ||
-        (want.format && want.format != have.format))
-      throw std::invalid_argument(fmt::format("disks[{}]: vSphere cannot move a disk to another bus, file or format", want.id));
-    if (want.size_mib && have.size_mib && *want.size_mib < *have.size_mib)
-      throw std::invalid_argument(fmt::format("disks[{}]: vSphere cannot shrink a disk", want.id));
+    if (auto r = refused_disk_change(want, have)) throw std::invalid_argument(fmt::format("disks[{}]: {}", want.id, r->why));
     if (want.size_mib && want.size_mib != have.size_mib) w.grow_disk(actual.disks[i], *want.size_mib);
   }
 }
@@ -87,8 +85,7 @@ void nic_changes(DeviceWriter& w, const VmSpec& desired, const VmConfig& actual,
       continue;
     }
     const NicSpec& have = now.nics[i];
-    if (want.model && want.model != have.model)
-      throw std::invalid_argument(fmt::format("nics[{}]: vSphere cannot change a NIC's model in place", want.id));
+    if (auto r = refused_nic_change(want, have)) throw std::invalid_argument(fmt::format("nics[{}]: {}", want.id, r->why));
     if ((want.network && want.network != have.network) || (want.mac && want.mac != have.mac))
       w.edit_nic(*ordered[i], want);
   }

@@ -85,6 +85,9 @@ public:
 
   const Capabilities& capabilities() const override { return vsphere_capabilities(); }
   std::vector<Problem> check(const VmSpec& spec) const override { return vsphere_check(spec); }
+  std::vector<Problem> check_transition(const VmSpec& desired, const VmState& actual) const override {
+    return vsphere_transition(desired, actual.spec);
+  }
 
   TargetInfo probe() override {
     const auto& sc = session_.content();

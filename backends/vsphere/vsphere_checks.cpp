@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <libxml/parser.h>
 
+#include "hvctl/units.hpp"
 #include "vm_model.hpp"
 
 namespace hvctl::vsphere {
@@ -22,6 +23,13 @@ Capabilities make_capabilities() {
   c.snapshots = true;
   c.default_parallel = kDefaultParallel;
   return c;
+}
+
+template <typename T>
+const T* with_id(const std::vector<T>& items, const std::string& id) {
+  for (const auto& item : items)
+    if (item.id == id) return &item;
+  return nullptr;
 }
 
 void check_disks(const VmSpec& spec, std::vector<Problem>& out) {
@@ -82,6 +90,38 @@ void vsphere_global_init() {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     xmlInitParser();
   });
+}
+
+std::optional<Refusal> refused_disk_change(const DiskSpec& want, const DiskSpec& have) {
+  const char* moved = want.bus && want.bus != have.bus         ? "bus"
+                      : want.path && want.path != have.path     ? "path"
+                      : want.format && want.format != have.format ? "format"
+                                                                  : nullptr;
+  if (moved) return Refusal{moved, "vSphere cannot move a disk to another bus, file or format"};
+  if (want.size_mib && have.size_mib && *want.size_mib < *have.size_mib)
+    return Refusal{"size", fmt::format("vSphere cannot shrink a disk ({} -> {})", format_size_mib(*have.size_mib),
+                                       format_size_mib(*want.size_mib))};
+  return std::nullopt;
+}
+
+std::optional<Refusal> refused_nic_change(const NicSpec& want, const NicSpec& have) {
+  if (want.model && want.model != have.model) return Refusal{"model", "vSphere cannot change a NIC's model in place"};
+  return std::nullopt;
+}
+
+std::vector<Problem> vsphere_transition(const VmSpec& desired, const VmSpec& actual) {
+  std::vector<Problem> out;
+  auto refuse = [&](const char* list, std::size_t i, const std::string& id, const Refusal& r) {
+    out.push_back({desired.mark_of(fmt::format("{}[{}].{}", list, i, r.field)),
+                   fmt::format("VM '{}': {}[{}]: {}", desired.name, list, id, r.why)});
+  };
+  for (std::size_t i = 0; i < desired.disks.size(); ++i)
+    if (const auto* have = with_id(actual.disks, desired.disks[i].id))
+      if (auto r = refused_disk_change(desired.disks[i], *have)) refuse("disks", i, desired.disks[i].id, *r);
+  for (std::size_t i = 0; i < desired.nics.size(); ++i)
+    if (const auto* have = with_id(actual.nics, desired.nics[i].id))
+      if (auto r = refused_nic_change(desired.nics[i], *have)) refuse("nics", i, desired.nics[i].id, *r);
+  return out;
 }
 
 }  // namespace hvctl::vsphere

@@ -2,6 +2,8 @@
 // adds to the planner's generic field check. No I/O.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "hvctl/backend.hpp"
@@ -16,6 +18,18 @@ const Capabilities& vsphere_capabilities();
 // (cpu.cap in percent, unknown buses or NIC models, disks with neither size
 // nor path, memory not a multiple of 4 MiB, reserved extraConfig keys).
 std::vector<Problem> vsphere_check(const VmSpec& spec);
+
+// A change vSphere refuses on an existing device: which field of it, and why.
+struct Refusal {
+  std::string field;  // "size", "bus", "model"...
+  std::string why;    // "vSphere cannot shrink a disk"
+};
+std::optional<Refusal> refused_disk_change(const DiskSpec& want, const DiskSpec& have);
+std::optional<Refusal> refused_nic_change(const NicSpec& want, const NicSpec& have);
+
+// The changes from `actual` to `desired` that vSphere refuses, each at its
+// field in `desired` (Backend::check_transition).
+std::vector<Problem> vsphere_transition(const VmSpec& desired, const VmSpec& actual);
 
 // curl_global_init and xmlInitParser, once per process, before any thread uses them.
 void vsphere_global_init();

@@ -141,6 +141,10 @@ VmRecord XenBackend::require_record(const std::string& name, const char* what) c
 
 std::vector<Problem> XenBackend::check(const VmSpec& spec) const { return check_spec(spec); }
 
+std::vector<Problem> XenBackend::check_transition(const VmSpec& desired, const VmState& actual) const {
+  return check_merged(desired, actual.spec);
+}
+
 TargetInfo XenBackend::probe() {
   const libxl_version_info* v = libxl_get_version_info(xl().get());
   if (!v) Libxl::fail(fmt::format("target '{}': cannot read the Xen version", target_.name), ERROR_FAIL);

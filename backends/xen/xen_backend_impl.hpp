@@ -18,6 +18,7 @@ public:
 
   const Capabilities& capabilities() const override { return caps_; }
   std::vector<Problem> check(const VmSpec& spec) const override;
+  std::vector<Problem> check_transition(const VmSpec& desired, const VmState& actual) const override;
   TargetInfo probe() override;
   std::vector<VmState> list() override;
   std::optional<VmState> lookup(const std::string& name) override;

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "hvctl/spec_overlay.hpp"
 #include "xlu_limits.hpp"
 
 namespace hvctl::xen {
@@ -201,6 +202,20 @@ std::string disk_spec_string(const VmSpec& spec, std::size_t index) {
   for (std::size_t i = 0; i < index; ++i) nth += vdev_prefix(spec.disks[i].bus) == prefix;
   if (prefix.empty() || nth >= 26) throw InputError(fmt::format("VM '{}': disk '{}': no Xen device name for it", spec.name, d.id));
   return xl_disk_spec(d, prefix + static_cast<char>('a' + nth));
+}
+
+std::vector<Problem> check_merged(const VmSpec& desired, const VmSpec& actual) {
+  const auto alone = check_spec(desired);
+  std::vector<Problem> out;
+  for (auto& p : check_spec(overlay_spec(actual, desired))) {
+    bool known = false;
+    for (const auto& q : alone) known = known || q.message == p.message;
+    if (known) continue;
+    if (p.mark.file.empty()) p.mark = desired.mark;
+    p.message += " (with the settings the VM keeps)";
+    out.push_back(std::move(p));
+  }
+  return out;
 }
 
 std::vector<Problem> check_spec(const VmSpec& spec) {

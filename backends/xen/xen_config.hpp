@@ -46,6 +46,13 @@ void build_domain_config(const VmSpec& spec, const std::string& uuid, DomainConf
 // NIC models a PV guest cannot have, disks hvctl would have to create.
 std::vector<Problem> check_spec(const VmSpec& spec);
 
+// What check_spec finds in the VM that reconfigure would make (`desired`
+// over `actual`, as the record becomes) beyond what it finds in `desired`
+// alone: settings the VM keeps that the new ones do not go with (its UEFI
+// firmware when the spec now asks for xen.type pv). At desired's marks, or
+// its document's where the clash is with a kept setting.
+std::vector<Problem> check_merged(const VmSpec& desired, const VmSpec& actual);
+
 // The libxl action for a spec word ("destroy", "rename-restart", ...).
 libxl_action_on_shutdown action_from_word(const std::string& word);
 

@@ -95,6 +95,11 @@ public:
   // Problems in `spec` this backend cannot express (beyond the fields list). No I/O.
   virtual std::vector<Problem> check(const VmSpec& spec) const { return {}; }
 
+  // Changes from `actual` to `desired` this backend would refuse (shrinking a
+  // disk, moving one to another bus...), each at its place in `desired`. No
+  // I/O: plan shows the VM as impossible and apply leaves it untouched.
+  virtual std::vector<Problem> check_transition(const VmSpec& desired, const VmState& actual) const { return {}; }
+
   // Connects if needed and says what answers. Throws BackendError if unreachable.
   virtual TargetInfo probe() = 0;
 

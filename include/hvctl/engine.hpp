@@ -13,7 +13,9 @@
 namespace hvctl {
 
 // Plans every spec against its target. Reads each target's inventory once.
-// Throws ValidationError when a spec uses fields its target cannot express.
+// Throws ValidationError when a spec uses fields its target cannot express;
+// a VM whose change its backend would refuse (check_transition) is planned
+// as impossible, with the reasons.
 std::vector<VmPlan> make_plans(const std::vector<VmSpec>& specs, Session& session);
 
 struct ApplyOptions {
@@ -31,10 +33,14 @@ struct VmResult {
   bool ok = true;
   std::vector<std::string> done;      // steps that completed ("created", "started")
   std::string error;                  // backend's message when !ok
+  ExitCode failure = ExitCode::backend_failure;  // when !ok: impossible, not_found, or another failure
 };
 
 // Carries out plans that have changes. Never throws for one VM's failure:
-// each result says what happened.
+// each result says what happened. An impossible plan is not touched (its
+// result fails with ExitCode::impossible). When a reconfigure fails after
+// the engine stopped the VM for it, the VM is put back into its earlier power
+// state and the error says so ("...; restored to running").
 std::vector<VmResult> apply_plans(const std::vector<VmPlan>& plans, Session& session,
                                   const ApplyOptions& options);
 

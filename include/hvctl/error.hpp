@@ -16,6 +16,8 @@ enum class ExitCode : int {
   backend_failure = 4, // a target failed or refused; see the message
   partial = 5,         // apply/verbs: some VMs done, some failed
   timeout = 6,         // a wait or a graceful operation ran out of time
+  impossible = 7,      // plan/apply: a VM asks for a change its target cannot make; it was left untouched
+  not_found = 8,       // a VM named on the command line does not exist on its target
 };
 
 // Where in a source file something is (1-based line and column).
@@ -64,6 +66,13 @@ private:
 class BackendError : public Error {
 public:
   explicit BackendError(const std::string& what) : Error(ExitCode::backend_failure, what) {}
+};
+
+// A VM named on the command line is not on its target.
+class NotFoundError : public Error {
+public:
+  NotFoundError(const std::string& target, const std::string& vm)
+      : Error(ExitCode::not_found, "target '" + target + "': no VM named '" + vm + "'") {}
 };
 
 // The backend cannot do this at all (capability missing).

@@ -17,7 +17,7 @@ struct FieldChange {
   bool hot = false;   // can be applied without a restart
 };
 
-enum class PlanAction { none, create, update, power, remove };
+enum class PlanAction { none, create, update, power, remove, impossible };
 const char* to_string(PlanAction a);
 
 struct VmPlan {
@@ -30,9 +30,12 @@ struct VmPlan {
   std::vector<FieldChange> changes;
   bool needs_restart = false;  // some change is not hot and the VM is running
   std::optional<PowerState> power_from, power_to;  // set when power changes
+  std::vector<Problem> impossible;  // changes the backend would refuse: apply leaves the VM alone
 
   PlanAction action() const;      // the most significant thing it does
   bool has_changes() const { return action() != PlanAction::none; }
+  // Whether this change takes a restart: not hot, on a VM that is and stays up.
+  bool restarts_for(const FieldChange& c) const;
   std::string describe() const;   // one line: "create (2 vCPU, 64MiB), start"
 };
 

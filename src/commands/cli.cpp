@@ -18,6 +18,8 @@ const char* exit_code_help() {
          "  4  backend failure: a target was unreachable or refused\n"
          "  5  partial: some VMs were done, others failed (re-run to converge)\n"
          "  6  timeout: a wait ran out, or a target stayed locked past --lock-timeout\n"
+         "  7  impossible: a VM asks for a change its target cannot make; it was left as it is\n"
+         "  8  not found: a VM named on the command line does not exist on its target\n"
          "Environment: HVCTL_TARGET (as --target), HVCTL_CONFIG (as --config), XDG_CONFIG_HOME, HVCTL_LOCK_DIR\n"
          "(per-target lock files), HVCTL_SOAP_TRACE=1 (log vSphere requests, secrets redacted)\n";
 }

@@ -45,9 +45,10 @@ int run_apply(const ApplyCmdOptions& o, Context& ctx) {
   std::vector<TargetLock> locks;
   if (!o.dry_run) locks = ctx.lock_targets(specs, "apply");  // before planning: the plan must stay true
   const auto plans = make_plans(specs, ctx.session());
+  const bool impossible = report_impossible(plans, ctx.out());
   if (o.dry_run) {
     ctx.out().render(plan_result(plans));
-    return 0;
+    return impossible ? static_cast<int>(ExitCode::impossible) : 0;
   }
   const bool pending = any_changes(plans);
   ApplyOptions options = apply_options(ctx);

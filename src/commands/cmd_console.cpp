@@ -18,7 +18,7 @@ struct ConsoleOptions {
 int run_console(const ConsoleOptions& o, Context& ctx) {
   const Target target = ctx.session().target_for(std::nullopt);
   Backend& backend = ctx.session().backend(target);
-  if (!backend.lookup(o.name)) throw BackendError(fmt::format("target '{}': no VM named '{}'", target.name, o.name));
+  if (!backend.lookup(o.name)) throw NotFoundError(target.name, o.name);
   ConsoleAccess access = backend.console(o.name);
   if (!access.stream) {
     Result r{"Console"};

@@ -19,7 +19,7 @@ int run_export(const ExportOptions& o, Context& ctx) {
   std::string text;
   for (const auto& name : o.names) {
     auto vm = b.lookup(name);
-    if (!vm) throw BackendError(fmt::format("target '{}': no VM named '{}'", t.name, name));
+    if (!vm) throw NotFoundError(t.name, name);
     VmSpec spec = vm->spec;
     spec.name = vm->name;
     spec.power = vm->power;

@@ -14,7 +14,7 @@ struct GetOptions {
 int run_get(const GetOptions& o, Context& ctx) {
   const Target t = ctx.session().target_for(std::nullopt);
   auto vm = ctx.session().backend(t).lookup(o.name);
-  if (!vm) throw BackendError(fmt::format("target '{}': no VM named '{}'", t.name, o.name));
+  if (!vm) throw NotFoundError(t.name, o.name);
   vm->target = t.name;
   Result r{"VirtualMachineState"};
   r.data = vm_json(*vm);

@@ -15,6 +15,7 @@ int run_plan(const PlanOptions& o, Context& ctx) {
   const auto specs = ctx.load_specs(o.files);
   const auto plans = make_plans(specs, ctx.session());
   ctx.out().render(plan_result(plans));
+  if (report_impossible(plans, ctx.out())) return static_cast<int>(ExitCode::impossible);
   return o.detailed_exitcode && any_changes(plans) ? static_cast<int>(ExitCode::changes_pending) : 0;
 }
 
@@ -23,7 +24,7 @@ int run_plan(const PlanOptions& o, Context& ctx) {
 void setup_plan(CLI::App& app, RunFn& run) {
   auto o = std::make_shared<PlanOptions>();
   app.add_option("-f,--file", o->files, "Spec file, directory, or - for stdin")->required()->type_name("FILE");
-  app.add_flag("--detailed-exitcode", o->detailed_exitcode, "Exit 0 when in sync, 2 when changes are pending");
+  app.add_flag("--detailed-exitcode", o->detailed_exitcode, "Exit 0 when in sync, 2 when changes are pending (7 when one is impossible, either way)");
   run = [o](Context& ctx) { return run_plan(*o, ctx); };
 }
 

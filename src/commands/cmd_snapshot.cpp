@@ -27,7 +27,7 @@ int run_snapshot(const SnapshotOptions& o, Context& ctx) {
   std::vector<TargetLock> lock;
   if (op != SnapshotRequest::Op::list) lock = ctx.lock_target(t, "snapshot " + o.action);
   Backend& b = ctx.session().backend(t);
-  if (!b.lookup(o.vm)) throw BackendError(fmt::format("target '{}': no VM named '{}'", t.name, o.vm));
+  if (!b.lookup(o.vm)) throw NotFoundError(t.name, o.vm);
   const auto names = b.snapshot(o.vm, {op, o.name});
   Result r{"SnapshotList"};
   r.data["vm"] = o.vm;

@@ -34,9 +34,14 @@ Result plan_result(const std::vector<VmPlan>& plans) {
   for (const auto& p : plans) {
     Json changes = Json::array();
     for (const auto& c : p.changes)
-      changes.push_back({{"field", c.field}, {"from", c.from}, {"to", c.to}, {"hot", c.hot}});
+      changes.push_back({{"field", c.field}, {"from", c.from}, {"to", c.to}, {"hot", c.hot},
+                         {"needsRestart", p.restarts_for(c)}});
     Json item = {{"vm", p.vm},        {"target", p.target},   {"action", to_string(p.action())},
                  {"changes", changes}, {"needsRestart", p.needs_restart}, {"summary", p.describe()}};
+    if (!p.impossible.empty()) {
+      item["impossible"] = Json::array();
+      for (const auto& why : p.impossible) item["impossible"].push_back({{"at", why.mark.str()}, {"reason", why.message}});
+    }
     if (p.power_to) item["power"] = {{"from", to_string(*p.power_from)}, {"to", to_string(*p.power_to)}};
     items.push_back(std::move(item));
     ++counts[to_string(p.action())];
@@ -48,8 +53,9 @@ Result plan_result(const std::vector<VmPlan>& plans) {
   if (r.data["pending"] == 0)
     r.footer.push_back(fmt::format("No changes: {} VM{} match their specs.", plans.size(), plans.size() == 1 ? "" : "s"));
   else
-    r.footer.push_back(fmt::format("Plan: {} to create, {} to update, {} to change power, {} to delete.",
-                                   counts["create"], counts["update"], counts["power"], counts["delete"]));
+    r.footer.push_back(fmt::format("Plan: {} to create, {} to update, {} to change power, {} to delete{}.",
+                                   counts["create"], counts["update"], counts["power"], counts["delete"],
+                                   counts["impossible"] ? fmt::format(", {} impossible", counts["impossible"]) : ""));
   return r;
 }
 
@@ -104,10 +110,17 @@ void add_wait_outcomes(Result& applied, const std::vector<WaitOutcome>& outcomes
 }
 
 int results_exit_code(const std::vector<VmResult>& results) {
-  int failed = 0, succeeded = 0;
-  for (const auto& r : results) (r.ok ? succeeded : failed)++;
+  int failed = 0, succeeded = 0, impossible = 0, not_found = 0;
+  for (const auto& r : results) {
+    (r.ok ? succeeded : failed)++;
+    impossible += !r.ok && r.failure == ExitCode::impossible;
+    not_found += !r.ok && r.failure == ExitCode::not_found;
+  }
   if (failed == 0) return 0;
-  return static_cast<int>(succeeded > 0 ? ExitCode::partial : ExitCode::backend_failure);
+  if (impossible == failed) return static_cast<int>(ExitCode::impossible);  // the rest was carried out
+  if (succeeded > 0) return static_cast<int>(ExitCode::partial);
+  if (not_found == failed) return static_cast<int>(ExitCode::not_found);
+  return static_cast<int>(ExitCode::backend_failure);
 }
 
 }  // namespace hvctl

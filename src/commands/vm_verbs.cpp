@@ -14,6 +14,16 @@ ApplyOptions apply_options(Context& ctx) {
   return options;
 }
 
+bool report_impossible(const std::vector<VmPlan>& plans, Output& out) {
+  bool any = false;
+  for (const auto& p : plans)
+    for (const auto& why : p.impossible) {
+      out.warn(fmt::format("{}: {} (left as it is)", why.mark.str(), why.message));
+      any = true;
+    }
+  return any;
+}
+
 bool any_changes(const std::vector<VmPlan>& plans) {
   for (const auto& p : plans)
     if (p.has_changes()) return true;
@@ -32,7 +42,7 @@ int for_each_vm(Context& ctx, const std::vector<std::string>& names, const std::
     auto& r = results[i];
     r = {names[i], target.name, verb, true, {}, {}};
     try {
-      if (!b.lookup(names[i])) throw BackendError(fmt::format("target '{}': no VM named '{}'", target.name, names[i]));
+      if (!b.lookup(names[i])) throw NotFoundError(target.name, names[i]);
       op(b, names[i]);
       r.done.push_back(past);
       ctx.out().info(fmt::format("{}: {}", names[i], past));

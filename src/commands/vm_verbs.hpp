@@ -19,6 +19,10 @@ ApplyOptions apply_options(Context& ctx);
 // Whether any plan changes anything.
 bool any_changes(const std::vector<VmPlan>& plans);
 
+// Says on stderr, at its spec's file:line:column, each change a plan cannot
+// make; true when there was one.
+bool report_impossible(const std::vector<VmPlan>& plans, Output& out);
+
 int for_each_vm(Context& ctx, const std::vector<std::string>& names, const std::string& verb,
                 const std::string& past, const std::function<void(Backend&, const std::string&)>& op);
 

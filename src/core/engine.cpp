@@ -49,8 +49,25 @@ void change_power(Backend& b, const std::string& vm, PowerState from, PowerState
   if (to == PowerState::paused) step(PowerOp::pause, "paused");
 }
 
+// A reconfigure failed after the engine stopped the VM for it: the VM goes
+// back to the power state it had, and the error says whether it did.
+[[noreturn]] void throw_restored(Backend& b, const std::string& vm, PowerState before, const ApplyOptions& o,
+                                 std::vector<std::string>& done, const std::exception& failure) {
+  const ExitCode code = dynamic_cast<const Error*>(&failure) ? dynamic_cast<const Error&>(failure).code()
+                                                             : ExitCode::backend_failure;
+  std::string outcome;
+  try {
+    change_power(b, vm, PowerState::stopped, before, o, done);
+    outcome = fmt::format("restored to {}", to_string(before));
+  } catch (const std::exception& e) {
+    outcome = fmt::format("could not restore it to {}: {}", to_string(before), e.what());
+  }
+  throw Error(code, fmt::format("{}; {}", failure.what(), outcome));
+}
+
 void carry_out(const VmPlan& plan, Backend& b, const ApplyOptions& o, std::vector<std::string>& done) {
   const auto& vm = plan.vm;
+  if (!plan.impossible.empty()) throw Error(ExitCode::impossible, plan.describe());
   auto progress = [&](const std::string& what) {
     if (o.progress) o.progress(vm, what);
   };
@@ -67,7 +84,8 @@ void carry_out(const VmPlan& plan, Backend& b, const ApplyOptions& o, std::vecto
     if (plan.power_to) change_power(b, vm, PowerState::stopped, *plan.power_to, o, done);
     return;
   }
-  PowerState now = plan.actual->power;
+  const PowerState before = plan.actual->power;
+  PowerState now = before;
   const PowerState want = plan.power_to.value_or(now);
   if (!plan.changes.empty()) {
     const bool must_stop = plan.needs_restart || (want == PowerState::stopped && now != PowerState::stopped);
@@ -79,7 +97,12 @@ void carry_out(const VmPlan& plan, Backend& b, const ApplyOptions& o, std::vecto
       now = PowerState::stopped;
     }
     progress("reconfigure");
-    b.reconfigure(plan.desired, *plan.actual);
+    try {
+      b.reconfigure(plan.desired, *plan.actual);
+    } catch (const std::exception& e) {
+      if (now == before || want == PowerState::stopped) throw;
+      throw_restored(b, vm, before, o, done, e);
+    }
     done.emplace_back("reconfigured");
   }
   change_power(b, vm, now, want, o, done);
@@ -131,6 +154,7 @@ std::vector<VmPlan> make_plans(const std::vector<VmSpec>& specs, Session& sessio
         actual->target = g.target.name;
       }
       plans[i] = plan_vm(specs[i], actual, g.target.name, b.capabilities());
+      if (actual && plans[i].action() == PlanAction::update) plans[i].impossible = b.check_transition(specs[i], *actual);
     }
   }
   return plans;
@@ -153,6 +177,10 @@ std::vector<VmResult> apply_plans(const std::vector<VmPlan>& plans, Session& ses
       auto& r = results[indexes[k]];
       try {
         carry_out(plans[indexes[k]], b, options, r.done);
+      } catch (const Error& e) {
+        r.ok = false;
+        r.error = e.what();
+        r.failure = e.code();
       } catch (const std::exception& e) {
         r.ok = false;
         r.error = e.what();

@@ -140,6 +140,7 @@ const char* to_string(PlanAction a) {
     case PlanAction::update: return "update";
     case PlanAction::power: return "power";
     case PlanAction::remove: return "delete";
+    case PlanAction::impossible: return "impossible";
   }
   return "?";
 }
@@ -191,18 +192,21 @@ VmPlan plan_vm(const VmSpec& desired, const std::optional<VmState>& actual, cons
     return plan;
   }
   plan.changes = diff_spec(desired, actual->spec, caps);
-  const bool live = actual->power != PowerState::stopped;
   const auto want_power = desired.power.value_or(actual->power);
-  for (const auto& c : plan.changes)
-    if (!c.hot && live && want_power != PowerState::stopped) plan.needs_restart = true;
   if (want_power != actual->power) {
     plan.power_from = actual->power;
     plan.power_to = want_power;
   }
+  for (const auto& c : plan.changes) plan.needs_restart = plan.needs_restart || plan.restarts_for(c);
   return plan;
 }
 
+bool VmPlan::restarts_for(const FieldChange& c) const {
+  return !c.hot && actual && actual->power != PowerState::stopped && power_to != PowerState::stopped;
+}
+
 PlanAction VmPlan::action() const {
+  if (!impossible.empty()) return PlanAction::impossible;
   if (remove) return PlanAction::remove;
   if (create) return PlanAction::create;
   if (!changes.empty()) return PlanAction::update;
@@ -212,6 +216,11 @@ PlanAction VmPlan::action() const {
 
 std::string VmPlan::describe() const {
   std::vector<std::string> parts;
+  if (!impossible.empty()) {
+    std::string why;
+    for (const auto& p : impossible) why += (why.empty() ? "" : "; ") + p.message;
+    return "impossible, left as it is: " + why;
+  }
   if (remove) return "delete (declared absent)";
   if (create) {
     parts.push_back(fmt::format("create ({} vCPU, {})", desired.cpu.count.value_or(1),
@@ -220,8 +229,9 @@ std::string VmPlan::describe() const {
   if (!changes.empty()) {
     std::string list;
     for (const auto& c : changes)
-      list += fmt::format("{}{} {} -> {}", list.empty() ? "" : ", ", c.field, c.from.empty() ? "(unset)" : c.from, c.to);
-    parts.push_back(fmt::format("update {} ({})", list, needs_restart ? "needs restart" : "hot"));
+      list += fmt::format("{}{} {} -> {}{}", list.empty() ? "" : ", ", c.field, c.from.empty() ? "(unset)" : c.from,
+                          c.to, restarts_for(c) ? " (needs restart)" : "");
+    parts.push_back("update " + list);
   }
   if (power_to) {
     static const std::map<std::pair<PowerState, PowerState>, const char*> kVerbs = {

@@ -44,7 +44,7 @@ ok "zsh: -f completes files" has "$(zsh_complete plan -f "")" FILES
 
 out=$(fish_complete "hvctl st")
 ok "fish: subcommands" has "$out" $'start\tStart VMs'
-ok "fish: flags" has "$(fish_complete "hvctl plan --det")" $'--detailed-exitcode\tExit 0 when in sync, 2 when changes are pending'
+ok "fish: flags" has "$(fish_complete "hvctl plan --det")" $'--detailed-exitcode\tExit 0 when in sync, 2 when changes are pending (7 when one is impossible, either way)'
 ok "fish: -o values" has "$(fish_complete "hvctl -o ")" table
 ok "fish: VM names" has "$(fish_complete "hvctl --target test:///default get ")" test
 ok "fish: completion shells" has "$(fish_complete "hvctl completion ")" zsh

@@ -123,3 +123,67 @@ TEST_CASE("fields a target cannot express fail validation before anything is con
   specs[0].disks.push_back(DiskSpec{"d", 64, std::nullopt, "nvme", std::nullopt, std::nullopt});
   CHECK_THROWS_AS(make_plans(specs, session), ValidationError);
 }
+
+namespace {
+Session session_with_pool() {
+  Config config;
+  config.targets["t"] = Target{"t", "libvirt", "test:///default"};
+  config.targets["t"].options["pool"] = "default-pool";
+  config.default_target = "t";
+  return Session(config, std::nullopt);
+}
+}  // namespace
+
+TEST_CASE("a change the backend would refuse is planned impossible, and apply leaves that VM running and unchanged") {
+  auto session = session_with_pool();
+  auto specs = fleet("eng-i", 2, "64MiB", "running");
+  for (auto& s : specs) s.disks.push_back(DiskSpec{"data", 64, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+  for (const auto& r : apply_plans(make_plans(specs, session), session, {})) REQUIRE_MESSAGE(r.ok, r.error);
+
+  auto changed = fleet("eng-i", 2, "64MiB", "running");
+  for (auto& s : changed) s.cpu.count = 2;  // a cold change: it would take a restart
+  changed[0].disks.push_back(DiskSpec{"data", 32, std::nullopt, std::nullopt, std::nullopt, std::nullopt});  // shrink
+  changed[1].disks.push_back(DiskSpec{"data", 64, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+  changed[0].power.reset();  // unset: leave it as it is
+  const auto plans = make_plans(changed, session);
+  REQUIRE(plans[0].action() == PlanAction::impossible);
+  REQUIRE(plans[0].impossible.size() == 1);
+  CHECK(plans[0].impossible[0].message == "VM 'eng-i0': disks[data]: hvctl never shrinks a disk (64MiB -> 32MiB): "
+                                          "the guest's file system would lose its end");
+  CHECK(plans[0].describe().rfind("impossible, left as it is: ", 0) == 0);
+  CHECK(plans[1].action() == PlanAction::update);
+
+  const auto results = apply_plans(plans, session, {});
+  CHECK_FALSE(results[0].ok);
+  CHECK(results[0].failure == ExitCode::impossible);
+  CHECK(results[0].done.empty());
+  CHECK_MESSAGE(results[1].ok, results[1].error);
+  auto& backend = session.backend(session.target_for(std::nullopt));
+  const auto untouched = backend.lookup("eng-i0");
+  CHECK(untouched->power == PowerState::running);
+  CHECK(untouched->spec.cpu.count == 1);
+  CHECK(untouched->spec.disks.back().size_mib == 64u);
+  CHECK(backend.lookup("eng-i1")->spec.cpu.count == 2);
+}
+
+TEST_CASE("a reconfigure that fails after the engine stopped the VM puts it back into its power state") {
+  auto session = test_session();  // no storage pool: a disk to create cannot be made
+  auto specs = fleet("eng-r", 2, "64MiB", "running");
+  specs[1].power = PowerState::paused;
+  for (const auto& r : apply_plans(make_plans(specs, session), session, {})) REQUIRE_MESSAGE(r.ok, r.error);
+  for (auto& s : specs) {
+    s.power.reset();
+    s.cpu.count = 2;  // needs the restart
+    s.disks.push_back(DiskSpec{"data", 64, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+  }
+  const auto plans = make_plans(specs, session);
+  REQUIRE(plans[0].needs_restart);
+  const auto results = apply_plans(plans, session, {});
+  auto& backend = session.backend(session.target_for(std::nullopt));
+  CHECK_FALSE(results[0].ok);
+  CHECK(results[0].error.find("; restored to running") != std::string::npos);
+  CHECK(backend.lookup("eng-r0")->power == PowerState::running);
+  CHECK_FALSE(results[1].ok);
+  CHECK(results[1].error.find("; restored to paused") != std::string::npos);
+  CHECK(backend.lookup("eng-r1")->power == PowerState::paused);
+}

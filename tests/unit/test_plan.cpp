@@ -132,3 +132,20 @@ TEST_CASE("fields a backend cannot express are problems at their marks") {
   CHECK(problems[0].str() == "f.yaml:7:9: VM 'vm1': cpu.cap cannot be expressed on a test target");
   CHECK(problems[1].message.find("disks.bus") != std::string::npos);
 }
+
+TEST_CASE("the plan says which change takes the restart, and only where the VM is up") {
+  auto s = want();
+  s.cpu.count = 4;
+  s.memory.size_mib = 768;  // hot, within the maximum
+  auto p = plan_vm(s, have(PowerState::running), "t", caps());
+  CHECK(p.describe() == "update cpu.count 2 -> 4 (needs restart), memory.size 512MiB -> 768MiB");
+  CHECK(p.restarts_for(p.changes[0]));
+  CHECK_FALSE(p.restarts_for(p.changes[1]));
+  p = plan_vm(s, have(PowerState::stopped), "t", caps());
+  CHECK(p.describe() == "update cpu.count 2 -> 4, memory.size 512MiB -> 768MiB");
+  CHECK_FALSE(p.restarts_for(p.changes[0]));
+  CHECK_FALSE(p.needs_restart);
+  s.power = PowerState::stopped;  // it is to stop anyway: nothing restarts
+  p = plan_vm(s, have(PowerState::running), "t", caps());
+  CHECK(p.describe() == "update cpu.count 2 -> 4, memory.size 512MiB -> 768MiB, stop");
+}

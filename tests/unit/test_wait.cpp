@@ -99,5 +99,5 @@ TEST_CASE("console: the test driver has none, and says so") {
   auto r = run({"console", "test", "--timeout", "1", "--target", "test:///default"});
   CHECK(r.code == 4);
   CHECK(r.err.find("cannot attach to the console of VM 'test'") != std::string::npos);
-  CHECK(run({"console", "nosuchvm", "--target", "test:///default"}).code == 4);
+  CHECK(run({"console", "nosuchvm", "--target", "test:///default"}).code == 8);  // not found
 }

@@ -42,3 +42,4 @@ echo "== doctest suite vsphere-vcsim against $url"
 
 echo "== hvctl end to end"
 "$src/tests/vsphere/e2e-hvctl.sh" "$hvctl" "$url" "$work/e2e"
+"$src/tests/vsphere/e2e-safe-apply.sh" "$hvctl" "$url" "$work/e2e-safe"

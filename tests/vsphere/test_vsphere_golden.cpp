@@ -8,6 +8,7 @@
 
 #include "hvctl/spec_io.hpp"
 #include "translate.hpp"
+#include "vsphere_checks.hpp"
 #include "vsphere_test_util.hpp"
 
 namespace fs = std::filesystem;
@@ -162,6 +163,28 @@ TEST_CASE("reconfigure spec: what vSphere cannot change is refused") {
   VmSpec model;
   model.nics = {{"eth0", {}, {}, std::string("e1000")}};
   CHECK_THROWS_AS(reconfig_spec_document(model, actual, {}), std::invalid_argument);
+}
+
+TEST_CASE("the plan's transition check refuses what the reconfigure would, at the spec's marks, with no I/O") {
+  const VmSpec now = to_vm_state(fixture_vm("fixture-vm")).spec;
+  REQUIRE(now.disks.at(0).size_mib);
+  std::vector<Problem> problems;
+  const auto root = *now.disks[0].size_mib;
+  auto specs = parse_specs("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: fixture-vm}\nspec:\n"
+                           "  cpu: {count: 8}\n"
+                           "  disks:\n    - {id: " + now.disks[0].id + ", size: " + std::to_string(root / 2) + "MiB}\n"
+                           "  nics: [{id: " + now.nics.at(0).id + ", model: e1000}]\n",
+                           "t.yaml", problems);
+  REQUIRE(problems.empty());
+  const auto refused = vsphere_transition(specs.at(0), now);
+  REQUIRE(refused.size() == 2);
+  CHECK(refused[0].str().rfind("t.yaml:7:", 0) == 0);  // at the disk's size
+  CHECK(refused[0].message.find("vSphere cannot shrink a disk") != std::string::npos);
+  CHECK(refused[1].str().rfind("t.yaml:8:", 0) == 0);  // at the NIC's model
+  CHECK(refused[1].message.find("cannot change a NIC's model in place") != std::string::npos);
+  specs[0].disks[0].size_mib = root * 2;  // growing is fine
+  specs[0].nics.clear();
+  CHECK(vsphere_transition(specs[0], now).empty());
 }
 
 }  // TEST_SUITE

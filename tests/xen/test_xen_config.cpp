@@ -124,6 +124,19 @@ TEST_CASE("a disk path libxlutil's disk lexer cannot take is refused before it s
   CHECK(std::string(fine.get()->disks[0].pdev_path) == *spec.disks[0].path);
 }
 
+TEST_CASE("a change that clashes with what the VM keeps is refused as a transition, not as a spec problem") {
+  // The VM is an HVM guest with UEFI; the new spec asks for PV and says nothing of firmware.
+  const VmSpec now = spec_with("{firmware: uefi, boot: {kernel: /k}, xen: {type: hvm}}");
+  const VmSpec pv = parse_one("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: vm1}\nspec:\n"
+                              "  boot: {kernel: /k}\n  xen: {type: pv}\n", "new.yaml");
+  CHECK(check_spec(pv).empty());  // alone it is a fine spec
+  const auto refused = check_merged(pv, now);
+  REQUIRE(refused.size() == 1);
+  CHECK(refused[0].message == "VM 'vm1': firmware uefi needs xen.type hvm (this is a pv guest) (with the settings the VM keeps)");
+  CHECK(refused[0].mark.file == "new.yaml");  // the firmware comes from the VM: the document's place
+  CHECK(check_merged(spec_with("{xen: {type: hvm}, cpu: {count: 2}}"), now).empty());
+}
+
 TEST_CASE("shutdown actions map to libxl's") {
   CHECK(action_from_word("destroy") == LIBXL_ACTION_ON_SHUTDOWN_DESTROY);
   CHECK(action_from_word("rename-restart") == LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME);
