@@ -15,6 +15,8 @@ check "e2e-console booted" wait_for 120 console_has e2e-console "GUEST-MARKER: s
 echo echo-probe > probe.txt
 run_rc 0 "console relays input and the guest's answer, detaching after --timeout" -- console e2e-console --timeout 10 < probe.txt
 check "console output shows the guest's answer" contains "$OUT" "GUEST-ECHO: echo-probe"
+contains "$OUT" "GUEST-ECHO: echo-probe" ||
+  { echo "console output:"; echo "$OUT" | tail -5; echo "its xenconsoled log:"; tail -5 /var/log/xen/console/guest-e2e-console.log; }
 
 spec e2e-never pv sleep '  ready: {console: "NEVER-PRINTED"}' > never.yaml
 run_rc 6 "apply --wait of a guest that never becomes ready times out (exit 6)" -- apply -f never.yaml --wait --timeout 15

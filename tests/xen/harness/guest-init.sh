@@ -8,6 +8,10 @@
 #     USR1 halt, TERM reboot) - a shell as PID 1 must trap them itself;
 #   otherwise: powers itself off at once (a guest-initiated shutdown).
 mount -t proc proc /proc
+# Device nodes: the initramfs has only /dev/console, and without /dev/null
+# busybox sh cannot start a background job (it opens /dev/null for its stdin):
+# the sleep loop below then spun, printing "can't open '/dev/null'".
+mount -t devtmpfs devtmpfs /dev
 echo "GUEST-MARKER: booted $(uname -r) uptime $(cut -d' ' -f1 /proc/uptime)s"
 case " $(cat /proc/cmdline) " in
   *" guest_action=sleep "*)
