@@ -45,8 +45,11 @@ summary() {
   printf '  %-11s %5d s  (budget 1200 warm / 2100 cold, install excluded)\n' total "$total"
   if ls "$logs"/ctest-*.log >/dev/null 2>&1; then
     echo "== slowest tests"
-    sed -n 's/^ *[0-9]*\/[0-9]* Test *#[0-9]*: \([^ ]*\) \.*[^0-9]*\([0-9.]*\) sec$/\2 \1/p' "$logs"/ctest-*.log |
-      sort -rn | head -n 8 | awk '{printf "  %7.1f s  %s\n", $1, $2}'
+    for log in "$logs"/ctest-*.log; do
+      tree=${log##*/ctest-}
+      sed -n 's/^ *[0-9]*\/[0-9]* Test *#[0-9]*: \([^ ]*\) \.*[^0-9]*\([0-9.]*\) sec$/\2 \1/p' "$log" |
+        sed "s/\$/ (${tree%.log})/"
+    done | sort -rn | head -n 8 | awk '{printf "  %7.1f s  %s %s\n", $1, $2, $3}'
     local passed failed
     passed=$(grep -ho '[0-9]* tests failed out of [0-9]*' "$logs"/ctest-*.log | awk '{f += $1; n += $6} END {print n - f}')
     failed=$(grep -ho '[0-9]* tests failed out of [0-9]*' "$logs"/ctest-*.log | awk '{f += $1} END {print f + 0}')

@@ -53,8 +53,8 @@ void change_power(Backend& b, const std::string& vm, PowerState from, PowerState
 // back to the power state it had, and the error says whether it did.
 [[noreturn]] void throw_restored(Backend& b, const std::string& vm, PowerState before, const ApplyOptions& o,
                                  std::vector<std::string>& done, const std::exception& failure) {
-  const ExitCode code = dynamic_cast<const Error*>(&failure) ? dynamic_cast<const Error&>(failure).code()
-                                                             : ExitCode::backend_failure;
+  const auto* error = dynamic_cast<const Error*>(&failure);
+  const ExitCode code = error ? error->code() : ExitCode::backend_failure;
   std::string outcome;
   try {
     change_power(b, vm, PowerState::stopped, before, o, done);
