@@ -10,8 +10,10 @@ scripts/install-deps.sh
 scripts/build.sh
 build=$(cd "${HVCTL_BUILD_DIR:-build}" && pwd)
 hvctl=$build/hvctl
-demo=$build/demo
-mkdir -p "$demo"
+source tests/e2e/lib.sh
+# The private libvirtd and its guests run as an unprivileged user: a clone in a
+# closed directory (root's home is 0700) gets its demo directory under /tmp.
+demo=$(reachable_work_dir "$build/demo")
 
 tests/harness/tiny-guest.sh "$demo/guest" >/dev/null
 tests/harness/libvirtd.sh stop "$demo/libvirtd" >/dev/null 2>&1 || true
@@ -24,6 +26,7 @@ cleanup() {
   "$hvctl" --config "$demo/config.yaml" destroy --yes -q demo-web-01 demo-web-02 demo-batch-01 >/dev/null 2>&1 || true
   tests/harness/libvirtd.sh stop "$demo/libvirtd" >/dev/null 2>&1 || true
   tests/vcsim/vcsim.sh stop "$demo/vcsim" >/dev/null 2>&1 || true
+  [ "$demo" = "$build/demo" ] || rm -rf "$demo"
 }
 trap cleanup EXIT
 export DEMO_VC_PASSWORD=pass   # vcsim's; hvctl reads it through password_env
