@@ -22,15 +22,10 @@ usage="usage: tests/fuzz/run.sh SECONDS|--runs N [HARNESS...]"
 if [ "${1:-}" = --runs ]; then
   runs=${2:?$usage}
   budget=(-runs="$runs" -seed=1 -reload=0)  # reload: a time-based corpus re-read
-  # With address-space randomisation a few edges (std::regex's scanner in
-  # a static initialiser) are covered or not from run to run, and the search
-  # forks from there; without it, and with the same environment (whose size
-  # moves the stack), the same seed gives the same run.
-  fixed=(env -i PATH=/usr/bin:/bin setarch "$(uname -m)" -R env)
   shift 2
 else
   seconds=${1:?$usage}
-  budget=(-max_total_time="$seconds") fixed=()
+  budget=(-max_total_time="$seconds")
   shift
 fi
 harnesses=("$@")
@@ -58,19 +53,52 @@ max_len=65536
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/sanitizers/lsan.supp:print_suppressions=0}
-[ ${#fixed[@]} -gt 0 ] && fixed+=(ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS" LSAN_OPTIONS="$LSAN_OPTIONS")
+
+# The gate runs each harness the same way from any checkout. With address-space
+# randomisation a few edges (std::regex's scanner in a static initialiser) are
+# covered or not from run to run, and the search forks from there; without it
+# the stack still moves with the size of the environment and of argv. So it
+# runs under setarch -R, with a fixed environment, from a directory whose name
+# is always as long (mktemp), holding links to the harness, its corpora and the
+# suppressions: every path it is given is the same string.
+place=
+if [ -n "${runs:-}" ]; then
+  place=$(mktemp -d /tmp/hvctl-fuzz.XXXXXX)
+  trap 'rm -rf "$place"' EXIT
+  ln -s "$root/tests/sanitizers/lsan.supp" "$place/lsan.supp"
+fi
+# run_harness NAME WORK ARTIFACTS LOG SEEDS...
+run_harness() {
+  local h=$1 work=$2 artifacts=$3 log=$4
+  shift 4
+  local common=(-max_len=$max_len -timeout=10 -rss_limit_mb=2048 -print_final_stats=1)
+  if [ -z "$place" ]; then
+    "$build/tests/fuzz_$h" "${budget[@]}" "${common[@]}" -artifact_prefix="$artifacts" "$work" "$@" >"$log" 2>&1
+    return
+  fi
+  rm -rf "$place"/{fuzz,work,found,corpus,regressions}
+  mkdir "$place/work" "$place/found"
+  ln -s "$build/tests/fuzz_$h" "$place/fuzz"
+  local dirs=(work) i=0 rc=0 seed
+  for seed in "$@"; do ln -s "$seed" "$place/$([ $i = 0 ] && echo corpus || echo regressions)"; i=$((i + 1)); done
+  [ -e "$place/corpus" ] && dirs+=(corpus)
+  [ -e "$place/regressions" ] && dirs+=(regressions)
+  (cd "$place" && env -i PATH=/usr/bin:/bin ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+     LSAN_OPTIONS=suppressions=lsan.supp:print_suppressions=0 setarch "$(uname -m)" -R \
+     ./fuzz "${budget[@]}" "${common[@]}" -artifact_prefix=found/ "${dirs[@]}") >"$log" 2>&1 || rc=$?
+  cp -r "$place/found/." "$artifacts"
+  return $rc
+}
 status=0
 printf '%-8s %12s %8s  %s\n' HARNESS EXECS SECONDS RESULT
 for h in "${harnesses[@]}"; do
   work=$build/fuzz-work/$h artifacts=$build/fuzz-artifacts/$h/ log=$build/fuzz-logs/$h.log
-  [ -n "${runs:-}" ] && rm -rf "$work"  # the gate starts from the committed corpora alone
   mkdir -p "$work" "$artifacts" "$(dirname "$log")"
   seeds=("$here/corpus/$h")
   [ -d "$here/regressions/$h" ] && seeds+=("$here/regressions/$h")
   start=$SECONDS
   rc=0
-  "${fixed[@]}" "$build/tests/fuzz_$h" "${budget[@]}" -max_len=$max_len -timeout=10 -rss_limit_mb=2048 \
-    -print_final_stats=1 -artifact_prefix="$artifacts" "$work" "${seeds[@]}" >"$log" 2>&1 || rc=$?
+  run_harness "$h" "$work" "$artifacts" "$log" "${seeds[@]}" || rc=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
   [ -n "$execs" ] || execs=$(grep -o '#[0-9]*' "$log" | tail -n 1 | tr -d '#')
   found=()
