@@ -27,6 +27,7 @@ struct CpuSpec {
   std::optional<int> count;   // virtual CPUs, >= 1
   std::optional<int> weight;  // relative share, 1..65535 (Xen sched weight, vSphere shares, libvirt shares)
   std::optional<int> cap;     // percent of one physical CPU, 1..(100*count); Xen cap, libvirt quota
+  std::optional<int> cores_per_socket;  // guest topology: count / cores_per_socket sockets
   bool operator==(const CpuSpec&) const = default;
 };
 
@@ -95,6 +96,7 @@ struct LibvirtBlock {
 struct VmSpec {
   std::string name;
   std::map<std::string, std::string> labels;
+  std::optional<std::string> description;  // free text for operators (vSphere annotation)
   std::optional<std::string> target;  // target name from the config, or a backend URI
   Ensure ensure = Ensure::present;
   CpuSpec cpu;
