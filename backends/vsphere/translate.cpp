@@ -38,6 +38,14 @@ void write_shares(xml::Element spec, int weight) {
 
 const char* firmware_name(Firmware f) { return f == Firmware::uefi ? "efi" : "bios"; }
 
+// vSphere refuses numCPUs that are not a multiple of numCoresPerSocket. The
+// parser checks a spec that sets both; this catches one half laid over a VM's other.
+void check_topology(int count, int cores) {
+  if (cores < 1 || count % cores != 0)
+    throw std::invalid_argument(
+        fmt::format("cpu.count {} is not a multiple of cpu.coresPerSocket {}: set both", count, cores));
+}
+
 // extraConfig changes: key -> value ("" removes), in key order.
 using OptionChanges = std::map<std::string, std::string>;
 
@@ -96,8 +104,13 @@ void nic_changes(DeviceWriter& w, const VmSpec& desired, const VmConfig& actual,
 void write_create_spec(xml::Element config, const VmSpec& spec, const CreateContext& ctx) {
   config.add("name", spec.name);
   config.add("guestId", spec.vsphere && spec.vsphere->guest_id ? *spec.vsphere->guest_id : kDefaultGuestId);
+  if (spec.description) config.add("annotation", *spec.description);
   config.add("files").add("vmPathName", "[" + ctx.datastore + "]");
   if (spec.cpu.count) config.add("numCPUs", static_cast<long long>(*spec.cpu.count));
+  if (const auto cores = spec.cpu.cores_per_socket) {
+    check_topology(spec.cpu.count.value_or(1), *cores);
+    config.add("numCoresPerSocket", static_cast<long long>(*cores));
+  }
   if (spec.memory.size_mib) config.add("memoryMB", static_cast<long long>(*spec.memory.size_mib));
   DeviceWriter w(config, new_vm_base(), ctx.networks);
   std::vector<std::string> disk_ids, attached, nic_ids;
@@ -129,8 +142,16 @@ bool write_reconfig_spec(xml::Element spec, const VmSpec& desired, const VmConfi
   if (!actual.change_version.empty()) spec.add("changeVersion", actual.change_version);
   const auto guest = desired.vsphere ? desired.vsphere->guest_id : std::nullopt;
   if (guest && *guest != actual.guest_id) changed = (spec.add("guestId", *guest), true);
-  if (desired.cpu.count && desired.cpu.count != actual.num_cpu)
-    changed = (spec.add("numCPUs", static_cast<long long>(*desired.cpu.count)), true);
+  // "" clears a note on vSphere (vcsim ignores it: see QUIRKS.md).
+  if (desired.description && *desired.description != actual.annotation)
+    changed = (spec.add("annotation", *desired.description), true);
+  const bool new_count = desired.cpu.count && desired.cpu.count != actual.num_cpu;
+  const bool new_cores = desired.cpu.cores_per_socket && desired.cpu.cores_per_socket != actual.cores_per_socket;
+  if (new_count || new_cores)
+    check_topology(desired.cpu.count.value_or(actual.num_cpu.value_or(1)),
+                   desired.cpu.cores_per_socket.value_or(actual.cores_per_socket.value_or(1)));
+  if (new_count) changed = (spec.add("numCPUs", static_cast<long long>(*desired.cpu.count)), true);
+  if (new_cores) changed = (spec.add("numCoresPerSocket", static_cast<long long>(*desired.cpu.cores_per_socket)), true);
   if (desired.memory.size_mib && desired.memory.size_mib != now.memory.size_mib)
     changed = (spec.add("memoryMB", static_cast<long long>(*desired.memory.size_mib)), true);
   DeviceWriter w(spec, actual, nets);

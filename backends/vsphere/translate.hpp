@@ -1,8 +1,9 @@
 // The pure part of the backend: VmSpec -> vim25 VirtualMachineConfigSpec,
 // for CreateVM_Task and ReconfigVM_Task. No I/O; golden-tested.
 //
-// Mapping: cpu.count -> numCPUs, cpu.weight -> cpuAllocation custom shares,
-// memory.size -> memoryMB, firmware uefi -> "efi", disks -> VirtualDisk
+// Mapping: description -> annotation, cpu.count -> numCPUs,
+// cpu.coresPerSocket -> numCoresPerSocket, cpu.weight -> cpuAllocation custom
+// shares, memory.size -> memoryMB, firmware uefi -> "efi", disks -> VirtualDisk
 // (thin, persistent) on a ParaVirtual SCSI, AHCI (sata) or NVMe controller
 // hvctl adds, or on the built-in IDE controllers 200/201; nics ->
 // VirtualVmxnet3 (default) / VirtualE1000 / ... backed by a port group name
@@ -41,7 +42,8 @@ void write_create_spec(xml::Element config, const VmSpec& spec, const CreateCont
 // Writes ReconfigVM_Task's spec that makes `actual` match the fields
 // `desired` sets. Returns false when nothing differs. Throws
 // std::invalid_argument for changes vSphere cannot make (shrinking a disk,
-// moving it to another bus, changing a NIC's model).
+// moving it to another bus, changing a NIC's model, a vCPU count that is not
+// a multiple of the cores per socket).
 bool write_reconfig_spec(xml::Element spec, const VmSpec& desired, const VmConfig& actual, const NetworkMap& nets);
 
 // The same specs as indented standalone documents (golden files).

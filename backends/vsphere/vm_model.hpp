@@ -60,6 +60,8 @@ struct VmConfig {
   std::string name, uuid, power, guest_id, firmware, vm_path;
   std::string change_version;  // config.changeVersion: ReconfigVM_Task fails if it moved since
   std::optional<int> num_cpu, memory_mb, custom_shares;
+  std::optional<int> cores_per_socket;  // config.hardware.numCoresPerSocket, when > 0
+  std::string annotation;               // config.annotation; "" when none
   bool is_template = false;
   std::map<std::string, std::string> extra_config;  // last value wins; empty values dropped
   std::vector<Controller> controllers;

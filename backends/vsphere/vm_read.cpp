@@ -93,7 +93,7 @@ const std::vector<std::string>& vm_property_paths() {
       "name", "runtime.powerState", "config.uuid", "config.template", "config.guestId", "config.firmware",
       "config.hardware.numCPU", "config.hardware.memoryMB", "config.cpuAllocation.shares",
       "config.files.vmPathName", "config.extraConfig", "config.hardware.device",
-      "config.changeVersion"};
+      "config.changeVersion", "config.annotation", "config.hardware.numCoresPerSocket"};
   return kPaths;
 }
 
@@ -141,6 +141,10 @@ VmConfig read_vm_config(const ObjectContent& o, const std::map<std::string, std:
   vm.change_version = o.text("config.changeVersion");
   vm.num_cpu = to_int(o.text("config.hardware.numCPU"));
   vm.memory_mb = to_int(o.text("config.hardware.memoryMB"));
+  vm.annotation = o.text("config.annotation");
+  // 0 (or absent) on hosts older than ESXi 5: no topology to report.
+  if (const auto cores = to_int(o.text("config.hardware.numCoresPerSocket")); cores && *cores > 0)
+    vm.cores_per_socket = cores;
   if (const xmlNode* shares = o.prop("config.cpuAllocation.shares"); xml::child_text(shares, "level") == "custom")
     vm.custom_shares = to_int(xml::child_text(shares, "shares"));
   read_extra_config(o.prop("config.extraConfig"), vm);

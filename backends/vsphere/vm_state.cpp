@@ -95,6 +95,8 @@ VmState to_vm_state(const VmConfig& vm) {
   spec.name = vm.name;
   spec.cpu.count = vm.num_cpu;
   spec.cpu.weight = vm.custom_shares;
+  spec.cpu.cores_per_socket = vm.cores_per_socket;
+  if (!vm.annotation.empty()) spec.description = vm.annotation;
   if (vm.memory_mb) spec.memory.size_mib = static_cast<std::uint64_t>(*vm.memory_mb);
   if (vm.firmware == "efi") spec.firmware = Firmware::uefi;
   if (vm.firmware == "bios") spec.firmware = Firmware::bios;

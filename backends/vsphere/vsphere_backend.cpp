@@ -36,8 +36,14 @@
 //   values that vSphere deletes: the reader lets the last value win and
 //   treats "" as absent.
 // * cpu.cap cannot be expressed (vSphere's CPU limit is in MHz, not percent
-//   of a core), nor direct kernel boot or read-only disks. Only labels and
-//   extraConfig change on a running VM; CPU/memory hot-add is not used.
+//   of a core), nor direct kernel boot or read-only disks. Only labels,
+//   extraConfig and the description (annotation) change on a running VM;
+//   CPU/memory hot-add is not used, and numCoresPerSocket needs it off.
+// * The description is config.annotation: an empty one reads as unset, and
+//   "" clears it on vSphere, but vcsim ignores an empty annotation (as it
+//   does an empty extraConfig value). numCoresPerSocket reads back as vSphere
+//   reports it (1 on a VM nobody set it on; 0, from old hosts, as unset);
+//   vcsim applies any value without checking that numCPUs is a multiple.
 // * Sessions: one vmware_soap_session cookie in a curl share used by every
 //   handle; up to `parallel` (default 8) concurrent requests per target.
 //   vcsim returns NotAuthenticated per property after a logout instead of a
