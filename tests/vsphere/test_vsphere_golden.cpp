@@ -4,6 +4,7 @@
 // Also reconfigure specs against a VM read from a captured vcsim answer.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "hvctl/spec_io.hpp"
@@ -36,20 +37,48 @@ CreateContext golden_context(const VmSpec& spec) {
   return ctx;
 }
 
-// The fixture's VMs, read the way list() reads them.
-std::vector<VmConfig> fixture_vms() {
-  Response r = parse_response(read_file(test::source_path("tests/vsphere/fixtures/vm-list.response.xml")), 200);
-  std::vector<VmConfig> out;
+// A VM of a captured vcsim answer, read the way list() reads it.
+VmConfig fixture_vm(const std::string& name, const char* file = "vm-list.response.xml") {
+  Response r = parse_response(read_file(test::source_path(std::string("tests/vsphere/fixtures/") + file)), 200);
   for (const auto& o : parse_retrieve_result(r.returnval()).objects)
-    out.push_back(read_vm_config(o, {{"dvportgroup-13", "DC0_DVPG0"}}));
+    if (o.text("name") == name) return read_vm_config(o, {{"dvportgroup-13", "DC0_DVPG0"}});
+  FAIL("no VM " << name << " in " << file);
+  return {};
+}
+
+// The elements of VirtualMachineConfigSpec that hvctl writes, in the order of
+// the vim25 WSDL's sequence (govmomi vim25/types.VirtualMachineConfigSpec).
+const std::vector<std::string> kConfigSpecOrder = {
+    "changeVersion", "name",     "guestId",      "annotation",    "files",       "numCPUs",
+    "numCoresPerSocket", "memoryMB", "deviceChange", "cpuAllocation", "extraConfig", "firmware"};
+
+// The top-level elements of a spec document, repeats folded ("deviceChange" once).
+std::vector<std::string> top_elements(const std::string& doc) {
+  const auto tree = xml::parse(doc);
+  std::vector<std::string> out;
+  for (const xmlNode* n : xml::children(xmlDocGetRootElement(tree.get())))
+    if (out.empty() || out.back() != xml::local_name(n)) out.push_back(xml::local_name(n));
   return out;
 }
 
-VmConfig fixture_vm(const std::string& name) {
-  for (auto& vm : fixture_vms())
-    if (vm.name == name) return vm;
-  FAIL("no VM " << name << " in the fixture");
-  return {};
+// Where each element sits in the WSDL sequence; -1 for one it does not list.
+std::vector<long> wsdl_positions(const std::vector<std::string>& names) {
+  std::vector<long> out;
+  for (const auto& n : names) {
+    const auto it = std::find(kConfigSpecOrder.begin(), kConfigSpecOrder.end(), n);
+    out.push_back(it == kConfigSpecOrder.end() ? -1 : it - kConfigSpecOrder.begin());
+  }
+  return out;
+}
+
+VmSpec topology_spec() {
+  VmSpec spec;
+  spec.name = "topology-vm";
+  spec.description = "Notes <a> & \"b\".\nSecond line.";
+  spec.cpu.count = 4;
+  spec.cpu.cores_per_socket = 2;
+  spec.memory.size_mib = 128;
+  return spec;
 }
 
 }  // namespace
@@ -152,6 +181,94 @@ TEST_CASE("reconfigure spec: carries the changeVersion it was computed from, fir
   CHECK(at < xml.find("<numCPUs>8</numCPUs>"));  // VirtualMachineConfigSpec's first field
   auto doc = xml::Builder::standalone("spec");
   CHECK_FALSE(write_reconfig_spec(doc.top(), to_vm_state(actual).spec, actual, {}));  // alone it changes nothing
+}
+
+TEST_CASE("create spec: annotation and numCoresPerSocket in the WSDL's sequence") {
+  VmSpec spec = topology_spec();
+  spec.cpu.weight = 100;
+  spec.firmware = Firmware::bios;
+  spec.labels = {{"k", "v"}};
+  spec.disks = {{"root", 1024, {}, {}, {}, {}}};
+  const auto names = top_elements(create_spec_document(spec, golden_context(spec)));
+  CHECK(std::count(names.begin(), names.end(), "annotation") == 1);
+  CHECK(std::count(names.begin(), names.end(), "numCoresPerSocket") == 1);
+  const auto at = wsdl_positions(names);
+  CHECK(std::find(at.begin(), at.end(), -1) == at.end());
+  CHECK(std::is_sorted(at.begin(), at.end()));
+  const auto xml = create_spec_document(spec, golden_context(spec));
+  CHECK(xml.find("<annotation>Notes &lt;a&gt; &amp; \"b\".\nSecond line.</annotation>") != std::string::npos);
+  CHECK(xml.find("<numCoresPerSocket>2</numCoresPerSocket>") != std::string::npos);
+
+  VmSpec plain = spec;  // unset: not written
+  plain.description.reset();
+  plain.cpu.cores_per_socket.reset();
+  const auto none = top_elements(create_spec_document(plain, golden_context(plain)));
+  CHECK(std::count(none.begin(), none.end(), "annotation") == 0);
+  CHECK(std::count(none.begin(), none.end(), "numCoresPerSocket") == 0);
+
+  spec.cpu.count = 3;  // not a multiple: vSphere would refuse it
+  CHECK_THROWS_WITH_AS(create_spec_document(spec, golden_context(spec)),
+                       doctest::Contains("cpu.count 3 is not a multiple of cpu.coresPerSocket 2"),
+                       std::invalid_argument);
+}
+
+TEST_CASE("read back: config.annotation and config.hardware.numCoresPerSocket as vcsim answers them") {
+  const VmConfig vm = fixture_vm("topology-vm", "vm-topology.response.xml");
+  CHECK(vm.annotation == "Notes <a> & \"b\".\nSecond line.");
+  CHECK(vm.cores_per_socket == 2);
+  const VmSpec s = to_vm_state(vm).spec;
+  CHECK(s.description == topology_spec().description);
+  CHECK(s.cpu.count == 4);
+  CHECK(s.cpu.cores_per_socket == 2);
+
+  // vcsim's own VM: no annotation property at all, numCoresPerSocket 1.
+  const VmSpec other = to_vm_state(fixture_vm("DC0_H0_VM0", "vm-topology.response.xml")).spec;
+  CHECK_FALSE(other.description);
+  CHECK(other.cpu.cores_per_socket == 1);
+
+  VmConfig cleared = vm;  // what read_vm_config makes of "" and 0
+  cleared.annotation.clear();
+  cleared.cores_per_socket.reset();
+  CHECK_FALSE(to_vm_state(cleared).spec.description);
+  CHECK_FALSE(to_vm_state(cleared).spec.cpu.cores_per_socket);
+  CHECK_FALSE(fixture_vm("fixture-vm").cores_per_socket);  // the older capture did not ask for it
+}
+
+TEST_CASE("reconfigure spec: annotation and numCoresPerSocket only when they differ, in sequence") {
+  VmConfig actual = fixture_vm("topology-vm", "vm-topology.response.xml");
+  actual.change_version = "2026-12-01T00:00:00Z";
+  auto doc = xml::Builder::standalone("spec");
+  CHECK_FALSE(write_reconfig_spec(doc.top(), topology_spec(), actual, {}));
+
+  VmSpec want;
+  want.name = "topology-vm";
+  want.description = "new notes";
+  want.cpu.count = 8;
+  want.cpu.cores_per_socket = 4;
+  want.memory.size_mib = 256;
+  const auto xml = reconfig_spec_document(want, actual, {});
+  CHECK(xml.find("<annotation>new notes</annotation>") != std::string::npos);
+  CHECK(xml.find("<numCoresPerSocket>4</numCoresPerSocket>") != std::string::npos);
+  const auto at = wsdl_positions(top_elements(xml));
+  CHECK(at.size() == 5);  // changeVersion, annotation, numCPUs, numCoresPerSocket, memoryMB
+  CHECK(std::find(at.begin(), at.end(), -1) == at.end());
+  CHECK(std::is_sorted(at.begin(), at.end()));
+
+  VmSpec clear;  // "" clears the note on vSphere
+  clear.description = "";
+  CHECK(reconfig_spec_document(clear, actual, {}).find("<annotation></annotation>") != std::string::npos);
+
+  SUBCASE("a count that the VM's cores per socket does not divide is refused") {
+    VmSpec count;
+    count.cpu.count = 6;  // 6 = 3 sockets of 2: fine
+    CHECK(reconfig_spec_document(count, actual, {}).find("<numCPUs>6</numCPUs>") != std::string::npos);
+    count.cpu.count = 5;
+    CHECK_THROWS_WITH_AS(reconfig_spec_document(count, actual, {}), doctest::Contains("not a multiple"),
+                         std::invalid_argument);
+    VmSpec cores;
+    cores.cpu.cores_per_socket = 3;  // of 4 vCPUs
+    CHECK_THROWS_AS(reconfig_spec_document(cores, actual, {}), std::invalid_argument);
+  }
 }
 
 TEST_CASE("reconfigure spec: what vSphere cannot change is refused") {
