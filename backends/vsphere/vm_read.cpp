@@ -142,7 +142,7 @@ VmConfig read_vm_config(const ObjectContent& o, const std::map<std::string, std:
   vm.num_cpu = to_int(o.text("config.hardware.numCPU"));
   vm.memory_mb = to_int(o.text("config.hardware.memoryMB"));
   vm.annotation = o.text("config.annotation");
-  // 0 (or absent) on hosts older than ESXi 5: no topology to report.
+  // Absent (hosts before 5.0) or 0 (vSphere chooses the topology): nothing to report.
   if (const auto cores = to_int(o.text("config.hardware.numCoresPerSocket")); cores && *cores > 0)
     vm.cores_per_socket = cores;
   if (const xmlNode* shares = o.prop("config.cpuAllocation.shares"); xml::child_text(shares, "level") == "custom")
