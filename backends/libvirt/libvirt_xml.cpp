@@ -4,6 +4,9 @@
 //   memory.size -> <currentMemory>, memory.max (or size) -> <memory>; unset: 1GiB.
 //   cpu.count -> <vcpu placement='static'> (unset: 1); cpu.weight -> <cputune><shares>;
 //   cpu.cap (percent of one pCPU) -> <global_period>100000 + <global_quota>cap*1000.
+//   cpu.coresPerSocket -> <cpu><topology sockets='count/C' cores='C' threads='1'/>;
+//   unset: no <cpu>, libvirt's default topology (one core per socket).
+//   description -> <description>.
 //   firmware uefi -> <os firmware='efi'> (libvirt picks the loader); bios -> nothing.
 //   os type: hvm, except on Xen where xen.type pv -> "xen", pvh -> "xenpvh".
 //   disks: path under /dev -> type='block', else type='file'; <driver> only when a
@@ -109,6 +112,18 @@ void add_memory_and_cpu(xmlNode* root, const VmSpec& spec) {
   }
 }
 
+void add_topology(xmlNode* root, const VmSpec& spec) {
+  if (!spec.cpu.cores_per_socket) return;
+  const int count = spec.cpu.count.value_or(1), cores = *spec.cpu.cores_per_socket;
+  if (cores < 1 || count % cores != 0)
+    throw BackendError(fmt::format("VM '{}': cpu.count {} is not a multiple of cpu.coresPerSocket {}", spec.name,
+                                   count, cores));
+  auto* topology = xml::add(xml::add(root, "cpu"), "topology");
+  xml::set(topology, "sockets", std::to_string(count / cores));
+  xml::set(topology, "cores", std::to_string(cores));
+  xml::set(topology, "threads", "1");
+}
+
 std::string os_type(const VmSpec& spec, const std::string& type) {
   if (type != "xen" || !spec.xen || !spec.xen->type) return "hvm";
   if (*spec.xen->type == "pv") return "xen";
@@ -187,11 +202,13 @@ std::string spec_to_domain_xml(const VmSpec& spec, const DomainDefaults& d) {
   auto* root = xmlDocGetRootElement(doc.get());
   xml::set(root, "type", r.type);
   xml::add(root, "name", spec.name);
+  if (spec.description) xml::add(root, "description", *spec.description);
   fill_metadata(xml::add(xml::add(root, "metadata"), "vm"), spec, d, devs);
   add_memory_and_cpu(root, spec);
   add_os(root, spec, r);
   // Without ACPI, qemu gets -no-acpi and graceful shutdown and reboot do nothing.
   if (is_qemu(r.type)) xml::add(xml::add(root, "features"), "acpi");
+  add_topology(root, spec);
   add_lifecycle(root, spec, r.type);
   add_devices(root, spec, r.type, devs);
   return xml::dump(doc.get());

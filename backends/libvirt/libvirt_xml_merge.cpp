@@ -5,6 +5,8 @@
 // hvctl's own elements always win; the current XML fills the gaps:
 //   top level: elements the generated XML lacks (except <vcpus>, which would
 //     contradict a changed vCPU count); <cputune>/<os>: children it lacks;
+//   <cpu>: its attributes (mode, match...) and every child but <topology>
+//     (model, features, numa...), when hvctl writes one for the topology;
 //   <os>: arch and machine when not asked for, the expanded machine when the
 //     alias asked for matches it, loader/nvram only while the firmware is UEFI;
 //   <devices>: every device hvctl does not manage, and for each managed disk
@@ -98,6 +100,16 @@ void merge_os(xmlNode* gen, const xmlNode* cur) {
   fill_children(gen, cur, efi ? std::set<std::string>{} : std::set<std::string>{"loader", "nvram", "firmware"});
 }
 
+// Like fill_children, but keeps repeated elements (<feature name='x'/> ...):
+// only the names the generated element had before the copy are skipped.
+void merge_cpu(xmlNode* gen, const xmlNode* cur) {
+  fill_attributes(gen, cur);
+  std::set<std::string> written;
+  for (auto* g : xml::children(gen)) written.insert(name_of(g));
+  for (auto* c : xml::children(cur))
+    if (!written.count(name_of(c))) copy_into(gen, c);
+}
+
 void merge_metadata(xmlNode* gen, const xmlNode* cur) {
   for (auto* c : xml::children(cur))
     if (!xml::in_ns(c, kMetadataNs)) copy_into(gen, c);
@@ -122,6 +134,8 @@ std::string carry_over_unmanaged(const std::string& generated, const std::string
       merge_os(g, c);
     } else if (name == "metadata") {
       merge_metadata(g, c);
+    } else if (name == "cpu") {
+      merge_cpu(g, c);
     } else if (name == "cputune") {
       fill_children(g, c);
     }

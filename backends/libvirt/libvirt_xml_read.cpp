@@ -8,6 +8,9 @@
 //   alias hvctl recorded in metadata matches the reported machine (see
 //   machine_matches) the alias is reported, else what libvirt reports.
 //   firmware: uefi when <os firmware='efi'> or a <loader> is present.
+//   cpu.coresPerSocket: <cpu><topology cores>, only when threads, dies and
+//   clusters are 1 or absent (otherwise "cores per socket" would not say it all).
+//   description: <description>, when not empty.
 //   Only file/block disks with device='disk' and type='network' interfaces are
 //   the spec's disks and nics; cdroms, bridges and the like are left alone.
 #include <charconv>
@@ -83,6 +86,11 @@ void read_cpu_and_memory(const xmlNode* root, VmSpec& spec) {
   const auto quota = number(xml::child_text(tune, "global_quota"));
   const auto period = number(xml::child_text(tune, "global_period")).value_or(100000);
   if (quota && *quota > 0 && period > 0) spec.cpu.cap = static_cast<int>((*quota * 100 + period / 2) / period);
+  const auto* topology = xml::child(xml::child(root, "cpu"), "topology");
+  const auto one = [&](const char* name) { return number(xml::attr(topology, name)).value_or(1) == 1; };
+  const auto cores = number(xml::attr(topology, "cores"));
+  if (cores && *cores >= 1 && one("threads") && one("dies") && one("clusters"))
+    spec.cpu.cores_per_socket = static_cast<int>(*cores);
   spec.memory.max_mib = memory_mib(xml::child(root, "memory"));
   spec.memory.size_mib = memory_mib(xml::child(root, "currentMemory"));
   if (!spec.memory.size_mib) spec.memory.size_mib = spec.memory.max_mib;
@@ -171,6 +179,7 @@ DomainDescription parse_domain_xml(const std::string& text) {
   VmSpec& spec = state.spec;
   spec.name = state.name;
   spec.labels = meta.labels;
+  if (auto text = xml::child_text(root, "description"); text && !text->empty()) spec.description = text;
   read_cpu_and_memory(root, spec);
   read_os(root, meta, spec);
   const auto* devices = xml::child(root, "devices");
