@@ -316,6 +316,91 @@ TEST_CASE("libvirt XML: carry over drops UEFI pieces when switching to bios") {
   CHECK(domain_xml_to_state(uefi).spec.firmware == Firmware::uefi);
 }
 
+TEST_CASE("libvirt XML: description and CPU topology, written") {
+  VmSpec spec;
+  spec.name = "topo";
+  spec.description = "Notes <a> & \"b\"\nsecond line";
+  spec.cpu.count = 6;
+  spec.cpu.cores_per_socket = 3;
+  const auto xml = spec_to_domain_xml(spec, {});
+  CHECK(xml.find("<description>Notes &lt;a&gt; &amp; \"b\"\nsecond line</description>") != std::string::npos);
+  CHECK(xml.find("<cpu>\n    <topology sockets=\"2\" cores=\"3\" threads=\"1\"/>\n  </cpu>") != std::string::npos);
+  const auto back = domain_xml_to_state(xml).spec;
+  CHECK(back.description == spec.description);
+  CHECK(back.cpu.cores_per_socket == 3);
+
+  VmSpec plain;  // unset: neither element
+  plain.name = "plain";
+  plain.cpu.count = 6;
+  const auto none = spec_to_domain_xml(plain, {});
+  CHECK(none.find("<description") == std::string::npos);
+  CHECK(none.find("<cpu") == std::string::npos);
+
+  spec.cpu.count = 4;  // 4 vCPUs in sockets of 3 cores: libvirt would refuse the define
+  CHECK_THROWS_WITH_AS(spec_to_domain_xml(spec, {}), doctest::Contains("cpu.count 4 is not a multiple of cpu.coresPerSocket 3"),
+                       BackendError);
+}
+
+TEST_CASE("libvirt XML: description and CPU topology, read as libvirt reports them") {
+  auto read = [](const std::string& inner) {
+    return domain_xml_to_state("<domain type='kvm'><name>r</name><vcpu>8</vcpu>" + inner + "</domain>").spec;
+  };
+  const auto full = read("<description>ops notes</description>"
+                         "<cpu mode='host-model' check='partial'><topology sockets='2' dies='1' cores='4' threads='1'/></cpu>");
+  CHECK(full.description == "ops notes");
+  CHECK(full.cpu.cores_per_socket == 4);
+  CHECK(read("<cpu><topology sockets='4' cores='2'/></cpu>").cpu.cores_per_socket == 2);  // threads absent
+  CHECK_FALSE(read("<cpu><topology sockets='2' cores='2' threads='2'/></cpu>").cpu.cores_per_socket);
+  CHECK_FALSE(read("<cpu><topology sockets='1' dies='2' cores='4' threads='1'/></cpu>").cpu.cores_per_socket);
+  CHECK_FALSE(read("<cpu mode='host-passthrough'/>").cpu.cores_per_socket);
+  CHECK_FALSE(read("<description></description>").description);
+  CHECK_FALSE(read("").description);
+}
+
+TEST_CASE("libvirt XML: carry over keeps the rest of <cpu> and replaces its topology") {
+  const char* current = R"(<domain type='kvm'><name>c</name><uuid>11111111-2222-3333-4444-555555555555</uuid>
+    <description>old notes</description>
+    <memory>1048576</memory><vcpu>4</vcpu>
+    <cpu mode='custom' match='exact' check='partial'>
+      <model fallback='allow'>Skylake-Client</model>
+      <topology sockets='4' cores='1' threads='1'/>
+      <feature policy='require' name='vmx'/>
+      <feature policy='disable' name='hle'/>
+    </cpu>
+    <devices/></domain>)";
+  auto spec = domain_xml_to_state(current).spec;
+  REQUIRE(spec.cpu.cores_per_socket == 1);
+  spec.cpu.cores_per_socket = 2;
+  spec.description = "new notes";
+  const auto merged = carry_over_unmanaged(spec_to_domain_xml(spec, {}), current);
+  auto count = [&](const std::string& text) {
+    std::size_t n = 0;
+    for (auto at = merged.find(text); at != std::string::npos; at = merged.find(text, at + 1)) ++n;
+    return n;
+  };
+  CHECK(count("<cpu mode=\"custom\" match=\"exact\" check=\"partial\">") == 1);
+  CHECK(count("<model fallback=\"allow\">Skylake-Client</model>") == 1);
+  CHECK(count("<feature policy=\"require\" name=\"vmx\"/>") == 1);
+  CHECK(count("<feature policy=\"disable\" name=\"hle\"/>") == 1);  // the second <feature> too
+  CHECK(count("<topology") == 1);
+  CHECK(count("<topology sockets=\"2\" cores=\"2\" threads=\"1\"/>") == 1);
+  CHECK(count("<description>") == 1);
+  CHECK(count("<description>new notes</description>") == 1);
+  const auto back = domain_xml_to_state(merged).spec;
+  CHECK(back.cpu.cores_per_socket == 2);
+  CHECK(back.description == "new notes");
+
+  SUBCASE("a spec without them keeps the domain's own") {
+    VmSpec bare;
+    bare.name = "c";
+    bare.cpu.count = 4;
+    const auto kept = carry_over_unmanaged(spec_to_domain_xml(bare, {}), current);
+    CHECK(kept.find("<description>old notes</description>") != std::string::npos);
+    CHECK(kept.find("<topology sockets=\"4\" cores=\"1\" threads=\"1\"/>") != std::string::npos);
+    CHECK(kept.find("name=\"hle\"") != std::string::npos);
+  }
+}
+
 TEST_CASE("libvirt XML: text is escaped, not concatenated") {
   VmSpec spec;
   spec.name = "esc";
