@@ -14,7 +14,8 @@
 //   everything hvctl does not model from the current inactive XML (uuid,
 //   graphics, addresses, loader...; see libvirt_xml_merge.cpp). Defining a
 //   running domain changes only its persistent config, so the hot fields
-//   (memory, CPU shares, labels) are also set live, before the define.
+//   (memory, CPU shares, labels, description) are also set live, before the
+//   define. The CPU topology (<cpu><topology>) takes effect at the next boot.
 // * We read the inactive XML (VIR_DOMAIN_XML_INACTIVE): the persistent config
 //   is what `apply` manages, and the live XML shifts with ballooning.
 // * The test driver (test:///default) is one in-memory hypervisor per
@@ -338,6 +339,10 @@ void LibvirtBackend::apply_live(virDomainPtr dom, const VmSpec& to, const VmSpec
   if (to.labels != from.labels && virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, metadata_xml(to, d).c_str(),
                                                        kMetadataPrefix, kMetadataNs, VIR_DOMAIN_AFFECT_LIVE) < 0)
     c.fail("cannot set the labels of running");
+  if (to.description && to.description != from.description.value_or("") &&
+      virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_DESCRIPTION, to.description->c_str(), nullptr, nullptr,
+                           VIR_DOMAIN_AFFECT_LIVE) < 0)
+    c.fail("cannot set the description of running");
 }
 
 void LibvirtBackend::set_shares(virDomainPtr dom, int weight, const Context& c) {

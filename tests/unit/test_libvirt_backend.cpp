@@ -108,6 +108,20 @@ std::string live_metadata(const std::string& name) {
   return out;
 }
 
+// The running domain's description as libvirt keeps it live ("" when none).
+std::string live_description(const std::string& name) {
+  virConnectPtr c = virConnectOpen("test:///default");
+  REQUIRE(c);
+  virDomainPtr d = virDomainLookupByName(c, name.c_str());
+  REQUIRE(d);
+  char* text = virDomainGetMetadata(d, VIR_DOMAIN_METADATA_DESCRIPTION, nullptr, VIR_DOMAIN_AFFECT_LIVE);
+  std::string out = text ? text : "";
+  free(text);
+  virDomainFree(d);
+  virConnectClose(c);
+  return out;
+}
+
 std::vector<VmSpec> golden_specs() {
   std::vector<std::filesystem::path> files;
   for (const auto& e :
@@ -152,7 +166,7 @@ TEST_CASE("libvirt backend: capabilities and checks need no connection") {
   CHECK(caps.graceful_stop);
   CHECK(caps.snapshots);
   CHECK(caps.default_parallel == 4);
-  CHECK(caps.hot_fields == std::set<std::string>{"labels", "memory.size", "cpu.weight"});
+  CHECK(caps.hot_fields == std::set<std::string>{"labels", "description", "memory.size", "cpu.weight"});
   for (const char* f : {"cpu.cap", "boot.kernel", "disks.size", "nics.mac", "labels", "firmware"})
     CHECK(caps.fields.count(f));
   auto spec = spec_from(
@@ -160,10 +174,10 @@ TEST_CASE("libvirt backend: capabilities and checks need no connection") {
       "  cpu: {count: 2, cap: 50}\n"
       "  disks: [{id: a, path: /x, bus: nvme}, {id: b, path: /y, format: vhd}]\n"
       "  xen: {onReboot: coredump-restart, tscMode: native}\n  libvirt: {domainType: xen}\n");
-  const auto problems = b->check(spec);
+  const auto problems = problems_on(spec, *b);  // the backend's checks, then the table's refusals
   REQUIRE(problems.size() == 5);
-  CHECK(problems[4].str().find("test.yaml:7:") == 0);  // at xen.tscMode
-  CHECK(problems[4].message.find("xen.tscMode") != std::string::npos);
+  CHECK(problems[4].str().find("test.yaml:7:") == 0);  // at xen.tscMode: spec.libvirt.domainType xen reads xen:
+  CHECK(problems[4].message.find("xen.tscMode cannot be expressed on a libvirt target: hvctl does not pass") != std::string::npos);
   CHECK(problems[0].str().find("test.yaml:6:") == 0);  // at disks[0].bus
   CHECK(problems[0].message.find("nvme") != std::string::npos);
   CHECK(b->check(web_spec("fine")).empty());
@@ -341,6 +355,44 @@ TEST_CASE("libvirt backend: hot changes on a running VM") {
     CHECK(b->lookup("web-hot")->spec.memory.size_mib == 384u);
   }
   b->destroy("web-hot");
+}
+
+TEST_CASE("libvirt backend: description and CPU topology, created, read back, changed") {
+  auto b = make_libvirt_backend(test_target());
+  auto spec = web_spec("web-topo");
+  spec.description = "Front end <web> & \"friends\"";
+  spec.cpu.count = 4;
+  spec.cpu.cores_per_socket = 2;
+  b->create(spec);
+  const auto vm = *b->lookup("web-topo");
+  CHECK(vm.spec.description == "Front end <web> & \"friends\"");
+  CHECK(vm.spec.cpu.count == 4);
+  CHECK(vm.spec.cpu.cores_per_socket == 2);
+
+  SUBCASE("the description changes on the running VM, live and persistent") {
+    b->power("web-topo", op(PowerOp::start));
+    VmSpec desired;
+    desired.name = "web-topo";
+    desired.description = "on call: team b";
+    b->reconfigure(desired, *b->lookup("web-topo"));
+    const auto after = *b->lookup("web-topo");
+    CHECK(after.power == PowerState::running);
+    CHECK(after.spec.description == "on call: team b");
+    CHECK(live_description("web-topo") == "on call: team b");
+    CHECK(after.spec.cpu.cores_per_socket == 2);  // not mentioned: kept
+  }
+  SUBCASE("the topology changes on the stopped VM") {
+    VmSpec desired;
+    desired.name = "web-topo";
+    desired.cpu.count = 6;
+    desired.cpu.cores_per_socket = 3;
+    b->reconfigure(desired, vm);
+    const auto after = *b->lookup("web-topo");
+    CHECK(after.spec.cpu.count == 6);
+    CHECK(after.spec.cpu.cores_per_socket == 3);
+    CHECK(after.spec.description == spec.description);  // not mentioned: kept
+  }
+  b->destroy("web-topo");
 }
 
 TEST_CASE("libvirt backend: snapshots") {
