@@ -18,8 +18,9 @@ kind: VirtualMachine
 metadata:
   name: vc-life
   labels: {tier: web}
+  description: "Lifecycle <test> & notes"
 spec:
-  cpu: {count: 2, weight: 1200}
+  cpu: {count: 2, coresPerSocket: 2, weight: 1200}
   memory: {size: 128MiB}
   firmware: uefi
   disks:
@@ -76,6 +77,8 @@ TEST_CASE("vcsim: create, read back, re-apply, reconfigure, export, destroy") {
   const VmSpec& s = vm->spec;
   CHECK(s.cpu.count == 2);
   CHECK(s.cpu.weight == 1200);
+  CHECK(s.cpu.cores_per_socket == 2);
+  CHECK(s.description == "Lifecycle <test> & notes");
   CHECK(s.memory.size_mib == 128u);
   CHECK(s.firmware == Firmware::uefi);
   CHECK(s.labels == specs[0].labels);
@@ -89,13 +92,17 @@ TEST_CASE("vcsim: create, read back, re-apply, reconfigure, export, destroy") {
   CHECK(in_sync(specs, session));
 
   SUBCASE("reconfigure, then in sync") {
-    auto changed = parse(std::string(kSpec).replace(std::string(kSpec).find("count: 2"), 8, "count: 3"));
+    auto changed = parse(std::string(kSpec).replace(std::string(kSpec).find("count: 2"), 8, "count: 4"));
     changed[0].labels = {{"tier", "db"}, {"extra", "yes"}};
+    changed[0].description = "reconfigured";
+    changed[0].cpu.cores_per_socket = 1;
     changed[0].disks.push_back({"data", 2048, {}, std::string("sata"), {}, {}});
     apply_all(changed, session);
     CHECK(in_sync(changed, session));
     const auto after = b.lookup("vc-life").value();
-    CHECK(after.spec.cpu.count == 3);
+    CHECK(after.spec.cpu.count == 4);
+    CHECK(after.spec.cpu.cores_per_socket == 1);
+    CHECK(after.spec.description == "reconfigured");
     CHECK(after.spec.labels.at("tier") == "db");
     CHECK(after.spec.disks.size() == 2);
     CHECK(after.power == PowerState::running);
