@@ -68,7 +68,8 @@ void ignore_libvirt_error(void*, virErrorPtr) {}
 
 class LibvirtBackend final : public Backend {
 public:
-  explicit LibvirtBackend(Target t) : target_(std::move(t)), caps_(libvirt_capabilities()) {
+  explicit LibvirtBackend(Target t)
+      : target_(std::move(t)), caps_(libvirt_capabilities(hypervisor_of(target_.uri, target_.option("domain_type")))) {
     virInitialize();
     // libxml2 initialises itself lazily and not thread-safely: two apply
     // workers parsing their first domain XML at once both build its encoding

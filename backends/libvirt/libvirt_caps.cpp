@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "hvctl/spec_fields.hpp"
 #include "hvctl/units.hpp"
 
 namespace hvctl::libvirt {
@@ -29,27 +30,26 @@ void check_xen(const VmSpec& spec, const std::string& type, std::vector<Problem>
   for (const auto& [key, action] : actions)
     if (!lifecycle_ok(*action, std::string(key) == "onCrash"))
       add(out, spec, std::string("xen.") + key, fmt::format("libvirt has no '{}' action for xen.{}", **action, key));
-  if (spec.xen->tsc_mode)
-    add(out, spec, "xen.tscMode", "hvctl does not pass xen.tscMode through libvirt (use a xen target)");
 }
 
 }  // namespace
 
-Capabilities libvirt_capabilities() {
+Capabilities libvirt_capabilities(const std::string& hypervisor) {
   Capabilities c;
   c.backend = "libvirt";
-  c.fields = {"labels",       "cpu.count",   "cpu.weight",         "cpu.cap",         "memory.size",
-              "memory.max",   "firmware",    "boot.kernel",        "boot.ramdisk",    "boot.cmdline",
-              "disks.size",   "disks.path",  "disks.bus",          "disks.format",    "disks.readonly",
-              "nics.network", "nics.mac",    "nics.model",         "xen.type",        "xen.onPoweroff",
-              "xen.onReboot", "xen.onCrash", "libvirt.domainType", "libvirt.machine", "libvirt.arch",
-              "ready.ip",     "ready.agent"};
-  c.hot_fields = {"labels", "memory.size", "cpu.weight"};
+  c.hypervisor = hypervisor;
+  c.fields = fields::accepted_keys(fields::Column::libvirt);
+  c.hot_fields = fields::hot_keys(fields::Column::libvirt);
   c.pause = true;
   c.graceful_stop = true;
   c.snapshots = true;
   c.default_parallel = 4;
   return c;
+}
+
+std::string hypervisor_of(const std::string& uri, const std::string& domain_type_option) {
+  if (!domain_type_option.empty()) return domain_type_option;
+  return uri.substr(0, std::min(uri.find(':'), uri.find('+')));
 }
 
 std::vector<Problem> check_spec(const VmSpec& spec, const std::string& target_domain_type) {

@@ -9,7 +9,12 @@
 
 namespace hvctl::libvirt {
 
-Capabilities libvirt_capabilities();
+// `hypervisor` as hypervisor_of() says: "xen" makes the target read the spec's xen block.
+Capabilities libvirt_capabilities(const std::string& hypervisor);
+
+// What a libvirt target drives, with no I/O: its domain_type option, else its
+// URI's driver ("xen+ssh://host/" -> "xen", "qemu:///system" -> "qemu").
+std::string hypervisor_of(const std::string& uri, const std::string& domain_type_option);
 
 // Problems in `spec` libvirt cannot express, at their marks. `target_domain_type`
 // is the target's domain_type option ("" when unset); spec.libvirt wins over it.

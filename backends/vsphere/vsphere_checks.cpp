@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <libxml/parser.h>
 
+#include "hvctl/spec_fields.hpp"
 #include "hvctl/units.hpp"
 #include "vm_model.hpp"
 
@@ -15,9 +16,9 @@ namespace {
 Capabilities make_capabilities() {
   Capabilities c;
   c.backend = "vsphere";
-  c.fields = {"cpu.count", "cpu.weight", "memory.size", "firmware", "disks.size", "disks.path", "disks.bus",
-              "disks.format", "nics.network", "nics.mac", "nics.model", "labels", "ready.ip", "ready.agent"};
-  c.hot_fields = {"labels", "vsphere.extraConfig"};
+  c.hypervisor = "esxi";
+  c.fields = fields::accepted_keys(fields::Column::vsphere);
+  c.hot_fields = fields::hot_keys(fields::Column::vsphere);
   c.pause = true;  // suspend
   c.graceful_stop = true;
   c.snapshots = true;

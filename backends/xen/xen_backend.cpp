@@ -48,6 +48,7 @@
 
 #include <fmt/format.h>
 
+#include "hvctl/spec_fields.hpp"
 #include "hvctl/spec_overlay.hpp"
 #include "xen_backend_impl.hpp"
 #include "xen_config.hpp"
@@ -60,10 +61,9 @@ namespace {
 Capabilities make_capabilities() {
   Capabilities c;
   c.backend = "xen";
-  c.fields = {"labels", "cpu.count", "cpu.weight", "cpu.cap", "memory.size", "memory.max", "firmware",
-              "boot.kernel", "boot.ramdisk", "boot.cmdline", "disks.path", "disks.bus", "disks.format",
-              "disks.readonly", "nics.network", "nics.mac", "nics.model", "ready.console", "ready.xenstore"};
-  c.hot_fields = {"labels", "memory.size", "cpu.weight", "cpu.cap"};
+  c.hypervisor = "xen";
+  c.fields = fields::accepted_keys(fields::Column::xen);
+  c.hot_fields = fields::hot_keys(fields::Column::xen);
   c.pause = true;
   c.graceful_stop = true;
   c.snapshots = false;

@@ -23,6 +23,7 @@ namespace hvctl {
 // What a backend can do, as plain data the planner and validator read.
 struct Capabilities {
   std::string backend;                 // "libvirt", "vsphere", "xen"
+  std::string hypervisor;              // what runs the VMs: "xen", "esxi", "kvm", "qemu", "test"
   std::set<std::string> fields;        // spec fields it can express ("cpu.cap", "boot.kernel", ...)
   std::set<std::string> hot_fields;    // fields it can change on a running VM without a restart
   bool pause = false;                  // pause/resume

@@ -31,6 +31,7 @@ struct VmPlan {
   bool needs_restart = false;  // some change is not hot and the VM is running
   std::optional<PowerState> power_from, power_to;  // set when power changes
   std::vector<Problem> impossible;  // changes the backend would refuse: apply leaves the VM alone
+  std::vector<std::string> ignored_blocks;  // blocks for another hypervisor in the spec ("vsphere")
 
   PlanAction action() const;      // the most significant thing it does
   bool has_changes() const { return action() != PlanAction::none; }
@@ -50,6 +51,10 @@ VmPlan plan_vm(const VmSpec& desired, const std::optional<VmState>& actual,
 
 // Spec fields set in `spec` that `caps` cannot express, as problems at their marks.
 std::vector<Problem> unsupported_fields(const VmSpec& spec, const Capabilities& caps);
+
+// The blocks `spec` carries that this target does not read ("vsphere" on a xen
+// target): kept in the spec and ignored. `plan -v` names them.
+std::vector<std::string> ignored_blocks(const VmSpec& spec, const Capabilities& caps);
 
 // Everything `backend` cannot do with `spec`: its own check() and the fields
 // its capabilities lack; where both speak of one place, the backend's words win.

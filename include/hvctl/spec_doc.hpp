@@ -1,20 +1,18 @@
-// Documentation of every hvctl/v1 spec field, as data: the source of
-// hvctl-spec(5). A unit test checks it covers every key the schema allows.
+// Documentation of hvctl/v1 fields, from the field table: what hvctl-spec(5)
+// and `hvctl explain` say a backend does with a field.
 #pragma once
 
-#include <vector>
+#include <string>
+
+#include "hvctl/spec_fields.hpp"
 
 namespace hvctl {
 
-struct FieldDoc {
-  const char* path;     // "spec.cpu.count"
-  const char* type;     // "integer 1..512", "size", "string"
-  const char* meaning;  // what it means, defaults included
-  const char* libvirt;  // per-backend meaning ("" = same everywhere, "-" = not expressible)
-  const char* vsphere;
-  const char* xen;
-};
+// One line for a field on one backend ("<vcpu>; a change needs a restart"),
+// or "" when there is nothing backend-specific to say.
+std::string backend_use_text(const fields::Field& f, fields::Column c);
 
-const std::vector<FieldDoc>& spec_field_docs();
+// The name people know a column by: "libvirt", "vSphere", "Xen".
+const char* column_title(fields::Column c);
 
 }  // namespace hvctl

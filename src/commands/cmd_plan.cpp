@@ -1,4 +1,6 @@
 // hvctl plan: what apply would do, per VM. Reads each target's inventory once.
+#include <fmt/format.h>
+
 #include "command_table.hpp"
 #include "views.hpp"
 #include "vm_verbs.hpp"
@@ -15,6 +17,10 @@ int run_plan(const PlanOptions& o, Context& ctx) {
   const auto specs = ctx.load_specs(o.files);
   const auto plans = make_plans(specs, ctx.session());
   ctx.out().render(plan_result(plans));
+  for (const auto& p : plans)  // -v: what the spec says that this target does not read
+    for (const auto& block : p.ignored_blocks)
+      ctx.out().debug(fmt::format("{}: the {} block is for another hypervisor: kept in the spec, ignored on {}", p.vm,
+                                  block, p.target));
   if (report_impossible(plans, ctx.out())) return static_cast<int>(ExitCode::impossible);
   return o.detailed_exitcode && any_changes(plans) ? static_cast<int>(ExitCode::changes_pending) : 0;
 }

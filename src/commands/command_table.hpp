@@ -51,6 +51,7 @@ void setup_snapshot(CLI::App&, RunFn&);
 void setup_wait(CLI::App&, RunFn&);
 void setup_completion(CLI::App&, RunFn&);
 void setup_help(CLI::App&, RunFn&);
+void setup_explain(CLI::App&, RunFn&);
 void setup_convert(CLI::App&, RunFn&);
 void setup_import(CLI::App&, RunFn&);
 

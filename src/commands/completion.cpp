@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "hvctl/error.hpp"
+#include "hvctl/spec_fields.hpp"
 
 namespace hvctl {
 namespace {
@@ -40,6 +41,8 @@ Completion values_for(const std::string& type, const std::vector<std::string>& w
     c.files = true;
   } else if (type.find("TARGET") != std::string::npos) {
     if (s.targets) c.candidates = s.targets();
+  } else if (type.find("FIELD") != std::string::npos) {
+    for (const auto& f : fields::table()) c.candidates.push_back(std::string(f.path) + "\t" + f.type);
   } else if (type.find("VM") != std::string::npos) {
     if (s.vm_names) c.candidates = s.vm_names(words);
   } else if (auto open = type.find('{'); open != std::string::npos) {

@@ -111,14 +111,19 @@ std::string man_spec() {
        "Unknown keys, wrong types and impossible values are errors reported with file:line:column. "
        "Sizes need a binary unit (KiB, MiB, GiB, TiB); bare numbers are rejected.\n"
     << ".SH FIELDS\n";
-  for (const auto& f : spec_field_docs()) {
-    m << ".TP\n\\fB" << roff(f.path) << "\\fR (" << roff(f.type) << ")\n" << roff(f.meaning) << "\n";
-    const std::pair<const char*, const char*> backends[] = {{"libvirt", f.libvirt}, {"vSphere", f.vsphere}, {"Xen", f.xen}};
-    for (auto [name, text] : backends) {
-      if (std::string(text).empty()) continue;
-      m << ".br\n" << name << ": " << (std::string(text) == "-" ? "not expressible (a validation error)" : roff(text)) << "\n";
-    }
+  for (const auto& f : fields::table()) {
+    m << ".TP\n\\fB" << roff(f.path) << "\\fR (" << roff(f.type) << ")\n" << roff(f.doc) << "\n";
+    for (auto c : fields::kColumns)
+      if (const auto text = backend_use_text(f, c); !text.empty())
+        m << ".br\n" << column_title(c) << ": " << roff(text) << "\n";
   }
+  m << ".SH BLOCKS FOR ONE HYPERVISOR\n"
+    << roff("The xen, vsphere and libvirt blocks hold settings for one kind of target. A target reads the block of "
+            "its backend and of the hypervisor it drives: a xen target reads xen; a libvirt target reads libvirt, and "
+            "xen too when its host runs Xen (xen+ssh://, xen:///). Every other block is kept in the spec and "
+            "ignored, so one spec can move between targets; plan -v names the blocks it ignored. A field in a block "
+            "the target reads, but cannot express, is a validation error.")
+    << "\n";
   m << ".SH EXAMPLE\n.nf\n.RS 4\n"
     << roff("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: web-01, labels: {tier: web}}\nspec:\n"
             "  target: lab\n  cpu: {count: 2, weight: 256}\n  memory: {size: 2GiB}\n"

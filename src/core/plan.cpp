@@ -5,48 +5,36 @@
 
 #include <fmt/format.h>
 
+#include "hvctl/spec_fields.hpp"
 #include "hvctl/units.hpp"
 
 namespace hvctl {
 namespace {
 
-// Generic spec fields a backend must list in Capabilities::fields to accept.
-// Backend blocks (xen, vsphere, libvirt) are not here: a spec may carry
-// blocks for several backends and each backend reads only its own.
-const char* const kGenericFields[] = {
-    "cpu.count", "cpu.weight", "cpu.cap", "memory.size", "memory.max", "firmware", "boot.kernel",
-    "boot.ramdisk", "boot.cmdline", "disks.size", "disks.path", "disks.bus", "disks.format",
-    "disks.readonly", "nics.network", "nics.mac", "nics.model", "labels",
-    "ready.console", "ready.xenstore", "ready.ip", "ready.agent"};
-
-std::string show(const std::optional<std::string>& v) { return v.value_or(""); }
-std::string show(const std::optional<int>& v) { return v ? std::to_string(*v) : ""; }
-std::string show(const std::optional<bool>& v) { return v ? (*v ? "true" : "false") : ""; }
-std::string show_size(const std::optional<std::uint64_t>& v) { return v ? format_size_mib(*v) : ""; }
-
-std::string show_labels(const std::map<std::string, std::string>& labels) {
-  std::string out;
-  for (const auto& [k, v] : labels) out += (out.empty() ? "" : ",") + k + "=" + v;
-  return out;
-}
+using namespace fields;
 
 class Differ {
 public:
   Differ(const Capabilities& caps, std::vector<FieldChange>& out) : caps_(caps), out_(out) {}
 
-  // Records a change when the desired value is set and differs. `hot_key` is
-  // the field's name in Capabilities::hot_fields.
-  template <typename T>
-  void field(const std::string& name, const std::string& hot_key, const std::optional<T>& want,
-             const std::optional<T>& have, std::string (*show_fn)(const std::optional<T>&)) {
-    if (!want || want == have) return;
-    out_.push_back({name, show_fn(have), show_fn(want), caps_.hot_fields.count(hot_key) > 0});
-  }
   void add(const std::string& name, const std::string& hot_key, std::string from, std::string to) {
     out_.push_back({name, std::move(from), std::move(to), caps_.hot_fields.count(hot_key) > 0});
   }
 
+  // Records a change of `f` named `name` when the desired value is set and differs.
+  void field(const Field& f, const std::string& name, const Value& want, const Value& have) {
+    if (!is_set(want) || want == have) return;
+    if (f.kind != Kind::settings) return add(name, f.key(), show(f, have), show(f, want));
+    // Only the listed keys count: the platform keeps many of its own.
+    const auto& h = is_set(have) ? std::get<std::map<std::string, std::string>>(have) : kNoSettings;
+    for (const auto& [key, value] : std::get<std::map<std::string, std::string>>(want)) {
+      auto it = h.find(key);
+      if (it == h.end() || it->second != value) add(name + "." + key, f.key(), it == h.end() ? "" : it->second, value);
+    }
+  }
+
 private:
+  static inline const std::map<std::string, std::string> kNoSettings;
   const Capabilities& caps_;
   std::vector<FieldChange>& out_;
 };
@@ -58,58 +46,40 @@ const T* find_by_id(const std::vector<T>& items, const std::string& id) {
   return nullptr;
 }
 
-void diff_disks(Differ& d, const std::vector<DiskSpec>& want, const std::vector<DiskSpec>& have) {
+// Whether the differ compares `f` on this target: a field it only reads at
+// create (placement) is not drift.
+bool compared_on(const Field& f, const Capabilities& caps) {
+  if (!f.compared || !f.is_leaf()) return false;
+  const auto column = column_of(caps.backend);
+  return !column || f.on(*column).use != Use::create;
+}
+
+template <typename Item>
+void diff_items(Differ& d, const Field& list, const std::vector<Item>& want, const std::vector<Item>& have,
+                const Capabilities& caps) {
+  const auto item_fields = children(list.path);
   for (const auto& w : want) {
     const auto* h = find_by_id(have, w.id);
-    const std::string base = "disks[" + w.id + "]";
+    const std::string base = list.key() + "[" + w.id + "]";
     if (!h) {
-      d.add(base, "disks.add", "", "add");
+      d.add(base, list.key() + ".add", "", "add");
       continue;
     }
-    // A size the target does not report is not drift.
-    if (h->size_mib) d.field(base + ".size", "disks.size", w.size_mib, h->size_mib, show_size);
-    d.field(base + ".path", "disks.path", w.path, h->path, show);
-    d.field(base + ".bus", "disks.bus", w.bus, h->bus, show);
-    d.field(base + ".format", "disks.format", w.format, h->format, show);
-    d.field(base + ".readonly", "disks.readonly", w.readonly, h->readonly, show);
+    for (const Field* f : item_fields) {
+      if (!compared_on(*f, caps)) continue;
+      const auto have_value = get(*f, *h);
+      if (f->kind == Kind::size && !is_set(have_value)) continue;  // a size the target does not report is not drift
+      d.field(*f, base + "." + f->leaf(), get(*f, w), have_value);
+    }
   }
 }
 
-void diff_nics(Differ& d, const std::vector<NicSpec>& want, const std::vector<NicSpec>& have) {
-  for (const auto& w : want) {
-    const auto* h = find_by_id(have, w.id);
-    const std::string base = "nics[" + w.id + "]";
-    if (!h) {
-      d.add(base, "nics.add", "", "add");
-      continue;
-    }
-    d.field(base + ".network", "nics.network", w.network, h->network, show);
-    d.field(base + ".mac", "nics.mac", w.mac, h->mac, show);
-    d.field(base + ".model", "nics.model", w.model, h->model, show);
-  }
-}
-
-void diff_blocks(Differ& d, const VmSpec& want, const VmSpec& have) {
-  if (want.xen && have.xen) {
-    d.field("xen.type", "xen.type", want.xen->type, have.xen->type, show);
-    d.field("xen.onPoweroff", "xen.onPoweroff", want.xen->on_poweroff, have.xen->on_poweroff, show);
-    d.field("xen.onReboot", "xen.onReboot", want.xen->on_reboot, have.xen->on_reboot, show);
-    d.field("xen.onCrash", "xen.onCrash", want.xen->on_crash, have.xen->on_crash, show);
-    d.field("xen.tscMode", "xen.tscMode", want.xen->tsc_mode, have.xen->tsc_mode, show);
-  }
-  if (want.vsphere && have.vsphere) {
-    const auto &w = *want.vsphere, &h = *have.vsphere;
-    d.field("vsphere.guestId", "vsphere.guestId", w.guest_id, h.guest_id, show);
-    for (const auto& [key, value] : w.extra_config) {
-      auto it = h.extra_config.find(key);
-      if (it == h.extra_config.end() || it->second != value)
-        d.add("vsphere.extraConfig." + key, "vsphere.extraConfig", it == h.extra_config.end() ? "" : it->second, value);
-    }
-  }
-  if (want.libvirt && have.libvirt) {
-    d.field("libvirt.machine", "libvirt.machine", want.libvirt->machine, have.libvirt->machine, show);
-    d.field("libvirt.arch", "libvirt.arch", want.libvirt->arch, have.libvirt->arch, show);
-  }
+// Memory changes live only within the ceiling the VM booted with (balloon).
+void memory_hot_within_ceiling(std::vector<FieldChange>& out, const VmSpec& want, const VmSpec& have) {
+  const auto ceiling = have.memory.max_mib ? have.memory.max_mib : have.memory.size_mib;
+  if (!out.empty() && out.back().field == "memory.size" && want.memory.size_mib && ceiling &&
+      (*want.memory.size_mib > *ceiling || (want.memory.max_mib && want.memory.max_mib != have.memory.max_mib)))
+    out.back().hot = false;
 }
 
 // "disks[1].size" -> "disks.size": every "[digits]" left out. By hand, as
@@ -148,26 +118,19 @@ const char* to_string(PlanAction a) {
 std::vector<FieldChange> diff_spec(const VmSpec& want, const VmSpec& have, const Capabilities& caps) {
   std::vector<FieldChange> out;
   Differ d(caps, out);
-  if (!want.labels.empty() && want.labels != have.labels)
-    d.add("labels", "labels", show_labels(have.labels), show_labels(want.labels));
-  d.field("cpu.count", "cpu.count", want.cpu.count, have.cpu.count, show);
-  d.field("cpu.weight", "cpu.weight", want.cpu.weight, have.cpu.weight, show);
-  d.field("cpu.cap", "cpu.cap", want.cpu.cap, have.cpu.cap, show);
-  d.field("memory.size", "memory.size", want.memory.size_mib, have.memory.size_mib, show_size);
-  // Memory changes live only within the ceiling the VM booted with (balloon).
-  const auto ceiling = have.memory.max_mib ? have.memory.max_mib : have.memory.size_mib;
-  if (!out.empty() && out.back().field == "memory.size" && want.memory.size_mib && ceiling &&
-      (*want.memory.size_mib > *ceiling || (want.memory.max_mib && want.memory.max_mib != have.memory.max_mib)))
-    out.back().hot = false;
-  d.field("memory.max", "memory.max", want.memory.max_mib, have.memory.max_mib, show_size);
-  if (want.firmware && want.firmware != have.firmware)
-    d.add("firmware", "firmware", have.firmware ? to_string(*have.firmware) : "", to_string(*want.firmware));
-  d.field("boot.kernel", "boot", want.boot.kernel, have.boot.kernel, show);
-  d.field("boot.ramdisk", "boot", want.boot.ramdisk, have.boot.ramdisk, show);
-  d.field("boot.cmdline", "boot", want.boot.cmdline, have.boot.cmdline, show);
-  diff_disks(d, want.disks, have.disks);
-  diff_nics(d, want.nics, have.nics);
-  diff_blocks(d, want, have);
+  for (const auto& f : table()) {
+    if (f.scope != Scope::vm) continue;
+    if (f.kind == Kind::list) {
+      if (f.key() == "disks") diff_items(d, f, want.disks, have.disks, caps);
+      else diff_items(d, f, want.nics, have.nics, caps);
+      continue;
+    }
+    if (!compared_on(f, caps)) continue;
+    // A block's fields are compared when the target reported that block: it reads it.
+    if (const auto block = f.block(); !block.empty() && !is_set(get(*find_key(block), have))) continue;
+    d.field(f, f.key(), get(f, want), get(f, have));
+    if (f.key() == "memory.size") memory_hot_within_ceiling(out, want, have);
+  }
   return out;
 }
 
@@ -178,6 +141,7 @@ VmPlan plan_vm(const VmSpec& desired, const std::optional<VmState>& actual, cons
   plan.target = target;
   plan.desired = desired;
   plan.actual = actual;
+  plan.ignored_blocks = ignored_blocks(desired, caps);
   if (desired.ensure == Ensure::absent) {
     plan.remove = actual.has_value();
     return plan;
@@ -246,16 +210,34 @@ std::string VmPlan::describe() const {
   return out;
 }
 
+// The hypervisor a spec's VM runs on: a libvirt spec's domainType names it.
+std::string spec_hypervisor(const VmSpec& spec, const Capabilities& caps) {
+  if (caps.backend == "libvirt" && spec.libvirt && spec.libvirt->domain_type) return *spec.libvirt->domain_type;
+  return caps.hypervisor;
+}
+
 std::vector<Problem> unsupported_fields(const VmSpec& spec, const Capabilities& caps) {
   std::vector<Problem> problems;
+  const auto column = column_of(caps.backend);
+  const auto hypervisor = spec_hypervisor(spec, caps);
   for (const auto& [key, mark] : spec.field_marks) {
-    const auto field = generic_field_name(key);
-    bool generic = false;
-    for (const char* g : kGenericFields) generic = generic || field == g;
-    if (generic && !caps.fields.count(field))
-      problems.push_back({mark, fmt::format("VM '{}': {} cannot be expressed on a {} target", spec.name, field, caps.backend)});
+    const auto* f = find_key(generic_field_name(key));
+    if (!f || !f->is_leaf() || f->universal()) continue;
+    if (!reads_block(f->block(), caps.backend, hypervisor)) continue;  // another hypervisor's: kept, ignored
+    if (caps.fields.count(f->key())) continue;
+    const std::string why = column ? f->on(*column).how : "";
+    problems.push_back({mark, fmt::format("VM '{}': {} cannot be expressed on a {} target{}{}", spec.name, f->key(),
+                                          caps.backend, why.empty() ? "" : ": ", why)});
   }
   return problems;
+}
+
+std::vector<std::string> ignored_blocks(const VmSpec& spec, const Capabilities& caps) {
+  std::vector<std::string> out;
+  for (const char* block : {"xen", "vsphere", "libvirt"})
+    if (is_set(get(*find_key(block), spec)) && !reads_block(block, caps.backend, spec_hypervisor(spec, caps)))
+      out.emplace_back(block);
+  return out;
 }
 
 std::vector<Problem> problems_on(const VmSpec& spec, const Backend& backend) {

@@ -1,58 +1,40 @@
+// The desired spec laid over the actual one, field by field along the field
+// table: a set field wins, an unset one keeps what the VM has. Blocks merge
+// like everything else; a settings map (vsphere.extraConfig) merges by key.
 #include "hvctl/spec_overlay.hpp"
 
 #include <algorithm>
 
+#include "hvctl/spec_fields.hpp"
+
 namespace hvctl {
 namespace {
 
-template <typename T>
-void over(std::optional<T>& base, const std::optional<T>& top) {
-  if (top) base = top;
-}
+using namespace fields;
 
-void over(DiskSpec& base, const DiskSpec& top) {
-  over(base.size_mib, top.size_mib);
-  over(base.path, top.path);
-  over(base.bus, top.bus);
-  over(base.format, top.format);
-  over(base.readonly, top.readonly);
-}
-
-void over(NicSpec& base, const NicSpec& top) {
-  over(base.network, top.network);
-  over(base.mac, top.mac);
-  over(base.model, top.model);
+template <typename Owner>
+void over(const Field& f, Owner& base, const Owner& top) {
+  auto v = get(f, top);
+  if (!is_set(v)) return;
+  if (f.kind == Kind::settings) {
+    auto merged = std::get<std::map<std::string, std::string>>(v);
+    if (auto old = get(f, base); is_set(old)) merged.merge(std::get<std::map<std::string, std::string>>(old));
+    v = std::move(merged);  // std::map::merge keeps the top's value for a key both have
+  }
+  set(f, base, v);
 }
 
 template <typename Item>
-void over(std::vector<Item>& base, const std::vector<Item>& top) {
+void over_items(std::vector<Item>& base, const std::vector<Item>& top, Scope scope) {
   for (const auto& t : top) {
     auto it = std::find_if(base.begin(), base.end(), [&](const Item& b) { return b.id == t.id; });
-    if (it == base.end())
+    if (it == base.end()) {
       base.push_back(t);
-    else
-      over(*it, t);
+      continue;
+    }
+    for (const auto& f : table())
+      if (f.scope == scope && f.kind != Kind::id) over(f, *it, t);
   }
-}
-
-void over_blocks(VmSpec& base, const VmSpec& top) {
-  if (top.xen) {
-    XenBlock x = base.xen.value_or(XenBlock{});
-    over(x.type, top.xen->type);
-    over(x.on_poweroff, top.xen->on_poweroff);
-    over(x.on_reboot, top.xen->on_reboot);
-    over(x.on_crash, top.xen->on_crash);
-    over(x.tsc_mode, top.xen->tsc_mode);
-    base.xen = x;
-  }
-  if (top.libvirt) {
-    LibvirtBlock l = base.libvirt.value_or(LibvirtBlock{});
-    over(l.domain_type, top.libvirt->domain_type);
-    over(l.machine, top.libvirt->machine);
-    over(l.arch, top.libvirt->arch);
-    base.libvirt = l;
-  }
-  over(base.vsphere, top.vsphere);
 }
 
 void fix_memory(MemorySpec& m, const MemorySpec& desired) {
@@ -67,26 +49,17 @@ void fix_memory(MemorySpec& m, const MemorySpec& desired) {
 
 VmSpec overlay_spec(const VmSpec& actual, const VmSpec& desired) {
   VmSpec out = actual;
+  for (const auto& f : table())
+    if (f.scope == Scope::vm && (f.is_leaf() || f.access.set)) over(f, out, desired);
+  over_items(out.disks, desired.disks, Scope::disk);
+  over_items(out.nics, desired.nics, Scope::nic);
   out.name = desired.name;
   out.target = desired.target;
   out.ensure = desired.ensure;
   out.power = desired.power ? desired.power : actual.power;
   out.mark = desired.mark;
   out.field_marks = desired.field_marks;
-  if (!desired.labels.empty()) out.labels = desired.labels;
-  over(out.cpu.count, desired.cpu.count);
-  over(out.cpu.weight, desired.cpu.weight);
-  over(out.cpu.cap, desired.cpu.cap);
-  over(out.memory.size_mib, desired.memory.size_mib);
-  over(out.memory.max_mib, desired.memory.max_mib);
   fix_memory(out.memory, desired.memory);
-  over(out.firmware, desired.firmware);
-  over(out.boot.kernel, desired.boot.kernel);
-  over(out.boot.ramdisk, desired.boot.ramdisk);
-  over(out.boot.cmdline, desired.boot.cmdline);
-  over(out.disks, desired.disks);
-  over(out.nics, desired.nics);
-  over_blocks(out, desired);
   return out;
 }
 

@@ -1,6 +1,6 @@
-// hvctl/v1 spec parser: walks each YAML document against the schema in
-// spec_schema.hpp and records every problem with file:line:column instead of
-// stopping at the first one.
+// hvctl/v1 spec parser: walks each YAML document along the field table
+// (spec_field_table.cpp) and records every problem with file:line:column
+// instead of stopping at the first one.
 #include <fmt/format.h>
 
 #include "hvctl/spec_io.hpp"
@@ -9,210 +9,156 @@
 #include "spec_schema.hpp"
 #include "yaml_load.hpp"
 
+#include <cctype>
 #include <filesystem>
 #include <set>
+#include <type_traits>
 
 namespace hvctl {
 
-void SpecReader::read_metadata(const yaml::Node& n) {
-  if (!check_map(n, "metadata", kMetadataKeys)) return;
-  if (!n["name"]) {
-    error(n, "metadata.name is required");
-  } else if (auto name = str(n["name"], "metadata.name")) {
-    if (!valid_vm_name(*name))
-      error(n["name"], fmt::format("metadata.name '{}' must start with a letter or digit and use only letters, digits, '.', '_' and '-' (at most 63)", excerpt(*name)));
-    spec_->name = *name;
-    note("name", n["name"]);
+void SpecReader::read_group(const yaml::Node& n, const fields::Field& group) {
+  using namespace fields;
+  if (group.access.set) {  // a block: present even when it is empty (`xen:`)
+    set(group, *spec_, Value{true});
+    if (n.IsNull()) return;
   }
-  if (n["labels"]) {
-    spec_->labels = string_map(n["labels"], "metadata.labels", true);
-    note("labels", n["labels"]);
-  }
-}
-
-
-namespace {
-std::string at(const std::string& list, std::size_t i) { return fmt::format("{}[{}]", list, i); }
-}  // namespace
-
-void SpecReader::read_cpu(const yaml::Node& n) {
-  if (!check_map(n, "spec.cpu", kCpuKeys)) return;
-  auto& cpu = spec_->cpu;
-  if (n["count"]) { cpu.count = integer(n["count"], "spec.cpu.count", 1, 512); note("cpu.count", n["count"]); }
-  if (n["weight"]) { cpu.weight = integer(n["weight"], "spec.cpu.weight", 1, 65535); note("cpu.weight", n["weight"]); }
-  if (n["cap"]) {
-    if (n["cap"].IsScalar() && n["cap"].Scalar() == "0")
-      error(n["cap"], "spec.cpu.cap must be at least 1 (percent of one physical CPU); leave it out for no cap");
-    else
-      cpu.cap = integer(n["cap"], "spec.cpu.cap", 1, 51200);
-    note("cpu.cap", n["cap"]);
-    if (cpu.cap && cpu.count && *cpu.cap > 100 * *cpu.count)
-      error(n["cap"], fmt::format("spec.cpu.cap {}% is more than {} vCPU can use ({}%)", *cpu.cap,
-                                  *cpu.count, 100 * *cpu.count));
+  if (!check_map(n, group.path, child_keys(group.path))) return;
+  for (const Field* f : children(group.path)) {
+    const auto& child = n[f->leaf()];
+    if (!child) continue;
+    note(f->key(), child);
+    if (f->kind == Kind::group) {
+      read_group(child, *f);
+    } else if (f->kind == Kind::list) {
+      if (f->key() == "disks") read_items(child, *f, spec_->disks);
+      else read_items(child, *f, spec_->nics);
+    } else if (f->kind != Kind::constant) {
+      if (auto v = read_value(child, *f, f->path); is_set(v)) set(*f, *spec_, v);
+    }
   }
 }
 
-void SpecReader::read_memory(const yaml::Node& n) {
-  if (!check_map(n, "spec.memory", kMemoryKeys)) return;
-  auto& memory = spec_->memory;
-  if (n["size"]) { memory.size_mib = size(n["size"], "spec.memory.size"); note("memory.size", n["size"]); }
-  if (n["max"]) { memory.max_mib = size(n["max"], "spec.memory.max"); note("memory.max", n["max"]); }
-  if (memory.size_mib && *memory.size_mib < 4) error(n["size"], "spec.memory.size must be at least 4MiB");
-  if (memory.size_mib && memory.max_mib && *memory.max_mib < *memory.size_mib)
-    error(n["max"], "spec.memory.max must not be smaller than spec.memory.size");
-}
-
-void SpecReader::read_boot(const yaml::Node& n) {
-  if (!check_map(n, "spec.boot", kBootKeys)) return;
-  auto& boot = spec_->boot;
-  for (auto [key, field] : {std::pair{"kernel", &boot.kernel}, {"ramdisk", &boot.ramdisk}, {"cmdline", &boot.cmdline}}) {
-    if (!n[key]) continue;
-    *field = str(n[key], fmt::format("spec.boot.{}", key));
-    note(fmt::format("boot.{}", key), n[key]);
-  }
-  // Kernel and ramdisk paths are host files: relative ones are relative to the spec file.
-  for (auto* field : {&boot.kernel, &boot.ramdisk})
-    if (*field && !(*field)->empty() && (**field)[0] != '/' && file_ != "<stdin>")
-      *field = (std::filesystem::absolute(std::filesystem::path(file_).parent_path()) / **field).lexically_normal().string();
-  if (!n["kernel"] && (n["ramdisk"] || n["cmdline"]))
-    error(n, "spec.boot.ramdisk and spec.boot.cmdline need spec.boot.kernel");
-}
-
-void SpecReader::read_disks(const yaml::Node& n) {
-  if (!n.IsSequence()) return error(n, "spec.disks must be a list");
+template <typename Item>
+void SpecReader::read_items(const yaml::Node& n, const fields::Field& list, std::vector<Item>& out) {
+  using namespace fields;
+  if (!n.IsSequence()) return error(n, fmt::format("{} must be a list", list.path));
+  const auto item_fields = children(list.path);
+  const auto keys = child_keys(list.path);
+  const char* singular = list.key() == "disks" ? "disk" : "nic";
   std::set<std::string> ids;
   for (std::size_t i = 0; i < n.size(); ++i) {
     const auto& d = n[i];
-    const auto path = at("spec.disks", i);
-    if (!check_map(d, path, kDiskKeys)) continue;
-    DiskSpec disk;
-    note(at("disks", i), d);
-    if (!d["id"]) error(d, path + ".id is required");
-    else if (auto id = str(d["id"], path + ".id")) {
-      disk.id = *id;
-      if (!valid_id(*id)) error(d["id"], fmt::format("{}.id '{}' must be like a name: letters, digits, '.', '_', '-'", path, excerpt(*id)));
-      else if (!ids.insert(*id).second) error(d["id"], fmt::format("duplicate disk id '{}'", excerpt(*id)));
+    const auto where = fmt::format("{}[{}]", list.path, i);
+    const auto mark_key = fmt::format("{}[{}]", list.key(), i);
+    if (!check_map(d, where, keys)) continue;
+    note(mark_key, d);
+    Item item;
+    for (const Field* f : item_fields) {
+      const auto key = f->leaf();
+      if (!d[key]) continue;
+      note(mark_key + "." + key, d[key]);
+      if (auto v = read_value(d[key], *f, where + "." + key); is_set(v)) set(*f, item, v);
     }
-    if (d["size"]) disk.size_mib = size(d["size"], path + ".size");
-    if (d["path"]) disk.path = str(d["path"], path + ".path");
-    if (d["bus"]) disk.bus = one_of(d["bus"], path + ".bus", kBusValues);
-    if (d["format"]) disk.format = one_of(d["format"], path + ".format", kFormatValues);
-    if (d["readonly"]) disk.readonly = boolean(d["readonly"], path + ".readonly");
-    if (!d["size"] && !d["path"]) error(d, path + " needs a size (a new disk) or a path (an existing image)");
-    for (const auto& key : kDiskKeys)
-      if (d[key]) note(fmt::format("disks[{}].{}", i, key), d[key]);
-    spec_->disks.push_back(std::move(disk));
+    if (!d["id"]) error(d, where + ".id is required");
+    else if (valid_id(item.id) && !ids.insert(item.id).second)
+      error(d["id"], fmt::format("duplicate {} id '{}'", singular, excerpt(item.id)));
+    if constexpr (std::is_same_v<Item, DiskSpec>)
+      if (!d["size"] && !d["path"]) error(d, where + " needs a size (a new disk) or a path (an existing image)");
+    out.push_back(std::move(item));
   }
 }
 
-void SpecReader::read_nics(const yaml::Node& n) {
-  if (!n.IsSequence()) return error(n, "spec.nics must be a list");
-  std::set<std::string> ids;
-  for (std::size_t i = 0; i < n.size(); ++i) {
-    const auto& d = n[i];
-    const auto path = at("spec.nics", i);
-    if (!check_map(d, path, kNicKeys)) continue;
-    NicSpec nic;
-    note(at("nics", i), d);
-    if (!d["id"]) error(d, path + ".id is required");
-    else if (auto id = str(d["id"], path + ".id")) {
-      nic.id = *id;
-      if (!valid_id(*id)) error(d["id"], fmt::format("{}.id '{}' must be like a name: letters, digits, '.', '_', '-'", path, excerpt(*id)));
-      else if (!ids.insert(*id).second) error(d["id"], fmt::format("duplicate nic id '{}'", excerpt(*id)));
+fields::Value SpecReader::read_value(const yaml::Node& n, const fields::Field& f, const std::string& where) {
+  using fields::Kind;
+  using fields::Value;
+  switch (f.kind) {
+    case Kind::name:
+    case Kind::id: {
+      auto s = str(n, where);
+      if (!s) return {};
+      if (f.kind == Kind::name && !valid_vm_name(*s))
+        error(n, fmt::format("{} '{}' must start with a letter or digit and use only letters, digits, '.', '_' and '-' (at most 63)", where, excerpt(*s)));
+      if (f.kind == Kind::id && !valid_id(*s))
+        error(n, fmt::format("{} '{}' must be like a name: letters, digits, '.', '_', '-'", where, excerpt(*s)));
+      return *s;
     }
-    if (d["network"]) nic.network = str(d["network"], path + ".network");
-    if (d["model"]) nic.model = str(d["model"], path + ".model");
-    if (d["mac"]) {
-      if (auto mac = str(d["mac"], path + ".mac")) {
-        std::string lower = *mac;
-        for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (valid_mac(lower)) nic.mac = lower;
-        else error(d["mac"], fmt::format("{}.mac '{}' is not a unicast MAC address like 52:54:00:12:34:56", path, excerpt(*mac)));
+    case Kind::text: {
+      auto s = str(n, where);
+      return s ? Value{*s} : Value{};
+    }
+    case Kind::host_path: {  // a host file: relative to the spec file
+      auto s = str(n, where);
+      if (!s) return {};
+      if (!s->empty() && (*s)[0] != '/' && file_ != "<stdin>")
+        return (std::filesystem::absolute(std::filesystem::path(file_).parent_path()) / *s).lexically_normal().string();
+      return *s;
+    }
+    case Kind::integer: {
+      if (f.key() == "cpu.cap" && n.IsScalar() && n.Scalar() == "0") {  // xl's "cap = 0" means no cap: say so
+        error(n, "spec.cpu.cap must be at least 1 (percent of one physical CPU); leave it out for no cap");
+        return {};
       }
+      auto v = integer(n, where, static_cast<long>(f.min), static_cast<long>(f.max));
+      return v ? Value{static_cast<long long>(*v)} : Value{};
     }
-    for (const auto& key : kNicKeys)
-      if (d[key]) note(fmt::format("nics[{}].{}", i, key), d[key]);
-    spec_->nics.push_back(std::move(nic));
+    case Kind::size: {
+      auto v = size(n, where);
+      if (!v) return {};
+      if (f.min && *v < static_cast<std::uint64_t>(f.min)) error(n, fmt::format("{} must be at least {}MiB", where, f.min));
+      return static_cast<long long>(*v);
+    }
+    case Kind::boolean: {
+      auto v = boolean(n, where);
+      return v ? Value{*v} : Value{};
+    }
+    case Kind::choice: {
+      auto v = one_of(n, where, *f.values);
+      return v ? Value{*v} : Value{};
+    }
+    case Kind::mac: {
+      auto mac = str(n, where);
+      if (!mac) return {};
+      std::string lower = *mac;
+      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (valid_mac(lower)) return lower;
+      error(n, fmt::format("{} '{}' is not a unicast MAC address like 52:54:00:12:34:56", where, excerpt(*mac)));
+      return {};
+    }
+    case Kind::labels:
+    case Kind::settings:
+      return string_map(n, where, f.kind == Kind::labels);
+    case Kind::group:
+    case Kind::list:
+    case Kind::constant:
+      break;
   }
+  return {};
 }
 
-void SpecReader::read_ready(const yaml::Node& n) {
-  if (!check_map(n, "spec.ready", kReadyKeys)) return;
-  auto& ready = spec_->ready;
-  for (auto [key, field] : {std::pair{"console", &ready.console}, {"xenstore", &ready.xenstore}}) {
-    if (!n[key]) continue;
-    *field = str(n[key], fmt::format("spec.ready.{}", key));
-    if (*field && field->value().empty()) error(n[key], fmt::format("spec.ready.{} must not be empty", key));
-  }
-  if (ready.xenstore && (ready.xenstore->front() == '/' || ready.xenstore->find("..") != std::string::npos))
-    error(n["xenstore"], "spec.ready.xenstore is a path relative to the guest's xenstore home, like data/ready");
-  for (auto [key, field] : {std::pair{"ip", &ready.ip}, {"agent", &ready.agent}})
-    if (n[key]) *field = boolean(n[key], fmt::format("spec.ready.{}", key));
-  for (const auto& key : kReadyKeys)
-    if (n[key]) note("ready." + key, n[key]);
-}
-
-void SpecReader::read_xen(const yaml::Node& n) {
-  XenBlock xen;
-  if (!n.IsNull() && check_map(n, "spec.xen", kXenKeys)) {
-    if (n["type"]) xen.type = one_of(n["type"], "spec.xen.type", kXenTypes);
-    for (auto [key, field] : {std::pair{"onPoweroff", &xen.on_poweroff}, {"onReboot", &xen.on_reboot}, {"onCrash", &xen.on_crash}})
-      if (n[key]) *field = one_of(n[key], fmt::format("spec.xen.{}", key), kXenActions);
-    if (n["tscMode"]) xen.tsc_mode = one_of(n["tscMode"], "spec.xen.tscMode", kXenTscModes);
-    for (const auto& key : kXenKeys)
-      if (n[key]) note("xen." + key, n[key]);
-  }
-  spec_->xen = xen;
-}
-
-void SpecReader::read_vsphere(const yaml::Node& n) {
-  VsphereBlock vs;
-  if (!n.IsNull() && check_map(n, "spec.vsphere", kVsphereKeys)) {
-    const std::pair<const char*, std::optional<std::string>*> fields[] = {
-        {"datacenter", &vs.datacenter}, {"cluster", &vs.cluster}, {"host", &vs.host}, {"pool", &vs.pool},
-        {"folder", &vs.folder}, {"datastore", &vs.datastore}, {"guestId", &vs.guest_id}};
-    for (auto [key, field] : fields)
-      if (n[key]) *field = str(n[key], fmt::format("spec.vsphere.{}", key));
-    if (n["extraConfig"]) vs.extra_config = string_map(n["extraConfig"], "spec.vsphere.extraConfig", false);
-    for (const auto& key : kVsphereKeys)
-      if (n[key]) note("vsphere." + key, n[key]);
-  }
-  spec_->vsphere = vs;
-}
-
-void SpecReader::read_libvirt(const yaml::Node& n) {
-  LibvirtBlock lv;
-  if (!n.IsNull() && check_map(n, "spec.libvirt", kLibvirtKeys)) {
-    if (n["domainType"]) lv.domain_type = one_of(n["domainType"], "spec.libvirt.domainType", kDomainTypes);
-    if (n["machine"]) lv.machine = str(n["machine"], "spec.libvirt.machine");
-    if (n["arch"]) lv.arch = str(n["arch"], "spec.libvirt.arch");
-    for (const auto& key : kLibvirtKeys)
-      if (n[key]) note("libvirt." + key, n[key]);
-  }
-  spec_->libvirt = lv;
-}
-
-void SpecReader::read_spec(const yaml::Node& n) {
-  if (!check_map(n, "spec", kSpecKeys)) return;
-  for (const auto& key : kSpecKeys)
-    if (n[key]) note(key, n[key]);
-  if (n["target"]) spec_->target = str(n["target"], "spec.target");
-  if (n["ensure"])
-    if (auto v = one_of(n["ensure"], "spec.ensure", kEnsureValues))
-      spec_->ensure = *v == "absent" ? Ensure::absent : Ensure::present;
-  if (n["cpu"]) read_cpu(n["cpu"]);
-  if (n["memory"]) read_memory(n["memory"]);
-  if (n["firmware"])
-    if (auto v = one_of(n["firmware"], "spec.firmware", kFirmwareValues)) spec_->firmware = parse_firmware(*v);
-  if (n["boot"]) read_boot(n["boot"]);
-  if (n["disks"]) read_disks(n["disks"]);
-  if (n["nics"]) read_nics(n["nics"]);
-  if (n["power"])
-    if (auto v = one_of(n["power"], "spec.power", kPowerValues)) spec_->power = parse_power_state(*v);
-  if (n["ready"]) read_ready(n["ready"]);
-  if (n["xen"]) read_xen(n["xen"]);
-  if (n["vsphere"]) read_vsphere(n["vsphere"]);
-  if (n["libvirt"]) read_libvirt(n["libvirt"]);
+// The rules that span fields, each reported where the later field was written.
+void SpecReader::check_relations(const VmSpec& spec) {
+  const auto& cpu = spec.cpu;
+  if (cpu.cap && cpu.count && *cpu.cap > 100 * *cpu.count)
+    error_at(spec.mark_of("cpu.cap"), fmt::format("spec.cpu.cap {}% is more than {} vCPU can use ({}%)", *cpu.cap,
+                                                  *cpu.count, 100 * *cpu.count));
+  if (cpu.cores_per_socket && !cpu.count)
+    error_at(spec.mark_of("cpu.coresPerSocket"),
+             "spec.cpu.coresPerSocket needs spec.cpu.count (the guest sees count / coresPerSocket sockets)");
+  else if (cpu.cores_per_socket && *cpu.count % *cpu.cores_per_socket != 0)
+    error_at(spec.mark_of("cpu.coresPerSocket"),
+             fmt::format("spec.cpu.coresPerSocket {} does not divide spec.cpu.count {} into whole sockets",
+                         *cpu.cores_per_socket, *cpu.count));
+  const auto& memory = spec.memory;
+  if (memory.size_mib && memory.max_mib && *memory.max_mib < *memory.size_mib)
+    error_at(spec.mark_of("memory.max"), "spec.memory.max must not be smaller than spec.memory.size");
+  if (!spec.boot.kernel && (spec.boot.ramdisk || spec.boot.cmdline))
+    error_at(spec.mark_of("boot"), "spec.boot.ramdisk and spec.boot.cmdline need spec.boot.kernel");
+  for (auto [key, value] : {std::pair{"console", &spec.ready.console}, {"xenstore", &spec.ready.xenstore}})
+    if (*value && (*value)->empty())
+      error_at(spec.mark_of(std::string("ready.") + key), fmt::format("spec.ready.{} must not be empty", key));
+  const auto& xs = spec.ready.xenstore;
+  if (xs && !xs->empty() && (xs->front() == '/' || xs->find("..") != std::string::npos))
+    error_at(spec.mark_of("ready.xenstore"), "spec.ready.xenstore is a path relative to the guest's xenstore home, like data/ready");
 }
 
 std::optional<VmSpec> SpecReader::read(const yaml::Node& doc) {
@@ -221,16 +167,18 @@ std::optional<VmSpec> SpecReader::read(const yaml::Node& doc) {
   empty_values_.clear();
   spec.mark = mark(doc);
   const std::size_t before = problems_.size();
-  if (!check_map(doc, "document", kTopKeys)) return std::nullopt;
+  if (!check_map(doc, "document", fields::child_keys(""))) return std::nullopt;
   if (!doc["apiVersion"]) error(doc, fmt::format("apiVersion is required (apiVersion: {})", kApiVersion));
   else if (auto v = str(doc["apiVersion"], "apiVersion"); v && *v != kApiVersion)
     error(doc["apiVersion"], fmt::format("unsupported apiVersion '{}': this hvctl reads {}", *v, kApiVersion));
   if (!doc["kind"]) error(doc, fmt::format("kind is required (kind: {})", kKind));
   else if (auto v = str(doc["kind"], "kind"); v && *v != kKind)
     error(doc["kind"], fmt::format("unsupported kind '{}': expected {}", *v, kKind));
-  if (doc["metadata"]) read_metadata(doc["metadata"]);
-  else error(doc, "metadata is required (metadata: {name: ...})");
-  if (doc["spec"]) read_spec(doc["spec"]);
+  if (!doc["metadata"]) error(doc, "metadata is required (metadata: {name: ...})");
+  else if (doc["metadata"].IsMap() && !doc["metadata"]["name"]) error(doc["metadata"], "metadata.name is required");
+  if (doc["metadata"]) read_group(doc["metadata"], *fields::find("metadata"));
+  if (doc["spec"]) read_group(doc["spec"], *fields::find("spec"));
+  check_relations(spec);
   spec_ = nullptr;
   if (problems_.size() != before) return std::nullopt;
   return spec;

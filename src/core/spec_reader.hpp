@@ -10,6 +10,7 @@
 #include "yaml_tree.hpp"
 
 #include "hvctl/spec.hpp"
+#include "hvctl/spec_fields.hpp"
 
 namespace hvctl {
 
@@ -44,17 +45,15 @@ private:
   bool scalar(const yaml::Node& n, const std::string& path);
   std::map<std::string, std::string> string_map(const yaml::Node& n, const std::string& path, bool label_keys);
 
-  void read_metadata(const yaml::Node& n);
-  void read_spec(const yaml::Node& n);
-  void read_cpu(const yaml::Node& n);
-  void read_memory(const yaml::Node& n);
-  void read_boot(const yaml::Node& n);
-  void read_ready(const yaml::Node& n);
-  void read_disks(const yaml::Node& n);
-  void read_nics(const yaml::Node& n);
-  void read_xen(const yaml::Node& n);
-  void read_vsphere(const yaml::Node& n);
-  void read_libvirt(const yaml::Node& n);
+  void error_at(const SourceMark& m, std::string message) { problems_.push_back({m, std::move(message)}); }
+
+  // Table-driven reads (spec_parse.cpp): a mapping of fields, a list of disks
+  // or NICs, one value by its kind, then the rules that span fields.
+  void read_group(const yaml::Node& n, const fields::Field& group);
+  template <typename Item>
+  void read_items(const yaml::Node& n, const fields::Field& list, std::vector<Item>& out);
+  fields::Value read_value(const yaml::Node& n, const fields::Field& f, const std::string& where);
+  void check_relations(const VmSpec& spec);
 
   std::string file_;
   std::vector<Problem>& problems_;

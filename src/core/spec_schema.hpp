@@ -1,26 +1,12 @@
-// The hvctl/v1 schema as data: which keys each mapping allows, which values
-// enumerations take, and the name rules. Shared by the parser and the docs.
+// The words of the hvctl/v1 schema: which values enumerations take, and the
+// name rules. Which keys each mapping allows is in the field table
+// (hvctl/spec_fields.hpp).
 #pragma once
 
 #include <string>
 #include <vector>
 
 namespace hvctl {
-
-inline const std::vector<std::string> kTopKeys = {"apiVersion", "kind", "metadata", "spec"};
-inline const std::vector<std::string> kMetadataKeys = {"name", "labels"};
-inline const std::vector<std::string> kSpecKeys = {"target", "ensure", "cpu", "memory", "firmware", "boot",
-                                                   "disks", "nics", "power", "ready", "xen", "vsphere", "libvirt"};
-inline const std::vector<std::string> kCpuKeys = {"count", "weight", "cap"};
-inline const std::vector<std::string> kMemoryKeys = {"size", "max"};
-inline const std::vector<std::string> kBootKeys = {"kernel", "ramdisk", "cmdline"};
-inline const std::vector<std::string> kDiskKeys = {"id", "size", "path", "bus", "format", "readonly"};
-inline const std::vector<std::string> kNicKeys = {"id", "network", "mac", "model"};
-inline const std::vector<std::string> kReadyKeys = {"console", "xenstore", "ip", "agent"};
-inline const std::vector<std::string> kXenKeys = {"type", "onPoweroff", "onReboot", "onCrash", "tscMode"};
-inline const std::vector<std::string> kVsphereKeys = {"datacenter", "cluster", "host", "pool", "folder",
-                                                      "datastore", "guestId", "extraConfig"};
-inline const std::vector<std::string> kLibvirtKeys = {"domainType", "machine", "arch"};
 
 inline const std::vector<std::string> kPowerValues = {"running", "stopped", "paused"};
 inline const std::vector<std::string> kEnsureValues = {"present", "absent"};

@@ -1,0 +1,125 @@
+// The hvctl/v1 field table: every spec field once, with how to read and write
+// it on a VmSpec, its kind, its documentation and what each backend does with
+// it. The parser, the writer, the overlay, the differ, hvctl-spec(5), `hvctl
+// explain`, the capability sets and the converters' direct keys all walk it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "hvctl/spec.hpp"
+
+namespace hvctl::fields {
+
+// A field's value, whatever its C++ member: sizes are MiB, enumerations their word.
+using Value = std::variant<std::monostate, std::string, long long, bool, std::map<std::string, std::string>>;
+
+inline bool is_set(const Value& v) { return !std::holds_alternative<std::monostate>(v); }
+
+enum class Kind {
+  group,      // a mapping of further fields ("spec.cpu", "spec.xen")
+  list,       // a list of mappings keyed by id ("spec.disks")
+  constant,   // apiVersion, kind: fixed words
+  name,       // a VM name
+  id,         // a disk or NIC id, unique in its list
+  text,       // any string
+  host_path,  // a file on the host; relative to the spec file
+  integer,    // whole number in [min, max]
+  size,       // with a binary unit; stored in MiB, at least min MiB
+  boolean,
+  choice,     // one of `values`
+  mac,        // unicast MAC, stored lower-case
+  labels,     // map whose keys follow the label rule; compared and replaced whole
+  settings,   // free map of strings; only the listed keys count
+};
+
+// Which list a field belongs to: the VM itself, or one disk or NIC.
+enum class Scope { vm, disk, nic };
+
+// What a backend does with a field.
+enum class Use {
+  hot,      // it can change it on a running VM
+  restart,  // it sets it, and a change needs the VM stopped
+  create,   // it reads it when it creates the VM; later changes are not compared
+  refused,  // it cannot express it: a spec that sets it is refused, with `how` as the reason
+  none,     // the field is in a block this backend does not read (documentation says so)
+};
+
+struct BackendUse {
+  Use use = Use::none;
+  const char* how = "";  // the native setting ("<vcpu>", "numCPUs"), or why it is refused
+};
+
+// The backends with a column in the table, in the man page's order.
+enum class Column { libvirt, vsphere, xen };
+inline constexpr Column kColumns[] = {Column::libvirt, Column::vsphere, Column::xen};
+const char* to_string(Column c);
+std::optional<Column> column_of(std::string_view backend);
+
+// How to read and write a field on its owner (a VmSpec, DiskSpec or NicSpec, by scope).
+struct Access {
+  Value (*get)(const void* owner) = nullptr;
+  void (*set)(void* owner, const Value& v) = nullptr;
+};
+
+struct Field {
+  const char* path;   // document path: "spec.cpu.count", "spec.disks[].size", "metadata.labels"
+  Kind kind;
+  Scope scope;
+  const char* type;   // for people: "integer 1..512", "size"
+  const char* doc;    // meaning, unset meaning included
+  BackendUse libvirt, vsphere, xen;
+  long long min = 0, max = 0;                     // integer range; size minimum in MiB
+  const std::vector<std::string>* values = nullptr;  // choice
+  Access access;
+  bool compared = true;  // plan compares it (not: identity, target, power, ready conditions)
+  const char* xl = "";   // xl.cfg key when the mapping is one to one, with the same unit
+  const char* vmx = "";  // .vmx key, likewise
+
+  // Its own YAML key: "count" for "spec.cpu.count".
+  std::string leaf() const;
+  // "cpu.count", "disks.size", "labels": the name in Capabilities, plans and field marks.
+  std::string key() const;
+  // The block a field sits in ("xen", "vsphere", "libvirt"), or "" for a generic field.
+  std::string block() const;
+  const BackendUse& on(Column c) const;
+  // Identity and control fields (name, target, power...): every backend takes them as they are.
+  bool universal() const;
+  bool is_leaf() const { return kind != Kind::group && kind != Kind::list && kind != Kind::constant; }
+};
+
+const std::vector<Field>& table();
+const Field* find(std::string_view path);          // by document path
+const Field* find_key(std::string_view key);       // by key ("cpu.count")
+std::vector<const Field*> children(std::string_view group);  // direct children of "spec.cpu"
+std::vector<std::string> child_keys(std::string_view group);  // their YAML keys, in table order
+std::string closest(const std::string& word);  // the path or key nearest a mistyped one, or ""
+
+Value get(const Field& f, const VmSpec& s);
+Value get(const Field& f, const DiskSpec& d);
+Value get(const Field& f, const NicSpec& n);
+void set(const Field& f, VmSpec& s, const Value& v);
+void set(const Field& f, DiskSpec& d, const Value& v);
+void set(const Field& f, NicSpec& n, const Value& v);
+
+// A value as a plan or a message shows it: sizes with their unit, maps as k=v,...
+std::string show(const Field& f, const Value& v);
+
+// The blocks a target reads. Its own backend's block, and the block of the
+// hypervisor it drives: a libvirt target on a Xen host reads `xen:` too.
+// Every other block is kept in the spec and ignored.
+bool reads_block(const std::string& block, const std::string& backend, const std::string& hypervisor);
+
+// Which fields a backend accepts, and which of them it changes on a running
+// VM, as Capabilities wants them. Fields of a block it reads only on some
+// hypervisors (libvirt and xen:) are listed; reads_block() says when they count.
+std::set<std::string> accepted_keys(Column c);
+std::set<std::string> hot_keys(Column c);
+
+}  // namespace hvctl::fields
