@@ -23,6 +23,7 @@
 
 #include <fmt/format.h>
 
+#include "hvctl/spec_fields.hpp"
 #include "xml_util.hpp"
 
 namespace hvctl::libvirt {
@@ -125,10 +126,9 @@ void add_topology(xmlNode* root, const VmSpec& spec) {
 }
 
 std::string os_type(const VmSpec& spec, const std::string& type) {
-  if (type != "xen" || !spec.xen || !spec.xen->type) return "hvm";
-  if (*spec.xen->type == "pv") return "xen";
-  if (*spec.xen->type == "pvh") return "xenpvh";
-  return "hvm";
+  if (type != "xen") return "hvm";
+  const auto xen_type = fields::effective_xen_type(spec);  // unset: pvh with a kernel, as the Xen backend makes it
+  return xen_type == "pv" ? "xen" : xen_type == "pvh" ? "xenpvh" : "hvm";
 }
 
 void add_os(xmlNode* root, const VmSpec& spec, const Resolved& r) {

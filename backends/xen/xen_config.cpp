@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "hvctl/spec_fields.hpp"
 #include "hvctl/spec_overlay.hpp"
 #include "xlu_limits.hpp"
 
@@ -176,10 +177,7 @@ std::string DomainConfig::json() const {
   return text ? text.get() : "";
 }
 
-std::string domain_type(const VmSpec& spec) {
-  if (spec.xen && spec.xen->type) return *spec.xen->type;
-  return spec.boot.kernel ? "pvh" : "hvm";
-}
+std::string domain_type(const VmSpec& spec) { return fields::effective_xen_type(spec); }
 
 libxl_action_on_shutdown action_from_word(const std::string& word) {
   static const std::map<std::string, libxl_action_on_shutdown> kActions = {

@@ -52,6 +52,10 @@ VmPlan plan_vm(const VmSpec& desired, const std::optional<VmState>& actual,
 // Spec fields set in `spec` that `caps` cannot express, as problems at their marks.
 std::vector<Problem> unsupported_fields(const VmSpec& spec, const Capabilities& caps);
 
+// Rules that span fields, checked on the VM as `desired` would leave it (a
+// new cpu.count the VM's coresPerSocket does not divide), for any backend.
+std::vector<Problem> transition_problems(const VmSpec& desired, const VmSpec& actual);
+
 // The blocks `spec` carries that this target does not read ("vsphere" on a xen
 // target): kept in the spec and ignored. `plan -v` names them.
 std::vector<std::string> ignored_blocks(const VmSpec& spec, const Capabilities& caps);

@@ -111,6 +111,10 @@ void set(const Field& f, NicSpec& n, const Value& v);
 // A value as a plan or a message shows it: sizes with their unit, maps as k=v,...
 std::string show(const Field& f, const Value& v);
 
+// What an unset xen.type means, everywhere (the table's doc says it): pvh
+// when the spec boots a kernel directly, else hvm, which boots from firmware.
+std::string effective_xen_type(const VmSpec& spec);
+
 // The blocks a target reads. Its own backend's block, and the block of the
 // hypervisor it drives: a libvirt target on a Xen host reads `xen:` too.
 // Every other block is kept in the spec and ignored.

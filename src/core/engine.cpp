@@ -154,7 +154,10 @@ std::vector<VmPlan> make_plans(const std::vector<VmSpec>& specs, Session& sessio
         actual->target = g.target.name;
       }
       plans[i] = plan_vm(specs[i], actual, g.target.name, b.capabilities());
-      if (actual && plans[i].action() == PlanAction::update) plans[i].impossible = b.check_transition(specs[i], *actual);
+      if (actual && plans[i].action() == PlanAction::update) {
+        plans[i].impossible = b.check_transition(specs[i], *actual);
+        for (auto& p : transition_problems(specs[i], actual->spec)) plans[i].impossible.push_back(std::move(p));
+      }
     }
   }
   return plans;

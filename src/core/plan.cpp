@@ -232,6 +232,17 @@ std::vector<Problem> unsupported_fields(const VmSpec& spec, const Capabilities& 
   return problems;
 }
 
+std::vector<Problem> transition_problems(const VmSpec& desired, const VmSpec& actual) {
+  std::vector<Problem> out;
+  const auto count = desired.cpu.count ? desired.cpu.count : actual.cpu.count;
+  const auto cores = desired.cpu.cores_per_socket ? desired.cpu.cores_per_socket : actual.cpu.cores_per_socket;
+  if (count && cores && *count % *cores != 0)
+    out.push_back({desired.mark_of(desired.cpu.count ? "cpu.count" : "cpu.coresPerSocket"),
+                   fmt::format("VM '{}': cpu.count {} does not divide into sockets of {} cores (cpu.coresPerSocket); "
+                               "set both", desired.name, *count, *cores)});
+  return out;
+}
+
 std::vector<std::string> ignored_blocks(const VmSpec& spec, const Capabilities& caps) {
   std::vector<std::string> out;
   for (const char* block : {"xen", "vsphere", "libvirt"})

@@ -108,7 +108,7 @@ std::vector<Field> make_table() {
       {.path = "spec.boot.cmdline", .kind = Kind::text, .scope = Scope::vm, .type = "string",
        .doc = "Kernel command line for direct boot; needs boot.kernel.",
        .libvirt = restart("<os><cmdline>"), .vsphere = refused(kNoBoot), .xen = restart("cmdline"),
-       .access = nested<&VmSpec::boot, &BootSpec::cmdline>()},
+       .access = nested<&VmSpec::boot, &BootSpec::cmdline>(), .xl = "cmdline"},
       {.path = "spec.disks", .kind = Kind::list, .scope = Scope::vm, .type = "list",
        .doc = "Disks, matched by id. A disk that leaves the list is not removed.",
        .libvirt = restart("<disk>"), .vsphere = restart("VirtualDisk"), .xen = restart("disk"), .compared = false},

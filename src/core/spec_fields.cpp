@@ -129,6 +129,11 @@ std::string show(const Field& f, const Value& v) {
   return "";
 }
 
+std::string effective_xen_type(const VmSpec& spec) {
+  if (spec.xen && spec.xen->type) return *spec.xen->type;
+  return spec.boot.kernel ? "pvh" : "hvm";
+}
+
 bool reads_block(const std::string& block, const std::string& backend, const std::string& hypervisor) {
   return block.empty() || block == backend || (block == "xen" && hypervisor == "xen");
 }

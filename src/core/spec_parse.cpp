@@ -148,6 +148,8 @@ void SpecReader::check_relations(const VmSpec& spec) {
     error_at(spec.mark_of("cpu.coresPerSocket"),
              fmt::format("spec.cpu.coresPerSocket {} does not divide spec.cpu.count {} into whole sockets",
                          *cpu.cores_per_socket, *cpu.count));
+  if (spec.description && spec.description->empty())  // every backend reads an empty note back as none
+    error_at(spec.mark_of("description"), "metadata.description must not be empty; leave it out for none");
   const auto& memory = spec.memory;
   if (memory.size_mib && memory.max_mib && *memory.max_mib < *memory.size_mib)
     error_at(spec.mark_of("memory.max"), "spec.memory.max must not be smaller than spec.memory.size");

@@ -1,6 +1,7 @@
 // .vmx -> VmSpec. What maps where:
 //   displayName -> name (characters a VM name cannot hold become '-', noted);
-//   numvcpus -> cpu.count; memsize (MiB) -> memory.size; sched.cpu.shares (a
+//   the field table's vmx keys (direct_keys.hpp): annotation, numvcpus,
+//   cpuid.coresPerSocket, memsize (MiB); sched.cpu.shares (a
 //   number) -> cpu.weight; firmware efi|bios -> firmware; guestOS ->
 //   vsphere.guestId (see guest_os.cpp); guestinfo.* -> vsphere.extraConfig.
 //   Disks: every present BUSc:u (scsi, sata, nvme, ide) whose controller is
@@ -21,6 +22,7 @@
 
 #include "hvctl/text.hpp"
 #include "spec_schema.hpp"
+#include "direct_keys.hpp"
 #include "vmx.hpp"
 
 namespace hvctl::formats {
@@ -96,6 +98,7 @@ public:
     // Values write_vmx writes itself are carried: they come back as they were.
     if (value("virtualhw.version") != "14") consumed_.erase("virtualhw.version");
     read_identity();
+    read_direct();
     read_cpu_and_memory();
     read_disks();
     read_nics();
@@ -164,16 +167,30 @@ private:
       else loss(line("firmware"), fmt::format("firmware = \"{}\" is not carried over (a spec knows bios and uefi)", *fw));
       mark("firmware", line("firmware"));
     }
-    if (auto note = value("annotation"))
-      loss(line("annotation"), fmt::format("annotation ({} characters) is not carried over (a spec has no description)", note->size()));
     for (const auto& e : entries_)
       if (e.lower.rfind("guestinfo.", 0) == 0 && get(e.lower)) vsphere().extra_config[e.key] = e.value;
   }
 
+  // annotation, numvcpus, cpuid.coresPerSocket, memsize (MiB): one key, one
+  // field, as the field table says. An empty annotation is no description.
+  void read_direct() {
+    for (const auto& d : vmx_direct_keys()) {
+      const auto& f = *d.field;
+      const auto key = lower(d.key);
+      fields::Value v;
+      if (f.kind == fields::Kind::integer || f.kind == fields::Kind::size) {
+        if (auto n = number(key, native_min(f), native_max(f))) v = static_cast<long long>(*n);
+      } else if (auto text = value(key); text && !text->empty()) {
+        v = *text;
+      }
+      if (!fields::is_set(v)) continue;
+      fields::set(f, out_.spec, v);
+      mark(f.key(), line(key));
+    }
+  }
+
   void read_cpu_and_memory() {
     auto& spec = out_.spec;
-    if (auto n = number("numvcpus", 1, 512)) { spec.cpu.count = static_cast<int>(*n); mark("cpu.count", line("numvcpus")); }
-    if (auto n = number("memsize", 4, 1L << 40)) { spec.memory.size_mib = static_cast<std::uint64_t>(*n); mark("memory.size", line("memsize")); }
     if (auto shares = value("sched.cpu.shares")) {
       if (!shares->empty() && std::all_of(shares->begin(), shares->end(), ::isdigit)) {
         if (auto n = number("sched.cpu.shares", 1, 65535)) spec.cpu.weight = static_cast<int>(*n);

@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "direct_keys.hpp"
 #include "export_common.hpp"
 #include "vmx.hpp"
 
@@ -73,12 +74,14 @@ private:
       if (*field) log_.add(std::string("vsphere.") + key, fmt::format("vsphere.{} is not carried over (placement is not in a .vmx)", key));
   }
 
+  // The field table's vmx keys, then what needs more than one key.
   void write_cpu_and_memory() {
-    if (spec_.cpu.count) set("numvcpus", std::to_string(*spec_.cpu.count));
+    for (const auto& d : vmx_direct_keys())
+      if (auto v = fields::get(*d.field, spec_); fields::is_set(v)) set(d.key, native_text(*d.field, v));
     if (spec_.cpu.weight) set("sched.cpu.shares", std::to_string(*spec_.cpu.weight));
     if (spec_.cpu.cap) log_.add("cpu.cap", "cpu.cap is not carried over (a .vmx limits CPU in MHz)");
     const auto size = spec_.memory.size_mib ? spec_.memory.size_mib : spec_.memory.max_mib;
-    if (size) set("memsize", std::to_string(*size));
+    if (!spec_.memory.size_mib && size) set("memsize", std::to_string(*size));
     if (spec_.memory.max_mib && spec_.memory.max_mib != size)
       log_.add("memory.max", "memory.max is not carried over (a .vmx has one memory size)");
   }

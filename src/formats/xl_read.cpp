@@ -1,10 +1,12 @@
 // xl.cfg -> VmSpec, scalar settings. What maps where (xl.cfg(5) names):
-//   name; type (pv|pvh|hvm), else builder (generic|hvm) -> xen.type;
-//   vcpus -> cpu.count (maxvcpus only when equal); cpu_weight, cap -> cpu.weight, cap;
-//   memory, maxmem (MiB) -> memory.size, max; kernel, ramdisk -> boot;
-//   cmdline, else "root=ROOT EXTRA" as xl builds it -> boot.cmdline;
+//   name; type (pv|pvh|hvm), else builder (generic|hvm), else pv (xl.cfg(5)'s
+//   default) -> xen.type;
+//   the field table's xl keys (direct_keys.hpp): vcpus, cpu_weight, memory,
+//   maxmem (MiB), kernel, ramdisk, cmdline, on_poweroff, on_reboot, on_crash;
+//   maxvcpus only when equal to vcpus; cap (0: none) -> cpu.cap;
+//   no cmdline: "root=ROOT EXTRA" as xl builds it -> boot.cmdline;
 //   bios / firmware ovmf|uefi -> firmware uefi, seabios|rombios|bios -> bios;
-//   on_poweroff / on_reboot / on_crash -> xen.on*; tsc_mode -> xen.tscMode.
+//   tsc_mode (names, or xl's old numbers) -> xen.tscMode.
 // Everything else (uuid, vnc, serial, pci, bootloader ...) is reported as a Loss
 // with its line. Disks and vifs are in xl_read_devices.cpp.
 #include "xl_cfg.hpp"
@@ -18,6 +20,7 @@
 
 #include "hvctl/text.hpp"
 #include "spec_schema.hpp"
+#include "direct_keys.hpp"
 #include "xl_reader.hpp"
 
 namespace hvctl::formats {
@@ -128,33 +131,46 @@ void XlReader::read_identity() {
     else if (*builder == "generic") xen().type = "pv";
     else problem(line_of("builder"), fmt::format("builder = \"{}\": expected generic or hvm", *builder));
     mark("xen.type", line_of("builder"));
+  } else {
+    // xl.cfg(5): with neither type nor builder, the guest is PV. An unset
+    // xen.type means something else (pvh with a kernel), so say pv.
+    xen().type = "pv";
+  }
+}
+
+// vcpus, cpu_weight, memory, maxmem, kernel, ramdisk, cmdline, on_poweroff,
+// on_reboot, on_crash: one key, one field, as the field table says.
+void XlReader::read_direct() {
+  for (const auto& d : xl_direct_keys()) {
+    const auto& f = *d.field;
+    fields::Value v;
+    if (f.kind == fields::Kind::integer || f.kind == fields::Kind::size) {
+      if (auto n = number(d.key, native_min(f), native_max(f))) v = static_cast<long long>(*n);
+    } else if (auto text = string(d.key)) {
+      if (auto why = not_a_choice(f, d.key, *text)) problem(line_of(d.key), *why);
+      else v = *text;
+    }
+    if (!fields::is_set(v)) continue;
+    fields::set(f, out_.spec, v);
+    mark(f.key(), line_of(d.key));
   }
 }
 
 void XlReader::read_cpu_and_memory() {
   auto& spec = out_.spec;
-  if (auto vcpus = number("vcpus", 1, 512)) { spec.cpu.count = static_cast<int>(*vcpus); mark("cpu.count", line_of("vcpus")); }
   if (auto maxv = number("maxvcpus", 1, 512); maxv && *maxv != spec.cpu.count.value_or(1))
     loss(line_of("maxvcpus"), fmt::format("maxvcpus = {} is not carried over (a spec has one vCPU count: {})", *maxv,
                                           spec.cpu.count.value_or(1)));
-  if (auto weight = number("cpu_weight", 1, 65535)) { spec.cpu.weight = static_cast<int>(*weight); mark("cpu.weight", line_of("cpu_weight")); }
   if (auto cap = number("cap", 0, 51200); cap && *cap > 0) { spec.cpu.cap = static_cast<int>(*cap); mark("cpu.cap", line_of("cap")); }
-  if (auto memory = number("memory", 4, LONG_MAX / 2)) { spec.memory.size_mib = *memory; mark("memory.size", line_of("memory")); }
-  if (auto maxmem = number("maxmem", 4, LONG_MAX / 2)) {
-    spec.memory.max_mib = *maxmem;
-    mark("memory.max", line_of("maxmem"));
-    if (spec.memory.size_mib && *maxmem < static_cast<long>(*spec.memory.size_mib))
-      problem(line_of("maxmem"), fmt::format("maxmem = {} is smaller than memory = {}", *maxmem, *spec.memory.size_mib));
-  }
+  const auto& memory = spec.memory;
+  if (memory.size_mib && memory.max_mib && *memory.max_mib < *memory.size_mib)
+    problem(line_of("maxmem"), fmt::format("maxmem = {} is smaller than memory = {}", *memory.max_mib, *memory.size_mib));
 }
 
 void XlReader::read_boot() {
-  auto& boot = out_.spec.boot;
-  boot.kernel = string("kernel");
-  boot.ramdisk = string("ramdisk");
-  const auto cmdline = string("cmdline"), root = string("root"), extra = string("extra");
+  auto& boot = out_.spec.boot;  // kernel, ramdisk and cmdline: read_direct
+  const auto cmdline = boot.cmdline, root = string("root"), extra = string("extra");
   if (cmdline) {
-    boot.cmdline = cmdline;
     if (root) loss(line_of("root"), "root is ignored in favour of cmdline, as xl does");
     if (extra) loss(line_of("extra"), "extra is ignored in favour of cmdline, as xl does");
   } else if (root || extra) {
@@ -184,16 +200,7 @@ void XlReader::read_firmware() {
   }
 }
 
-void XlReader::read_actions() {
-  const std::pair<const char*, std::optional<std::string> XenBlock::*> keys[] = {
-      {"on_poweroff", &XenBlock::on_poweroff}, {"on_reboot", &XenBlock::on_reboot}, {"on_crash", &XenBlock::on_crash}};
-  for (auto [key, field] : keys) {
-    auto value = string(key);
-    if (!value) continue;
-    if (std::find(kXenActions.begin(), kXenActions.end(), *value) == kXenActions.end())
-      problem(line_of(key), fmt::format("{} = \"{}\": expected one of {}", key, *value, fmt::join(kXenActions, ", ")));
-    else xen().*field = *value;
-  }
+void XlReader::read_actions() {  // on_poweroff, on_reboot, on_crash: read_direct
   if (auto value = string("tsc_mode")) {
     // xl still takes the old numbers 0-3 (deprecated) for the names, in libxl's order.
     if (value->size() == 1 && (*value)[0] >= '0' && (*value)[0] <= '3') value = kXenTscModes[(*value)[0] - '0'];
@@ -244,6 +251,7 @@ Imported XlReader::run() {
     throw ValidationError(std::move(problems));
   }
   read_identity();
+  read_direct();
   read_cpu_and_memory();
   read_boot();
   read_firmware();

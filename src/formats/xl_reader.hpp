@@ -33,6 +33,8 @@ private:
   std::string describe(const std::string& key);
 
   void read_identity();
+
+  void read_direct();  // the field table's xl keys
   void read_cpu_and_memory();
   void read_boot();
   void read_firmware();

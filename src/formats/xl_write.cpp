@@ -1,6 +1,6 @@
 // VmSpec -> xl.cfg. The text reads back through libxlutil (read_xl_cfg) to the
 // same spec wherever xl.cfg can say it. Decisions:
-//   xen.type unset and no kernel: type = "hvm" (it boots from firmware), noted.
+//   type: always, xen.type's effective value (unset: pvh with a kernel, else hvm).
 //   firmware uefi -> bios = "ovmf", bios -> bios = "seabios"; HVM only.
 //   disks: vdev = the disk id when it is a vdev name on the disk's bus
 //   ("xvdb", "hda", "sdc"), else the next free one (noted); bus xen -> xvd,
@@ -13,7 +13,9 @@
 
 #include <fmt/format.h>
 
+#include "direct_keys.hpp"
 #include "export_common.hpp"
+#include "hvctl/spec_fields.hpp"
 #include "xl_cfg.hpp"
 #include "xl_scan.hpp"
 
@@ -28,9 +30,8 @@ public:
     line(fmt::format("# {}: hvctl/v1 VirtualMachine, converted by hvctl", spec_.name));
     set("name", spec_.name);
     write_type_and_firmware();
-    write_cpu_and_memory();
-    write_boot();
-    write_actions();
+    write_direct();
+    write_others();
     write_disks();
     write_nics();
     note_spec_only_fields(spec_, "xl.cfg", log_);
@@ -44,39 +45,33 @@ private:
   void set(const char* key, const std::string& value) { line(fmt::format("{} = {}", key, xl_quote(value))); }
   void set(const char* key, std::uint64_t value) { line(fmt::format("{} = {}", key, value)); }
 
+  // type is always written: xl's default (pv) is not what an unset xen.type means.
   void write_type_and_firmware() {
-    std::optional<std::string> type = spec_.xen ? spec_.xen->type : std::nullopt;
-    if (!type && !spec_.boot.kernel) {
-      type = "hvm";
-      log_.add("xen", "xen.type is not set and there is no kernel: written as type = \"hvm\" (boots from firmware)");
-    }
-    if (type) set("type", *type);
+    const std::optional<std::string> type = fields::effective_xen_type(spec_);
+    set("type", *type);
     if (!spec_.firmware) return;
     if (type == "hvm") return set("bios", spec_.firmware == Firmware::uefi ? "ovmf" : "seabios");
     log_.add("firmware", fmt::format("firmware {} is not carried over (xl chooses firmware for HVM guests only)",
                                      to_string(*spec_.firmware)));
   }
 
-  void write_cpu_and_memory() {
-    if (spec_.cpu.count) set("vcpus", static_cast<std::uint64_t>(*spec_.cpu.count));
-    if (spec_.cpu.weight) set("cpu_weight", static_cast<std::uint64_t>(*spec_.cpu.weight));
+  // The field table's xl keys: numbers bare, text quoted.
+  void write_direct() {
+    for (const auto& d : xl_direct_keys()) {
+      const auto v = fields::get(*d.field, spec_);
+      if (!fields::is_set(v)) continue;
+      const auto text = native_text(*d.field, v);
+      if (std::holds_alternative<long long>(v)) line(fmt::format("{} = {}", d.key, text));
+      else set(d.key.c_str(), text);
+    }
+  }
+
+  void write_others() {
     if (spec_.cpu.cap) set("cap", static_cast<std::uint64_t>(*spec_.cpu.cap));
-    if (spec_.memory.size_mib) set("memory", *spec_.memory.size_mib);
-    if (spec_.memory.max_mib) set("maxmem", *spec_.memory.max_mib);
-  }
-
-  void write_boot() {
-    if (spec_.boot.kernel) set("kernel", *spec_.boot.kernel);
-    if (spec_.boot.ramdisk) set("ramdisk", *spec_.boot.ramdisk);
-    if (spec_.boot.cmdline) set("cmdline", *spec_.boot.cmdline);
-  }
-
-  void write_actions() {
-    if (!spec_.xen) return;
-    if (spec_.xen->on_poweroff) set("on_poweroff", *spec_.xen->on_poweroff);
-    if (spec_.xen->on_reboot) set("on_reboot", *spec_.xen->on_reboot);
-    if (spec_.xen->on_crash) set("on_crash", *spec_.xen->on_crash);
-    if (spec_.xen->tsc_mode) set("tsc_mode", *spec_.xen->tsc_mode);
+    if (spec_.xen && spec_.xen->tsc_mode) set("tsc_mode", *spec_.xen->tsc_mode);
+    if (spec_.description) log_.add("description", "metadata.description is not carried over (xl.cfg has no description)");
+    if (spec_.cpu.cores_per_socket)
+      log_.add("cpu.coresPerSocket", "cpu.coresPerSocket is not carried over (libxl has no guest CPU topology)");
   }
 
   static std::string prefix_for(const std::optional<std::string>& bus) {

@@ -73,7 +73,7 @@ TEST_CASE("read_vmx maps keys case-insensitively and reports the rest") {
   CHECK(has_loss(in.losses, "becomes name 'db-01'", 1));
   CHECK(has_loss(in.losses, "sata0:0 is on sata0, which is not present", 9));
   CHECK(has_loss(in.losses, "uuid.bios", 16));
-  CHECK(has_loss(in.losses, "annotation", 17));
+  CHECK(s.description == "hi");  // annotation: the field table's vmx key for metadata.description
 }
 
 TEST_CASE("write_vmx puts disks back in the slots their ids name, and reads back the same") {
@@ -122,4 +122,21 @@ TEST_CASE("guest OS names: table both ways, rule otherwise") {
   CHECK(ruled.name == "almalinux9_64Guest");
   CHECK_FALSE(ruled.exact);
   CHECK(vmx_guest_os_from_id("almalinux9_64Guest").name == "almalinux9-64");
+}
+
+TEST_CASE("write_vmx and read_vmx carry the field table's vmx keys: description (with |XX escapes) and topology") {
+  VmSpec spec;
+  spec.name = "app";
+  spec.description = "line one\n\"quoted\" | #tag";
+  spec.cpu.count = 8;
+  spec.cpu.cores_per_socket = 4;
+  spec.memory.size_mib = 3072;
+  const auto out = write_vmx(spec);
+  CHECK(out.text.find("annotation = \"line one|0A|22quoted|22 |7C |23tag\"\n") != std::string::npos);
+  CHECK(out.text.find("cpuid.coresPerSocket = \"4\"\n") != std::string::npos);
+  CHECK(out.text.find("memsize = \"3072\"\n") != std::string::npos);
+  const auto back = read_vmx(out.text, "app.vmx").spec;
+  CHECK(back.description == spec.description);
+  CHECK(back.cpu == spec.cpu);
+  CHECK(back.memory.size_mib == 3072);
 }

@@ -109,7 +109,7 @@ TEST_CASE("read_xl_cfg: malformed input is one clear error with file and line") 
   CHECK(first_problem("name = \"a\nmemory = 1\n").rfind("t.cfg:1:1: xl.cfg: config parsing error", 0) == 0);
   CHECK(first_problem("name = \"a\"\nmemory = 64\ndisk = [ 'vdev=xvda,target=/a',\n 'bogus=1' ]\n") ==
         "t.cfg:4:1: disk[1] 'bogus=1': config parsing error in disk specification: unknown parameter: near `bogus=1' in `bogus=1'");
-  CHECK(first_problem("name = \"a\"\nmemory = \"lots\"\n") == "t.cfg:2:1: memory must be a whole number, at least 4");
+  CHECK(first_problem("name = \"a\"\nmemory = \"lots\"\n") == "t.cfg:2:1: memory must be a whole number from 4 to 1099511627776");
   CHECK(first_problem(std::string("name = \"a\"\n\x7f\x45LF\x02\x01", 17)) == "t.cfg:2:1: binary data (byte 0x7f): not a text configuration file");
   CHECK(first_problem("memory = 64\n") == "t.cfg: no name = \"...\": xl needs one, and so does a spec");
   CHECK(first_problem("name = \"a\"\nvif = [ 'mac=ff:ff:ff:ff:ff:ff' ]\n").rfind("t.cfg:2:1: vif[0]: mac=ff:ff:ff:ff:ff:ff", 0) == 0);
@@ -146,8 +146,19 @@ TEST_CASE("write_xl_cfg reports what xl.cfg cannot say") {
   spec.vsphere->guest_id = "otherGuest";
   const auto out = write_xl_cfg(spec);
   for (const char* text : {"has no path", "VMDK", "bus virtio", "becomes vdev xvda", "becomes vif[0]", "labels",
-                           "spec.vsphere", "written as type = \"hvm\""})
+                           "spec.vsphere"})
     CHECK_MESSAGE(has_loss(out.losses, text), text);
+}
+
+TEST_CASE("write_xl_cfg writes what an unset xen.type means, not xl's default (pv)") {
+  VmSpec spec;
+  spec.name = "v";
+  CHECK(write_xl_cfg(spec).text.find("type = \"hvm\"\n") != std::string::npos);  // no kernel: firmware boot
+  spec.boot.kernel = "/boot/vmlinuz";
+  const auto out = write_xl_cfg(spec);
+  CHECK(out.text.find("type = \"pvh\"\n") != std::string::npos);
+  for (const auto& loss : out.losses) CHECK_MESSAGE(loss.message.find("type") == std::string::npos, loss.message);
+  CHECK(read_xl_cfg(out.text, "v.cfg").spec.xen->type == "pvh");  // and xl reads it back as hvctl meant it
 }
 #else
 TEST_CASE("without libxlutil, reading xl.cfg says it is not compiled in") {

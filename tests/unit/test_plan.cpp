@@ -149,3 +149,22 @@ TEST_CASE("the plan says which change takes the restart, and only where the VM i
   p = plan_vm(s, have(PowerState::running), "t", caps());
   CHECK(p.describe() == "update cpu.count 2 -> 4, memory.size 512MiB -> 768MiB, stop");
 }
+
+TEST_CASE("a cpu.count the VM's cores per socket do not divide is impossible, whichever field changes") {
+  VmSpec want;
+  want.name = "vm1";
+  want.cpu.count = 6;
+  VmSpec have;
+  have.name = "vm1";
+  have.cpu.count = 4;
+  have.cpu.cores_per_socket = 4;
+  const auto problems = transition_problems(want, have);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].message == "VM 'vm1': cpu.count 6 does not divide into sockets of 4 cores (cpu.coresPerSocket); set both");
+  want.cpu.cores_per_socket = 2;
+  CHECK(transition_problems(want, have).empty());
+  VmSpec only_cores;
+  only_cores.name = "vm1";
+  only_cores.cpu.cores_per_socket = 3;
+  CHECK(transition_problems(only_cores, have).size() == 1);
+}

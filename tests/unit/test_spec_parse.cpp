@@ -119,6 +119,9 @@ TEST_CASE("every problem is reported with line and column") {
   SUBCASE("cap zero") { CHECK(only_problem(kHead + "spec: {cpu: {cap: 0}}\n").find("cap must be at least 1") != std::string::npos); }
   SUBCASE("cap over count") { CHECK(only_problem(kHead + "spec: {cpu: {count: 1, cap: 150}}\n").find("more than 1 vCPU can use") != std::string::npos); }
   SUBCASE("memory bare number") { CHECK(only_problem(kHead + "spec: {memory: {size: 2048}}\n").find("has no unit") != std::string::npos); }
+  SUBCASE("empty description") { CHECK(only_problem(kHead.substr(0, kHead.find("metadata:")) + "metadata: {name: a, description: ''}\n").find("must not be empty") != std::string::npos); }
+  SUBCASE("cores that do not divide") { CHECK(only_problem(kHead + "spec: {cpu: {count: 6, coresPerSocket: 4}}\n").find("does not divide") != std::string::npos); }
+  SUBCASE("cores without a count") { CHECK(only_problem(kHead + "spec: {cpu: {coresPerSocket: 2}}\n").find("needs spec.cpu.count") != std::string::npos); }
   SUBCASE("memory tiny") { CHECK(only_problem(kHead + "spec: {memory: {size: 1MiB}}\n").find("at least 4MiB") != std::string::npos); }
   SUBCASE("memory max below size") { CHECK(only_problem(kHead + "spec: {memory: {size: 2GiB, max: 1GiB}}\n").find("must not be smaller") != std::string::npos); }
   SUBCASE("firmware") { CHECK(only_problem(kHead + "spec: {firmware: efi}\n").find("must be one of bios, uefi") != std::string::npos); }
