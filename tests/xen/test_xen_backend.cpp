@@ -2,6 +2,8 @@
 // merging, capabilities, and the error a machine that is not a dom0 gets.
 #include <doctest/doctest.h>
 
+#include "hvctl/plan.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <fcntl.h>
@@ -41,12 +43,14 @@ struct TempDir {
 
 TEST_CASE("a record survives JSON, without target and power") {
   VmSpec spec = spec_with("web", "{target: lab, power: running, cpu: {count: 2}, boot: {kernel: /k}, xen: {type: pv}}");
+  spec.description = "the web tier";
   const VmRecord back = record_from_json(record_to_json({"11111111-2222-3333-4444-555555555555", spec}), "r.json");
   CHECK(back.uuid == "11111111-2222-3333-4444-555555555555");
   CHECK(back.spec.name == "web");
   CHECK(back.spec.labels.at("app") == "x");
   CHECK(back.spec.cpu.count == 2);
   CHECK(back.spec.xen->type == "pv");
+  CHECK(back.spec.description == "the web tier");  // kept in the record: Xen has nowhere else to keep it
   CHECK_FALSE(back.spec.target);
   CHECK_FALSE(back.spec.power);
   CHECK_THROWS_AS(record_from_json("{\"uuid\": 1}", "r.json"), BackendError);
@@ -131,6 +135,12 @@ TEST_CASE("the xen backend describes itself and refuses clearly off a dom0") {
   CHECK_FALSE(caps.fields.count("disks.size"));
   CHECK(caps.hot_fields.count("memory.size"));
   CHECK(backend->check(spec_with("vm", "{firmware: uefi, boot: {kernel: /k}}")).size() == 1);
+  // From the field table: cpu.coresPerSocket is refused with its reason, description is kept (hot).
+  CHECK_FALSE(caps.fields.count("cpu.coresPerSocket"));
+  CHECK(caps.hot_fields.count("description"));
+  const auto refused = problems_on(spec_with("vm", "{cpu: {count: 4, coresPerSocket: 2}}"), *backend);
+  REQUIRE(refused.size() == 1);
+  CHECK(refused[0].message.find("libxl has no guest CPU topology") != std::string::npos);
   if (!dom0_problem().empty()) {
     CHECK_THROWS_WITH_AS(backend->list(), doctest::Contains("no Xen hypervisor here: run on a dom0 as root"), BackendError);
     CHECK_THROWS_AS(backend->probe(), BackendError);

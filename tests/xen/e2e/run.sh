@@ -54,6 +54,16 @@ elif [ "${IDS% *}" = "$PV_ID" ] && [ "$(triple_faults)" -gt "$FAULTS1" ]; then
   ok "second apply left e2e-pv alone (same domid)"
 else bad "second apply is a no-op: domids $IDS, were $PV_ID $PVH_ID"; fi
 agree "after the second apply"
+
+# A change Xen cannot make to the running PV guest (UEFI needs HVM): plan
+# marks it impossible, and apply leaves the guest running as it was, the
+# rest of the spec (a second vCPU) not made either.
+printf -- '---\napiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: e2e-pv}\nspec: {firmware: uefi, cpu: {count: 2}}\n' > impossible.yaml
+run_rc 7 "plan marks uefi on the running PV guest impossible (exit 7)" -- plan -f impossible.yaml
+check "plan says why" contains "$OUT" "firmware uefi needs xen.type hvm"
+run_rc 7 "apply leaves the impossible change undone (exit 7)" -- apply -f impossible.yaml
+check "e2e-pv still runs, untouched (same domid)" test "$(xl domid e2e-pv)" = "$PV_ID"
+check "e2e-pv kept its one vCPU" test "$(xl vcpu-list e2e-pv | tail -n +2 | wc -l)" = 1
 run_rc 0 "get e2e-pv" -- get e2e-pv -o json
 check "labels are kept" contains "$OUT" '"suite": "e2e-xen"' 
 
