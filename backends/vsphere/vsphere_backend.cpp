@@ -59,6 +59,7 @@
 #include <fmt/format.h>
 
 #include "inventory.hpp"
+#include "target_inventory.hpp"
 #include "vm_guest.hpp"
 #include "vm_ops.hpp"
 #include "vsphere_checks.hpp"
@@ -112,6 +113,18 @@ public:
     refs_ = std::move(refs);
     listed_ = true;
     return out;
+  }
+
+  std::vector<HostInfo> hosts() override {
+    return with_context(target(), "list hosts", [&] { return read_hosts(session_); });
+  }
+
+  std::vector<NetworkInfo> networks() override {
+    return with_context(target(), "list networks", [&] { return read_networks(session_); });
+  }
+
+  std::vector<StorageInfo> storage() override {
+    return with_context(target(), "list datastores", [&] { return read_storage(session_); });
   }
 
   std::optional<VmState> lookup(const std::string& name) override {
