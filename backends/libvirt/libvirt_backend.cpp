@@ -55,6 +55,7 @@
 #include "libvirt_domain_ops.hpp"
 #include "libvirt_guest.hpp"
 #include "libvirt_handles.hpp"
+#include "libvirt_inventory.hpp"
 #include "libvirt_storage.hpp"
 #include "libvirt_xml.hpp"
 #include "hvctl/spec_overlay.hpp"
@@ -91,6 +92,9 @@ public:
   }
   TargetInfo probe() override;
   std::vector<VmState> list() override;
+  std::vector<HostInfo> hosts() override { return {read_node(conn(), target_.name)}; }
+  std::vector<NetworkInfo> networks() override { return read_networks(conn(), target_.name); }
+  std::vector<StorageInfo> storage() override { return read_pools(conn(), target_.name); }
   std::optional<VmState> lookup(const std::string& name) override;
   void create(const VmSpec& spec) override;
   void reconfigure(const VmSpec& spec, const VmState& actual) override;

@@ -21,6 +21,9 @@ public:
   std::vector<Problem> check_transition(const VmSpec& desired, const VmState& actual) const override;
   TargetInfo probe() override;
   std::vector<VmState> list() override;
+  std::vector<HostInfo> hosts() override;        // xen_inventory.cpp
+  std::vector<NetworkInfo> networks() override;
+  std::vector<StorageInfo> storage() override;
   std::optional<VmState> lookup(const std::string& name) override;
   void create(const VmSpec& spec) override;
   void reconfigure(const VmSpec& spec, const VmState& actual) override;

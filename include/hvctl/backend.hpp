@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "hvctl/inventory.hpp"
 #include "hvctl/spec.hpp"
 #include "hvctl/target.hpp"
 
@@ -106,6 +107,11 @@ public:
 
   // Every VM on the target, in as few round trips as the API allows.
   virtual std::vector<VmState> list() = 0;
+
+  // What the target offers VMs (hvctl hosts, networks, storage), each in bulk.
+  virtual std::vector<HostInfo> hosts() = 0;
+  virtual std::vector<NetworkInfo> networks() = 0;
+  virtual std::vector<StorageInfo> storage() = 0;
 
   // One VM by name; nullopt if there is none.
   virtual std::optional<VmState> lookup(const std::string& name) = 0;

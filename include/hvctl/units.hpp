@@ -15,6 +15,9 @@ std::variant<std::uint64_t, std::string> parse_size_mib(const std::string& text)
 // Formats MiB in the largest unit that divides it: 2048 -> "2GiB", 1536 -> "1536MiB".
 std::string format_size_mib(std::uint64_t mib);
 
+// For people, rounded: 512 -> "512MiB", 31999 -> "31.2GiB", 3145728 -> "3.0TiB".
+std::string human_size_mib(std::uint64_t mib);
+
 // Parses a duration into seconds, between 1 s and a day. On failure returns
 // the message to show the user.
 std::variant<int, std::string> parse_duration_seconds(const std::string& text);

@@ -52,6 +52,9 @@ void setup_wait(CLI::App&, RunFn&);
 void setup_completion(CLI::App&, RunFn&);
 void setup_help(CLI::App&, RunFn&);
 void setup_explain(CLI::App&, RunFn&);
+void setup_hosts(CLI::App&, RunFn&);
+void setup_networks(CLI::App&, RunFn&);
+void setup_storage(CLI::App&, RunFn&);
 void setup_convert(CLI::App&, RunFn&);
 void setup_import(CLI::App&, RunFn&);
 

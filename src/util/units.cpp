@@ -69,4 +69,10 @@ std::variant<int, std::string> parse_duration_seconds(const std::string& text) {
   return static_cast<int>(number);
 }
 
+std::string human_size_mib(std::uint64_t mib) {
+  if (mib < 1024) return std::to_string(mib) + "MiB";
+  if (mib < 1024ULL * 1024) return fmt::format("{:.1f}GiB", static_cast<double>(mib) / 1024);
+  return fmt::format("{:.1f}TiB", static_cast<double>(mib) / (1024.0 * 1024));
+}
+
 }  // namespace hvctl

@@ -15,6 +15,7 @@
 #include "xen_backend_impl.hpp"
 #include "xen_host.hpp"
 #include "hvctl/spec_overlay.hpp"
+#include "xen_inventory.hpp"
 #include "xen_state.hpp"
 
 using namespace hvctl;
@@ -145,4 +146,38 @@ TEST_CASE("the xen backend describes itself and refuses clearly off a dom0") {
     CHECK_THROWS_WITH_AS(backend->list(), doctest::Contains("no Xen hypervisor here: run on a dom0 as root"), BackendError);
     CHECK_THROWS_AS(backend->probe(), BackendError);
   }
+}
+
+TEST_CASE("the dom0's bridges, read from a sysfs tree: ports and whether each is up") {
+  TempDir tmp;
+  const auto net = tmp.path / "net";
+  fs::create_directories(net / "xenbr0" / "bridge");
+  fs::create_directories(net / "xenbr0" / "brif" / "eth0");
+  fs::create_directories(net / "xenbr0" / "brif" / "vif3.0");
+  std::ofstream(net / "xenbr0" / "flags") << "0x1003\n";
+  fs::create_directories(net / "br-idle" / "bridge");
+  std::ofstream(net / "br-idle" / "flags") << "0x1002\n";
+  fs::create_directories(net / "eth0");  // a NIC, not a bridge
+  const auto bridges = dom0_bridges(net.string());
+  REQUIRE(bridges.size() == 2);
+  CHECK(bridges[0].name == "br-idle");
+  CHECK(bridges[0].active == false);
+  CHECK(bridges[0].detail == "no ports");
+  CHECK(bridges[1].name == "xenbr0");
+  CHECK(bridges[1].type == "bridge");
+  CHECK(bridges[1].active == true);
+  CHECK(bridges[1].detail == "ports eth0, vif3.0");
+  CHECK(dom0_bridges((tmp.path / "absent").string()).empty());
+}
+
+TEST_CASE("the state directory as storage: its file system's size, even before the backend made it") {
+  TempDir tmp;
+  fs::create_directories(tmp.path);
+  const auto s = directory_storage("state_dir", (tmp.path / "not" / "yet").string());
+  CHECK(s.type == "dir");
+  CHECK(s.accessible == true);
+  REQUIRE(s.capacity_mib);
+  REQUIRE(s.free_mib);
+  CHECK(*s.capacity_mib > 0);
+  CHECK(*s.free_mib <= *s.capacity_mib);
 }

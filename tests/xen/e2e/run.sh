@@ -64,6 +64,22 @@ check "plan says why" contains "$OUT" "firmware uefi needs xen.type hvm"
 run_rc 7 "apply leaves the impossible change undone (exit 7)" -- apply -f impossible.yaml
 check "e2e-pv still runs, untouched (same domid)" test "$(xl domid e2e-pv)" = "$PV_ID"
 check "e2e-pv kept its one vCPU" test "$(xl vcpu-list e2e-pv | tail -n +2 | wc -l)" = 1
+# What the host offers, against xl's own view.
+run_rc 0 "hosts" -- hosts -o json
+xl_info() { xl info | sed -n "s/^$1 *: //p"; }
+check "hosts says the Xen version xl info says" contains "$OUT" "\"product\": \"Xen $(xl_info xen_version)\""
+check "hosts counts xl's CPUs" contains "$OUT" "\"cpus\": $(xl_info nr_cpus)"
+check "hosts counts the two guests" contains "$OUT" '"vms": 2'
+if ip link add hvctl-e2e-br type bridge 2>/dev/null; then
+  run_rc 0 "networks" -- networks -o json
+  check "networks lists the dom0's bridge" contains "$OUT" '"name": "hvctl-e2e-br"'
+  ip link del hvctl-e2e-br
+else
+  run_rc 0 "networks (no bridge can be made in this dom0: listed as it is)" -- networks -o json
+fi
+run_rc 0 "storage" -- storage
+check "storage shows the state directory" contains "$OUT" "/var/lib/hvctl/xen"
+
 run_rc 0 "get e2e-pv" -- get e2e-pv -o json
 check "labels are kept" contains "$OUT" '"suite": "e2e-xen"' 
 

@@ -1,0 +1,68 @@
+#include "inventory_view.hpp"
+
+#include <fmt/format.h>
+
+#include "hvctl/units.hpp"
+
+namespace hvctl {
+namespace {
+
+std::vector<Target> targets_to_read(Session& session, bool all) {
+  if (!all || session.override_target()) return {session.target_for(std::nullopt)};
+  std::vector<Target> targets;
+  for (const auto& [name, t] : session.config().targets) targets.push_back(t);
+  if (targets.empty()) throw InputError("--all-targets: the config file names no targets");
+  return targets;
+}
+
+}  // namespace
+
+void add_inventory_options(CLI::App& app, InventoryOptions& o) {
+  app.add_flag("-A,--all-targets", o.all_targets, "Read every configured target");
+}
+
+int show_inventory(const InventoryView& view, const InventoryOptions& o, Context& ctx) {
+  const auto targets = targets_to_read(ctx.session(), o.all_targets);
+  Json items = Json::array(), errors = Json::array();
+  std::optional<ExitCode> failure;
+  for (const auto& t : targets) {
+    try {
+      for (auto& item : view.read(ctx.session().backend(t))) {
+        item["target"] = t.name;
+        items.push_back(std::move(item));
+      }
+    } catch (const Error& e) {
+      if (targets.size() == 1) throw;
+      errors.push_back({{"target", t.name}, {"message", e.what()}});
+      ctx.out().warn(e.what());
+      failure = e.code();
+    }
+  }
+  Result r{view.kind};
+  r.items_key = "items";
+  if (ctx.out().format() == Format::table) {
+    Json rows = Json::array();
+    for (const auto& item : items) rows.push_back(view.row(item));
+    r.data["items"] = std::move(rows);
+    r.columns = view.columns;
+    if (targets.size() > 1) r.columns.push_back({"TARGET", "/target"});
+  } else {
+    r.data["items"] = std::move(items);
+  }
+  if (!errors.empty()) r.data["errors"] = errors;
+  ctx.out().render(r);
+  if (!failure) return 0;
+  return static_cast<int>(errors.size() == targets.size() ? *failure : ExitCode::partial);
+}
+
+std::string of_total_ghz(const Json& used, const Json& total) {
+  if (!used.is_number() || !total.is_number()) return "";
+  return fmt::format("{:.1f}/{:.1f} GHz", used.get<double>() / 1000, total.get<double>() / 1000);
+}
+
+std::string of_total_mib(const Json& part, const Json& total) {
+  if (!part.is_number() || !total.is_number()) return "";
+  return human_size_mib(part.get<std::uint64_t>()) + "/" + human_size_mib(total.get<std::uint64_t>());
+}
+
+}  // namespace hvctl
