@@ -80,6 +80,39 @@ const InfraObject& compute_of(const Infra& infra, const InfraObject& host) {
 
 }  // namespace
 
+PropertyQuery vm_names_query(const Moref& view) {
+  PropertyQuery q;
+  q.view = view;
+  q.prop_sets = {{"VirtualMachine", {"name"}}, {"DistributedVirtualPortgroup", {"name", "key"}}};
+  return q;
+}
+
+PropertyQuery vm_configs_query(std::vector<Moref> refs) {
+  PropertyQuery q;
+  q.prop_sets = {{"VirtualMachine", vm_property_paths()}};
+  q.objects = std::move(refs);
+  q.skip_missing = true;  // deleted since it was listed
+  return q;
+}
+
+std::vector<std::string> inventory_paths(const std::vector<Moref>& refs, const std::vector<InfraObject>& objects) {
+  std::map<Moref, const InfraObject*> by_ref;
+  for (const auto& o : objects) by_ref[o.ref] = &o;
+  std::vector<std::string> out;
+  for (const auto& ref : refs) {
+    std::vector<std::string> names;
+    auto it = by_ref.find(ref);
+    for (int depth = 0; it != by_ref.end() && !it->second->parent.empty() && depth < 64; ++depth) {
+      names.push_back(it->second->name);  // the root folder, which has no parent, is not in paths
+      it = by_ref.find(it->second->parent);
+    }
+    std::string path;
+    for (auto n = names.rbegin(); n != names.rend(); ++n) path += "/" + *n;
+    out.push_back(path.empty() ? ref.value : path);
+  }
+  return out;
+}
+
 const InfraObject* Infra::find(const Moref& ref) const {
   for (const auto& o : objects)
     if (o.ref == ref) return &o;
@@ -179,12 +212,9 @@ constexpr int kParallelReads = 4;
 
 std::vector<VmConfig> Inventory::vms_in(const Moref& view) {
   // Which VMs there are (their names only), and the distributed port groups' names.
-  PropertyQuery members;
-  members.view = view;
-  members.prop_sets = {{"VirtualMachine", {"name"}}, {"DistributedVirtualPortgroup", {"name", "key"}}};
   std::vector<Moref> refs;
   std::map<std::string, std::string> portgroups;
-  retrieve(session_, members, [&](const ObjectContent& o) {
+  retrieve(session_, vm_names_query(view), [&](const ObjectContent& o) {
     if (o.obj.type == "VirtualMachine")
       refs.push_back(o.obj);
     else
@@ -195,13 +225,10 @@ std::vector<VmConfig> Inventory::vms_in(const Moref& view) {
   std::vector<std::vector<VmConfig>> read(slices);
   std::vector<std::exception_ptr> failed(slices);
   run_bounded(slices, kParallelReads, [&](std::size_t i) {
-    PropertyQuery q;
-    q.prop_sets = {{"VirtualMachine", vm_property_paths()}};
     const auto first = refs.begin() + static_cast<std::ptrdiff_t>(i * kVmsPerRead);
-    q.objects.assign(first, first + static_cast<std::ptrdiff_t>(std::min(kVmsPerRead, refs.size() - i * kVmsPerRead)));
-    q.skip_missing = true;  // deleted since it was listed
+    const auto count = static_cast<std::ptrdiff_t>(std::min(kVmsPerRead, refs.size() - i * kVmsPerRead));
     try {
-      retrieve(session_, q, [&](const ObjectContent& o) { read[i].push_back(read_vm_config(o, portgroups)); });
+      read_configs(vm_configs_query({first, first + count}), portgroups, read[i]);
     } catch (...) {
       failed[i] = std::current_exception();
     }
@@ -216,17 +243,49 @@ std::vector<VmConfig> Inventory::vms_in(const Moref& view) {
   return out;
 }
 
+std::vector<VmConfig> Inventory::named(const std::string& name) {
+  return over_view([&] {
+    std::vector<Moref> refs;
+    std::map<std::string, std::string> portgroups;
+    retrieve(session_, vm_names_query(vm_view()), [&](const ObjectContent& o) {
+      if (o.obj.type != "VirtualMachine")
+        portgroups[o.text("key").empty() ? o.obj.value : o.text("key")] = o.text("name");
+      else if (o.text("name") == name)
+        refs.push_back(o.obj);
+    });
+    std::vector<VmConfig> out;
+    if (!refs.empty()) read_configs(vm_configs_query(std::move(refs)), portgroups, out);
+    std::erase_if(out, [](const VmConfig& vm) { return vm.is_template; });
+    return out;
+  });
+}
+
+std::vector<std::string> Inventory::paths(const std::vector<Moref>& refs) {
+  PropertyQuery q;
+  q.prop_sets = {{"ManagedEntity", {"name", "parent"}}};
+  q.objects = refs;
+  q.ancestors = true;
+  std::vector<InfraObject> objects;
+  retrieve(session_, q, [&](const ObjectContent& o) { objects.push_back(read_infra(o)); });
+  return inventory_paths(refs, objects);
+}
+
+void Inventory::read_configs(const PropertyQuery& q, const std::map<std::string, std::string>& portgroups,
+                             std::vector<VmConfig>& out) {
+  retrieve(session_, q, [&](const ObjectContent& o) {
+    out.push_back(read_vm_config(o, portgroups));
+    ++configs_read_;
+  });
+}
+
 VmConfig Inventory::vm(const Moref& ref) {
   std::map<std::string, std::string> portgroups;
   for (const auto& o : infra().objects)
     if (o.ref.type == "DistributedVirtualPortgroup") portgroups[o.key.empty() ? o.ref.value : o.key] = o.name;
-  PropertyQuery q;
-  q.prop_sets = {{"VirtualMachine", vm_property_paths()}};
-  q.objects = {ref};
-  std::optional<VmConfig> out;
-  retrieve(session_, q, [&](const ObjectContent& o) { out = read_vm_config(o, portgroups); });
-  if (!out) throw SoapFault("ManagedObjectNotFound", "the VM is gone", "obj=" + ref.value);
-  return *out;
+  std::vector<VmConfig> out;
+  read_configs(vm_configs_query({ref}), portgroups, out);
+  if (out.empty()) throw SoapFault("ManagedObjectNotFound", "the VM is gone", "obj=" + ref.value);
+  return out.front();
 }
 
 std::string Inventory::power_state(const Moref& ref) {

@@ -4,6 +4,9 @@
 // datastores, port groups) once per backend for placement.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -11,6 +14,7 @@
 #include <vector>
 
 #include "hvctl/spec.hpp"
+#include "properties.hpp"
 #include "translate.hpp"
 #include "vim_session.hpp"
 #include "vm_model.hpp"
@@ -52,6 +56,16 @@ Placement resolve_placement(const Infra& infra, const std::optional<VsphereBlock
 // Port groups of a datacenter by name (distributed ones with their switch).
 NetworkMap network_map(const Infra& infra, const Moref& datacenter);
 
+// Every VM's name and every distributed port group's name and key, over the
+// VM view: which VMs there are, for the price of their names.
+PropertyQuery vm_names_query(const Moref& view);
+// The full configuration (vm_property_paths) of exactly `refs`; one deleted
+// since it was listed is left out.
+PropertyQuery vm_configs_query(std::vector<Moref> refs);
+// The inventory path of each of `refs` ("/DC0/vm/a/web": names from below the
+// root folder down), from objects read with PropertyQuery::ancestors.
+std::vector<std::string> inventory_paths(const std::vector<Moref>& refs, const std::vector<InfraObject>& objects);
+
 class Inventory {
 public:
   explicit Inventory(VimSession& session) : session_(session) {}
@@ -59,6 +73,15 @@ public:
   // Every VM (templates left out): one round trip to list them, then their
   // configurations in parallel slices.
   std::vector<VmConfig> vms();
+  // The VMs named `name` (templates left out; vSphere names are unique only
+  // per folder, so there may be several): one read of every VM's name, then
+  // the configuration of those that match, whatever the inventory's size.
+  std::vector<VmConfig> named(const std::string& name);
+  // Inventory paths of `refs`, in one read of their ancestors.
+  std::vector<std::string> paths(const std::vector<Moref>& refs);
+  // VM configurations read so far (full property sets, one per VM): lets
+  // tests assert that one VM's lookup reads one VM.
+  std::uint64_t configs_read() const { return configs_read_.load(); }
   // One VM's configuration; throws SoapFault ManagedObjectNotFound when gone.
   VmConfig vm(const Moref& ref);
   // The VM's power state alone.
@@ -69,6 +92,9 @@ public:
 private:
   Moref vm_view();
   std::vector<VmConfig> vms_in(const Moref& view);
+  // Reads `q` (a vm_configs_query) and counts what it read.
+  void read_configs(const PropertyQuery& q, const std::map<std::string, std::string>& portgroups,
+                    std::vector<VmConfig>& out);
   // Runs a read over a ContainerView; when the view died with its session
   // (ManagedObjectNotFound, or NotAuthenticated after one re-login), logs in
   // again and runs it once more over a new view.
@@ -80,6 +106,7 @@ private:
   std::optional<Infra> infra_;
   Moref view_;
   int view_generation_ = -1;
+  std::atomic<std::uint64_t> configs_read_{0};
 };
 
 }  // namespace hvctl::vsphere

@@ -40,7 +40,19 @@ void write_retrieve_request(xml::Element top, const Moref& collector, const Prop
     sel.add("path", "view");
     sel.add("skip", false);
   }
-  for (const auto& o : q.objects) spec.add("objectSet").add_moref("obj", o.type, o.value);
+  for (const auto& o : q.objects) {
+    auto os = spec.add("objectSet");
+    os.add_moref("obj", o.type, o.value);
+    if (!q.ancestors) continue;
+    os.add("skip", false);
+    auto up = os.add("selectSet");  // parent, its parent... up to the root folder
+    up.typed("TraversalSpec");
+    up.add("name", "parents");
+    up.add("type", "ManagedEntity");
+    up.add("path", "parent");
+    up.add("skip", false);
+    up.add("selectSet").add("name", "parents");
+  }
   if (q.skip_missing) spec.add("reportMissingObjectsInResults", true);
   top.add("options").add("maxObjects", static_cast<long long>(max_objects));
 }
@@ -92,7 +104,9 @@ Moref create_container_view(VimSession& session, const Moref& container, const s
   top.add_moref("container", container.type, container.value);
   for (const auto& t : types) top.add("type", t);
   top.add("recursive", true);
-  return read_moref(session.call(req, "CreateContainerView").returnval());
+  const Moref view = read_moref(session.call(req, "CreateContainerView").returnval());
+  session.track_view(view);
+  return view;
 }
 
 }  // namespace hvctl::vsphere

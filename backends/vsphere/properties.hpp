@@ -40,6 +40,9 @@ struct PropertyQuery {
   // With `objects`: one deleted since it was listed is left out of the
   // result (reportMissingObjectsInResults) instead of failing the call.
   bool skip_missing = false;
+  // With `objects`: every ancestor of each (its parent, that one's parent,
+  // up to the root folder) is in the result too, for inventory paths.
+  bool ancestors = false;
 };
 
 // Writes the RetrievePropertiesEx arguments under `top`.
@@ -49,7 +52,8 @@ void write_retrieve_request(xml::Element top, const Moref& collector, const Prop
 // (NotAuthenticated when the server reports it per property, as vcsim does).
 void retrieve(VimSession& session, const PropertyQuery& query, const std::function<void(const ObjectContent&)>& fn);
 
-// A ContainerView of `types` under `container`, recursive.
+// A ContainerView of `types` under `container`, recursive (tracked by the
+// session, which destroys it at the end when the session is kept).
 Moref create_container_view(VimSession& session, const Moref& container, const std::vector<std::string>& types);
 
 }  // namespace hvctl::vsphere

@@ -183,6 +183,28 @@ void SoapClient::fail_down(const TransportError& e) {
   throw e;
 }
 
+std::string SoapClient::cookie(const std::string& name) {
+  CURL* h = static_cast<CURL*>(acquire());
+  curl_slist* cookies = nullptr;
+  curl_easy_getinfo(h, CURLINFO_COOKIELIST, &cookies);
+  std::string out;
+  for (const curl_slist* c = cookies; c; c = c->next) {
+    const std::string line = c->data;  // domain, tailmatch, path, secure, expires, name, value
+    std::size_t field = 0, pos = 0;
+    while (field < 5 && (pos = line.find('\t', pos)) != std::string::npos) ++field, ++pos;
+    if (field == 5 && line.compare(pos, name.size() + 1, name + "\t") == 0) out = line;
+  }
+  curl_slist_free_all(cookies);
+  release(h);
+  return out;
+}
+
+void SoapClient::set_cookie(const std::string& netscape_line) {
+  CURL* h = static_cast<CURL*>(acquire());
+  curl_easy_setopt(h, CURLOPT_COOKIELIST, netscape_line.c_str());
+  release(h);
+}
+
 Response SoapClient::call(const xml::Builder& request, const std::string& method) {
   const std::string body = request.str();
   const auto number = ++calls_;

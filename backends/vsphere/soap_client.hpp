@@ -102,6 +102,12 @@ public:
 
   // SOAP calls made so far (successful or not).
   std::uint64_t calls() const { return calls_.load(); }
+
+  // The cookie named `name` in the shared store as one Netscape cookie-file
+  // line, or "" when there is none: what a session cache keeps.
+  std::string cookie(const std::string& name);
+  // Puts a line cookie() returned back into the store, for every handle.
+  void set_cookie(const std::string& netscape_line);
   const ClientOptions& options() const { return options_; }
 
 private:

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "hvctl/error.hpp"
+#include "properties.hpp"
 
 namespace hvctl::vsphere {
 
@@ -18,20 +19,67 @@ ServiceContent parse_service_content(const xmlNode* rv) {
   return sc;
 }
 
-VimSession::VimSession(Target target, ClientOptions options)
-    : target_(std::move(target)), client_(std::move(options)) {}
+VimSession::VimSession(Target target, ClientOptions options, SessionCache cache)
+    : target_(std::move(target)), client_(std::move(options)), cache_(std::move(cache)) {}
 
-VimSession::~VimSession() {
+VimSession::~VimSession() { end_session(); }
+
+void VimSession::end_session() noexcept {
   if (!logged_in_ || !content_ || client_.down()) return;
-  try {
-    auto req = xml::Builder::soap("Logout");
-    req.top().add_moref("_this", content_->session_manager.type, content_->session_manager.value);
-    client_.call(req, "Logout");
-  } catch (...) {  // the session expires on its own
+  if (!kept_) {
+    try {
+      auto req = xml::Builder::soap("Logout");
+      req.top().add_moref("_this", content_->session_manager.type, content_->session_manager.value);
+      client_.call(req, "Logout");
+    } catch (...) {  // the session expires on its own
+    }
+    return;
+  }
+  for (const auto& [view, generation] : views_) {
+    if (generation != generation_.load()) continue;  // gone with its session
+    try {
+      auto req = xml::Builder::soap("DestroyView");
+      req.top().add_moref("_this", view.type, view.value);
+      client_.call(req, "DestroyView");
+    } catch (...) {  // the server drops it when the session ends
+    }
   }
 }
 
+// A cached cookie is only worth using when the server still knows it: vCenter
+// answers NotAuthenticated, vcsim a missing currentSession (per property).
+bool VimSession::session_alive(const ServiceContent& content) {
+  PropertyQuery q;
+  q.prop_sets = {{"SessionManager", {"currentSession"}}};
+  q.objects = {content.session_manager};
+  auto req = xml::Builder::soap("RetrievePropertiesEx");
+  write_retrieve_request(req.top(), content.property_collector, q, 1);
+  try {
+    const Response res = client_.call(req, "RetrievePropertiesEx");
+    for (const auto& o : parse_retrieve_result(res.returnval()).objects)
+      if (!xml::child_text(o.prop("currentSession"), "key").empty()) return true;
+  } catch (const SoapFault&) {
+  }
+  return false;
+}
+
+bool VimSession::resume_locked() {
+  const auto cached = cache_.load();
+  if (!cached) return false;
+  client_.set_cookie(cached->cookie);
+  if (!with_context(target_, "cannot reach " + target_.uri, [&] { return session_alive(cached->content); }))
+    return false;
+  content_ = cached->content;
+  logged_in_ = kept_ = true;
+  ++generation_;
+  return true;
+}
+
 void VimSession::login_locked() {
+  if (!cache_tried_) {
+    cache_tried_ = true;
+    if (resume_locked()) return;
+  }
   if (!content_) {
     auto req = xml::Builder::soap("RetrieveServiceContent");
     req.top().add_moref("_this", "ServiceInstance", "ServiceInstance");
@@ -45,10 +93,25 @@ void VimSession::login_locked() {
   top.add_moref("_this", content_->session_manager.type, content_->session_manager.value);
   top.add("userName", target_.username);
   top.add("password", password);
+  ++logins_;
   with_context(target_, fmt::format("login as '{}' failed", target_.username),
                [&] { client_.call(req, "Login"); });
   logged_in_ = true;
   ++generation_;
+  if (cache_.enabled()) {
+    const std::string cookie = client_.cookie("vmware_soap_session");
+    kept_ = !cookie.empty() && cache_.store({cookie, *content_});
+  }
+}
+
+bool VimSession::kept() const {
+  std::lock_guard lock(mutex_);
+  return kept_;
+}
+
+void VimSession::track_view(const Moref& view) {
+  std::lock_guard lock(mutex_);
+  views_.emplace_back(view, generation_.load());
 }
 
 const ServiceContent& VimSession::content() {

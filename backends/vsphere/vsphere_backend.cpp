@@ -10,7 +10,13 @@
 //   CreateContainerView, RetrievePropertiesEx (+ one per page on a real
 //   vCenter, which pages at maxObjects; vcsim never pages), Logout. The VM
 //   view also holds distributed port groups, so NIC backings read back as
-//   port group names.
+//   port group names. A single VM (lookup, or a verb on a name no list()
+//   has seen) costs two reads whatever the inventory's size: every VM's name
+//   over the same view, then the full properties of the VM of that name.
+//   vSphere names are unique only per folder: two VMs of one name are an
+//   error naming both inventory paths (read through a parent traversal),
+//   never a guess. (The SearchIndex finds by path or by folder, not by a
+//   bare name anywhere.)
 // * vcsim's ContainerView matches types exactly (Network does not include
 //   DistributedVirtualPortgroup, ComputeResource not the cluster), so every
 //   type is listed; real vCenter also matches subtypes, which is harmless.
@@ -46,6 +52,9 @@
 //   vcsim applies any value without checking that numCPUs is a multiple.
 // * Sessions: one vmware_soap_session cookie in a curl share used by every
 //   handle; up to `parallel` (default 8) concurrent requests per target.
+//   The cookie is kept between runs, as govc does (session_cache.hpp): a run
+//   that finds it alive (SessionManager.currentSession) sends no Login and,
+//   at its end, no Logout, only DestroyView for the views it made.
 //   vcsim returns NotAuthenticated per property after a logout instead of a
 //   fault; both trigger one re-login.
 // * Destroy_Task deletes the VM's disks, so disks attached by path are
@@ -55,10 +64,13 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "inventory.hpp"
+#include "session_cache.hpp"
 #include "target_inventory.hpp"
 #include "vm_guest.hpp"
 #include "vm_ops.hpp"
@@ -85,7 +97,9 @@ ClientOptions client_options(const Target& t) {
 class VsphereBackend final : public Backend {
 public:
   explicit VsphereBackend(const Target& t)
-      : session_(t, client_options(t)), inventory_(session_), ops_(session_, inventory_) {
+      : session_(t, client_options(t), SessionCache::for_target(t)),
+        inventory_(session_),
+        ops_(session_, inventory_) {
     if (client_options(t).tls.insecure)
       std::cerr << fmt::format("warning: target '{}': TLS verification is off (insecure: true)\n", t.name);
   }
@@ -105,12 +119,15 @@ public:
     auto configs = with_context(target(), "list VMs", [&] { return inventory_.vms(); });
     std::vector<VmState> out;
     std::map<std::string, Moref> refs;
+    std::set<std::string> ambiguous;
     for (const auto& c : configs) {
-      refs[c.name] = c.ref;
+      if (!refs.emplace(c.name, c.ref).second) ambiguous.insert(c.name);
       out.push_back(to_vm_state(c));
     }
+    for (const auto& name : ambiguous) refs.erase(name);
     std::lock_guard lock(mutex_);
     refs_ = std::move(refs);
+    ambiguous_ = std::move(ambiguous);
     listed_ = true;
     return out;
   }
@@ -128,9 +145,9 @@ public:
   }
 
   std::optional<VmState> lookup(const std::string& name) override {
-    for (auto& vm : list())
-      if (vm.name == name) return vm;
-    return std::nullopt;
+    auto config = named(name, "look up");
+    if (!config) return std::nullopt;
+    return to_vm_state(*config);
   }
 
   void create(const VmSpec& spec) override {
@@ -176,6 +193,7 @@ public:
   }
 
   std::uint64_t soap_calls() const { return session_.client().calls(); }
+  VsphereStats stats() const { return {session_.logins(), inventory_.configs_read()}; }
 
 private:
   const Target& target() const { return session_.target(); }
@@ -183,29 +201,56 @@ private:
     return fmt::format("{} VM '{}'", what, vm);
   }
 
-  // How find() treats a name the last list() did not have: list again
+  // How find() treats a name the last list() did not have: look it up
   // (another client may have made it since), or take the listing as the
-  // answer (create: the plan listed just before; listing the whole inventory
-  // again for each new VM made creating N VMs cost N full reads).
+  // answer (create: the plan listed just before; looking up each new VM
+  // made creating N VMs cost N more reads); refresh: look up even a known name.
   enum class Listing { again_when_unknown, reuse, refresh };
 
-  // The VM's moref from the last list(), listing when unknown.
+  // The VM's moref, from the last list() or lookup, else looked up by name.
+  // Throws BackendError when several VMs have the name.
   std::optional<Moref> find(const std::string& name, Listing listing = Listing::again_when_unknown) {
     {
       std::lock_guard lock(mutex_);
-      if (listed_ && listing != Listing::refresh) {
+      if (listing != Listing::refresh) {
         auto it = refs_.find(name);
         if (it != refs_.end()) return it->second;
-        if (listing == Listing::reuse) return std::nullopt;
+        if (listed_ && listing == Listing::reuse && !ambiguous_.contains(name)) return std::nullopt;
       }
     }
-    list();
-    std::lock_guard lock(mutex_);
-    auto it = refs_.find(name);
-    return it == refs_.end() ? std::nullopt : std::optional<Moref>(it->second);
+    auto config = named(name, "find");
+    return config ? std::optional<Moref>(config->ref) : std::nullopt;
   }
 
-  // Runs `fn` on the VM; when its moref went stale, lists again and retries once.
+  // The one VM named `name` (nullopt: none), read without reading the
+  // others' configurations; remembers its moref for find(). Several VMs of
+  // that name (in different folders) are an error naming their paths.
+  std::optional<VmConfig> named(const std::string& name, const char* what) {
+    auto found = with_context(target(), verb(what, name), [&] { return inventory_.named(name); });
+    if (found.size() > 1) {
+      std::vector<Moref> refs;
+      for (const auto& vm : found) refs.push_back(vm.ref);
+      const auto paths = with_context(target(), verb(what, name), [&] { return inventory_.paths(refs); });
+      {
+        std::lock_guard lock(mutex_);
+        refs_.erase(name);
+        ambiguous_.insert(name);
+      }
+      throw BackendError(fmt::format("target '{}': {} VM '{}': {} VMs have that name ({}); vSphere names are "
+                                     "unique only per folder: rename one",
+                                     target().name, what, name, found.size(), fmt::join(paths, ", ")));
+    }
+    std::lock_guard lock(mutex_);
+    ambiguous_.erase(name);
+    if (found.empty()) {
+      refs_.erase(name);
+      return std::nullopt;
+    }
+    refs_[name] = found.front().ref;
+    return std::move(found.front());
+  }
+
+  // Runs `fn` on the VM; when its moref went stale, looks it up again and retries once.
   void on_vm(const std::string& name, const std::string& what, const std::function<void(const Moref&)>& fn) {
     with_context(target(), verb(what, name), [&] {
       auto ref = find(name);
@@ -227,6 +272,7 @@ private:
   VmOps ops_;
   std::mutex mutex_;
   std::map<std::string, Moref> refs_;
+  std::set<std::string> ambiguous_;  // names several VMs have
   bool listed_ = false;
 };
 
@@ -240,6 +286,11 @@ std::unique_ptr<Backend> make_vsphere_backend(const Target& t) {
 std::uint64_t vsphere_soap_calls(const Backend& b) {
   const auto* v = dynamic_cast<const VsphereBackend*>(&b);
   return v ? v->soap_calls() : 0;
+}
+
+VsphereStats vsphere_stats(const Backend& b) {
+  const auto* v = dynamic_cast<const VsphereBackend*>(&b);
+  return v ? v->stats() : VsphereStats{};
 }
 
 }  // namespace hvctl

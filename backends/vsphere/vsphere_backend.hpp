@@ -22,4 +22,13 @@ namespace hvctl {
 // SOAP calls a vSphere backend has made so far (0 for any other backend):
 // lets tests assert that reading the inventory costs a constant number.
 std::uint64_t vsphere_soap_calls(const Backend& b);
+
+// What else a vSphere backend has done so far (zeros for any other backend):
+// Login requests sent (0 when it resumed a cached session), and VM
+// configurations read (full property sets, one per VM).
+struct VsphereStats {
+  int logins = 0;
+  std::uint64_t vm_configs_read = 0;
+};
+VsphereStats vsphere_stats(const Backend& b);
 }  // namespace hvctl

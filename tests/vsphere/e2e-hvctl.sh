@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The hvctl binary against a running vcsim: apply/plan/list/export/power/
 # destroy, exit codes, and the SOAP calls of a second plan for 20 and 200
-# VMs: service content, login, container view, one RetrievePropertiesEx that
-# lists the VMs, one per slice of 200 VMs (read in parallel), logout.
+# VMs: the cached session's check (currentSession), container view, one
+# RetrievePropertiesEx that lists the VMs, one per slice of 200 VMs (read in
+# parallel), DestroyView; without the session cache: service content, login,
+# the same reads, logout. `get` of one VM costs the same few calls at any size.
 #
 # usage: e2e-hvctl.sh HVCTL_BIN VCSIM_URL WORKDIR
 set -euo pipefail
@@ -20,6 +22,8 @@ targets:
     insecure: true
 YAML
 export VC_PASSWORD=pass
+export XDG_CACHE_HOME=$work/cache  # the session cache, private to this run
+unset HVCTL_NO_SESSION_CACHE
 
 fail() { echo "FAIL: $*" >&2; echo "--- stdout"; cat "$work/out"; echo "--- stderr"; cat "$work/err"; exit 1; } >&2
 # expect RC CMD...: runs hvctl with the config; stdout/stderr in $work/out, $work/err.
@@ -70,7 +74,24 @@ contains out '"e2e-small-0"'
 total=$(grep -c '^      "target": "vc",$' "$work/out")  # one per VM item
 echo "second plan: $small SOAP calls with 20 VMs applied, $big with 200 more ($total VMs in all)"
 # vcsim's own VMs and the 20: one slice; with the 200 as well: $total / 200 rounded up.
-[ "$small" = 6 ] && [ "$big" = $((5 + (total + 199) / 200)) ] || fail "call counts $small (20 VMs) vs $big ($total VMs)"
+[ "$small" = 5 ] && [ "$big" = $((4 + (total + 199) / 200)) ] || fail "call counts $small (20 VMs) vs $big ($total VMs)"
+HVCTL_NO_SESSION_CACHE=1 HVCTL_SOAP_TRACE=1 expect 0 plan -f "$work/small.yaml" --detailed-exitcode
+grep -q "^soap: $((5 + (total + 199) / 200)) calls" "$work/err" || fail "without the session cache: $(grep '^soap:' "$work/err")"
+
+# The session cache: one file, 0600, no password; a run that finds it sends no Login.
+cache_files=("$XDG_CACHE_HOME"/hvctl/*.session)
+[ "${#cache_files[@]}" = 1 ] && [ "$(stat -c %a "${cache_files[0]}")" = 600 ] || fail "session cache: ${cache_files[*]}"
+! grep -q "$VC_PASSWORD" "${cache_files[0]}" || fail "the session cache holds the password"
+# get of one VM among $total: the session check, the view, every name, the one VM, DestroyView.
+HVCTL_SOAP_TRACE=1 expect 0 get e2e-big-7 -o json
+contains out '"e2e-big-7"'
+! grep -q '^soap #[0-9]* Login:' "$work/err" || fail "get logged in again despite the cached session"
+! grep -q '^soap #[0-9]* Logout:' "$work/err" || fail "get logged out of the cached session"
+grep -q '^soap: 5 calls' "$work/err" || fail "get of one VM: $(grep '^soap:' "$work/err")"
+echo "garbage" >"${cache_files[0]}"
+HVCTL_SOAP_TRACE=1 expect 0 get e2e-big-7
+grep -q '^soap #[0-9]* Login:' "$work/err" || fail "a garbage session cache did not lead to a login"
+[ "$(stat -c %a "${cache_files[0]}")" = 600 ] && grep -q '^cookie ' "${cache_files[0]}" || fail "cache not rewritten"
 expect 0 export e2e-small-0
 cp "$work/out" "$work/export.yaml"
 contains out "fleet: e2e-small"
@@ -94,7 +115,7 @@ spec: {cpu: {count: 1, cap: 50}}
 YAML
 expect 3 plan -f "$work/cap.yaml"
 contains err "cpu.cap cannot be expressed on vSphere (its CPU limit is in MHz)"
-VC_PASSWORD=wrong expect 4 list
+VC_PASSWORD=wrong HVCTL_NO_SESSION_CACHE=1 expect 4 list
 contains err "target 'vc': login as 'user' failed: Login failure (InvalidLogin)"
 cat >"$work/partial.yaml" <<YAML
 apiVersion: hvctl/v1

@@ -21,6 +21,8 @@ rm -rf "$WORK"; mkdir -p "$E2E_TMP"
 "$SRC/tests/vcsim/build.sh" "$VCSIM_BUILD" >/dev/null || { echo "cannot build vcsim"; exit 1; }
 GOVC=$VCSIM_BUILD/bin/govc
 export HVCTL_LOCK_DIR=$WORK/locks
+export XDG_CACHE_HOME=$WORK/cache  # sessions kept between runs: private to this test
+unset HVCTL_NO_SESSION_CACHE
 
 # hvctl through `timeout`, so a hang fails the test instead of blocking it.
 HVCTL=$WORK/hvctl
@@ -168,7 +170,7 @@ ok "a dry run never waits for the lock" bash -c 'exec 9>"$1"; flock 9; "$2" --lo
   _ "$(ls "$HVCTL_LOCK_DIR"/*.lock | head -1)" "$HVCTL" "$E2E_TMP/late.yaml"
 
 echo "# secrets in error messages"
-VC_PASSWORD=wrong-$PASSWORD expect_exit 4 "a wrong password fails" -- list
+VC_PASSWORD=wrong-$PASSWORD HVCTL_NO_SESSION_CACHE=1 expect_exit 4 "a wrong password fails" -- list
 ok "without echoing the password" bash -c '! grep -qF -- "$1" <<<"$2$3"' _ "wrong-$PASSWORD" "$out" "$err"
 ok "naming the user and the fault" contains "$err" "login as 'user' failed: Login failure (InvalidLogin)"
 finish

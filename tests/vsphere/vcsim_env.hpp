@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "hvctl/target.hpp"
@@ -18,6 +19,23 @@ inline std::string env(const char* name) {
   const char* v = std::getenv(name);
   return v ? v : "";
 }
+
+// Sets (or, with nullptr, unsets) an environment variable for a scope.
+class ScopedEnv {
+public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    const char* old = std::getenv(name);
+    if (old) old_ = old;
+    value ? setenv(name, value, 1) : unsetenv(name);
+  }
+  ~ScopedEnv() { old_ ? setenv(name_, old_->c_str(), 1) : unsetenv(name_); }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
 
 inline bool no_vcsim() { return env("HVCTL_VCSIM_URL").empty(); }
 
