@@ -106,6 +106,7 @@ public:
 
 private:
   virConnectPtr conn();
+  const std::string& node_name();  // the node's host name, asked once
   Context ctx(const std::string& vm) const { return {target_.name, vm}; }
   [[noreturn]] void fail_target(const std::string& what) const;
   Domain find(const std::string& name);
@@ -125,7 +126,19 @@ private:
   std::mutex mutex_;  // guards conn_ and domain_type_
   virConnectPtr conn_ = nullptr;
   std::optional<std::string> domain_type_;
+  std::optional<std::string> node_name_;  // guarded by mutex_
 };
+
+const std::string& LibvirtBackend::node_name() {
+  virConnectPtr c = conn();
+  std::lock_guard lock(mutex_);
+  if (!node_name_) {
+    CString name(virConnectGetHostname(c));
+    node_name_ = name ? name.get() : "";
+    if (!name) virResetLastError();
+  }
+  return *node_name_;
+}
 
 virConnectPtr LibvirtBackend::conn() {
   std::lock_guard lock(mutex_);
@@ -163,6 +176,7 @@ std::optional<VmState> LibvirtBackend::describe(virDomainPtr dom) {
     throw;
   }
   state.spec.power = state.power;
+  state.runtime.host = node_name();
   for (auto& disk : state.spec.disks)
     if (disk.path) disk.size_mib = volume_size_mib(conn(), *disk.path);
   return state;
@@ -280,9 +294,16 @@ ConsoleAccess LibvirtBackend::console(const std::string& name) {
   return access;
 }
 
+// One VM, with what a list leaves out as too dear per VM: its guest's
+// addresses and the state of its agent channel.
 std::optional<VmState> LibvirtBackend::lookup(const std::string& name) {
   Domain dom = find(name);
-  return dom ? describe(dom.get()) : std::nullopt;
+  if (!dom) return std::nullopt;
+  auto state = describe(dom.get());
+  if (!state || state->power == PowerState::stopped) return state;
+  state->runtime.ips = guest_addresses(dom.get());
+  state->runtime.agent = agent_channel_state(domain_xml(dom.get(), 0, ctx(name)));
+  return state;
 }
 
 void LibvirtBackend::create(const VmSpec& spec) {

@@ -8,29 +8,36 @@
 
 #include <fmt/format.h>
 
+#include "xml_util.hpp"
+
 namespace hvctl::libvirt {
 namespace {
 
-// The first non-loopback address the source reports; "" when none (or the
-// source cannot answer, e.g. no agent), with libvirt's reason in `why`.
-std::string first_address(virDomainPtr dom, unsigned source, std::string& why) {
+// Every non-loopback address the source reports; none when the source
+// cannot answer (e.g. no agent), with libvirt's reason in `why`.
+std::vector<std::string> addresses(virDomainPtr dom, unsigned source, std::string& why) {
   virDomainInterfacePtr* ifaces = nullptr;
   const int n = virDomainInterfaceAddresses(dom, &ifaces, source, 0);
   if (n < 0) {
     const char* message = virGetLastErrorMessage();
     why = message ? message : "no answer";
-    return "";
+    return {};
   }
-  std::string found;
+  std::vector<std::string> found;
   for (int i = 0; i < n; ++i) {
-    for (unsigned a = 0; a < ifaces[i]->naddrs && found.empty(); ++a) {
+    for (unsigned a = 0; a < ifaces[i]->naddrs; ++a) {
       const std::string addr = ifaces[i]->addrs[a].addr ? ifaces[i]->addrs[a].addr : "";
-      if (!addr.empty() && addr.rfind("127.", 0) != 0 && addr != "::1") found = addr;
+      if (!addr.empty() && addr.rfind("127.", 0) != 0 && addr != "::1") found.push_back(addr);
     }
     virDomainInterfaceFree(ifaces[i]);
   }
   free(ifaces);
   return found;
+}
+
+std::string first_address(virDomainPtr dom, unsigned source, std::string& why) {
+  const auto all = addresses(dom, source, why);
+  return all.empty() ? "" : all.front();
 }
 
 // The guest agent answers when it can tell its host name (flags 0: QEMU asks
@@ -134,6 +141,25 @@ std::unique_ptr<ConsoleStream> open_console(virConnectPtr conn, virDomainPtr dom
     ctx.fail("cannot attach to the console of");
   }
   return std::make_unique<LibvirtConsole>(stream, ctx);
+}
+
+std::vector<std::string> guest_addresses(virDomainPtr dom) {
+  std::string why;
+  auto found = addresses(dom, VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE, why);
+  if (found.empty()) found = addresses(dom, VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT, why);
+  virResetLastError();  // no lease and no agent: no addresses, not a failure
+  return found;
+}
+
+std::string agent_channel_state(const std::string& live_xml) {
+  // <channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0' state='connected'/></channel>
+  auto doc = xml::parse(live_xml, "domain");
+  const auto* devices = xml::child(xmlDocGetRootElement(doc.get()), "devices");
+  for (const auto* channel : xml::children(devices, "channel")) {
+    const auto* target = xml::child(channel, "target");
+    if (xml::attr(target, "name") == "org.qemu.guest_agent.0") return xml::attr(target, "state").value_or("configured");
+  }
+  return "";
 }
 
 }  // namespace hvctl::libvirt

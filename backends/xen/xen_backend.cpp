@@ -165,6 +165,8 @@ std::optional<VmState> XenBackend::describe(const std::string& name, const std::
   state.power = dom ? dom->power : PowerState::stopped;
   state.spec = record ? effective_spec(record->spec) : spec_from_domain(*dom);
   state.spec.power = state.power;
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) == 0) state.runtime.host = host;
   return state;
 }
 
@@ -179,7 +181,13 @@ std::vector<VmState> XenBackend::list() {
   return out;
 }
 
-std::optional<VmState> XenBackend::lookup(const std::string& name) { return describe(name, xl().find(name)); }
+// One VM, with what xenstore adds for a running one (start time, addresses).
+std::optional<VmState> XenBackend::lookup(const std::string& name) {
+  const auto dom = xl().find(name);
+  auto state = describe(name, dom);
+  if (state && dom && !dom->shut_down) ready_probe_.fill_runtime(*dom, state->runtime, who(name));
+  return state;
+}
 
 void XenBackend::create(const VmSpec& spec) {
   if (store_.load(spec.name) || xl().find(spec.name))

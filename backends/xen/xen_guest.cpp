@@ -91,6 +91,19 @@ std::optional<std::string> ReadinessProbe::xs_read(const std::string& path, cons
   return out;
 }
 
+void ReadinessProbe::fill_runtime(const DomainInfo& dom, VmRuntime& runtime, const std::string& who) {
+  std::lock_guard lock(mutex_);
+  if (auto started = xs_read("/vm/" + dom.uuid + "/start_time", who)) {
+    try {
+      runtime.booted_at = static_cast<std::int64_t>(std::stod(*started));
+    } catch (const std::exception&) {
+    }
+  }
+  const std::string home = fmt::format("/local/domain/{}/attr/vif/", dom.domid);
+  for (int vif = 0; vif < 8; ++vif)
+    if (auto ip = xs_read(fmt::format("{}{}/ipv4/0", home, vif), who); ip && !ip->empty()) runtime.ips.push_back(*ip);
+}
+
 void ReadinessProbe::xs_write(const std::string& path, const std::string& value, const std::string& who) {
   if (!::xs_write(xs_, XBT_NULL, path.c_str(), value.data(), static_cast<unsigned>(value.size())))
     throw BackendError(fmt::format("{}: cannot write {} in xenstore: {}", who, path, std::strerror(errno)));

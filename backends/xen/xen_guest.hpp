@@ -34,6 +34,11 @@ public:
 
   Readiness check(const Libxl& xl, const DomainInfo& dom, const ReadySpec& ready, const std::string& who);
 
+  // What xenstore says of a running domain for operators: when it started
+  // (/vm/UUID/start_time) and the addresses guest utilities publish
+  // (attr/vif/N/ipv4/0, as xe-guest-utilities write them).
+  void fill_runtime(const DomainInfo& dom, VmRuntime& runtime, const std::string& who);
+
 private:
   struct Watch {
     std::uint32_t domid = 0;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -33,6 +34,18 @@ struct Capabilities {
   int default_parallel = 4;            // sensible concurrent operations per target
 };
 
+// What the target says about a VM beyond its spec, for operators (get,
+// list -o wide). Empty where the platform does not say, or the read that
+// would say is too dear for list() (then lookup() fills it).
+struct VmRuntime {
+  std::string host;               // the ESXi host, dom0 or libvirt node it runs on
+  std::string path;               // its inventory path on vSphere ("/DC0/vm/web/web-01")
+  std::vector<std::string> ips;   // addresses the guest reports (Tools, guest agent, DHCP lease, xenstore)
+  std::string agent;              // guest tools/agent: "running", "not running", "connected", "disconnected"
+  std::optional<std::int64_t> booted_at;  // Unix time the VM last powered on
+  bool operator==(const VmRuntime&) const = default;
+};
+
 // What a target reports about one VM. `spec` holds every field the backend can
 // observe, in spec terms, so `export` can write it back as a spec.
 struct VmState {
@@ -40,6 +53,7 @@ struct VmState {
   std::string uuid;
   PowerState power = PowerState::stopped;
   VmSpec spec;
+  VmRuntime runtime;
   std::string target;  // the target's name, filled in by the engine
 };
 

@@ -1,5 +1,7 @@
 #include "views.hpp"
 
+#include <ctime>
+
 #include <fmt/format.h>
 
 #include "hvctl/spec_io.hpp"
@@ -7,12 +9,37 @@
 
 namespace hvctl {
 
+namespace {
+
+// "2026-12-01T12:26:07Z"
+std::string utc_time(std::int64_t unix_seconds) {
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+Json runtime_json(const VmRuntime& r) {
+  Json j = Json::object();
+  if (!r.host.empty()) j["host"] = r.host;
+  if (!r.path.empty()) j["path"] = r.path;
+  if (!r.ips.empty()) j["ips"] = r.ips;
+  if (!r.agent.empty()) j["agent"] = r.agent;
+  if (r.booted_at) j["bootedAt"] = utc_time(*r.booted_at);
+  return j;
+}
+
+}  // namespace
+
 Json vm_json(const VmState& vm) {
   Json spec = spec_body_json(vm.spec);
   spec.erase("power");
   spec.erase("target");
   Json j = {{"name", vm.name}, {"target", vm.target}, {"uuid", vm.uuid}, {"power", to_string(vm.power)}};
   if (!vm.spec.labels.empty()) j["labels"] = vm.spec.labels;
+  if (auto runtime = runtime_json(vm.runtime); !runtime.empty()) j["runtime"] = std::move(runtime);
   j["spec"] = spec;
   return j;
 }

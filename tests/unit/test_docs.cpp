@@ -14,7 +14,9 @@ TEST_CASE("hvctl(1) has every command, its aliases and options, and every exit c
   const auto page = man_hvctl(*cli->app);
   for (const auto& e : command_table()) {
     CHECK_MESSAGE(page.find(std::string(".SS \"") + e.name) != std::string::npos, e.name);
-    for (const auto& a : e.aliases) CHECK(page.find(", " + a + "\"") != std::string::npos);
+    std::string heading = std::string(".SS \"") + e.name;
+    for (const auto& a : e.aliases) heading += ", " + a;
+    CHECK_MESSAGE(page.find(heading + "\"") != std::string::npos, heading);
   }
   CHECK(page.find("\\fB\\-\\-detailed\\-exitcode\\fR") != std::string::npos);
   CHECK(page.find("HVCTL_TARGET") != std::string::npos);

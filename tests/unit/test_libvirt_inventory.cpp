@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "libvirt_backend.hpp"
+#include "libvirt_guest.hpp"
 #include "libvirt_inventory.hpp"
 
 using namespace hvctl;
@@ -62,4 +63,23 @@ TEST_CASE("libvirt inventory: the test driver's node, network and pool, read for
   CHECK(*pool->capacity_mib == 100 * 1024);
   REQUIRE(pool->free_mib);
   CHECK(*pool->free_mib <= *pool->capacity_mib);
+}
+
+TEST_CASE("libvirt get: a running VM's node, guest addresses and agent channel, beyond its spec") {
+  Target t;
+  t.name = "lab";
+  t.type = "libvirt";
+  t.uri = "test:///default";
+  auto b = make_libvirt_backend(t);
+  const auto vm = b->lookup("test");
+  REQUIRE(vm);
+  CHECK(vm->runtime.host == b->hosts().at(0).name);
+  CHECK(vm->runtime.ips == std::vector<std::string>{"192.168.122.3"});  // the test driver's lease
+  for (const auto& listed : b->list())
+    if (listed.name == "test") CHECK(listed.runtime.ips.empty());  // too dear per VM in a list: get only
+
+  CHECK(agent_channel_state("<domain><devices><channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0' "
+                            "state='connected'/></channel></devices></domain>") == "connected");
+  CHECK(agent_channel_state("<domain><devices><channel type='pty'><target type='virtio' name='other'/></channel>"
+                            "</devices></domain>") == "");
 }

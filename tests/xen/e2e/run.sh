@@ -81,7 +81,9 @@ run_rc 0 "storage" -- storage
 check "storage shows the state directory" contains "$OUT" "/var/lib/hvctl/xen"
 
 run_rc 0 "get e2e-pv" -- get e2e-pv -o json
-check "labels are kept" contains "$OUT" '"suite": "e2e-xen"' 
+check "labels are kept" contains "$OUT" '"suite": "e2e-xen"'
+check "get says which host runs it" contains "$OUT" "\"host\": \"$(hostname)\""
+check "get says when it booted (xenstore start_time)" contains "$OUT" '"bootedAt": "20' 
 
 run_rc 0 "stop e2e-pv gracefully" -- stop e2e-pv --timeout 60
 check "the guest saw the poweroff request" console_has e2e-pv "poweroff requested"
