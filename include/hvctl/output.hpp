@@ -1,5 +1,12 @@
 // One renderer for every command's data: table, JSON or YAML on stdout.
 // Diagnostics (progress, warnings) go to stderr through the same object.
+//
+// The scripting contract: with JSON or YAML, stdout gets exactly one
+// document per run, failures included. A failure adds entries to the
+// document's `errors` list (each with `message`, and `target`, `vm`, `file`,
+// `line`, `column` when known), or, when the command rendered nothing, makes
+// a document of its own of kind "Error". The exit code still says what
+// happened.
 #pragma once
 
 #include <iosfwd>
@@ -41,7 +48,16 @@ class Output {
 public:
   Output(std::ostream& out, std::ostream& err, Format format, int verbosity, bool err_is_tty);
 
-  void render(const Result& result);                // data to stdout
+  // Data to stdout. Tables are written at once; a JSON or YAML document is
+  // held until finish(), so that a failure after it joins it (one document).
+  void render(const Result& result);
+  // A failure's `errors` entries (a JSON array). JSON/YAML: they join the
+  // held document, else, when `standalone`, make an "Error" document. Tables:
+  // nothing (the message goes to stderr, from whoever caught the failure).
+  void fail(const Json& errors, bool standalone);
+  // Writes the held document, if any. Also done on destruction.
+  void finish();
+  ~Output();
   void raw(const std::string& text);               // text already in its final form to stdout
   void info(const std::string& line);              // stderr unless -q
   void debug(const std::string& line);             // stderr only with -v
@@ -57,6 +73,7 @@ private:
   int verbosity_;
   bool err_tty_;
   std::mutex mutex_;  // progress lines come from worker threads
+  Json held_;         // JSON/YAML: the document render() was given, until finish()
 };
 
 // Renderers, exposed for tests.

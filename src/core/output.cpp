@@ -19,6 +19,10 @@ Json document(const Result& r) {
   return doc;
 }
 
+std::string serialise(const Json& doc, Format format) {
+  return format == Format::json ? doc.dump(2) + "\n" : json_to_yaml(doc);
+}
+
 // Strings a YAML reader would take for a number, boolean or null.
 bool looks_like_non_string(const std::string& s) {
   static const char* const kWords[] = {"true", "false", "yes", "no", "on", "off", "null", "~",
@@ -88,9 +92,9 @@ std::string json_to_yaml(const Json& j) {
   return std::string(e.c_str()) + "\n";
 }
 
-std::string render_json(const Result& r) { return document(r).dump(2) + "\n"; }
+std::string render_json(const Result& r) { return serialise(document(r), Format::json); }
 
-std::string render_yaml(const Result& r) { return json_to_yaml(document(r)); }
+std::string render_yaml(const Result& r) { return serialise(document(r), Format::yaml); }
 
 std::string render_table(const Result& r) {
   if (r.columns.empty()) return json_to_yaml(r.data);
@@ -119,14 +123,42 @@ std::string render_table(const Result& r) {
 Output::Output(std::ostream& out, std::ostream& err, Format format, int verbosity, bool err_is_tty)
     : out_(out), err_(err), format_(format), verbosity_(verbosity), err_tty_(err_is_tty) {}
 
+Output::~Output() {
+  try {
+    finish();
+  } catch (...) {  // a stream that throws on destruction has nowhere to report to
+  }
+}
+
 void Output::render(const Result& result) {
   std::lock_guard lock(mutex_);
-  switch (format_) {
-    case Format::table: out_ << render_table(result); break;
-    case Format::json: out_ << render_json(result); break;
-    case Format::yaml: out_ << render_yaml(result); break;
+  if (format_ == Format::table) {
+    out_ << render_table(result);
+    out_.flush();
+    return;
   }
+  if (!held_.is_null()) out_ << serialise(held_, format_);  // a command's bug: keep both rather than lose one
+  held_ = document(result);
+}
+
+void Output::fail(const Json& errors, bool standalone) {
+  std::lock_guard lock(mutex_);
+  if (format_ == Format::table || errors.empty()) return;
+  if (held_.is_null()) {
+    if (!standalone) return;
+    held_ = {{"formatVersion", kFormatVersion}, {"kind", "Error"}};
+  }
+  Json& list = held_["errors"];
+  if (!list.is_array()) list = Json::array();
+  for (const auto& e : errors) list.push_back(e);
+}
+
+void Output::finish() {
+  std::lock_guard lock(mutex_);
+  if (held_.is_null()) return;
+  out_ << serialise(held_, format_);
   out_.flush();
+  held_ = Json();
 }
 
 void Output::raw(const std::string& text) {

@@ -51,7 +51,48 @@ TEST_CASE("data goes to stdout, diagnostics to stderr, -q silences info") {
   o.info("progress");
   o.warn("careful");
   o.render(sample());
+  o.finish();
   CHECK(err.str() == "warning: careful\n");
   CHECK(Json::parse(out.str())["kind"] == "VmList");
   CHECK_THROWS_AS(parse_format("xml"), InputError);
+}
+
+TEST_CASE("JSON and YAML: one document per run, a failure joins it or stands alone") {
+  const Json errors = Json::array({{{"message", "boom"}, {"target", "t"}}});
+  SUBCASE("held until finish, then the failure is in it") {
+    std::ostringstream out, err;
+    Output o(out, err, Format::json, 0, false);
+    o.render(sample());
+    CHECK(out.str().empty());
+    o.fail(errors, false);
+    o.finish();
+    const auto j = Json::parse(out.str());  // one document: parse throws on two
+    CHECK(j["kind"] == "VmList");
+    CHECK(j["items"].size() == 2);
+    CHECK(j["errors"] == errors);
+    o.finish();  // nothing more
+    CHECK(Json::parse(out.str()) == j);
+  }
+  SUBCASE("nothing rendered: an Error document, only when asked for") {
+    std::ostringstream out, err, quiet;
+    {
+      Output o(out, err, Format::yaml, 0, false);
+      o.fail(errors, true);
+    }  // written on destruction
+    CHECK(out.str() == "formatVersion: 1\nkind: Error\nerrors:\n  - message: boom\n    target: t\n");
+    Output q(quiet, err, Format::json, 0, false);
+    q.fail(errors, false);
+    q.finish();
+    CHECK(quiet.str().empty());
+  }
+  SUBCASE("tables: written at once, failures are stderr's business") {
+    std::ostringstream out, err;
+    Output o(out, err, Format::table, 0, false);
+    o.render(sample());
+    CHECK(out.str() == render_table(sample()));
+    o.fail(errors, true);
+    o.finish();
+    CHECK(out.str() == render_table(sample()));
+    CHECK(err.str().empty());
+  }
 }
