@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 namespace hvctl {
 
@@ -10,6 +11,11 @@ namespace hvctl {
 // characters its first 32 and its length ("abc... (70000 characters)"), so
 // a hostile input cannot turn one message into megabytes.
 std::string excerpt(const std::string& text);
+
+// The closest allowed word within a small edit distance (case-insensitive),
+// or "": for "did you mean" hints. Defined beside the schema's words
+// (src/core/spec_schema.cpp), which use it for unknown keys and values.
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& allowed);
 
 // The most hvctl reads of one input file (a spec, an xl.cfg, a .vmx, domain
 // XML). The parsers behind them (libxlutil, libxml2) take an int length, and

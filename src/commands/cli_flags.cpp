@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "hvctl/units.hpp"
+#include "views.hpp"
 
 namespace hvctl {
 
@@ -38,6 +39,33 @@ bool matches(const VmState& vm, const Selectors& selectors) {
     if (it == vm.spec.labels.end() || it->second != v) return false;
   }
   return true;
+}
+
+std::vector<Target> selected_targets(Session& session, bool all_targets) {
+  if (!all_targets || session.override_target()) return {session.target_for(std::nullopt)};
+  std::vector<Target> targets;
+  for (const auto& [name, t] : session.config().targets) targets.push_back(t);
+  if (targets.empty()) throw InputError("--all-targets: the config file names no targets");
+  return targets;
+}
+
+int read_targets(Context& ctx, const std::vector<Target>& targets, Json& errors,
+                 const std::function<void(const Target&, Backend&)>& read) {
+  std::optional<ExitCode> failure;
+  std::size_t failed = 0;
+  for (const auto& t : targets) {
+    try {
+      located(t.name, "", [&] { read(t, ctx.session().backend(t)); });
+    } catch (const Error& e) {
+      if (targets.size() == 1) throw;
+      errors.push_back(error_json(e.what(), t.name));
+      ctx.out().warn(e.what());
+      if (!failure) failure = e.code();
+      ++failed;
+    }
+  }
+  if (!failure) return 0;
+  return static_cast<int>(failed == targets.size() ? *failure : ExitCode::partial);
 }
 
 }  // namespace hvctl

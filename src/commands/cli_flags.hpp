@@ -1,12 +1,15 @@
-// Flag shapes several commands share: durations and label selectors.
+// Flag shapes several commands share: durations, label selectors, and -A
+// (every configured target).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "context.hpp"
 #include "hvctl/backend.hpp"
 
 namespace hvctl {
@@ -19,5 +22,18 @@ using Selectors = std::vector<std::pair<std::string, std::string>>;
 CLI::Option* add_selectors(CLI::App& app, std::vector<std::string>& raw, const std::string& description);
 Selectors parse_selectors(const std::vector<std::string>& raw);  // throws InputError
 bool matches(const VmState& vm, const Selectors& selectors);
+
+// The targets a read goes to: the selected one (--target, HVCTL_TARGET, the
+// default), or with -A every configured target unless --target names one.
+// InputError when -A finds the config names none.
+std::vector<Target> selected_targets(Session& session, bool all_targets);
+
+// Calls `read` for each target. With one target its failure is thrown (as a
+// LocatedError naming it). With several, a target that fails becomes an
+// entry in `errors` ({target, message}) and a warning on stderr, and the
+// others are still read. Returns 0, partial (5) when some failed, or the first
+// failure's own code when all did.
+int read_targets(Context& ctx, const std::vector<Target>& targets, Json& errors,
+                 const std::function<void(const Target&, Backend&)>& read);
 
 }  // namespace hvctl

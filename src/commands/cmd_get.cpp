@@ -13,8 +13,8 @@ struct GetOptions {
 
 int run_get(const GetOptions& o, Context& ctx) {
   const Target t = ctx.session().target_for(std::nullopt);
-  auto vm = ctx.session().backend(t).lookup(o.name);
-  if (!vm) throw NotFoundError(t.name, o.name);
+  auto vm = located(t.name, o.name, [&] { return ctx.session().backend(t).lookup(o.name); });
+  if (!vm) throw LocatedError(NotFoundError(t.name, o.name), t.name, o.name);
   vm->target = t.name;
   Result r{"VirtualMachineState"};
   r.data = vm_json(*vm);

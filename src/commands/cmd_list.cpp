@@ -1,4 +1,7 @@
-// hvctl list (ls): the VMs on the target, or on every configured target.
+// hvctl list (ls): the VMs on the target, or on every configured target. With
+// -A, a target that cannot be read is reported (stderr; `errors` in JSON and
+// YAML) and the others are listed: exit partial (5), or the failure's own
+// code when no target answered.
 #include <fmt/format.h>
 
 #include "cli_flags.hpp"
@@ -14,23 +17,20 @@ struct ListOptions {
 };
 
 int run_list(const ListOptions& o, Context& ctx) {
-  auto& session = ctx.session();
-  std::vector<Target> targets;
-  if (o.all_targets && !session.override_target()) {
-    for (const auto& [name, t] : session.config().targets) targets.push_back(t);
-    if (targets.empty()) throw InputError("--all-targets: the config file names no targets");
-  } else {
-    targets.push_back(session.target_for(std::nullopt));
-  }
   const auto selectors = parse_selectors(o.selectors);
+  const auto targets = selected_targets(ctx.session(), o.all_targets);
   std::vector<VmState> vms;
-  for (const auto& t : targets)
-    for (auto& vm : session.backend(t).list()) {
+  Json errors = Json::array();
+  const int code = read_targets(ctx, targets, errors, [&](const Target& t, Backend& backend) {
+    for (auto& vm : backend.list()) {
       vm.target = t.name;
       if (matches(vm, selectors)) vms.push_back(std::move(vm));
     }
-  ctx.out().render(vm_list_result(vms));
-  return 0;
+  });
+  Result r = vm_list_result(vms);
+  if (!errors.empty()) r.data["errors"] = std::move(errors);
+  ctx.out().render(r);
+  return code;
 }
 
 }  // namespace

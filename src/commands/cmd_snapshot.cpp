@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "command_table.hpp"
+#include "views.hpp"
 
 namespace hvctl {
 namespace {
@@ -19,31 +20,54 @@ SnapshotRequest::Op parse_op(const std::string& action) {
   return SnapshotRequest::Op::list;
 }
 
+const char* past_tense(SnapshotRequest::Op op) {
+  switch (op) {
+    case SnapshotRequest::Op::create: return "created";
+    case SnapshotRequest::Op::revert: return "reverted to";
+    case SnapshotRequest::Op::remove: return "removed";
+    case SnapshotRequest::Op::list: break;
+  }
+  return "listed";
+}
+
+// create|revert|remove: a SnapshotResult for JSON and YAML; a table reader
+// gets the line on stderr, as before.
+void report_change(const SnapshotOptions& o, const Target& t, SnapshotRequest::Op op, Output& out) {
+  const std::string line = fmt::format("{}: snapshot '{}' {}", o.vm, o.name, past_tense(op));
+  if (out.format() == Format::table) {
+    out.info(line);
+    return;
+  }
+  Result r{"SnapshotResult"};
+  r.data["items"] = Json::array({{{"vm", o.vm}, {"target", t.name}, {"action", o.action}, {"snapshot", o.name},
+                                  {"ok", true}, {"result", line}}});
+  out.render(r);
+}
+
 int run_snapshot(const SnapshotOptions& o, Context& ctx) {
   const auto op = parse_op(o.action);
   if (op != SnapshotRequest::Op::list && o.name.empty())
     throw InputError(fmt::format("snapshot {} needs a snapshot name: hvctl snapshot {} {} NAME", o.action, o.action, o.vm));
   const Target t = ctx.session().target_for(std::nullopt);
-  std::vector<TargetLock> lock;
-  if (op != SnapshotRequest::Op::list) lock = ctx.lock_target(t, "snapshot " + o.action);
-  Backend& b = ctx.session().backend(t);
-  if (!b.lookup(o.vm)) throw NotFoundError(t.name, o.vm);
-  const auto names = b.snapshot(o.vm, {op, o.name});
+  const auto names = located(t.name, o.vm, [&] {
+    std::vector<TargetLock> lock;
+    if (op != SnapshotRequest::Op::list) lock = ctx.lock_target(t, "snapshot " + o.action);
+    Backend& b = ctx.session().backend(t);
+    if (!b.lookup(o.vm)) throw NotFoundError(t.name, o.vm);
+    return b.snapshot(o.vm, {op, o.name});
+  });
+  if (op != SnapshotRequest::Op::list) {
+    report_change(o, t, op, ctx.out());
+    return 0;
+  }
   Result r{"SnapshotList"};
   r.data["vm"] = o.vm;
   r.data["target"] = t.name;
   r.data["items"] = Json::array();
-  if (op == SnapshotRequest::Op::list) {
-    for (const auto& n : names) r.data["items"].push_back({{"name", n}});
-    r.items_key = "items";
-    r.columns = {{"SNAPSHOT", "/name"}};
-    ctx.out().render(r);
-  } else {
-    ctx.out().info(fmt::format("{}: snapshot '{}' {}", o.vm, o.name,
-                               op == SnapshotRequest::Op::create   ? "created"
-                               : op == SnapshotRequest::Op::revert ? "reverted to"
-                                                                   : "removed"));
-  }
+  for (const auto& n : names) r.data["items"].push_back({{"name", n}});
+  r.items_key = "items";
+  r.columns = {{"SNAPSHOT", "/name"}};
+  ctx.out().render(r);
   return 0;
 }
 

@@ -24,6 +24,7 @@ struct GlobalOptions {
   int verbose = 0;
   int parallel = 0;                   // 0 = each target's default
   int lock_timeout = 300;             // seconds to wait for a target another hvctl is changing
+  bool version = false;               // --version: run `version` instead of a command
 };
 
 class Context {

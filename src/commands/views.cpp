@@ -76,6 +76,15 @@ Result plan_result(const std::vector<VmPlan>& plans) {
   }
   r.data["items"] = std::move(items);
   r.data["pending"] = plans.size() - static_cast<std::size_t>(counts["none"]);
+  Json errors = Json::array();
+  for (const auto& p : plans)
+    for (const auto& why : p.impossible) {
+      Json e = problem_json(why);
+      e["target"] = p.target;
+      e["vm"] = p.vm;
+      errors.push_back(std::move(e));
+    }
+  if (!errors.empty()) r.data["errors"] = std::move(errors);
   r.items_key = "items";
   r.columns = {{"VM", "/vm"}, {"TARGET", "/target"}, {"ACTION", "/action"}, {"DETAILS", "/summary"}};
   if (r.data["pending"] == 0)
@@ -103,6 +112,12 @@ Result apply_result(const std::vector<VmResult>& results, bool changed_anything)
   r.data["items"] = std::move(items);
   r.data["changed"] = changed;
   r.data["failed"] = failed;
+  if (failed > 0) {
+    Json errors = Json::array();
+    for (const auto& res : results)
+      if (!res.ok) errors.push_back(error_json(res.error, res.target, res.vm));
+    r.data["errors"] = std::move(errors);
+  }
   r.items_key = "items";
   r.columns = {{"VM", "/vm"}, {"TARGET", "/target"}, {"ACTION", "/action"}, {"RESULT", "/result"}};
   if (!changed_anything)
@@ -149,6 +164,32 @@ int results_exit_code(const std::vector<VmResult>& results) {
   if (succeeded > 0) return static_cast<int>(ExitCode::partial);
   if (not_found == failed) return static_cast<int>(ExitCode::not_found);
   return static_cast<int>(ExitCode::backend_failure);
+}
+
+Json error_json(const std::string& message, const std::string& target, const std::string& vm) {
+  Json e = {{"message", message}};
+  if (!target.empty()) e["target"] = target;
+  if (!vm.empty()) e["vm"] = vm;
+  return e;
+}
+
+Json problem_json(const Problem& p) {
+  Json e = {{"message", p.message}};
+  if (!p.mark.file.empty()) e["file"] = p.mark.file;
+  if (p.mark.line > 0) e["line"] = p.mark.line;
+  if (p.mark.column > 0) e["column"] = p.mark.column;
+  return e;
+}
+
+Json error_entries(const std::exception& e) {
+  Json entries = Json::array();
+  if (const auto* v = dynamic_cast<const ValidationError*>(&e)) {
+    for (const auto& p : v->problems()) entries.push_back(problem_json(p));
+    if (!entries.empty()) return entries;
+  }
+  if (const auto* l = dynamic_cast<const LocatedError*>(&e)) entries.push_back(error_json(e.what(), l->target(), l->vm()));
+  else entries.push_back(error_json(e.what()));
+  return entries;
 }
 
 }  // namespace hvctl

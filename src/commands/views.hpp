@@ -1,9 +1,12 @@
 // Turning engine data into Results for the renderer; shared by commands.
 #pragma once
 
+#include <exception>
+#include <string>
 #include <vector>
 
 #include "hvctl/engine.hpp"
+#include "hvctl/error.hpp"
 #include "hvctl/output.hpp"
 #include "hvctl/wait.hpp"
 
@@ -20,5 +23,41 @@ void add_wait_outcomes(Result& applied, const std::vector<WaitOutcome>& outcomes
 
 // Exit code for a set of per-VM results: ok, partial, or backend failure.
 int results_exit_code(const std::vector<VmResult>& results);
+
+// Failures in documents (see output.hpp): the entries of an `errors` list.
+// Each has `message`, and `target`, `vm`, `file`, `line`, `column` when known.
+Json error_json(const std::string& message, const std::string& target = "", const std::string& vm = "");
+Json problem_json(const Problem& p);
+// The entries for an exception that reached the top: one per validation
+// problem, else one, located when it is a LocatedError.
+Json error_entries(const std::exception& e);
+
+// An Error with the target and VM it concerns, so that its `errors` entry
+// says them; the original's exit code and message are kept.
+class LocatedError : public Error {
+public:
+  LocatedError(const Error& e, std::string target, std::string vm)
+      : Error(e.code(), e.what()), target_(std::move(target)), vm_(std::move(vm)) {}
+  const std::string& target() const { return target_; }
+  const std::string& vm() const { return vm_; }
+
+private:
+  std::string target_, vm_;
+};
+
+// Runs `fn`; an Error it throws comes out as a LocatedError naming `target`
+// and `vm` ("" when none). Validation problems carry their own places.
+template <typename F>
+auto located(const std::string& target, const std::string& vm, F&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const LocatedError&) {
+    throw;
+  } catch (const ValidationError&) {
+    throw;
+  } catch (const Error& e) {
+    throw LocatedError(e, target, vm);
+  }
+}
 
 }  // namespace hvctl

@@ -33,8 +33,8 @@ bool any_changes(const std::vector<VmPlan>& plans) {
 int for_each_vm(Context& ctx, const std::vector<std::string>& names, const std::string& verb,
                 const std::string& past, const std::function<void(Backend&, const std::string&)>& op) {
   const Target target = ctx.session().target_for(std::nullopt);
-  const auto lock = ctx.lock_target(target, verb);
-  Backend& b = ctx.session().backend(target);
+  const auto lock = located(target.name, "", [&] { return ctx.lock_target(target, verb); });
+  Backend& b = located(target.name, "", [&]() -> Backend& { return ctx.session().backend(target); });
   const int parallel = ctx.globals().parallel > 0 ? ctx.globals().parallel
                                                   : target.parallel.value_or(b.capabilities().default_parallel);
   std::vector<VmResult> results(names.size());
@@ -49,6 +49,7 @@ int for_each_vm(Context& ctx, const std::vector<std::string>& names, const std::
     } catch (const std::exception& e) {
       r.ok = false;
       r.error = e.what();
+      if (const auto* h = dynamic_cast<const Error*>(&e)) r.failure = h->code();  // not found: 8, as README says
     }
   });
   Result view = apply_result(results, true);
