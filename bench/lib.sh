@@ -37,12 +37,13 @@ measure() {
   rm -f "$json"
 }
 
-# vcsim_fresh DIR: (re)starts a vcsim in DIR, launched as tests/vcsim/vcsim.sh
-# does, and writes DIR/hvctl.yaml, a config whose target "vc" is that vcsim.
+# vcsim_fresh DIR [vcsim flags...]: (re)starts a vcsim in DIR, launched as
+# tests/vcsim/vcsim.sh does, and writes DIR/hvctl.yaml, a config whose target
+# "vc" is that vcsim.
 vcsim_fresh() {
-  local dir=$1
+  local dir=$1; shift
   VCSIM_BIN=$VCSIM "$REPO/tests/vcsim/vcsim.sh" stop "$dir" >/dev/null 2>&1 || true
-  VCSIM_BIN=$VCSIM "$REPO/tests/vcsim/vcsim.sh" start "$dir" >/dev/null
+  VCSIM_BIN=$VCSIM VCSIM_START_TIMEOUT=${VCSIM_START_TIMEOUT:-120} "$REPO/tests/vcsim/vcsim.sh" start "$dir" "$@" >/dev/null
   printf 'targets:\n  vc: {type: vsphere, uri: "%s", username: user, password_env: VC_PASSWORD, insecure: true}\ndefault_target: vc\n' \
     "$(cat "$dir/url")" > "$dir/hvctl.yaml"
 }
