@@ -2,42 +2,23 @@
 
 #include <fmt/format.h>
 
+#include "cli_flags.hpp"
 #include "hvctl/units.hpp"
 
 namespace hvctl {
-namespace {
-
-std::vector<Target> targets_to_read(Session& session, bool all) {
-  if (!all || session.override_target()) return {session.target_for(std::nullopt)};
-  std::vector<Target> targets;
-  for (const auto& [name, t] : session.config().targets) targets.push_back(t);
-  if (targets.empty()) throw InputError("--all-targets: the config file names no targets");
-  return targets;
-}
-
-}  // namespace
-
 void add_inventory_options(CLI::App& app, InventoryOptions& o) {
   app.add_flag("-A,--all-targets", o.all_targets, "Read every configured target");
 }
 
 int show_inventory(const InventoryView& view, const InventoryOptions& o, Context& ctx) {
-  const auto targets = targets_to_read(ctx.session(), o.all_targets);
+  const auto targets = selected_targets(ctx.session(), o.all_targets);
   Json items = Json::array(), errors = Json::array();
-  std::optional<ExitCode> failure;
-  for (const auto& t : targets) {
-    try {
-      for (auto& item : view.read(ctx.session().backend(t))) {
-        item["target"] = t.name;
-        items.push_back(std::move(item));
-      }
-    } catch (const Error& e) {
-      if (targets.size() == 1) throw;
-      errors.push_back({{"target", t.name}, {"message", e.what()}});
-      ctx.out().warn(e.what());
-      failure = e.code();
+  const int code = read_targets(ctx, targets, errors, [&](const Target& t, Backend& b) {
+    for (auto& item : view.read(b)) {
+      item["target"] = t.name;
+      items.push_back(std::move(item));
     }
-  }
+  });
   Result r{view.kind};
   r.items_key = "items";
   if (ctx.out().format() == Format::table) {
@@ -51,8 +32,7 @@ int show_inventory(const InventoryView& view, const InventoryOptions& o, Context
   }
   if (!errors.empty()) r.data["errors"] = errors;
   ctx.out().render(r);
-  if (!failure) return 0;
-  return static_cast<int>(errors.size() == targets.size() ? *failure : ExitCode::partial);
+  return code;
 }
 
 std::string of_total_ghz(const Json& used, const Json& total) {

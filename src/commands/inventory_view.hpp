@@ -1,8 +1,8 @@
 // The shape `hosts`, `networks` and `storage` share: read one list from the
 // selected target, or from every configured target with -A, and show it.
-// A target that fails is reported in the result (`errors`) and on stderr;
-// the others are still listed, and the exit code is then partial (5), or the
-// failure's own code when every target failed.
+// As `list -A` does (read_targets): a target that fails is reported in the
+// result (`errors`) and on stderr, the others are still listed, and the exit
+// code is then partial (5), or the first failure's own code when all failed.
 #pragma once
 
 #include <functional>
