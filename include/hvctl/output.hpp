@@ -24,7 +24,7 @@ using Json = nlohmann::ordered_json;
 // within one version.
 inline constexpr int kFormatVersion = 1;
 
-enum class Format { table, json, yaml };
+enum class Format { table, wide, json, yaml };  // wide: the table with its wide_columns too
 Format parse_format(const std::string& s);  // throws InputError
 
 struct Column {
@@ -41,6 +41,7 @@ struct Result {
   Json data = Json::object();   // merged into {"formatVersion", "kind", ...}
   std::string items_key;        // for tables: which array in data holds the rows
   std::vector<Column> columns;  // table columns; empty: render YAML instead
+  std::vector<Column> wide_columns;  // appended with -o wide
   std::vector<std::string> footer;  // table-only lines after the rows ("2 to create")
 };
 
@@ -65,6 +66,7 @@ public:
   void prompt(const std::string& question);        // stderr, no newline, always shown
   bool err_is_tty() const { return err_tty_; }
   Format format() const { return format_; }
+  bool tabular() const { return format_ == Format::table || format_ == Format::wide; }  // table or wide
 
 private:
   std::ostream& out_;
@@ -79,7 +81,7 @@ private:
 // Renderers, exposed for tests.
 std::string render_json(const Result& r);
 std::string render_yaml(const Result& r);
-std::string render_table(const Result& r);
+std::string render_table(const Result& r, bool wide = false);
 std::string json_to_yaml(const Json& j);
 
 }  // namespace hvctl

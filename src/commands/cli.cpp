@@ -24,7 +24,8 @@ const char* exit_code_help() {
          "  7  impossible: a VM asks for a change its target cannot make; it was left as it is\n"
          "  8  not found: a VM named on the command line does not exist on its target\n"
          "Environment: HVCTL_TARGET (as --target), HVCTL_CONFIG (as --config), XDG_CONFIG_HOME, HVCTL_LOCK_DIR\n"
-         "(per-target lock files), HVCTL_SOAP_TRACE=1 (log vSphere requests, secrets redacted)\n";
+         "(per-target lock files), HVCTL_SOAP_TRACE=1 (log vSphere requests, secrets redacted),\n"
+         "XDG_CACHE_HOME and HVCTL_NO_SESSION_CACHE=1 (where vSphere sessions are kept between runs, or not)\n";
 }
 
 namespace {
@@ -59,7 +60,7 @@ std::unique_ptr<Cli> build_cli() {
   app.footer(exit_code_help());
   app.require_subcommand(0, 1);  // none: usage, or --version
   app.fallthrough();
-  app.add_option("-o,--output", g.output, "Output format")->check(CLI::IsMember({"table", "json", "yaml"}));
+  app.add_option("-o,--output", g.output, "Output format (wide: the table with more columns)")->check(CLI::IsMember({"table", "wide", "json", "yaml"}));
   app.add_option("--target", g.target, "Target name from the config, or a URI")
       ->envname("HVCTL_TARGET")->type_name("TARGET");
   app.add_option("--config", g.config, "Config file")->envname("HVCTL_CONFIG")->type_name("FILE");

@@ -61,7 +61,7 @@ int run_destroy(const DestroyOptions& o, Context& ctx) {
   const auto names = located(target.name, "", [&] { return chosen(o, ctx.session().backend(target)); });
   if (names.empty()) {
     ctx.out().info(fmt::format("no VMs on target '{}' match the selector; nothing to destroy", target.name));
-    if (ctx.out().format() == Format::table) return 0;
+    if (ctx.out().tabular()) return 0;
     Result none = apply_result({}, false);
     none.kind = "OperationResult";
     none.data["dryRun"] = o.dry_run;

@@ -67,7 +67,7 @@ void setup_explain(CLI::App& app, RunFn& run) {
   run = [field](Context& ctx) {
     const auto selected = select(*field);
     if (selected.empty()) throw InputError(not_found(*field));
-    if (ctx.out().format() == Format::table) {
+    if (ctx.out().tabular()) {
       std::string text;
       for (const auto* f : selected) text += (text.empty() ? "" : "\n") + field_text(*f);
       ctx.out().raw(text);

@@ -34,7 +34,7 @@ const char* past_tense(SnapshotRequest::Op op) {
 // gets the line on stderr, as before.
 void report_change(const SnapshotOptions& o, const Target& t, SnapshotRequest::Op op, Output& out) {
   const std::string line = fmt::format("{}: snapshot '{}' {}", o.vm, o.name, past_tense(op));
-  if (out.format() == Format::table) {
+  if (out.tabular()) {
     out.info(line);
     return;
   }

@@ -7,7 +7,7 @@ void setup_version(CLI::App& app, RunFn& run) {
   run = [](Context& ctx) {
     Result r{"Version"};
     r.data = {{"version", HVCTL_VERSION}, {"backends", compiled_backends()}};
-    if (ctx.out().format() == Format::table) {
+    if (ctx.out().tabular()) {
       std::string backends;
       for (const auto& b : compiled_backends()) backends += (backends.empty() ? "" : ", ") + b;
       ctx.out().raw(std::string("hvctl ") + HVCTL_VERSION + " (backends: " + backends + ")\n");

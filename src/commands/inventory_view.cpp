@@ -21,7 +21,7 @@ int show_inventory(const InventoryView& view, const InventoryOptions& o, Context
   });
   Result r{view.kind};
   r.items_key = "items";
-  if (ctx.out().format() == Format::table) {
+  if (ctx.out().tabular()) {
     Json rows = Json::array();
     for (const auto& item : items) rows.push_back(view.row(item));
     r.data["items"] = std::move(rows);

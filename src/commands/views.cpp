@@ -51,6 +51,7 @@ Result vm_list_result(const std::vector<VmState>& vms) {
   r.items_key = "items";
   r.columns = {{"NAME", "/name"}, {"POWER", "/power"}, {"CPUS", "/spec/cpu/count"},
                {"MEMORY", "/spec/memory/size"}, {"TARGET", "/target"}, {"LABELS", "/labels"}};
+  r.wide_columns = {{"HOST", "/runtime/host"}, {"IP", "/runtime/ips/0"}};
   return r;
 }
 

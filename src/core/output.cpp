@@ -81,9 +81,10 @@ std::string cell(const Json& item, const std::string& pointer) {
 
 Format parse_format(const std::string& s) {
   if (s == "table") return Format::table;
+  if (s == "wide") return Format::wide;
   if (s == "json") return Format::json;
   if (s == "yaml") return Format::yaml;
-  throw InputError(fmt::format("unknown output format '{}': use table, json or yaml", s));
+  throw InputError(fmt::format("unknown output format '{}': use table, wide, json or yaml", s));
 }
 
 std::string json_to_yaml(const Json& j) {
@@ -96,17 +97,19 @@ std::string render_json(const Result& r) { return serialise(document(r), Format:
 
 std::string render_yaml(const Result& r) { return serialise(document(r), Format::yaml); }
 
-std::string render_table(const Result& r) {
+std::string render_table(const Result& r, bool wide) {
   if (r.columns.empty()) return json_to_yaml(r.data);
+  auto columns = r.columns;
+  if (wide) columns.insert(columns.end(), r.wide_columns.begin(), r.wide_columns.end());
   std::vector<std::vector<std::string>> rows;
   rows.emplace_back();
-  for (const auto& c : r.columns) rows.back().push_back(c.header);
+  for (const auto& c : columns) rows.back().push_back(c.header);
   if (r.data.contains(r.items_key))
     for (const auto& item : r.data.at(r.items_key)) {
       rows.emplace_back();
-      for (const auto& c : r.columns) rows.back().push_back(cell(item, c.key));
+      for (const auto& c : columns) rows.back().push_back(cell(item, c.key));
     }
-  std::vector<std::size_t> width(r.columns.size(), 0);
+  std::vector<std::size_t> width(columns.size(), 0);
   for (const auto& row : rows)
     for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
   std::string out;
@@ -132,8 +135,8 @@ Output::~Output() {
 
 void Output::render(const Result& result) {
   std::lock_guard lock(mutex_);
-  if (format_ == Format::table) {
-    out_ << render_table(result);
+  if (tabular()) {
+    out_ << render_table(result, format_ == Format::wide);
     out_.flush();
     return;
   }
@@ -143,7 +146,7 @@ void Output::render(const Result& result) {
 
 void Output::fail(const Json& errors, bool standalone) {
   std::lock_guard lock(mutex_);
-  if (format_ == Format::table || errors.empty()) return;
+  if (tabular() || errors.empty()) return;
   if (held_.is_null()) {
     if (!standalone) return;
     held_ = {{"formatVersion", kFormatVersion}, {"kind", "Error"}};

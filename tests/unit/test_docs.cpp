@@ -35,7 +35,7 @@ TEST_CASE("completion follows the table: new commands and flags complete without
   for (const auto& e : command_table()) CHECK_MESSAGE(all.count(e.name), e.name);
   CHECK(names({"destroy", "--"}).count("--yes"));
   CHECK(names({"destroy", "--"}).count("--target"));  // global options too
-  CHECK(names({"--output", ""}) == std::set<std::string>{"table", "json", "yaml"});
+  CHECK(names({"--output", ""}) == std::set<std::string>{"table", "wide", "json", "yaml"});
   CHECK(complete_words(*cli->app, {"apply", "-f", ""}, none).files);
   CHECK(names({"completion", ""}) == std::set<std::string>{"bash", "zsh", "fish"});
   // explain completes field paths from the field table

@@ -34,6 +34,19 @@ TEST_CASE("tables align columns and show '-' for missing cells") {
         "2 VMs\n");
 }
 
+TEST_CASE("-o wide is the table with its wide columns after the others") {
+  auto r = sample();
+  r.data["items"][0]["runtime"] = {{"host", "esx-01"}, {"ips", {"10.0.0.5", "fe80::1"}}};
+  r.wide_columns = {{"HOST", "/runtime/host"}, {"IP", "/runtime/ips/0"}};
+  CHECK(render_table(r) == render_table(sample()));  // plain table: no wide columns
+  CHECK(render_table(r, true) ==
+        "NAME  POWER    CPUS  HOST    IP\n"
+        "a     running  2     esx-01  10.0.0.5\n"
+        "bb    stopped  -     -       -\n"
+        "2 VMs\n");
+  CHECK(parse_format("wide") == Format::wide);
+}
+
 TEST_CASE("YAML quotes strings that would read back as other types") {
   Json j = {{"a", "true"}, {"b", "123"}, {"c", "plain"}, {"d", 5}, {"e", ""}, {"f", "52:54:00:00:00:01"}};
   const auto y = json_to_yaml(j);
