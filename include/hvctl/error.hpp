@@ -18,6 +18,7 @@ enum class ExitCode : int {
   timeout = 6,         // a wait or a graceful operation ran out of time
   impossible = 7,      // plan/apply: a VM asks for a change its target cannot make; it was left untouched
   not_found = 8,       // a VM named on the command line does not exist on its target
+  interrupted = 130,   // SIGINT/SIGTERM: apply, delete or destroy stopped early; the result says what was not done
 };
 
 // Where in a source file something is (1-based line and column).

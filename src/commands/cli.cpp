@@ -4,10 +4,12 @@
 #include "man_page.hpp"
 #include "views.hpp"
 
+#include <cstdlib>
 #include <iostream>
 
 #include <fmt/format.h>
 
+#include "hvctl/interrupt.hpp"
 #include "hvctl/text.hpp"
 
 namespace hvctl {
@@ -23,6 +25,7 @@ const char* exit_code_help() {
          "  6  timeout: a wait ran out, or a target stayed locked past --lock-timeout\n"
          "  7  impossible: a VM asks for a change its target cannot make; it was left as it is\n"
          "  8  not found: a VM named on the command line does not exist on its target\n"
+         "  130 interrupted (Ctrl-C, SIGTERM): apply, delete, destroy started nothing new; the result says what was not done\n"
          "Environment: HVCTL_TARGET (as --target), HVCTL_CONFIG (as --config), XDG_CONFIG_HOME, HVCTL_LOCK_DIR\n"
          "(per-target lock files), HVCTL_SOAP_TRACE=1 (log vSphere requests, secrets redacted),\n"
          "XDG_CACHE_HOME and HVCTL_NO_SESSION_CACHE=1 (where vSphere sessions are kept between runs, or not)\n";
@@ -223,6 +226,11 @@ int run_cli(int argc, const char* const* argv, std::istream& in, std::ostream& o
     output.fail(error_entries(e), !g.output.empty());  // the default format is for people: stderr says it
   }
   output.finish();
+  if (work_abandoned()) {  // a second Ctrl-C: threads are still inside a backend; destructors would race them
+    out.flush();
+    err.flush();
+    std::_Exit(code);
+  }
   return code;
 }
 

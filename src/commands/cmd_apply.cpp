@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "cli_flags.hpp"
+#include "hvctl/interrupt.hpp"
 #include "command_table.hpp"
 #include "views.hpp"
 #include "vm_verbs.hpp"
@@ -55,11 +56,13 @@ int run_apply(const ApplyCmdOptions& o, Context& ctx) {
   options.allow_restart = !o.no_restart;
   options.force_stop = o.force_stop;
   options.stop_timeout = std::chrono::seconds(o.stop_timeout);
+  const InterruptScope interruptible;  // Ctrl-C: start nothing new, finish what runs (README "How apply works")
   const auto results = apply_plans(plans, ctx.session(), options);
+  report_interruption(results, ctx.out());
   locks.clear();  // waiting changes nothing: let other runs go on meanwhile
   const int code = results_exit_code(results);
   if (o.wait && code == 0) return wait_after_apply(o, ctx, specs, results, apply_result(results, pending));
-  if (o.wait) ctx.out().warn("not waiting: some VMs failed to apply");
+  if (o.wait && code != static_cast<int>(ExitCode::interrupted)) ctx.out().warn("not waiting: some VMs failed to apply");
   ctx.out().render(apply_result(results, pending));
   return code;
 }

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "command_table.hpp"
+#include "hvctl/interrupt.hpp"
 #include "views.hpp"
 #include "vm_verbs.hpp"
 
@@ -37,7 +38,9 @@ int run_delete(const DeleteOptions& o, Context& ctx) {
   }
   const bool pending = any_changes(plans);
   ApplyOptions options = apply_options(ctx);
+  const InterruptScope interruptible;  // Ctrl-C: start nothing new, finish what runs
   const auto results = apply_plans(plans, ctx.session(), options);
+  report_interruption(results, ctx.out());
   Result view = apply_result(results, pending);
   view.kind = "DeleteResult";
   if (!pending) view.footer = {fmt::format("Nothing to delete: the {} VM{} declared are already gone.", results.size(), results.size() == 1 ? "" : "s")};

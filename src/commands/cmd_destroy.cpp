@@ -8,6 +8,7 @@
 
 #include "cli_flags.hpp"
 #include "command_table.hpp"
+#include "hvctl/interrupt.hpp"
 #include "views.hpp"
 #include "vm_verbs.hpp"
 
@@ -77,6 +78,7 @@ int run_destroy(const DestroyOptions& o, Context& ctx) {
     if (!ctx.confirm(fmt::format("Destroy {} on target '{}'? This powers them off and deletes them.", list, target.name)))
       throw InputError("destroy cancelled; nothing was changed");
   }
+  const InterruptScope interruptible;  // Ctrl-C: start nothing new, finish what runs
   return for_each_vm(ctx, names, "destroy", "destroyed", [](Backend& b, const std::string& name) { b.destroy(name); });
 }
 

@@ -100,28 +100,45 @@ Result plan_result(const std::vector<VmPlan>& plans) {
 Result apply_result(const std::vector<VmResult>& results, bool changed_anything) {
   Result r{"ApplyResult"};
   Json items = Json::array();
-  int failed = 0, changed = 0;
+  int failed = 0, changed = 0, not_started = 0;
+  bool interrupted = false;
   for (const auto& res : results) {
     std::string done;
     for (const auto& d : res.done) done += (done.empty() ? "" : ", ") + d;
+    std::string result = res.ok ? (done.empty() ? "unchanged" : done) : "FAILED: " + res.error;
+    if (res.interruption == Interruption::not_started) result = "NOT STARTED (interrupted)";
+    if (res.interruption == Interruption::abandoned) result = "INTERRUPTED: still in flight";
+    if (res.interruption == Interruption::in_flight) result += " (under way at the interrupt)";
     items.push_back({{"vm", res.vm}, {"target", res.target}, {"action", res.action},
-                     {"ok", res.ok}, {"done", res.done}, {"error", res.error},
-                     {"result", res.ok ? (done.empty() ? "unchanged" : done) : "FAILED: " + res.error}});
-    failed += res.ok ? 0 : 1;
+                     {"ok", res.ok}, {"done", res.done}, {"error", res.error}, {"result", result}});
+    if (res.interruption == Interruption::not_started || res.interruption == Interruption::abandoned)
+      items.back()["interrupted"] = true;
+    if (res.interruption != Interruption::none) items.back()["interruption"] = to_string(res.interruption);
+    interrupted |= res.interruption != Interruption::none;
+    failed += res.ok || res.interruption == Interruption::not_started ? 0 : 1;
+    not_started += res.interruption == Interruption::not_started ? 1 : 0;
     changed += res.ok && !res.done.empty() ? 1 : 0;
   }
   r.data["items"] = std::move(items);
   r.data["changed"] = changed;
   r.data["failed"] = failed;
+  if (interrupted) {
+    r.data["interrupted"] = true;
+    r.data["notStarted"] = not_started;
+  }
   if (failed > 0) {
     Json errors = Json::array();
     for (const auto& res : results)
-      if (!res.ok) errors.push_back(error_json(res.error, res.target, res.vm));
+      if (!res.ok && res.interruption != Interruption::not_started)
+        errors.push_back(error_json(res.error, res.target, res.vm));
     r.data["errors"] = std::move(errors);
   }
   r.items_key = "items";
   r.columns = {{"VM", "/vm"}, {"TARGET", "/target"}, {"ACTION", "/action"}, {"RESULT", "/result"}};
-  if (!changed_anything)
+  if (interrupted)
+    r.footer.push_back(fmt::format("Interrupted: {} changed, {} failed, {} not started, {} unchanged.", changed, failed,
+                                   not_started, results.size() - changed - failed - not_started));
+  else if (!changed_anything)
     r.footer.push_back(fmt::format("No changes: {} VM{} already match their specs.", results.size(),
                                    results.size() == 1 ? "" : "s"));
   else
@@ -153,7 +170,19 @@ void add_wait_outcomes(Result& applied, const std::vector<WaitOutcome>& outcomes
   applied.columns.push_back({"READY", "/readyText"});
 }
 
+const char* to_string(Interruption i) {
+  switch (i) {
+    case Interruption::none: return "none";
+    case Interruption::not_started: return "not started";
+    case Interruption::in_flight: return "in flight";
+    case Interruption::abandoned: return "abandoned";
+  }
+  return "none";
+}
+
 int results_exit_code(const std::vector<VmResult>& results) {
+  for (const auto& r : results)
+    if (r.interruption != Interruption::none) return static_cast<int>(ExitCode::interrupted);
   int failed = 0, succeeded = 0, impossible = 0, not_found = 0;
   for (const auto& r : results) {
     (r.ok ? succeeded : failed)++;

@@ -21,7 +21,10 @@ Result wait_result(const std::vector<WaitOutcome>& outcomes);
 // Adds each VM's wait outcome (ready, readyDetail, a READY column) to an ApplyResult.
 void add_wait_outcomes(Result& applied, const std::vector<WaitOutcome>& outcomes);
 
-// Exit code for a set of per-VM results: ok, partial, or backend failure.
+const char* to_string(Interruption i);  // "not started", "in flight", ...
+
+// Exit code for a set of per-VM results: ok, partial, or backend failure;
+// interrupted (130) when a signal stopped the run.
 int results_exit_code(const std::vector<VmResult>& results);
 
 // Failures in documents (see output.hpp): the entries of an `errors` list.

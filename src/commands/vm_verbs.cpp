@@ -1,7 +1,11 @@
 #include "vm_verbs.hpp"
 
+#include <map>
+#include <memory>
+
 #include <fmt/format.h>
 
+#include "hvctl/interrupt.hpp"
 #include "views.hpp"
 
 namespace hvctl {
@@ -11,7 +15,33 @@ ApplyOptions apply_options(Context& ctx) {
   options.parallel = ctx.globals().parallel;
   Output& out = ctx.out();
   options.progress = [&out](const std::string& vm, const std::string& what) { out.info(fmt::format("{}: {}", vm, what)); };
+  options.interrupts = interrupt_count;  // 0 unless the command holds an InterruptScope
   return options;
+}
+
+void report_interruption(const std::vector<VmResult>& results, Output& out) {
+  std::map<Interruption, std::vector<std::string>> by;
+  std::vector<std::string> done;
+  bool any = false;
+  for (const auto& r : results) {
+    any |= r.interruption != Interruption::none;
+    if (r.interruption != Interruption::none) by[r.interruption].push_back(r.vm);
+    if (r.ok && !r.done.empty() && r.interruption == Interruption::none) done.push_back(r.vm);
+  }
+  if (!any) return;
+  auto names = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& n : v) s += (s.empty() ? "" : ", ") + n;
+    return v.empty() ? std::string("none") : s;
+  };
+  out.warn("interrupted: started nothing new and waited for the operations under way");
+  out.warn(fmt::format("interrupted: done: {}", names(done)));
+  out.warn(fmt::format("interrupted: under way at the interrupt, then finished: {}", names(by[Interruption::in_flight])));
+  out.warn(fmt::format("interrupted: not started: {}", names(by[Interruption::not_started])));
+  if (!by[Interruption::abandoned].empty())
+    out.warn(fmt::format("interrupted: stopped waiting; requests still in flight for: {} (the next apply reads what "
+                         "they left and converges; a VM stopped for a restart may need its power restored)",
+                         names(by[Interruption::abandoned])));
 }
 
 bool report_impossible(const std::vector<VmPlan>& plans, Output& out) {
@@ -37,10 +67,10 @@ int for_each_vm(Context& ctx, const std::vector<std::string>& names, const std::
   Backend& b = located(target.name, "", [&]() -> Backend& { return ctx.session().backend(target); });
   const int parallel = ctx.globals().parallel > 0 ? ctx.globals().parallel
                                                   : target.parallel.value_or(b.capabilities().default_parallel);
-  std::vector<VmResult> results(names.size());
-  run_bounded(names.size(), parallel, [&](std::size_t i) {
-    auto& r = results[i];
-    r = {names[i], target.name, verb, true, {}, {}};
+  // Shared with the workers: after a second signal they may outlive this call.
+  auto shared = std::make_shared<std::vector<VmResult>>(names.size());
+  auto job = [shared, &names, &target, &b, &op, &ctx, verb, past](std::size_t i) {
+    auto& r = (*shared)[i];
     try {
       if (!b.lookup(names[i])) throw NotFoundError(target.name, names[i]);
       op(b, names[i]);
@@ -51,13 +81,30 @@ int for_each_vm(Context& ctx, const std::vector<std::string>& names, const std::
       r.error = e.what();
       if (const auto* h = dynamic_cast<const Error*>(&e)) r.failure = h->code();  // not found: 8, as README says
     }
-  });
+  };
+  for (std::size_t i = 0; i < names.size(); ++i) (*shared)[i] = {names[i], target.name, verb, true, {}, {}};
+  Lane lane{{}, parallel};
+  for (std::size_t i = 0; i < names.size(); ++i) lane.jobs.push_back(i);
+  const auto report = run_interruptible(names.size(), {lane}, job, interrupt_count);
+  std::vector<VmResult> results(names.size());
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (report[i] == Interruption::abandoned)  // its worker still writes there
+      results[i] = {names[i], target.name, verb, false, {}, "still in flight when hvctl stopped waiting (interrupted)"};
+    else
+      results[i] = (*shared)[i];
+    if (report[i] == Interruption::not_started) {
+      results[i].ok = false;
+      results[i].error = "not started (interrupted)";
+    }
+    results[i].interruption = report[i];
+  }
   Result view = apply_result(results, true);
   view.kind = "OperationResult";
   view.footer.clear();
   ctx.out().render(view);
   for (const auto& r : results)
-    if (!r.ok) ctx.out().warn(fmt::format("{} {}: {}", verb, r.vm, r.error));
+    if (!r.ok && r.interruption == Interruption::none) ctx.out().warn(fmt::format("{} {}: {}", verb, r.vm, r.error));
+  report_interruption(results, ctx.out());
   return results_exit_code(results);
 }
 

@@ -23,6 +23,12 @@ bool any_changes(const std::vector<VmPlan>& plans);
 // make; true when there was one.
 bool report_impossible(const std::vector<VmPlan>& plans, Output& out);
 
+// After a run a signal stopped: says on stderr what was done, what was not
+// started and what was under way (and, after a second signal, which VMs still
+// had requests in flight).
+void report_interruption(const std::vector<VmResult>& results, Output& out);
+
+// Interruptible (see interrupt.hpp) while the caller holds an InterruptScope.
 int for_each_vm(Context& ctx, const std::vector<std::string>& names, const std::string& verb,
                 const std::string& past, const std::function<void(Backend&, const std::string&)>& op);
 

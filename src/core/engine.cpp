@@ -5,10 +5,15 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
+
+#include "hvctl/interrupt.hpp"
 
 namespace hvctl {
 namespace {
@@ -108,6 +113,44 @@ void carry_out(const VmPlan& plan, Backend& b, const ApplyOptions& o, std::vecto
   change_power(b, vm, now, want, o, done);
 }
 
+// What run_interruptible's workers share. Held by shared_ptr: after a
+// second signal the caller returns while workers still run.
+struct Schedule {
+  enum class State { waiting, running, finished };
+  std::mutex m;
+  std::condition_variable cv;
+  std::vector<State> state;
+  std::vector<bool> after_signal;  // per job: it finished after a signal
+  std::vector<Lane> lanes;
+  std::vector<std::size_t> next;  // per lane: its next job to start
+  std::size_t live_workers = 0;
+  std::function<void(std::size_t)> fn;
+  std::function<int()> interrupts;
+
+  bool stopping() const { return interrupts && interrupts() > 0; }
+};
+
+void work_lane(const std::shared_ptr<Schedule>& s, std::size_t lane) {
+  for (;;) {
+    std::size_t job = 0;
+    {
+      std::lock_guard lock(s->m);
+      if (s->stopping() || s->next[lane] >= s->lanes[lane].jobs.size()) break;
+      job = s->lanes[lane].jobs[s->next[lane]++];
+      s->state[job] = Schedule::State::running;
+    }
+    s->fn(job);
+    std::lock_guard lock(s->m);
+    s->state[job] = Schedule::State::finished;
+    s->after_signal[job] = s->stopping();  // no job starts once stopping: this one was under way at the signal
+  }
+  {
+    std::lock_guard lock(s->m);
+    --s->live_workers;
+  }
+  s->cv.notify_all();
+}
+
 int parallel_for(const Target& t, const Backend& b, const ApplyOptions& o) {
   if (o.parallel > 0) return o.parallel;
   if (t.parallel) return *t.parallel;
@@ -129,6 +172,47 @@ void run_bounded(std::size_t count, int parallel, const std::function<void(std::
       for (std::size_t i = next++; i < count; i = next++) fn(i);
     });
   for (auto& t : threads) t.join();
+}
+
+std::vector<Interruption> run_interruptible(std::size_t jobs, const std::vector<Lane>& lanes,
+                                            std::function<void(std::size_t)> fn,
+                                            const std::function<int()>& interrupts) {
+  auto s = std::make_shared<Schedule>();
+  s->state.assign(jobs, Schedule::State::waiting);
+  s->after_signal.assign(jobs, false);
+  s->lanes = lanes;
+  s->next.assign(lanes.size(), 0);
+  s->fn = std::move(fn);
+  s->interrupts = interrupts;
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard lock(s->m);
+    for (std::size_t l = 0; l < lanes.size(); ++l) {
+      const auto n = std::min<std::size_t>(lanes[l].jobs.size(), static_cast<std::size_t>(std::max(1, lanes[l].parallel)));
+      for (std::size_t w = 0; w < n; ++w, ++s->live_workers) threads.emplace_back(work_lane, s, l);
+    }
+  }
+  std::vector<Interruption> report(jobs, Interruption::none);
+  bool abandon = false;
+  {
+    std::unique_lock lock(s->m);
+    while (s->live_workers > 0) {
+      s->cv.wait_for(lock, std::chrono::milliseconds(50));
+      if (interrupts && interrupts() > 1 && s->live_workers > 0) {
+        abandon = true;
+        break;
+      }
+    }
+    const bool stopped = s->stopping();
+    for (std::size_t j = 0; j < jobs; ++j) {
+      if (s->state[j] == Schedule::State::waiting && stopped) report[j] = Interruption::not_started;
+      if (s->state[j] == Schedule::State::running) report[j] = Interruption::abandoned;
+      if (s->state[j] == Schedule::State::finished && s->after_signal[j]) report[j] = Interruption::in_flight;
+    }
+  }
+  if (abandon) mark_work_abandoned();
+  for (auto& t : threads) abandon ? t.detach() : t.join();
+  return report;
 }
 
 std::vector<VmPlan> make_plans(const std::vector<VmSpec>& specs, Session& session) {
@@ -164,33 +248,50 @@ std::vector<VmPlan> make_plans(const std::vector<VmSpec>& specs, Session& sessio
 }
 
 std::vector<VmResult> apply_plans(const std::vector<VmPlan>& plans, Session& session, const ApplyOptions& options) {
-  std::vector<VmResult> results(plans.size());
+  // Shared with the workers: after a second signal they may outlive this call.
+  auto results = std::make_shared<std::vector<VmResult>>(plans.size());
   std::map<std::string, std::vector<std::size_t>> by_target;
   for (std::size_t i = 0; i < plans.size(); ++i) {
-    results[i] = {plans[i].vm, plans[i].target, to_string(plans[i].action()), true, {}, {}};
+    (*results)[i] = {plans[i].vm, plans[i].target, to_string(plans[i].action()), true, {}, {}};
     if (plans[i].has_changes()) by_target[plans[i].target].push_back(i);
   }
-  std::vector<std::pair<Target, std::vector<std::size_t>>> work;
-  for (auto& [name, idx] : by_target) work.emplace_back(session.target_for(plans[idx.front()].desired.target), idx);
-  run_bounded(work.size(), static_cast<int>(work.size()), [&](std::size_t w) {
-    const Target& target = work[w].first;  // not a structured binding: clang 14 cannot capture those
-    const std::vector<std::size_t>& indexes = work[w].second;
+  std::vector<Lane> lanes;
+  std::vector<Backend*> backend_of(plans.size(), nullptr);
+  for (auto& [name, idx] : by_target) {
+    const Target target = session.target_for(plans[idx.front()].desired.target);
     Backend& b = session.backend(target);
-    run_bounded(indexes.size(), parallel_for(target, b, options), [&](std::size_t k) {
-      auto& r = results[indexes[k]];
-      try {
-        carry_out(plans[indexes[k]], b, options, r.done);
-      } catch (const Error& e) {
-        r.ok = false;
-        r.error = e.what();
-        r.failure = e.code();
-      } catch (const std::exception& e) {
-        r.ok = false;
-        r.error = e.what();
+    for (auto i : idx) backend_of[i] = &b;
+    lanes.push_back({idx, parallel_for(target, b, options)});
+  }
+  auto job = [results, backend_of, &plans, &options](std::size_t i) {
+    auto& r = (*results)[i];
+    try {
+      carry_out(plans[i], *backend_of[i], options, r.done);
+    } catch (const Error& e) {
+      r.ok = false;
+      r.error = e.what();
+      r.failure = e.code();
+    } catch (const std::exception& e) {
+      r.ok = false;
+      r.error = e.what();
+    }
+  };
+  const auto report = run_interruptible(plans.size(), lanes, job, options.interrupts);
+  std::vector<VmResult> out(plans.size());
+  for (std::size_t i = 0; i < plans.size(); ++i) {
+    const auto& r = (*results)[i];
+    if (report[i] == Interruption::abandoned) {  // its worker still writes r.done: copy only what it never touches
+      out[i] = {r.vm, r.target, r.action, false, {}, "still in flight when hvctl stopped waiting (interrupted)"};
+    } else {
+      out[i] = r;
+      if (report[i] == Interruption::not_started) {
+        out[i].ok = false;
+        out[i].error = "not started (interrupted)";
       }
-    });
-  });
-  return results;
+    }
+    out[i].interruption = report[i];
+  }
+  return out;
 }
 
 }  // namespace hvctl

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Ctrl-C during apply, on a private libvirtd (QEMU under TCG) whose state
+# outlives each hvctl process: hvctl starts nothing new, lets the VM under
+# way finish, says what was done and not started, exits 130; the next apply
+# converges.
+# Usage: interrupt_apply.sh HVCTL SOURCE_DIR WORK_DIR
+set -uo pipefail
+HVCTL=$1 SRC=$2
+source "$SRC/tests/e2e/lib.sh"
+WORK=$(reachable_work_dir "$3")
+E2E_TMP=$WORK/tmp
+rm -rf "$E2E_TMP"; mkdir -p "$E2E_TMP"
+
+"$SRC/tests/harness/tiny-guest.sh" "$WORK/guest" >/dev/null || exit 1
+"$SRC/tests/harness/libvirtd.sh" stop "$WORK/libvirtd" >/dev/null 2>&1
+"$SRC/tests/harness/libvirtd.sh" start "$WORK/libvirtd" >/dev/null || exit 1
+trap '[ -n "${pid:-}" ] && kill -KILL "$pid" 2>/dev/null; "$SRC/tests/harness/libvirtd.sh" stop "$WORK/libvirtd" >/dev/null 2>&1; [ "$WORK" = "$3" ] || rm -rf "$WORK"' EXIT
+cat > "$E2E_TMP/config.yaml" <<EOC
+targets:
+  lab: {type: libvirt, uri: "$(cat "$WORK/libvirtd/uri")", domain_type: qemu}
+default_target: lab
+EOC
+export HVCTL_CONFIG=$E2E_TMP/config.yaml
+
+spec() {  # spec NAME
+  cat <<EOS
+---
+apiVersion: hvctl/v1
+kind: VirtualMachine
+metadata: {name: $1, labels: {suite: interrupt}}
+spec:
+  cpu: {count: 1}
+  memory: {size: 64MiB}
+  boot: {kernel: $WORK/guest/vmlinuz, ramdisk: $WORK/guest/initrd.cpio.gz, cmdline: console=ttyS0}
+  power: running
+EOS
+}
+for i in 1 2 3 4 5 6; do spec "int-$i"; done > "$E2E_TMP/fleet.yaml"
+
+# Starts `hvctl ARGS` in the background with stderr through a FIFO, sends
+# SIGINT once stderr shows the first create under way, and collects the rest.
+# Sets $rc, $out (stdout) and $err (stderr).
+apply_interrupted() {
+  rm -f "$E2E_TMP/err.fifo"; mkfifo "$E2E_TMP/err.fifo"
+  "$HVCTL" "$@" >"$E2E_TMP/out" 2>"$E2E_TMP/err.fifo" &
+  pid=$!
+  exec 3<"$E2E_TMP/err.fifo"
+  : >"$E2E_TMP/err"
+  while IFS= read -r line <&3; do
+    printf '%s\n' "$line" >>"$E2E_TMP/err"
+    case $line in *": create") kill -INT "$pid"; break ;; esac
+  done
+  cat <&3 >>"$E2E_TMP/err"
+  exec 3<&-
+  rc=0; wait "$pid" || rc=$?
+  pid=
+  out=$(cat "$E2E_TMP/out") err=$(cat "$E2E_TMP/err")
+}
+
+apply_interrupted --parallel 1 apply -f "$E2E_TMP/fleet.yaml" -o json
+ok "an interrupted apply exits 130" [ "$rc" -eq 130 ]
+ok "stderr says what was not started" contains "$err" "interrupted: not started: "
+ok "stderr says what was under way" contains "$err" "interrupted: under way at the interrupt, then finished: int-1"
+ok "the JSON document says interrupted" [ "$(json_get "$out" "d['interrupted']")" = True ]
+ok "the VM under way finished" [ "$(json_get "$out" "[i['done'] for i in d['items'] if i['vm']=='int-1'][0]")" = "['created', 'started']" ]
+ok "each VM not started is marked interrupted" [ "$(json_get "$out" "all(i.get('interrupted') for i in d['items'] if i['vm']!='int-1')")" = True ]
+ok "not started VMs are not errors" [ "$(json_get "$out" "len(d.get('errors', []))")" = 0 ]
+expect_exit 0 "list after the interrupt" -- list -o json
+ok "not every VM exists" [ "$(json_get "$out" "len(d['items'])")" -lt 6 ]
+ok "the one under way exists and runs" [ "$(json_get "$out" "[v['power'] for v in d['items'] if v['name']=='int-1'][0]")" = running ]
+
+expect_exit 0 "the next apply converges" -- apply -f "$E2E_TMP/fleet.yaml"
+expect_exit 0 "every VM is there" -- list -o json
+ok "six VMs" [ "$(json_get "$out" "len(d['items'])")" = 6 ]
+expect_exit 0 "plan --detailed-exitcode: in sync" -- plan -f "$E2E_TMP/fleet.yaml" --detailed-exitcode
+
+# delete, interrupted the same way: what was not deleted is still there, and
+# a second delete removes it.
+rm -f "$E2E_TMP/err.fifo"; mkfifo "$E2E_TMP/err.fifo"
+"$HVCTL" --parallel 1 delete -f "$E2E_TMP/fleet.yaml" >"$E2E_TMP/out" 2>"$E2E_TMP/err.fifo" &
+pid=$!
+exec 3<"$E2E_TMP/err.fifo"
+while IFS= read -r line <&3; do case $line in *": delete") kill -TERM "$pid"; break ;; esac; done
+err=$(cat <&3); exec 3<&-
+rc=0; wait "$pid" || rc=$?; pid=
+ok "SIGTERM during delete exits 130" [ "$rc" -eq 130 ]
+ok "the table says what was not started" contains "$(cat "$E2E_TMP/out")" "NOT STARTED (interrupted)"
+expect_exit 0 "the second delete finishes" -- delete -f "$E2E_TMP/fleet.yaml"
+expect_exit 0 "list" -- list -o json
+ok "no VMs left" [ "$(json_get "$out" "len(d['items'])")" = 0 ]
+finish
