@@ -72,6 +72,11 @@ const InfraObject& pick_pool(const Infra& infra, const Moref& dc, const std::str
   return pick(pools, name, "resource pool");
 }
 
+// An inventory path as VmRuntime::path: "" for a VM whose folder chain is
+// not known (inventory_paths then gives its moref; e.g. a VM in a vApp,
+// whose parent is unset).
+std::string runtime_path(const std::string& path) { return path.starts_with('/') ? path : ""; }
+
 const InfraObject& compute_of(const Infra& infra, const InfraObject& host) {
   const InfraObject* parent = infra.find(host.parent);
   if (!parent) throw std::invalid_argument(fmt::format("host '{}' has no compute resource", host.name));
@@ -84,6 +89,25 @@ PropertyQuery vm_names_query(const Moref& view) {
   PropertyQuery q;
   q.view = view;
   q.prop_sets = {{"VirtualMachine", {"name"}}, {"DistributedVirtualPortgroup", {"name", "key"}}};
+  return q;
+}
+
+PropertyQuery vm_list_query(const Moref& view) {
+  PropertyQuery q = vm_names_query(view);
+  q.prop_sets[0].second.push_back("parent");
+  q.prop_sets.push_back({"Folder", {"name", "parent"}});
+  q.prop_sets.push_back({"Datacenter", {"name", "parent"}});
+  q.prop_sets.push_back({"HostSystem", {"name"}});
+  return q;
+}
+
+PropertyQuery vm_location_query(const Moref& vm, const Moref& host) {
+  PropertyQuery q;
+  q.prop_sets = {{"ManagedEntity", {"name", "parent"}}};
+  q.objects = {vm};
+  if (!host.empty()) q.objects.push_back(host);
+  q.ancestors = true;
+  q.skip_missing = true;  // a VM deleted since it was read has no path
   return q;
 }
 
@@ -182,7 +206,7 @@ Moref Inventory::vm_view() {
   session_.content();
   if (view_generation_ != session_.generation()) {
     view_ = create_container_view(session_, session_.content().root_folder,
-                                  {"VirtualMachine", "DistributedVirtualPortgroup"});
+                                  {"VirtualMachine", "DistributedVirtualPortgroup", "Folder", "Datacenter", "HostSystem"});
     view_generation_ = session_.generation();
   }
   return view_;
@@ -211,15 +235,25 @@ constexpr std::size_t kVmsPerRead = 200;
 constexpr int kParallelReads = 4;
 
 std::vector<VmConfig> Inventory::vms_in(const Moref& view) {
-  // Which VMs there are (their names only), and the distributed port groups' names.
+  // Which VMs there are (their names and parents only), the distributed port
+  // groups' names, the folder tree and the hosts' names.
   std::vector<Moref> refs;
   std::map<std::string, std::string> portgroups;
-  retrieve(session_, vm_names_query(view), [&](const ObjectContent& o) {
-    if (o.obj.type == "VirtualMachine")
-      refs.push_back(o.obj);
-    else
+  std::vector<InfraObject> tree;  // VMs, folders, datacenters
+  std::map<Moref, std::string> hosts;
+  retrieve(session_, vm_list_query(view), [&](const ObjectContent& o) {
+    if (o.obj.type == "DistributedVirtualPortgroup") {
       portgroups[o.text("key").empty() ? o.obj.value : o.text("key")] = o.text("name");
+    } else if (o.obj.type == "HostSystem") {
+      hosts[o.obj] = o.text("name");
+    } else {
+      if (o.obj.type == "VirtualMachine") refs.push_back(o.obj);
+      tree.push_back(read_infra(o));
+    }
   });
+  std::map<Moref, std::string> paths;
+  const auto listed_paths = inventory_paths(refs, tree);
+  for (std::size_t i = 0; i < refs.size(); ++i) paths[refs[i]] = listed_paths[i];
 
   const std::size_t slices = (refs.size() + kVmsPerRead - 1) / kVmsPerRead;
   std::vector<std::vector<VmConfig>> read(slices);
@@ -238,8 +272,12 @@ std::vector<VmConfig> Inventory::vms_in(const Moref& view) {
   std::vector<VmConfig> out;
   out.reserve(refs.size());
   for (auto& slice : read)
-    for (auto& vm : slice)
-      if (!vm.is_template) out.push_back(std::move(vm));
+    for (auto& vm : slice) {
+      if (vm.is_template) continue;
+      if (auto it = hosts.find(vm.host); it != hosts.end()) vm.host_name = it->second;
+      vm.path = runtime_path(paths[vm.ref]);
+      out.push_back(std::move(vm));
+    }
   return out;
 }
 
@@ -268,6 +306,16 @@ std::vector<std::string> Inventory::paths(const std::vector<Moref>& refs) {
   std::vector<InfraObject> objects;
   retrieve(session_, q, [&](const ObjectContent& o) { objects.push_back(read_infra(o)); });
   return inventory_paths(refs, objects);
+}
+
+void Inventory::locate(VmConfig& vm) {
+  std::vector<InfraObject> objects;
+  retrieve(session_, vm_location_query(vm.ref, vm.host), [&](const ObjectContent& o) {
+    if (o.missing.empty()) objects.push_back(read_infra(o));
+  });
+  vm.path = runtime_path(inventory_paths({vm.ref}, objects).front());
+  for (const auto& o : objects)
+    if (!vm.host.empty() && o.ref == vm.host) vm.host_name = o.name;
 }
 
 void Inventory::read_configs(const PropertyQuery& q, const std::map<std::string, std::string>& portgroups,

@@ -59,6 +59,14 @@ NetworkMap network_map(const Infra& infra, const Moref& datacenter);
 // Every VM's name and every distributed port group's name and key, over the
 // VM view: which VMs there are, for the price of their names.
 PropertyQuery vm_names_query(const Moref& view);
+// What list() reads over the VM view before the configurations: the names
+// query, plus each VM's parent, every Folder's and Datacenter's name and
+// parent (for inventory paths) and every HostSystem's name (for
+// runtime.host): one read, whatever the number of VMs.
+PropertyQuery vm_list_query(const Moref& view);
+// The name and parent of `vm`, of `host` (when set) and of every ancestor of
+// either (parent traversal): one VM's inventory path and host name.
+PropertyQuery vm_location_query(const Moref& vm, const Moref& host);
 // The full configuration (vm_property_paths) of exactly `refs`; one deleted
 // since it was listed is left out.
 PropertyQuery vm_configs_query(std::vector<Moref> refs);
@@ -79,6 +87,9 @@ public:
   std::vector<VmConfig> named(const std::string& name);
   // Inventory paths of `refs`, in one read of their ancestors.
   std::vector<std::string> paths(const std::vector<Moref>& refs);
+  // Fills `vm.path` and `vm.host_name` (what vms() fills from its bulk
+  // read) for one VM, in one read of its and its host's ancestors.
+  void locate(VmConfig& vm);
   // VM configurations read so far (full property sets, one per VM): lets
   // tests assert that one VM's lookup reads one VM.
   std::uint64_t configs_read() const { return configs_read_.load(); }

@@ -68,6 +68,14 @@ struct VmConfig {
   std::vector<Disk> disks;
   std::vector<Nic> nics;
   std::set<std::pair<int, int>> slots;  // (controller key, unit) of every device
+  // For VmRuntime (vm_runtime.hpp): read with the configuration...
+  Moref host;                    // runtime.host
+  std::string boot_time;         // runtime.bootTime (xsd:dateTime), else summary.runtime.bootTime
+  std::string tools_running;     // guest.toolsRunningStatus
+  std::vector<std::string> ips;  // guest_ips(guest.net, guest.ipAddress)
+  // ...and resolved by the Inventory from other objects: "" when unknown.
+  std::string host_name;         // the HostSystem's name
+  std::string path;              // inventory path, "/DC0/vm/folder/name"
 };
 
 // Property paths read for each VM: everything list() needs in one round trip.

@@ -2,6 +2,7 @@
 #include <utility>
 
 #include "vm_model.hpp"
+#include "vm_runtime.hpp"
 
 namespace hvctl::vsphere {
 namespace {
@@ -93,7 +94,9 @@ const std::vector<std::string>& vm_property_paths() {
       "name", "runtime.powerState", "config.uuid", "config.template", "config.guestId", "config.firmware",
       "config.hardware.numCPU", "config.hardware.memoryMB", "config.cpuAllocation.shares",
       "config.files.vmPathName", "config.extraConfig", "config.hardware.device",
-      "config.changeVersion", "config.annotation", "config.hardware.numCoresPerSocket"};
+      "config.changeVersion", "config.annotation", "config.hardware.numCoresPerSocket",
+      "runtime.host", "runtime.bootTime", "summary.runtime.bootTime", "guest.toolsRunningStatus",
+      "guest.ipAddress", "guest.net"};
   return kPaths;
 }
 
@@ -147,6 +150,11 @@ VmConfig read_vm_config(const ObjectContent& o, const std::map<std::string, std:
     vm.cores_per_socket = cores;
   if (const xmlNode* shares = o.prop("config.cpuAllocation.shares"); xml::child_text(shares, "level") == "custom")
     vm.custom_shares = to_int(xml::child_text(shares, "shares"));
+  vm.host = read_moref(o.prop("runtime.host"));
+  vm.boot_time = o.text("runtime.bootTime");
+  if (vm.boot_time.empty()) vm.boot_time = o.text("summary.runtime.bootTime");  // vcsim sets only this one
+  vm.tools_running = o.text("guest.toolsRunningStatus");
+  vm.ips = guest_ips(o.prop("guest.net"), o.text("guest.ipAddress"));
   read_extra_config(o.prop("config.extraConfig"), vm);
   read_devices(o.prop("config.hardware.device"), vm);
   for (auto& nic : vm.nics)

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "vm_model.hpp"
+#include "vm_runtime.hpp"
 
 namespace hvctl::vsphere {
 namespace {
@@ -114,6 +115,11 @@ VmState to_vm_state(const VmConfig& vm) {
   }
   spec.vsphere = std::move(block);
   spec.power = st.power;
+  st.runtime.host = vm.host_name;
+  st.runtime.path = vm.path;
+  st.runtime.ips = vm.ips;
+  st.runtime.agent = tools_agent(vm.tools_running);
+  st.runtime.booted_at = parse_xsd_datetime(vm.boot_time);
   return st;
 }
 

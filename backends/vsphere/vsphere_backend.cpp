@@ -10,13 +10,23 @@
 //   CreateContainerView, RetrievePropertiesEx (+ one per page on a real
 //   vCenter, which pages at maxObjects; vcsim never pages), Logout. The VM
 //   view also holds distributed port groups, so NIC backings read back as
-//   port group names. A single VM (lookup, or a verb on a name no list()
-//   has seen) costs two reads whatever the inventory's size: every VM's name
-//   over the same view, then the full properties of the VM of that name.
+//   port group names, and folders, datacenters and hosts: list()'s first
+//   read takes every VM's parent, the folder tree and every host's name
+//   with the names, so each VM's inventory path and host (VmRuntime) cost
+//   no call more. A verb on a name no list() has seen costs two reads
+//   whatever the inventory's size: every VM's name over the same view, then
+//   the full properties of the VM of that name; lookup() adds a third, the
+//   VM's and its host's ancestors (parent traversal), for its path and host.
 //   vSphere names are unique only per folder: two VMs of one name are an
-//   error naming both inventory paths (read through a parent traversal),
+//   error naming both inventory paths (read through the same traversal),
 //   never a guess. (The SearchIndex finds by path or by folder, not by a
 //   bare name anywhere.)
+// * VmRuntime: addresses are guest.net[].ipAddress (else guest.ipAddress),
+//   the agent is guest.toolsRunningStatus, the boot time runtime.bootTime.
+//   vcsim 0.24.2 sets only summary.runtime.bootTime (the same value on
+//   vSphere), which is read when runtime.bootTime is absent; its VMs have
+//   no Tools (guestToolsNotRunning) and no address unless one is set
+//   through its SET.guest.ipAddress extraConfig hook or a customization.
 // * vcsim's ContainerView matches types exactly (Network does not include
 //   DistributedVirtualPortgroup, ComputeResource not the cluster), so every
 //   type is listed; real vCenter also matches subtypes, which is harmless.
@@ -144,9 +154,11 @@ public:
     return with_context(target(), "list datastores", [&] { return read_storage(session_); });
   }
 
+  // One VM, with its path and host's name: one read more than find().
   std::optional<VmState> lookup(const std::string& name) override {
     auto config = named(name, "look up");
     if (!config) return std::nullopt;
+    with_context(target(), verb("look up", name), [&] { inventory_.locate(*config); });
     return to_vm_state(*config);
   }
 

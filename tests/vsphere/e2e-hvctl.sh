@@ -4,7 +4,8 @@
 # VMs: the cached session's check (currentSession), container view, one
 # RetrievePropertiesEx that lists the VMs, one per slice of 200 VMs (read in
 # parallel), DestroyView; without the session cache: service content, login,
-# the same reads, logout. `get` of one VM costs the same few calls at any size.
+# the same reads, logout. `get` of one VM costs the same few calls at any size
+# and shows where it runs (runtime); hosts, networks and storage list vcsim's.
 #
 # usage: e2e-hvctl.sh HVCTL_BIN VCSIM_URL WORKDIR
 set -euo pipefail
@@ -82,12 +83,26 @@ grep -q "^soap: $((5 + (total + 199) / 200)) calls" "$work/err" || fail "without
 cache_files=("$XDG_CACHE_HOME"/hvctl/*.session)
 [ "${#cache_files[@]}" = 1 ] && [ "$(stat -c %a "${cache_files[0]}")" = 600 ] || fail "session cache: ${cache_files[*]}"
 ! grep -q "$VC_PASSWORD" "${cache_files[0]}" || fail "the session cache holds the password"
-# get of one VM among $total: the session check, the view, every name, the one VM, DestroyView.
+# get of one VM among $total: the session check, the view, every name, the one VM,
+# its and its host's ancestors (inventory path, host name), DestroyView.
 HVCTL_SOAP_TRACE=1 expect 0 get e2e-big-7 -o json
 contains out '"e2e-big-7"'
 ! grep -q '^soap #[0-9]* Login:' "$work/err" || fail "get logged in again despite the cached session"
 ! grep -q '^soap #[0-9]* Logout:' "$work/err" || fail "get logged out of the cached session"
-grep -q '^soap: 5 calls' "$work/err" || fail "get of one VM: $(grep '^soap:' "$work/err")"
+grep -q '^soap: 6 calls' "$work/err" || fail "get of one VM: $(grep '^soap:' "$work/err")"
+# get -o json indents runtime's keys (host, path, ...) by four spaces.
+grep -q '^    "host": "DC0_C0_H[0-9]*",$' "$work/out" || fail "get e2e-big-7: runtime.host is no host of cluster DC0_C0"
+contains out '    "path": "/DC0/vm/e2e-big-7",'
+# vcsim's own VM on its standalone host, powered on at vcsim's start.
+expect 0 get DC0_H0_VM0 -o json
+contains out '    "host": "DC0_H0",'
+grep -q '^    "bootedAt": "20[0-9-]*T[0-9:]*Z",\?$' "$work/out" || fail "get DC0_H0_VM0: no runtime.bootedAt"
+expect 0 hosts
+contains out DC0_C0_H0
+expect 0 networks
+contains out "VM Network"
+expect 0 storage
+contains out LocalDS_0
 echo "garbage" >"${cache_files[0]}"
 HVCTL_SOAP_TRACE=1 expect 0 get e2e-big-7
 grep -q '^soap #[0-9]* Login:' "$work/err" || fail "a garbage session cache did not lead to a login"

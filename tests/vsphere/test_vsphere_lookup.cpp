@@ -63,6 +63,30 @@ TEST_CASE("lookup: every VM's name over the view, then one VM's properties") {
   CHECK(count(one, "<pathSet>") == static_cast<int>(vm_property_paths().size()));
 }
 
+TEST_CASE("lookup: one VM's path and host name in one read of their ancestors") {
+  const std::string where = request_xml(vm_location_query({"VirtualMachine", "vm-57"}, {"HostSystem", "host-21"}));
+  check_golden("lookup-location.request.xml", where);
+  CHECK(count(where, "<objectSet>") == 2);
+  CHECK(where.find(R"(<obj type="VirtualMachine">vm-57</obj>)") != std::string::npos);
+  CHECK(where.find(R"(<obj type="HostSystem">host-21</obj>)") != std::string::npos);
+  CHECK(count(where, "<path>parent</path>") == 2);
+  CHECK(where.find("<reportMissingObjectsInResults>true</reportMissingObjectsInResults>") != std::string::npos);
+  CHECK(count(request_xml(vm_location_query({"VirtualMachine", "vm-57"}, {})), "<objectSet>") == 1);  // no host
+}
+
+TEST_CASE("list: the first read over the view adds parents, folders, datacenters and host names") {
+  const std::string names = request_xml(vm_names_query({"ContainerView", "session[k]v1"}));
+  const std::string listed = request_xml(vm_list_query({"ContainerView", "session[k]v1"}));
+  CHECK(count(listed, "<objectSet>") == 1);
+  CHECK(count(listed, "<type>HostSystem</type>") == 1);
+  CHECK(count(listed, "<type>Folder</type>") == 1);
+  CHECK(count(listed, "<type>Datacenter</type>") == 1);
+  CHECK(count(listed, "<pathSet>parent</pathSet>") == 3);  // VM, Folder, Datacenter
+  CHECK(count(listed, "<pathSet>") == count(names, "<pathSet>") + 6);
+  CHECK(listed.find("config.") == std::string::npos);
+  CHECK(listed.find("runtime.") == std::string::npos);
+}
+
 TEST_CASE("lookup: the paths of VMs that share a name, as govc writes them") {
   PropertyQuery q;
   q.prop_sets = {{"ManagedEntity", {"name", "parent"}}};
@@ -147,8 +171,10 @@ TEST_CASE("vcsim: a lookup reads one VM's configuration, whatever the inventory'
   REQUIRE(vm);
   CHECK(vm->uuid == all.back().uuid);
   CHECK(vsphere_stats(*b).vm_configs_read == 1);
-  // RetrieveServiceContent, Login, CreateContainerView, the names, the one VM
-  CHECK(vsphere_soap_calls(*b) == 5);
+  CHECK(vm->runtime.path == "/DC0/vm/" + all.back().name);
+  // RetrieveServiceContent, Login, CreateContainerView, the names, the one VM,
+  // its and its host's ancestors (path and host name)
+  CHECK(vsphere_soap_calls(*b) == 6);
 
   SUBCASE("a verb on the VM then uses the moref the lookup found") {
     PowerRequest r;
@@ -159,7 +185,7 @@ TEST_CASE("vcsim: a lookup reads one VM's configuration, whatever the inventory'
   SUBCASE("an unknown name reads names only") {
     CHECK_FALSE(b->lookup("no-such-vm-anywhere"));
     CHECK(vsphere_stats(*b).vm_configs_read == 1);
-    CHECK(vsphere_soap_calls(*b) == 6);
+    CHECK(vsphere_soap_calls(*b) == 7);
   }
 }
 
