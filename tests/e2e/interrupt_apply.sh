@@ -74,6 +74,27 @@ expect_exit 0 "every VM is there" -- list -o json
 ok "six VMs" [ "$(json_get "$out" "len(d['items'])")" = 6 ]
 expect_exit 0 "plan --detailed-exitcode: in sync" -- plan -f "$E2E_TMP/fleet.yaml" --detailed-exitcode
 
+# A second Ctrl-C while the first VM starts: hvctl stops waiting at once and
+# names the VM whose request is in flight (or, if that start beat the signal,
+# says it finished); either way exit 130, and the next apply converges.
+expect_exit 0 "the fleet goes again" -- delete -f "$E2E_TMP/fleet.yaml"
+rm -f "$E2E_TMP/err.fifo"; mkfifo "$E2E_TMP/err.fifo"
+"$HVCTL" --parallel 1 apply -f "$E2E_TMP/fleet.yaml" >"$E2E_TMP/out" 2>"$E2E_TMP/err.fifo" &
+pid=$!
+exec 3<"$E2E_TMP/err.fifo"
+while IFS= read -r line <&3; do
+  case $line in *": create") kill -INT "$pid" ;; *": start") kill -INT "$pid"; break ;; esac
+done
+err=$(cat <&3); exec 3<&-
+rc=0; wait "$pid" || rc=$?; pid=
+ok "two Ctrl-Cs exit 130" [ "$rc" -eq 130 ]
+ok "stderr names the VM that was in flight" grep -Eq "(requests still in flight for|then finished): int-1" <<<"$err"
+# libvirtd finishes the abandoned start on its own (QEMU is started paused,
+# then resumed): a plan read in between would see it paused.
+expect_exit 0 "the abandoned start completes" -- wait int-1 --for running --timeout 60
+expect_exit 0 "the next apply converges" -- apply -f "$E2E_TMP/fleet.yaml"
+expect_exit 0 "plan --detailed-exitcode: in sync" -- plan -f "$E2E_TMP/fleet.yaml" --detailed-exitcode
+
 # delete, interrupted the same way: what was not deleted is still there, and
 # a second delete removes it.
 rm -f "$E2E_TMP/err.fifo"; mkfifo "$E2E_TMP/err.fifo"
