@@ -7,6 +7,7 @@
 #include <libvirt/virterror.h>
 
 #include "hvctl/error.hpp"
+#include "hvctl/text.hpp"
 
 namespace hvctl::libvirt {
 namespace {
@@ -48,7 +49,7 @@ virConnectPtr open_connection(const Target& t) {
   virConnectPtr conn = virConnectOpenAuth(t.uri.c_str(), &auth, 0);
   if (conn) return conn;
   const std::string reason = data.failure.empty() ? virGetLastErrorMessage() : data.failure;
-  throw BackendError(fmt::format("target '{}': cannot connect to {}: {}", t.name, t.uri, reason));
+  throw BackendError(fmt::format("target '{}': cannot connect to {}: {}", t.name, redact_uri(t.uri), reason));
 }
 
 }  // namespace hvctl::libvirt

@@ -17,6 +17,14 @@ std::string excerpt(const std::string& text);
 // (src/core/spec_schema.cpp), which use it for unknown keys and values.
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& allowed);
 
+// `uri` with the password of its userinfo replaced by "***"
+// ("https://admin:***@host/sdk"); anything else as it is. Every URI that
+// reaches output (tables, JSON, error messages, logs) goes through this.
+std::string redact_uri(const std::string& uri);
+
+// True when `uri`'s userinfo holds a password ("scheme://user:pass@host").
+bool uri_has_password(const std::string& uri);
+
 // The most hvctl reads of one input file (a spec, an xl.cfg, a .vmx, domain
 // XML). The parsers behind them (libxlutil, libxml2) take an int length, and
 // no VM's configuration comes near this.

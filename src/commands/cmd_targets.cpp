@@ -1,6 +1,7 @@
 // hvctl targets: the configured targets and whether each answers.
 #include "command_table.hpp"
 #include "hvctl/engine.hpp"
+#include "hvctl/text.hpp"
 
 namespace hvctl {
 namespace {
@@ -13,7 +14,7 @@ int run_targets(Context& ctx) {
   std::vector<Json> rows(targets.size());
   run_bounded(targets.size(), 8, [&](std::size_t i) {
     const auto& t = targets[i];
-    Json row = {{"name", t.name}, {"type", t.type}, {"uri", t.uri}};
+    Json row = {{"name", redact_uri(t.name)}, {"type", t.type}, {"uri", redact_uri(t.uri)}};
     row["default"] = session.config().default_target == t.name;
     try {
       const auto info = session.backend(t).probe();

@@ -92,6 +92,8 @@ std::string man_hvctl(const CLI::App& root) {
     << ".TP\n.B XDG_CONFIG_HOME\nWhere the default config file lives.\n"
     << ".TP\n.B HVCTL_LOCK_DIR\nWhere the per-target lock files live (default: $XDG_RUNTIME_DIR/hvctl, else "
        "/tmp/hvctl-UID).\n"
+    << ".TP\n.B HVCTL_PASSWORD\nThe password for a vSphere URI target (\\fBhttps://admin@vc/sdk\\fR); a URI "
+       "with a password in it is refused.\n"
     << ".TP\n.B HVCTL_SOAP_TRACE\nWhen 1, every vSphere request is logged on standard error, with passwords and "
        "session keys redacted.\n"
     << ".SH FILES\n.TP\n.I $XDG_CONFIG_HOME/hvctl/config.yaml\n"

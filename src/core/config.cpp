@@ -5,7 +5,9 @@
 // password (in the file itself, accepted only when the file is mode 0600).
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -16,6 +18,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "hvctl/error.hpp"
+#include "hvctl/text.hpp"
 #include "hvctl/target.hpp"
 #include "hvctl/units.hpp"
 #include "spec_schema.hpp"
@@ -29,6 +32,86 @@ const std::vector<std::string> kTargetKeys = {
     "ca_file", "thumbprint", "domain_type", "pool", "parallel", "timeout"};
 // Keys kept as backend options (everything that is not identity or credentials).
 const std::vector<std::string> kOptionKeys = {"insecure", "ca_file", "thumbprint", "domain_type", "pool"};
+
+// The ways to give a password, for the message that refuses one in a URI.
+constexpr const char* kPasswordWays =
+    "HVCTL_PASSWORD for a URI target, or a config file target's password_env, password_command, or password "
+    "(in a file of mode 0600)";
+
+void refuse_password_in(const std::string& uri, const std::string& prefix) {
+  if (!uri_has_password(uri)) return;
+  throw InputError(fmt::format("{}target URI '{}' holds a password; hvctl takes none from a URI (it would show in "
+                               "process lists, shell history and logs): drop it and use {}",
+                               prefix, redact_uri(uri), kPasswordWays));
+}
+
+// The query parameters a vSphere URI may carry, and the option each sets.
+const std::vector<std::string> kUriParameters = {"user", "thumbprint", "insecure", "ca_file"};
+
+std::string percent_decode(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
+      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+std::string bool_parameter(const std::string& uri, const std::string& value) {
+  if (value == "1" || value == "true" || value == "yes") return "true";
+  if (value == "0" || value == "false" || value == "no") return "false";
+  throw InputError(fmt::format("target URI '{}': insecure={} must be 1 or 0 (true or false)", uri, value));
+}
+
+// Moves a vSphere URI's user (userinfo or ?user=) and TLS settings
+// (?thumbprint= ?insecure= ?ca_file=) into t.username and t.options, leaving
+// t.uri as the backend should see it ("https://vc/sdk"). libvirt URIs keep
+// their queries: those are libvirt's own (keyfile=, no_verify=, ...).
+void take_uri_settings(Target& t) {
+  const std::string given = redact_uri(t.uri);
+  auto query_at = t.uri.find('?');
+  std::string query;
+  if (query_at != std::string::npos) {
+    query = t.uri.substr(query_at + 1);
+    t.uri.erase(query_at);
+  }
+  if (const auto host = t.uri.find("://"); host != std::string::npos) {
+    const auto at = t.uri.find('@', host + 3);
+    if (at != std::string::npos && at < t.uri.find('/', host + 3)) {
+      t.username = percent_decode(t.uri.substr(host + 3, at - host - 3));
+      t.uri.erase(host + 3, at - host - 2);
+    }
+  }
+  std::size_t pos = 0;
+  while (pos < query.size()) {
+    const auto amp = std::min(query.find('&', pos), query.size());
+    const auto pair = query.substr(pos, amp - pos);
+    pos = amp + 1;
+    if (pair.empty()) continue;
+    const auto eq = pair.find('=');
+    const auto key = pair.substr(0, eq);
+    const auto value = eq == std::string::npos ? std::string() : percent_decode(pair.substr(eq + 1));
+    if (std::find(kUriParameters.begin(), kUriParameters.end(), key) == kUriParameters.end()) {
+      const auto hint = did_you_mean(key, kUriParameters);
+      throw InputError(fmt::format("target URI '{}': unknown parameter '{}'{}; a vSphere URI knows user, thumbprint, "
+                                   "insecure and ca_file",
+                                   given, excerpt(key), hint.empty() ? "" : ", did you mean '" + hint + "'?"));
+    }
+    if (key == "user") {
+      if (!t.username.empty() && t.username != value)
+        throw InputError(fmt::format("target URI '{}': two users ('{}' before the host, '{}' in user=); give one",
+                                     given, t.username, value));
+      t.username = value;
+    } else {
+      t.options[key] = key == "insecure" ? bool_parameter(given, value) : value;
+    }
+  }
+}
 
 std::string where(const std::string& file, const YAML::Node& n) {
   const auto m = n.Mark();
@@ -100,9 +183,17 @@ Target read_target(const std::string& file, const std::string& name, const YAML:
   target.name = name;
   if (!t["uri"]) fail(file, t, fmt::format("target '{}' needs a uri", name));
   target.uri = t["uri"].Scalar();
+  refuse_password_in(target.uri, where(file, t["uri"]) + ": ");
   target.type = t["type"] ? t["type"].Scalar() : backend_type_for_uri(target.uri);
   if (target.type != "libvirt" && target.type != "vsphere" && target.type != "xen")
     fail(file, t["type"] ? t["type"] : t, fmt::format("target '{}': type must be libvirt, vsphere or xen", name));
+  if (target.type == "vsphere") {
+    try {
+      take_uri_settings(target);  // the file's own keys, below, win over the URI's
+    } catch (const InputError& e) {
+      fail(file, t["uri"], e.what());
+    }
+  }
   if (t["username"]) target.username = t["username"].Scalar();
   target.password = password_source(file, name, t);
   for (const auto& key : kOptionKeys)
@@ -165,7 +256,8 @@ Config load_config(const std::optional<std::string>& explicit_path) {
   if (root["default_target"]) {
     config.default_target = root["default_target"].Scalar();
     if (!config.targets.count(*config.default_target) && backend_type_for_uri(*config.default_target).empty())
-      fail(path, root["default_target"], fmt::format("default_target '{}' is not a configured target", *config.default_target));
+      fail(path, root["default_target"],
+           fmt::format("default_target '{}' is not a configured target", redact_uri(*config.default_target)));
   }
   return config;
 }
@@ -184,19 +276,25 @@ std::string backend_type_for_uri(const std::string& uri) {
 
 Target resolve_target(const Config& config, const std::string& name_or_uri) {
   if (auto it = config.targets.find(name_or_uri); it != config.targets.end()) return it->second;
+  refuse_password_in(name_or_uri, "");
   const auto type = backend_type_for_uri(name_or_uri);
   if (type.empty()) {
     std::string known;
     for (const auto& [name, t] : config.targets) known += (known.empty() ? "" : ", ") + name;
     throw InputError(fmt::format("unknown target '{}': not in {} ({}) and not a URI such as test:///default, "
                                  "qemu:///system or https://vcenter/sdk",
-                                 name_or_uri, config.path.empty() ? "the config (none found)" : config.path,
+                                 redact_uri(name_or_uri), config.path.empty() ? "the config (none found)" : config.path,
                                  known.empty() ? "no targets" : "targets: " + known));
   }
   Target t;
   t.name = name_or_uri;
   t.uri = name_or_uri;
   t.type = type;
+  if (type == "vsphere") {
+    take_uri_settings(t);
+    if (const char* password = std::getenv("HVCTL_PASSWORD"))
+      t.password = [p = std::string(password)] { return p; };
+  }
   return t;
 }
 

@@ -118,6 +118,22 @@ expect_exit 3 "hvctl list --outptu json" -- list --outptu json "${T[@]}"
 ok "hvctl list --outptu: did you mean --output" contains "$err" "unknown flag '--outptu', did you mean '--output'?"
 ok "hvctl list --outptu: not CLI11's words" bash -c '! grep -q "not expected" <<<"$0"' "$err"
 
+# A password in a target URI: refused before anything is contacted, and
+# echoed nowhere (the message shows the URI as https://u:***@...).
+for via in flag env; do
+  if [ $via = flag ]; then
+    expect_exit 3 "targets with a password in --target" -- --config /dev/null --target 'https://u:secret@127.0.0.1:1/sdk' targets -o json
+  else
+    HVCTL_TARGET='https://u:secret@127.0.0.1:1/sdk' expect_exit 3 "targets with a password in HVCTL_TARGET" -- \
+      --config /dev/null targets -o json
+  fi
+  ok "password in the URI ($via): not on stdout" bash -c '! grep -q secret <<<"$0"' "$out"
+  ok "password in the URI ($via): not on stderr" bash -c '! grep -q secret <<<"$0"' "$err"
+  ok "password in the URI ($via): the redacted URI and the safe ways named" \
+    contains "$out$err" "'https://u:***@127.0.0.1:1/sdk' holds a password"
+  ok "password in the URI ($via): HVCTL_PASSWORD named" contains "$out$err" "HVCTL_PASSWORD"
+done
+
 expect_exit 0 "bare hvctl exits 0" --
 ok "bare hvctl prints usage on stdout" contains "$out" "Usage: hvctl [OPTIONS]"
 expect_exit 0 "hvctl --version" -- --version

@@ -8,6 +8,7 @@
 
 #include "hvctl/error.hpp"
 #include "hvctl/target.hpp"
+#include "hvctl/text.hpp"
 
 using namespace hvctl;
 namespace fs = std::filesystem;
@@ -97,4 +98,94 @@ TEST_CASE("targets resolve by name or URI") {
   CHECK(resolve_target(config, "https://vc/sdk").type == "vsphere");
   CHECK(resolve_target(config, "libxl:local").type == "xen");
   CHECK_THROWS_WITH_AS(resolve_target(config, "nope"), doctest::Contains("unknown target 'nope'"), InputError);
+}
+
+TEST_CASE("redact_uri hides a userinfo password and nothing else") {
+  CHECK(redact_uri("https://admin:secret@host/sdk") == "https://admin:***@host/sdk");
+  CHECK(redact_uri("https://u:p@ss/w@host:443/sdk?x=1") == "https://u:***@host:443/sdk?x=1");
+  CHECK(redact_uri("qemu+ssh://root:pw@dom0/system?keyfile=/k") == "qemu+ssh://root:***@dom0/system?keyfile=/k");
+  CHECK(redact_uri("https://admin@host/sdk") == "https://admin@host/sdk");
+  CHECK(redact_uri("https://host:443/sdk?user=a@b.local") == "https://host:443/sdk?user=a@b.local");
+  CHECK(redact_uri("libxl:local") == "libxl:local");
+  CHECK(uri_has_password("https://u:@host/sdk"));
+  CHECK_FALSE(uri_has_password("xen+ssh://root@dom0/system"));
+  CHECK_FALSE(uri_has_password("https://host:443/sdk"));
+}
+
+TEST_CASE("a password in a target URI is refused, and not echoed") {
+  Config config;
+  for (const char* uri : {"https://admin:hunter2@vc/sdk", "qemu+ssh://root:hunter2@dom0/system",
+                          "nosuch://admin:hunter2@x/"}) {
+    CAPTURE(uri);
+    std::string message;
+    try {
+      resolve_target(config, uri);
+    } catch (const InputError& e) {
+      message = e.what();
+    }
+    CHECK(message.find("holds a password") != std::string::npos);
+    CHECK(message.find(":***@") != std::string::npos);
+    CHECK(message.find("HVCTL_PASSWORD") != std::string::npos);
+    CHECK(message.find("password_command") != std::string::npos);
+    CHECK(message.find("hunter2") == std::string::npos);
+  }
+  const auto message = error_of("targets:\n  vc: {uri: 'https://admin:hunter2@vc/sdk'}\n");
+  CHECK(message.find(":2:") != std::string::npos);
+  CHECK(message.find("https://admin:***@vc/sdk") != std::string::npos);
+  CHECK(message.find("hunter2") == std::string::npos);
+  CHECK(error_of("default_target: 'nosuch://u:hunter2@x/'\n").find("hunter2") == std::string::npos);
+}
+
+TEST_CASE("a vSphere URI carries its user and TLS settings as query parameters") {
+  Config config;
+  const auto t = resolve_target(
+      config, "https://admin%40vsphere.local@vc.example:443/sdk?thumbprint=AA:BB&insecure=1&ca_file=/etc/ssl/vc.pem");
+  CHECK(t.uri == "https://vc.example:443/sdk");
+  CHECK(t.username == "admin@vsphere.local");
+  CHECK(t.option("thumbprint") == "AA:BB");
+  CHECK(t.option("insecure") == "true");
+  CHECK(t.option("ca_file") == "/etc/ssl/vc.pem");
+  CHECK_FALSE(t.password);
+
+  const auto u = resolve_target(config, "https://vc/sdk?user=root&insecure=false");
+  CHECK(u.uri == "https://vc/sdk");
+  CHECK(u.username == "root");
+  CHECK(u.option("insecure") == "false");
+
+  ::setenv("HVCTL_PASSWORD", "from-env", 1);
+  const auto p = resolve_target(config, "https://root@vc/sdk");
+  ::unsetenv("HVCTL_PASSWORD");
+  REQUIRE(p.password);
+  CHECK(p.password() == "from-env");
+
+  CHECK_THROWS_WITH_AS(resolve_target(config, "https://vc/sdk?thumbprnt=AA"),
+                       doctest::Contains("unknown parameter 'thumbprnt', did you mean 'thumbprint'?"), InputError);
+  CHECK_THROWS_WITH_AS(resolve_target(config, "https://vc/sdk?timeout=5"),
+                       doctest::Contains("knows user, thumbprint, insecure and ca_file"), InputError);
+  CHECK_THROWS_WITH_AS(resolve_target(config, "https://vc/sdk?insecure=maybe"), doctest::Contains("insecure=maybe"),
+                       InputError);
+  CHECK_THROWS_WITH_AS(resolve_target(config, "https://a@vc/sdk?user=b"), doctest::Contains("two users"), InputError);
+}
+
+TEST_CASE("libvirt URIs keep their own query parameters") {
+  Config config;
+  const auto t = resolve_target(config, "qemu+ssh://root@host/system?keyfile=/k&no_verify=1");
+  CHECK(t.uri == "qemu+ssh://root@host/system?keyfile=/k&no_verify=1");
+  CHECK(t.username.empty());
+  CHECK(t.options.empty());
+}
+
+TEST_CASE("a config target's vSphere URI parameters, with the file's own keys winning") {
+  const auto path = write_config(
+      "targets:\n  vc: {uri: 'https://auto@vc/sdk?insecure=1&thumbprint=AA', thumbprint: BB}\n"
+      "  bad: {uri: 'https://vc/sdk?bogus=1'}\n",
+      0600);
+  CHECK_THROWS_WITH_AS(load_config(path), doctest::Contains(":3:"), InputError);
+  const auto good = write_config("targets:\n  vc: {uri: 'https://auto@vc/sdk?insecure=1&thumbprint=AA', thumbprint: BB}\n", 0600);
+  const auto config = load_config(good);
+  const auto& vc = config.targets.at("vc");
+  CHECK(vc.uri == "https://vc/sdk");
+  CHECK(vc.username == "auto");
+  CHECK(vc.option("insecure") == "true");
+  CHECK(vc.option("thumbprint") == "BB");
 }
