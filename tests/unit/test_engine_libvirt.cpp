@@ -1,6 +1,8 @@
 // The engine (plan + apply) against libvirt's real in-process test driver.
 #include <doctest/doctest.h>
 
+#include <atomic>
+
 #include "hvctl/engine.hpp"
 #include "hvctl/spec_io.hpp"
 
@@ -186,4 +188,50 @@ TEST_CASE("a reconfigure that fails after the engine stopped the VM puts it back
   CHECK_FALSE(results[1].ok);
   CHECK(results[1].error.find("; restored to paused") != std::string::npos);
   CHECK(backend.lookup("eng-r1")->power == PowerState::paused);
+}
+
+TEST_CASE("an interrupted apply finishes the VM under way, restart included, and starts no other") {
+  auto session = test_session();
+  const auto specs = fleet("eng-int", 6, "64MiB", "running");
+  std::atomic<int> signals{0};
+  ApplyOptions options;
+  options.parallel = 1;
+  options.interrupts = [&] { return signals.load(); };
+  options.progress = [&](const std::string&, const std::string& what) {
+    if (what == "create") signals = 1;  // Ctrl-C while the first create runs
+  };
+  auto results = apply_plans(make_plans(specs, session), session, options);
+  int not_started = 0;
+  for (const auto& r : results) {
+    if (r.interruption == Interruption::not_started) {
+      ++not_started;
+      CHECK_FALSE(r.ok);
+      CHECK(r.done.empty());
+    } else {
+      CHECK(r.interruption == Interruption::in_flight);
+      CHECK_MESSAGE(r.ok, r.error);
+      CHECK(r.done == std::vector<std::string>{"created", "started"});  // power came after the signal: still done
+    }
+  }
+  CHECK(not_started == 5);
+
+  // The next apply converges.
+  options.progress = nullptr;
+  signals = 0;
+  for (const auto& r : apply_plans(make_plans(specs, session), session, options)) CHECK_MESSAGE(r.ok, r.error);
+  CHECK(pending(make_plans(specs, session)) == 0);
+
+  // A VM stopped for a cold change is started again even when the signal comes at the stop.
+  {
+    const auto bigger = fleet("eng-int", 1, "96MiB", "running");
+    auto plans = make_plans(bigger, session);
+    REQUIRE(plans[0].needs_restart);
+    options.progress = [&](const std::string&, const std::string& what) {
+      if (what == "stop") signals = 1;
+    };
+    results = apply_plans(plans, session, options);
+    CHECK_MESSAGE(results[0].ok, results[0].error);
+    CHECK(results[0].done == std::vector<std::string>{"stopped", "reconfigured", "started"});
+    CHECK(session.backend(session.target_for(std::nullopt)).lookup("eng-int0")->power == PowerState::running);
+  }
 }
