@@ -82,12 +82,15 @@ struct Field {
   const char* xl = "";   // xl.cfg key when the mapping is one to one, with the same unit
   const char* vmx = "";  // .vmx key, likewise
 
+  // Derived from `path` once, when the table is built (the planner asks per field per VM).
+  std::string key_, block_;
+
   // Its own YAML key: "count" for "spec.cpu.count".
   std::string leaf() const;
   // "cpu.count", "disks.size", "labels": the name in Capabilities, plans and field marks.
-  std::string key() const;
+  const std::string& key() const { return key_; }
   // The block a field sits in ("xen", "vsphere", "libvirt"), or "" for a generic field.
-  std::string block() const;
+  const std::string& block() const { return block_; }
   const BackendUse& on(Column c) const;
   // Identity and control fields (name, target, power...): every backend takes them as they are.
   bool universal() const;
@@ -95,6 +98,8 @@ struct Field {
 };
 
 const std::vector<Field>& table();
+std::string key_of(std::string_view path);    // "spec.disks[].size" -> "disks.size"
+std::string block_of(std::string_view path);  // "spec.xen.type" -> "xen"; "" outside a block
 const Field* find(std::string_view path);          // by document path
 const Field* find_key(std::string_view key);       // by key ("cpu.count")
 std::vector<const Field*> children(std::string_view group);  // direct children of "spec.cpu"

@@ -6,6 +6,10 @@
 #include "spec_field_access.hpp"
 #include "spec_schema.hpp"
 
+// Entries name only what they set; the rest keeps its default member
+// initializer, which is the point of designated initializers here.
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 namespace hvctl::fields {
 namespace {
 
@@ -260,7 +264,14 @@ std::vector<Field> make_table() {
 }  // namespace
 
 const std::vector<Field>& table() {
-  static const std::vector<Field> kTable = make_table();
+  static const std::vector<Field> kTable = [] {
+    auto t = make_table();
+    for (auto& f : t) {
+      f.key_ = key_of(f.path);
+      f.block_ = block_of(f.path);
+    }
+    return t;
+  }();
   return kTable;
 }
 

@@ -27,19 +27,18 @@ std::string Field::leaf() const {
   return std::string(dot == std::string_view::npos ? p : p.substr(dot + 1));
 }
 
-std::string Field::key() const {
-  std::string_view p = path;
+std::string key_of(std::string_view path) {
   for (std::string_view root : {"metadata.", "spec."})
-    if (p.substr(0, root.size()) == root) p.remove_prefix(root.size());
-  std::string out(p);
+    if (path.substr(0, root.size()) == root) path.remove_prefix(root.size());
+  std::string out(path);
   if (auto at = out.find("[]"); at != std::string::npos) out.erase(at, 2);
   return out;
 }
 
-std::string Field::block() const {
-  const std::string k = key();
+std::string block_of(std::string_view path) {
+  const std::string k = key_of(path);
   for (const char* b : {"xen", "vsphere", "libvirt"})
-    if (std::string_view(path).substr(0, 5) == "spec." && (k == b || k.rfind(std::string(b) + ".", 0) == 0)) return b;
+    if (path.substr(0, 5) == "spec." && (k == b || k.rfind(std::string(b) + ".", 0) == 0)) return b;
   return "";
 }
 

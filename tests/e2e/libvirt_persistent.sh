@@ -83,5 +83,5 @@ ok "bad spec error has file:line:column" contains "$err" "bad.yaml:6:"
 expect_exit 0 "destroy --yes removes both" -- destroy --yes e2e-a e2e-b
 expect_exit 0 "list after destroy" -- list -o json
 ok "no VMs left" [ "$(json_get "$out" "len(d['items'])")" = 0 ]
-expect_exit 4 "destroying a missing VM is a backend error" -- destroy --yes e2e-a
+expect_exit 8 "destroying a missing VM is exit 8, no such VM (not 4: the target answered)" -- destroy --yes e2e-a
 finish
