@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "hvctl/error.hpp"
+#include "hvctl/text.hpp"
 #include "properties.hpp"
 
 namespace hvctl::vsphere {
@@ -67,7 +68,7 @@ bool VimSession::resume_locked() {
   const auto cached = cache_.load();
   if (!cached) return false;
   client_.set_cookie(cached->cookie);
-  if (!with_context(target_, "cannot reach " + target_.uri, [&] { return session_alive(cached->content); }))
+  if (!with_context(target_, "cannot reach " + redact_uri(target_.uri), [&] { return session_alive(cached->content); }))
     return false;
   content_ = cached->content;
   logged_in_ = kept_ = true;
@@ -83,7 +84,7 @@ void VimSession::login_locked() {
   if (!content_) {
     auto req = xml::Builder::soap("RetrieveServiceContent");
     req.top().add_moref("_this", "ServiceInstance", "ServiceInstance");
-    content_ = with_context(target_, "cannot reach " + target_.uri, [&] {
+    content_ = with_context(target_, "cannot reach " + redact_uri(target_.uri), [&] {
       return parse_service_content(client_.call(req, "RetrieveServiceContent").returnval());
     });
   }

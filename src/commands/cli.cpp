@@ -28,7 +28,8 @@ const char* exit_code_help() {
          "  130 interrupted (Ctrl-C, SIGTERM): apply, delete, destroy started nothing new; the result says what was not done\n"
          "Environment: HVCTL_TARGET (as --target), HVCTL_CONFIG (as --config), XDG_CONFIG_HOME, HVCTL_LOCK_DIR\n"
          "(per-target lock files), HVCTL_SOAP_TRACE=1 (log vSphere requests, secrets redacted),\n"
-         "XDG_CACHE_HOME and HVCTL_NO_SESSION_CACHE=1 (where vSphere sessions are kept between runs, or not)\n";
+         "XDG_CACHE_HOME and HVCTL_NO_SESSION_CACHE=1 (where vSphere sessions are kept between runs, or not),\n"
+         "HVCTL_PASSWORD (the password of a vSphere URI target; never put one in the URI)\n";
 }
 
 namespace {

@@ -85,7 +85,10 @@ std::string man_hvctl(const CLI::App& root) {
   std::string line;
   while (std::getline(codes, line)) {
     if (line.rfind("  ", 0) != 0) continue;
-    m << ".TP\n.B " << line.substr(2, 1) << "\n" << roff(line.substr(5)) << "\n";
+    const auto code_end = line.find(' ', 2);  // "  7  impossible: ...", "  130 interrupted ..."
+    if (code_end == std::string::npos) continue;
+    const auto text = line.find_first_not_of(' ', code_end);
+    m << ".TP\n.B " << line.substr(2, code_end - 2) << "\n" << roff(line.substr(text)) << "\n";
   }
   m << ".SH ENVIRONMENT\n.TP\n.B HVCTL_TARGET\nThe target, as \\fB\\-\\-target\\fR.\n"
     << ".TP\n.B HVCTL_CONFIG\nThe config file, as \\fB\\-\\-config\\fR.\n"

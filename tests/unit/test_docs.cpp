@@ -20,7 +20,8 @@ TEST_CASE("hvctl(1) has every command, its aliases and options, and every exit c
   }
   CHECK(page.find("\\fB\\-\\-detailed\\-exitcode\\fR") != std::string::npos);
   CHECK(page.find("HVCTL_TARGET") != std::string::npos);
-  for (const char* code : {".B 0", ".B 2", ".B 3", ".B 4", ".B 5", ".B 6"}) CHECK(page.find(code) != std::string::npos);
+  for (const char* code : {".B 0\n", ".B 2\n", ".B 3\n", ".B 4\n", ".B 5\n", ".B 6\n", ".B 7\n", ".B 8\n", ".B 130\ninterrupted"})
+    CHECK_MESSAGE(page.find(code) != std::string::npos, code);
 }
 
 TEST_CASE("completion follows the table: new commands and flags complete without script changes") {
