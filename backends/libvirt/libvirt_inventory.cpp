@@ -23,6 +23,11 @@ template <typename T, int (*Free)(T)>
 struct ListOf {
   T* items = nullptr;
   int count = 0;
+  // The count a virConnectListAll* call returned; a failure becomes a BackendError.
+  void take(int n, const std::string& target, const char* what) {
+    if (n < 0) fail(target, what);
+    count = n;
+  }
   ~ListOf() {
     for (int i = 0; i < count; ++i) Free(items[i]);
     free(items);
@@ -87,11 +92,7 @@ StorageInfo pool_from_xml(const std::string& text) {
 
 std::vector<NetworkInfo> read_networks(virConnectPtr conn, const std::string& target) {
   ListOf<virNetworkPtr, virNetworkFree> nets;
-  nets.count = virConnectListAllNetworks(conn, &nets.items, 0);
-  if (nets.count < 0) {
-    nets.count = 0;
-    fail(target, "cannot list networks");
-  }
+  nets.take(virConnectListAllNetworks(conn, &nets.items, 0), target, "cannot list networks");
   std::vector<NetworkInfo> out;
   for (int i = 0; i < nets.count; ++i) {
     CString xml(virNetworkGetXMLDesc(nets.items[i], 0));
@@ -105,11 +106,7 @@ std::vector<NetworkInfo> read_networks(virConnectPtr conn, const std::string& ta
 
 std::vector<StorageInfo> read_pools(virConnectPtr conn, const std::string& target) {
   ListOf<virStoragePoolPtr, virStoragePoolFree> pools;
-  pools.count = virConnectListAllStoragePools(conn, &pools.items, 0);
-  if (pools.count < 0) {
-    pools.count = 0;
-    fail(target, "cannot list storage pools");
-  }
+  pools.take(virConnectListAllStoragePools(conn, &pools.items, 0), target, "cannot list storage pools");
   std::vector<StorageInfo> out;
   for (int i = 0; i < pools.count; ++i) {
     CString xml(virStoragePoolGetXMLDesc(pools.items[i], 0));

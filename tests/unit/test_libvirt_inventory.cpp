@@ -12,6 +12,16 @@
 using namespace hvctl;
 using namespace hvctl::libvirt;
 
+namespace {
+Target test_target() {
+  Target t;
+  t.name = "lab";
+  t.type = "libvirt";
+  t.uri = "test:///default";
+  return t;
+}
+}  // namespace
+
 TEST_CASE("libvirt inventory: a network's forward mode, bridge and VLAN from its XML") {
   const auto nat = network_from_xml("<network><name>default</name><forward mode='nat'/><bridge name='virbr0'/></network>");
   CHECK(nat.name == "default");
@@ -35,11 +45,7 @@ TEST_CASE("libvirt inventory: a pool's type and path from its XML; versions as p
 }
 
 TEST_CASE("libvirt inventory: the test driver's node, network and pool, read for real") {
-  Target t;
-  t.name = "lab";
-  t.type = "libvirt";
-  t.uri = "test:///default";
-  auto b = make_libvirt_backend(t);
+  auto b = make_libvirt_backend(test_target());
   const auto hosts = b->hosts();
   REQUIRE(hosts.size() == 1);
   CHECK(hosts[0].product.rfind("TEST ", 0) == 0);
@@ -66,11 +72,7 @@ TEST_CASE("libvirt inventory: the test driver's node, network and pool, read for
 }
 
 TEST_CASE("libvirt get: a running VM's node, guest addresses and agent channel, beyond its spec") {
-  Target t;
-  t.name = "lab";
-  t.type = "libvirt";
-  t.uri = "test:///default";
-  auto b = make_libvirt_backend(t);
+  auto b = make_libvirt_backend(test_target());
   const auto vm = b->lookup("test");
   REQUIRE(vm);
   CHECK(vm->runtime.host == b->hosts().at(0).name);
