@@ -16,8 +16,8 @@ packages=(
   dpkg-dev openssl
   # fuzzing (tests/fuzz: libFuzzer harnesses built with clang)
   clang libclang-rt-14-dev
-  # completion and man page tests
-  bash-completion zsh fish mandoc groff-base man-db
+  # completion and man page tests; a real terminal for the live status line test
+  bash-completion zsh fish mandoc groff-base man-db tmux
   # Xen: libxenlight/libxlutil (backend, xl.cfg import/export); the backend's
   # test counterpart boots this Xen with Debian's kernel as dom0 under QEMU
   # (tests/xen/harness fetches the kernel with apt-get download, never installs it)

@@ -5,6 +5,6 @@
 #include "cli.hpp"
 
 int main(int argc, char** argv) {
-  const bool interactive = ::isatty(STDIN_FILENO) && ::isatty(STDERR_FILENO);
-  return hvctl::run_cli(argc, argv, std::cin, std::cout, std::cerr, interactive);
+  const hvctl::Terminal terminal{::isatty(STDIN_FILENO) != 0, ::isatty(STDERR_FILENO) != 0};
+  return hvctl::run_cli(argc, argv, std::cin, std::cout, std::cerr, terminal);
 }

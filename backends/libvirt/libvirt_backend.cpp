@@ -69,8 +69,10 @@ void ignore_libvirt_error(void*, virErrorPtr) {}
 
 class LibvirtBackend final : public Backend {
 public:
-  explicit LibvirtBackend(Target t)
-      : target_(std::move(t)), caps_(libvirt_capabilities(hypervisor_of(target_.uri, target_.option("domain_type")))) {
+  LibvirtBackend(Target t, Diagnostics& diagnostics)
+      : target_(std::move(t)),
+        caps_(libvirt_capabilities(hypervisor_of(target_.uri, target_.option("domain_type")))),
+        diagnostics_(diagnostics) {
     virInitialize();
     // libxml2 initialises itself lazily and not thread-safely: two apply
     // workers parsing their first domain XML at once both build its encoding
@@ -123,6 +125,7 @@ private:
 
   const Target target_;
   const Capabilities caps_;
+  Diagnostics& diagnostics_;  // -vv: the domain XML each definition sends
   std::mutex mutex_;  // guards conn_ and domain_type_
   virConnectPtr conn_ = nullptr;
   std::optional<std::string> domain_type_;
@@ -249,6 +252,8 @@ void LibvirtBackend::rollback(const std::vector<std::string>& paths, const Conte
 }
 
 void LibvirtBackend::define(const std::string& xml, const Context& c, const char* what) {
+  if (diagnostics_.shows(LogLevel::protocol))
+    diagnostics_.log(LogLevel::protocol, fmt::format("libvirt {}: virDomainDefineXML for VM '{}':\n{}", target_.name, c.vm, xml));
   Domain dom(virDomainDefineXML(conn(), xml.c_str()));
   if (!dom) c.fail(what);
 }
@@ -426,6 +431,8 @@ std::vector<std::string> LibvirtBackend::snapshot(const std::string& name, const
 
 }  // namespace
 
-std::unique_ptr<Backend> make_libvirt_backend(const Target& t) { return std::make_unique<LibvirtBackend>(t); }
+std::unique_ptr<Backend> make_libvirt_backend(const Target& t, Diagnostics& diagnostics) {
+  return std::make_unique<LibvirtBackend>(t, diagnostics);
+}
 
 }  // namespace hvctl

@@ -12,6 +12,6 @@ namespace hvctl {
 // qemu+ssh://host/system...). Does not connect: the first call that needs the
 // target does. Options read from `t.options`: domain_type (test|qemu|kvm|xen,
 // else detected), pool (for disks hvctl creates, default "default"), arch, machine.
-std::unique_ptr<Backend> make_libvirt_backend(const Target& t);
+std::unique_ptr<Backend> make_libvirt_backend(const Target& t, Diagnostics& diagnostics = no_diagnostics());
 
 }  // namespace hvctl

@@ -2,7 +2,6 @@
 
 #include <array>
 #include <chrono>
-#include <iostream>
 #include <sstream>
 
 #include <curl/curl.h>
@@ -106,7 +105,7 @@ SoapClient::~SoapClient() {
   for (void* h : free_) curl_easy_cleanup(static_cast<CURL*>(h));
   curl_share_cleanup(impl_->share);
   curl_slist_free_all(impl_->headers);
-  if (options_.trace) std::cerr << fmt::format("soap: {} calls to {}\n", calls_.load(), options_.url);
+  options_.diagnostics->log(LogLevel::protocol, fmt::format("soap: {} calls to {}", calls_.load(), options_.url));
 }
 
 void* SoapClient::acquire() {
@@ -217,6 +216,9 @@ Response SoapClient::call(const xml::Builder& request, const std::string& method
       std::lock_guard lock(pool_mutex_);
       throw TransportError("not sent: " + down_reason_, down_tls_);
     }
+    if (options_.tls.insecure)  // said once per target and run, when something is really sent
+      options_.diagnostics->warn_once("tls-off " + options_.target,
+                                      fmt::format("target '{}': TLS verification is off (insecure: true)", options_.target));
     answer = post(h, body, status);
   } catch (const TransportError& e) {
     release(h);
@@ -226,10 +228,10 @@ Response SoapClient::call(const xml::Builder& request, const std::string& method
     throw;
   }
   release(h);
-  if (options_.trace) {
+  if (options_.diagnostics->shows(LogLevel::protocol)) {
     const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    std::cerr << fmt::format("soap #{} {}: HTTP {}, {} bytes, {:.1f} ms\n{}\n", number, method, status,
-                             answer.size(), ms, request.str(false, true));
+    options_.diagnostics->log(LogLevel::protocol, fmt::format("soap #{} {}: HTTP {}, {} bytes, {:.1f} ms\n{}", number,
+                                                              method, status, answer.size(), ms, request.str(false, true)));
   }
   try {
     return parse_response(answer, status);

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "hvctl/diagnostics.hpp"
 #include "xml_tree.hpp"
 
 namespace hvctl::vsphere {
@@ -38,7 +39,8 @@ struct ClientOptions {
   std::string url;            // https://host/sdk
   TlsOptions tls;
   int max_connections = 8;    // concurrent requests (curl handles)
-  int trace = 0;              // 1: one line per call and the redacted request on stderr
+  std::string target;         // the target's name, for warnings
+  Diagnostics* diagnostics = &no_diagnostics();  // -vv: one line per call and the redacted request
   long timeout_seconds = 120; // per request (the target's `timeout` option)
 };
 

@@ -71,7 +71,6 @@
 //   detached first (they are the user's).
 #include "vsphere_backend.hpp"
 
-#include <iostream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -91,28 +90,25 @@ namespace {
 
 using namespace hvctl::vsphere;
 
-ClientOptions client_options(const Target& t) {
+ClientOptions client_options(const Target& t, Diagnostics& diagnostics) {
   ClientOptions o;
+  o.target = t.name;
+  o.diagnostics = &diagnostics;
   o.url = t.uri;
   o.tls.insecure = t.option("insecure") == "true";
   o.tls.ca_file = t.option("ca_file");
   o.tls.thumbprint = t.option("thumbprint");
   o.max_connections = t.parallel.value_or(kDefaultParallel);
   if (const auto timeout = t.option("timeout"); !timeout.empty()) o.timeout_seconds = std::stol(timeout);
-  const char* trace = std::getenv("HVCTL_SOAP_TRACE");
-  o.trace = trace && *trace && std::string(trace) != "0" ? 1 : 0;
   return o;
 }
 
 class VsphereBackend final : public Backend {
 public:
-  explicit VsphereBackend(const Target& t)
-      : session_(t, client_options(t), SessionCache::for_target(t)),
+  VsphereBackend(const Target& t, Diagnostics& diagnostics)
+      : session_(t, client_options(t, diagnostics), SessionCache::for_target(t)),
         inventory_(session_),
-        ops_(session_, inventory_) {
-    if (client_options(t).tls.insecure)
-      std::cerr << fmt::format("warning: target '{}': TLS verification is off (insecure: true)\n", t.name);
-  }
+        ops_(session_, inventory_) {}
 
   const Capabilities& capabilities() const override { return vsphere_capabilities(); }
   std::vector<Problem> check(const VmSpec& spec) const override { return vsphere_check(spec); }
@@ -290,9 +286,9 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Backend> make_vsphere_backend(const Target& t) {
+std::unique_ptr<Backend> make_vsphere_backend(const Target& t, Diagnostics& diagnostics) {
   vsphere_global_init();
-  return std::make_unique<VsphereBackend>(t);
+  return std::make_unique<VsphereBackend>(t, diagnostics);
 }
 
 std::uint64_t vsphere_soap_calls(const Backend& b) {

@@ -11,10 +11,10 @@ namespace hvctl {
 
 // A backend for `t.uri` (https://vcenter-or-esxi/sdk), logging in as
 // `t.username` with `t.password()` on first use. Options: insecure ("true":
-// no TLS verification; a warning goes to stderr once per backend), ca_file
+// no TLS verification; `diagnostics` warns once per run, at the first request), ca_file
 // (PEM bundle), thumbprint (SHA-256 of the server certificate). Does not
 // connect: the first call that needs the target does.
-std::unique_ptr<Backend> make_vsphere_backend(const Target& t);
+std::unique_ptr<Backend> make_vsphere_backend(const Target& t, Diagnostics& diagnostics = no_diagnostics());
 
 }  // namespace hvctl
 

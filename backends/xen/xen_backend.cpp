@@ -111,9 +111,10 @@ VmSpec spec_from_domain(const DomainInfo& dom) {
   return spec;
 }
 
-XenBackend::XenBackend(Target t)
+XenBackend::XenBackend(Target t, Diagnostics& diagnostics)
     : target_(std::move(t)),
       caps_(make_capabilities()),
+      diagnostics_(diagnostics),
       store_(target_.option("state_dir", "/var/lib/hvctl/xen")),
       monitor_(monitor_option(target_)) {}
 
@@ -121,7 +122,7 @@ const Libxl& XenBackend::xl() {
   std::lock_guard lock(mutex_);
   if (!xl_) {
     try {
-      xl_ = std::make_unique<Libxl>();
+      xl_ = std::make_unique<Libxl>(diagnostics_);
     } catch (const BackendError& e) {
       throw BackendError(fmt::format("target '{}': {}", target_.name, e.what()));
     }
@@ -255,6 +256,8 @@ ConsoleAccess XenBackend::console(const std::string& name) {
 
 }  // namespace xen
 
-std::unique_ptr<Backend> make_xen_backend(const Target& t) { return std::make_unique<xen::XenBackend>(t); }
+std::unique_ptr<Backend> make_xen_backend(const Target& t, Diagnostics& diagnostics) {
+  return std::make_unique<xen::XenBackend>(t, diagnostics);
+}
 
 }  // namespace hvctl

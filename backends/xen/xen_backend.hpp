@@ -14,6 +14,6 @@ namespace hvctl {
 // `t.options`: state_dir (VM records, default /var/lib/hvctl/xen), monitor
 // (path of hvctl-xen-monitor, default beside the running hvctl; "none" runs
 // no monitor, so guest-initiated shutdowns are left to the next hvctl call).
-std::unique_ptr<Backend> make_xen_backend(const Target& t);
+std::unique_ptr<Backend> make_xen_backend(const Target& t, Diagnostics& diagnostics = no_diagnostics());
 
 }  // namespace hvctl

@@ -14,7 +14,7 @@ namespace hvctl::xen {
 
 class XenBackend final : public Backend {
 public:
-  explicit XenBackend(Target t);
+  XenBackend(Target t, Diagnostics& diagnostics);
 
   const Capabilities& capabilities() const override { return caps_; }
   std::vector<Problem> check(const VmSpec& spec) const override;
@@ -43,6 +43,7 @@ private:
 
   const Target target_;
   const Capabilities caps_;
+  Diagnostics& diagnostics_;
   const StateStore store_;
   const std::string monitor_;  // "" when none
   std::mutex mutex_;           // guards the lazy open of xl_

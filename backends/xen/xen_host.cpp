@@ -17,19 +17,30 @@ namespace {
 
 thread_local std::string t_log;  // libxl logs on the calling thread
 
-void capture(xentoollog_logger*, xentoollog_level level, int errnoval, const char* context, const char* format,
-             va_list args) {
-  static const bool debug = std::getenv("HVCTL_XEN_DEBUG") != nullptr;
-  if (level < XTL_ERROR && !(debug && level >= XTL_DETAIL)) return;
+}  // namespace
+
+// A xentoollog logger (its first member, so libxl's pointer is ours too)
+// that keeps errors for the exception and shows the rest at -vv.
+struct Libxl::Logger {
+  xentoollog_logger base;
+  Diagnostics* diagnostics;
+};
+
+namespace {
+
+void capture(xentoollog_logger* self, xentoollog_level level, int, const char*, const char* format, va_list args) {
+  Diagnostics& diagnostics = *reinterpret_cast<Libxl::Logger*>(self)->diagnostics;
+  const bool shown = level >= XTL_DETAIL && diagnostics.shows(LogLevel::protocol);
+  if (level < XTL_ERROR && !shown) return;
   char line[1024];
   std::vsnprintf(line, sizeof line, format, args);
-  if (debug) std::fprintf(stderr, "libxl: %s\n", line);
+  if (shown) diagnostics.log(LogLevel::protocol, fmt::format("libxl: {}", line));
   if (level < XTL_ERROR) return;
   if (t_log.size() > 2000) t_log.erase(0, t_log.size() - 1000);
   t_log += (t_log.empty() ? "" : "; ") + std::string(line);
 }
 
-void destroy_logger(xentoollog_logger* logger) { delete logger; }
+void destroy_logger(xentoollog_logger* logger) { delete reinterpret_cast<Libxl::Logger*>(logger); }
 
 // libxl reaps only the children it forked; the backend waits for its own.
 const libxl_childproc_hooks kChildHooks = {libxl_sigchld_owner_libxl_always_selective_reap, nullptr, nullptr};
@@ -74,13 +85,13 @@ std::string new_uuid() {
   return uuid_string(uuid);
 }
 
-Libxl::Libxl() {
+Libxl::Libxl(Diagnostics& diagnostics) {
   if (auto problem = dom0_problem(); !problem.empty()) throw BackendError(problem);
-  logger_ = new xentoollog_logger{capture, nullptr, destroy_logger};
-  const int rc = libxl_ctx_alloc(&ctx_, LIBXL_VERSION, 0, logger_);
+  logger_ = new Logger{{capture, nullptr, destroy_logger}, &diagnostics};
+  const int rc = libxl_ctx_alloc(&ctx_, LIBXL_VERSION, 0, &logger_->base);
   if (rc) {
     const std::string log = take_log();
-    xtl_logger_destroy(logger_);
+    xtl_logger_destroy(&logger_->base);
     throw BackendError(fmt::format("{} (libxl_ctx_alloc: {}{}{})", kNoXen, libxl_error_to_string(static_cast<libxl_error>(rc)),
                                    log.empty() ? "" : ": ", log));
   }
@@ -89,7 +100,7 @@ Libxl::Libxl() {
 
 Libxl::~Libxl() {
   libxl_ctx_free(ctx_);
-  xtl_logger_destroy(logger_);
+  xtl_logger_destroy(&logger_->base);
 }
 
 std::string Libxl::take_log() { return std::exchange(t_log, {}); }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "hvctl/diagnostics.hpp"
 #include "hvctl/spec.hpp"
 #include "xen_c.hpp"
 
@@ -43,7 +44,8 @@ std::string new_uuid();  // random, as libxl makes them
 class Libxl {
 public:
   // Opens the context. Throws BackendError(kNoXen...) off dom0 or without root.
-  Libxl();
+  // libxl's own log lines (detail and up) go to `diagnostics` at -vv.
+  explicit Libxl(Diagnostics& diagnostics);
   ~Libxl();
   Libxl(const Libxl&) = delete;
   Libxl& operator=(const Libxl&) = delete;
@@ -63,9 +65,11 @@ public:
   // The domain `domid`, or nullopt when it is gone.
   std::optional<DomainInfo> info(std::uint32_t domid) const;
 
+  struct Logger;  // defined in xen_host.cpp
+
 private:
   libxl_ctx* ctx_ = nullptr;
-  xentoollog_logger* logger_ = nullptr;
+  Logger* logger_ = nullptr;
 };
 
 }  // namespace hvctl::xen

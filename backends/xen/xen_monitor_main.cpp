@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
   const std::string who = "VM '" + a.name + "'";
   std::deque<std::chrono::steady_clock::time_point> restarts;
   try {
-    Libxl xl;
+    Libxl xl(no_diagnostics());
     const StateStore store(a.state_dir);
     while (watch(xl, a, who) == Next::restart) {
       const auto now = std::chrono::steady_clock::now();

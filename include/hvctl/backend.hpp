@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "hvctl/diagnostics.hpp"
 #include "hvctl/inventory.hpp"
 #include "hvctl/spec.hpp"
 #include "hvctl/target.hpp"
@@ -164,8 +165,9 @@ public:
 };
 
 // Makes the backend for a target (by its type), or throws InputError naming
-// the type and the build option that would enable it.
-std::unique_ptr<Backend> make_backend(const Target& target);
+// the type and the build option that would enable it. The backend reports
+// through `diagnostics` (never std::cerr), which must outlive it.
+std::unique_ptr<Backend> make_backend(const Target& target, Diagnostics& diagnostics = no_diagnostics());
 
 // Backend types compiled into this binary ("libvirt", ...), for `version`.
 std::vector<std::string> compiled_backends();

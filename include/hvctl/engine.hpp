@@ -18,12 +18,17 @@ namespace hvctl {
 // as impossible, with the reasons.
 std::vector<VmPlan> make_plans(const std::vector<VmSpec>& specs, Session& session);
 
+struct VmResult;
+
 struct ApplyOptions {
   int parallel = 0;                      // 0: each target's default
   bool allow_restart = true;             // stop/start VMs whose changes need it
   bool force_stop = false;               // stop hard instead of asking the guest
   std::chrono::seconds stop_timeout{120};
   std::function<void(const std::string& vm, const std::string& what)> progress;
+  // From the workers, as each VM's work begins and ends (a live status line).
+  std::function<void(const std::string& vm)> started;
+  std::function<void(const VmResult& result)> finished;
   // Signals received so far (interrupt_count); null: never interrupted.
   // Above 0 nothing new starts; at 2 apply_plans stops waiting.
   std::function<int()> interrupts;

@@ -9,12 +9,16 @@
 // happened.
 #pragma once
 
+#include <chrono>
 #include <iosfwd>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "hvctl/diagnostics.hpp"
 
 namespace hvctl {
 
@@ -45,7 +49,10 @@ struct Result {
   std::vector<std::string> footer;  // table-only lines after the rows ("2 to create")
 };
 
-class Output {
+// Also the run's Diagnostics sink: every stderr line passes through here, so
+// a live status line (set_status) can be cleared before a line and drawn
+// again after it.
+class Output final : public Diagnostics {
 public:
   Output(std::ostream& out, std::ostream& err, Format format, int verbosity, bool err_is_tty);
 
@@ -58,12 +65,22 @@ public:
   void fail(const Json& errors, bool standalone);
   // Writes the held document, if any. Also done on destruction.
   void finish();
-  ~Output();
+  ~Output() override;
   void raw(const std::string& text);               // text already in its final form to stdout
   void info(const std::string& line);              // stderr unless -q
-  void debug(const std::string& line);             // stderr only with -v
+  void debug(const std::string& line);             // stderr only with -v (log at LogLevel::verbose)
   void warn(const std::string& line);              // stderr always, "warning: " prefix
   void prompt(const std::string& question);        // stderr, no newline, always shown
+
+  // Diagnostics: -v lines carry the seconds since the run began ("[0.012s] ...").
+  bool shows(LogLevel level) const override;
+  void log(LogLevel level, const std::string& line) override;
+  void warn_once(const std::string& key, const std::string& line) override;
+
+  // On a terminal, unless -q: `line` becomes the live status line at the
+  // bottom of stderr, redrawn in place; "" removes it. Elsewhere: nothing.
+  void set_status(const std::string& line);
+  bool shows_status() const { return err_tty_ && verbosity_ >= 0; }
   bool err_is_tty() const { return err_tty_; }
   Format format() const { return format_; }
   bool tabular() const { return format_ == Format::table || format_ == Format::wide; }  // table or wide
@@ -76,6 +93,12 @@ private:
   bool err_tty_;
   std::mutex mutex_;  // progress lines come from worker threads
   Json held_;         // JSON/YAML: the document render() was given, until finish()
+  std::set<std::string> warned_;  // warn_once keys already shown
+  std::string status_;            // the live status line now drawn, if any
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+
+  void line_to_err(const std::string& line);  // with mutex_ held: clears the status line, writes, redraws it
+  void clear_status();                        // with mutex_ held
 };
 
 // Renderers, exposed for tests.

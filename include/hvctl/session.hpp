@@ -7,9 +7,11 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "hvctl/backend.hpp"
+#include "hvctl/diagnostics.hpp"
 #include "hvctl/target.hpp"
 
 namespace hvctl {
@@ -20,12 +22,15 @@ bool is_xen_dom0();
 
 class Session {
 public:
-  using Factory = std::function<std::unique_ptr<Backend>(const Target&)>;
+  using Factory = std::function<std::unique_ptr<Backend>(const Target&, Diagnostics&)>;
 
   // `override_target`: --target / HVCTL_TARGET, which wins over specs and config.
-  Session(Config config, std::optional<std::string> override_target, Factory factory = make_backend);
+  // `diagnostics` gets the backends' reports and, at -v, each backend call.
+  Session(Config config, std::optional<std::string> override_target, Factory factory = make_backend,
+          Diagnostics& diagnostics = no_diagnostics());
 
-  // The target a spec (or an imperative command, with no spec) goes to.
+  // The target a spec (or an imperative command, with no spec) goes to; at
+  // -v it says which rule chose it.
   Target target_for(const std::optional<std::string>& spec_target) const;
 
   // The backend for a target, connected lazily and kept for the session.
@@ -38,7 +43,9 @@ private:
   Config config_;
   std::optional<std::string> override_;
   Factory factory_;
-  std::mutex mutex_;
+  Diagnostics& diagnostics_;
+  mutable std::mutex mutex_;
+  mutable std::set<std::string> said_;  // target resolutions already logged
   std::map<std::string, std::unique_ptr<Backend>> backends_;
 };
 

@@ -27,7 +27,7 @@ const char* exit_code_help() {
          "  8  not found: a VM named on the command line does not exist on its target\n"
          "  130 interrupted (Ctrl-C, SIGTERM): apply, delete, destroy started nothing new; the result says what was not done\n"
          "Environment: HVCTL_TARGET (as --target), HVCTL_CONFIG (as --config), XDG_CONFIG_HOME, HVCTL_LOCK_DIR\n"
-         "(per-target lock files), HVCTL_SOAP_TRACE=1 (log vSphere requests, secrets redacted),\n"
+         "(per-target lock files),\n"
          "XDG_CACHE_HOME and HVCTL_NO_SESSION_CACHE=1 (where vSphere sessions are kept between runs, or not),\n"
          "HVCTL_PASSWORD (the password of a vSphere URI target; never put one in the URI)\n";
 }
@@ -69,7 +69,9 @@ std::unique_ptr<Cli> build_cli() {
       ->envname("HVCTL_TARGET")->type_name("TARGET");
   app.add_option("--config", g.config, "Config file")->envname("HVCTL_CONFIG")->type_name("FILE");
   app.add_flag("-q,--quiet", g.quiet, "Only data on stdout and errors on stderr");
-  app.add_flag("-v,--verbose", g.verbose, "More detail on stderr (repeat for more)");
+  app.add_flag("-v,--verbose", g.verbose,
+               "Log to stderr: -v the config file, how each target was chosen, every backend call with its "
+               "duration; -vv also the protocol (SOAP requests with secrets redacted, libvirt XML, libxl's log)");
   app.add_option("--parallel", g.parallel, "Operations at once per target (default: per backend)")
       ->check(CLI::Range(1, 256));
   add_duration(app, "--lock-timeout", g.lock_timeout,
@@ -196,7 +198,7 @@ std::optional<std::size_t> chosen_command(const Cli& cli) {
 }  // namespace
 
 int run_cli(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err,
-            bool interactive, Session::Factory factory) {
+            Terminal terminal, Session::Factory factory) {
   if (argc >= 2 && std::string(argv[1]) == "__complete")
     return run_complete(std::vector<std::string>(argv + 2, argv + argc), out);
   if (argc == 3 && std::string(argv[1]) == "__gen-docs") {
@@ -217,8 +219,8 @@ int run_cli(int argc, const char* const* argv, std::istream& in, std::ostream& o
   const auto& g = cli->globals;
   const auto& entry = command_table()[*chosen];
   const Format format = g.output.empty() ? entry.default_format : parse_format(g.output);
-  Output output(out, err, format, g.quiet ? -1 : g.verbose, interactive);
-  Context ctx(g, output, in, interactive, std::move(factory));
+  Output output(out, err, format, g.quiet ? -1 : g.verbose, terminal.err);
+  Context ctx(g, output, in, terminal.interactive(), std::move(factory));
   int code = 0;
   try {
     code = cli->runs[*chosen](ctx);

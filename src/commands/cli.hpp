@@ -20,9 +20,16 @@ struct Cli {
 // The whole CLI11 tree; also the source for completions and man pages.
 std::unique_ptr<Cli> build_cli();
 
+// Which of the standard streams are terminals.
+struct Terminal {
+  bool in = false;   // stdin
+  bool err = false;  // stderr: live status lines
+  bool interactive() const { return in && err; }  // a question can be asked (destroy's confirmation)
+};
+
 // Parses argv, runs the command, prints errors once, returns the exit code.
 int run_cli(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err,
-            bool interactive, Session::Factory factory = make_backend);
+            Terminal terminal, Session::Factory factory = make_backend);
 
 // The hidden `hvctl __complete WORD...` entry point (see completion.hpp).
 int run_complete(const std::vector<std::string>& words, std::ostream& out);

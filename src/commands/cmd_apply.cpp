@@ -57,7 +57,7 @@ int run_apply(const ApplyCmdOptions& o, Context& ctx) {
   options.force_stop = o.force_stop;
   options.stop_timeout = std::chrono::seconds(o.stop_timeout);
   const InterruptScope interruptible;  // Ctrl-C: start nothing new, finish what runs (README "How apply works")
-  const auto results = apply_plans(plans, ctx.session(), options);
+  const auto results = apply_with_status(plans, ctx, options, "apply");
   report_interruption(results, ctx.out());
   locks.clear();  // waiting changes nothing: let other runs go on meanwhile
   const int code = results_exit_code(results);

@@ -39,7 +39,7 @@ int run_delete(const DeleteOptions& o, Context& ctx) {
   const bool pending = any_changes(plans);
   ApplyOptions options = apply_options(ctx);
   const InterruptScope interruptible;  // Ctrl-C: start nothing new, finish what runs
-  const auto results = apply_plans(plans, ctx.session(), options);
+  const auto results = apply_with_status(plans, ctx, options, "delete");
   report_interruption(results, ctx.out());
   Result view = apply_result(results, pending);
   view.kind = "DeleteResult";

@@ -3,6 +3,8 @@
 #include <iostream>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "hvctl/spec_io.hpp"
 
 namespace hvctl {
@@ -12,7 +14,16 @@ Context::Context(const GlobalOptions& globals, Output& out, std::istream& in, bo
     : globals_(globals), out_(out), in_(in), interactive_(interactive), factory_(std::move(factory)) {}
 
 Session& Context::session() {
-  if (!session_) session_ = std::make_unique<Session>(load_config(globals_.config), globals_.target, factory_);
+  if (session_) return *session_;
+  Config config = load_config(globals_.config);
+  if (out_.shows(LogLevel::verbose)) {
+    const std::string where = config.path.empty() ? default_config_path() : config.path;
+    out_.log(LogLevel::verbose, config.path.empty()
+                                    ? fmt::format("config: none ({} does not exist); targets come from URIs", where.empty() ? "no $HOME" : where)
+                                    : fmt::format("config: {} ({} target{})", where, config.targets.size(),
+                                                  config.targets.size() == 1 ? "" : "s"));
+  }
+  session_ = std::make_unique<Session>(std::move(config), globals_.target, factory_, out_);
   return *session_;
 }
 

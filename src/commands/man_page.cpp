@@ -97,8 +97,6 @@ std::string man_hvctl(const CLI::App& root) {
        "/tmp/hvctl-UID).\n"
     << ".TP\n.B HVCTL_PASSWORD\nThe password for a vSphere URI target (\\fBhttps://admin@vc/sdk\\fR); a URI "
        "with a password in it is refused.\n"
-    << ".TP\n.B HVCTL_SOAP_TRACE\nWhen 1, every vSphere request is logged on standard error, with passwords and "
-       "session keys redacted.\n"
     << ".SH FILES\n.TP\n.I $XDG_CONFIG_HOME/hvctl/config.yaml\n"
        "Targets: type (libvirt, vsphere, xen), uri, username, and one of password_env, password_command or "
        "password (the file must then be mode 0600); TLS settings ca_file, thumbprint, insecure; domain_type, "

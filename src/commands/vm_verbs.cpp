@@ -1,11 +1,13 @@
 #include "vm_verbs.hpp"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 
 #include <fmt/format.h>
 
 #include "hvctl/interrupt.hpp"
+#include "status_line.hpp"
 #include "views.hpp"
 
 namespace hvctl {
@@ -54,6 +56,14 @@ bool report_impossible(const std::vector<VmPlan>& plans, Output& out) {
   return any;
 }
 
+std::vector<VmResult> apply_with_status(const std::vector<VmPlan>& plans, Context& ctx, ApplyOptions options,
+                                        const std::string& verb) {
+  const auto changing = std::count_if(plans.begin(), plans.end(), [](const VmPlan& p) { return p.has_changes(); });
+  const StatusLine status(ctx.out(), verb, static_cast<std::size_t>(changing));
+  status.attach(options);
+  return apply_plans(plans, ctx.session(), options);
+}
+
 bool any_changes(const std::vector<VmPlan>& plans) {
   for (const auto& p : plans)
     if (p.has_changes()) return true;
@@ -69,8 +79,11 @@ int for_each_vm(Context& ctx, const std::vector<std::string>& names, const std::
                                                   : target.parallel.value_or(b.capabilities().default_parallel);
   // Shared with the workers: after a second signal they may outlive this call.
   auto shared = std::make_shared<std::vector<VmResult>>(names.size());
-  auto job = [shared, &names, &target, &b, &op, &ctx, verb, past](std::size_t i) {
+  auto status = std::make_unique<StatusLine>(ctx.out(), verb, names.size());
+  auto job = [shared, &names, &target, &b, &op, &ctx, verb, past, start = status->on_start(),
+              finish = status->on_finish()](std::size_t i) {
     auto& r = (*shared)[i];
+    start();
     try {
       if (!b.lookup(names[i])) throw NotFoundError(target.name, names[i]);
       op(b, names[i]);
@@ -81,11 +94,13 @@ int for_each_vm(Context& ctx, const std::vector<std::string>& names, const std::
       r.error = e.what();
       if (const auto* h = dynamic_cast<const Error*>(&e)) r.failure = h->code();  // not found: 8, as README says
     }
+    finish(r.ok);
   };
   for (std::size_t i = 0; i < names.size(); ++i) (*shared)[i] = {names[i], target.name, verb, true, {}, {}};
   Lane lane{{}, parallel};
   for (std::size_t i = 0; i < names.size(); ++i) lane.jobs.push_back(i);
   const auto report = run_interruptible(names.size(), {lane}, job, interrupt_count);
+  status.reset();  // gone before the result is printed
   std::vector<VmResult> results(names.size());
   for (std::size_t i = 0; i < names.size(); ++i) {
     if (report[i] == Interruption::abandoned)  // its worker still writes there

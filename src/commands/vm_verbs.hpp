@@ -16,6 +16,11 @@ namespace hvctl {
 // Apply options with --parallel and progress lines on stderr ("vm: create").
 ApplyOptions apply_options(Context& ctx);
 
+// apply_plans with a live status line on a terminal (status_line.hpp),
+// counting the VMs that have changes.
+std::vector<VmResult> apply_with_status(const std::vector<VmPlan>& plans, Context& ctx, ApplyOptions options,
+                                        const std::string& verb);
+
 // Whether any plan changes anything.
 bool any_changes(const std::vector<VmPlan>& plans);
 

@@ -263,10 +263,13 @@ std::vector<VmResult> apply_plans(const std::vector<VmPlan>& plans, Session& ses
     for (auto i : idx) backend_of[i] = &b;
     lanes.push_back({idx, parallel_for(target, b, options)});
   }
-  auto job = [results, backend_of, &plans, &options](std::size_t i) {
+  // A copy the workers share: its callbacks outlive this call with them.
+  auto opts = std::make_shared<const ApplyOptions>(options);
+  auto job = [results, backend_of, &plans, opts](std::size_t i) {
     auto& r = (*results)[i];
+    if (opts->started) opts->started(r.vm);
     try {
-      carry_out(plans[i], *backend_of[i], options, r.done);
+      carry_out(plans[i], *backend_of[i], *opts, r.done);
     } catch (const Error& e) {
       r.ok = false;
       r.error = e.what();
@@ -275,6 +278,7 @@ std::vector<VmResult> apply_plans(const std::vector<VmPlan>& plans, Session& ses
       r.ok = false;
       r.error = e.what();
     }
+    if (opts->finished) opts->finished(r);
   };
   const auto report = run_interruptible(plans.size(), lanes, job, options.interrupts);
   std::vector<VmResult> out(plans.size());

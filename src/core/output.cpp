@@ -135,6 +135,7 @@ Output::~Output() {
 
 void Output::render(const Result& result) {
   std::lock_guard lock(mutex_);
+  clear_status();
   if (tabular()) {
     out_ << render_table(result, format_ == Format::wide);
     out_.flush();
@@ -158,6 +159,7 @@ void Output::fail(const Json& errors, bool standalone) {
 
 void Output::finish() {
   std::lock_guard lock(mutex_);
+  clear_status();
   if (held_.is_null()) return;
   out_ << serialise(held_, format_);
   out_.flush();
@@ -166,21 +168,31 @@ void Output::finish() {
 
 void Output::raw(const std::string& text) {
   std::lock_guard lock(mutex_);
+  clear_status();
   out_ << text;
   out_.flush();
+}
+
+void Output::clear_status() {
+  if (status_.empty()) return;
+  err_ << "\r\033[K" << std::flush;
+  status_.clear();
+}
+
+void Output::line_to_err(const std::string& line) {
+  if (!status_.empty()) err_ << "\r\033[K";
+  err_ << line << "\n";
+  if (!status_.empty()) err_ << status_;
+  err_.flush();
 }
 
 void Output::info(const std::string& line) {
   if (verbosity_ < 0) return;
   std::lock_guard lock(mutex_);
-  err_ << line << "\n";
+  line_to_err(line);
 }
 
-void Output::debug(const std::string& line) {
-  if (verbosity_ < 1) return;
-  std::lock_guard lock(mutex_);
-  err_ << "debug: " << line << "\n";
-}
+void Output::debug(const std::string& line) { log(LogLevel::verbose, line); }
 
 void Output::prompt(const std::string& question) {
   std::lock_guard lock(mutex_);
@@ -189,7 +201,33 @@ void Output::prompt(const std::string& question) {
 
 void Output::warn(const std::string& line) {
   std::lock_guard lock(mutex_);
-  err_ << "warning: " << line << "\n";
+  line_to_err("warning: " + line);
+}
+
+bool Output::shows(LogLevel level) const { return level == LogLevel::warning || verbosity_ >= static_cast<int>(level); }
+
+void Output::log(LogLevel level, const std::string& line) {
+  if (level == LogLevel::warning) return warn(line);
+  if (!shows(level)) return;
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  std::lock_guard lock(mutex_);
+  line_to_err(fmt::format("[{:.3f}s] {}", seconds, line));
+}
+
+void Output::warn_once(const std::string& key, const std::string& line) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!warned_.insert(key).second) return;
+  }
+  warn(line);
+}
+
+void Output::set_status(const std::string& line) {
+  if (!shows_status()) return;
+  std::lock_guard lock(mutex_);
+  if (line == status_) return;
+  err_ << "\r\033[K" << line << std::flush;
+  status_ = line;
 }
 
 }  // namespace hvctl

@@ -14,12 +14,12 @@
 namespace hvctl {
 
 // Bumped whenever BackendModule or anything it passes changes shape.
-inline constexpr int kBackendModuleAbi = 2;
+inline constexpr int kBackendModuleAbi = 3;
 inline constexpr const char* kBackendModuleSymbol = "hvctl_backend_module";
 
 struct BackendModule {
   int abi = kBackendModuleAbi;
-  std::unique_ptr<Backend> (*make)(const Target&) = nullptr;
+  std::unique_ptr<Backend> (*make)(const Target&, Diagnostics&) = nullptr;
   // libvirt only: the domain XML translation behind `hvctl convert` (see formats_registry.hpp).
   std::string (*spec_to_libvirt_xml)(const VmSpec&, const std::string& domain_type) = nullptr;
   VmSpec (*libvirt_xml_to_spec)(const std::string& xml, const std::string& file) = nullptr;

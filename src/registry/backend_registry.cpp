@@ -24,7 +24,7 @@
 namespace hvctl {
 namespace {
 
-using MakeFn = std::unique_ptr<Backend> (*)(const Target&);
+using MakeFn = std::unique_ptr<Backend> (*)(const Target&, Diagnostics&);
 
 struct BackendEntry {
   const char* type;
@@ -59,7 +59,7 @@ const BackendEntry kBackends[] = {
 
 }  // namespace
 
-std::unique_ptr<Backend> make_backend(const Target& target) {
+std::unique_ptr<Backend> make_backend(const Target& target, Diagnostics& diagnostics) {
   for (const auto& entry : kBackends) {
     if (target.type != entry.type) continue;
     if (!entry.compiled) {
@@ -69,9 +69,9 @@ std::unique_ptr<Backend> make_backend(const Target& target) {
           target.name, entry.type, entry.cmake_option));
     }
 #ifdef HVCTL_BACKEND_MODULES
-    return backend_module(entry.type).make(target);
+    return backend_module(entry.type).make(target, diagnostics);
 #else
-    return entry.make(target);
+    return entry.make(target, diagnostics);
 #endif
   }
   throw InputError(fmt::format("target '{}': unknown type '{}' (expected libvirt, vsphere or xen)",

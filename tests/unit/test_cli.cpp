@@ -19,7 +19,7 @@ Run run(std::vector<const char*> args, const std::string& stdin_text = "", bool 
   args.insert(args.begin(), "hvctl");
   std::istringstream in(stdin_text);
   std::ostringstream out, err;
-  const int code = run_cli(static_cast<int>(args.size()), args.data(), in, out, err, interactive);
+  const int code = run_cli(static_cast<int>(args.size()), args.data(), in, out, err, Terminal{interactive, interactive});
   return {code, out.str(), err.str()};
 }
 

@@ -21,7 +21,7 @@ Run run(std::vector<const char*> args, const std::string& stdin_text = "") {
   args.insert(args.begin(), "hvctl");
   std::istringstream in(stdin_text);
   std::ostringstream out, err;
-  const int code = run_cli(static_cast<int>(args.size()), args.data(), in, out, err, false);
+  const int code = run_cli(static_cast<int>(args.size()), args.data(), in, out, err, Terminal{});
   return {code, out.str(), err.str()};
 }
 

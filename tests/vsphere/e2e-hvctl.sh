@@ -60,8 +60,8 @@ apply_then_count() {
   expect 0 apply -f "$1"
   end=$(date +%s.%N)
   echo "apply $(grep -c '^kind:' "$1") VMs: $(echo "$end - $start" | bc) s" >&2
-  HVCTL_SOAP_TRACE=1 expect 0 plan -f "$1" --detailed-exitcode
-  sed -n 's/^soap: \([0-9]*\) calls.*/\1/p' "$work/err"
+  expect 0 -vv plan -f "$1" --detailed-exitcode
+  sed -n 's/^\[[0-9.]*s\] soap: \([0-9]*\) calls.*/\1/p' "$work/err"
 }
 
 gen_specs 20 e2e-small "$work/small.yaml"
@@ -76,8 +76,8 @@ total=$(grep -c '^      "target": "vc",$' "$work/out")  # one per VM item
 echo "second plan: $small SOAP calls with 20 VMs applied, $big with 200 more ($total VMs in all)"
 # vcsim's own VMs and the 20: one slice; with the 200 as well: $total / 200 rounded up.
 [ "$small" = 5 ] && [ "$big" = $((4 + (total + 199) / 200)) ] || fail "call counts $small (20 VMs) vs $big ($total VMs)"
-HVCTL_NO_SESSION_CACHE=1 HVCTL_SOAP_TRACE=1 expect 0 plan -f "$work/small.yaml" --detailed-exitcode
-grep -q "^soap: $((5 + (total + 199) / 200)) calls" "$work/err" || fail "without the session cache: $(grep '^soap:' "$work/err")"
+HVCTL_NO_SESSION_CACHE=1 expect 0 -vv plan -f "$work/small.yaml" --detailed-exitcode
+grep -q "^\[[0-9.]*s\] soap: $((5 + (total + 199) / 200)) calls" "$work/err" || fail "without the session cache: $(grep '^\[[0-9.]*s\] soap:' "$work/err")"
 
 # The session cache: one file, 0600, no password; a run that finds it sends no Login.
 cache_files=("$XDG_CACHE_HOME"/hvctl/*.session)
@@ -85,11 +85,11 @@ cache_files=("$XDG_CACHE_HOME"/hvctl/*.session)
 ! grep -q "$VC_PASSWORD" "${cache_files[0]}" || fail "the session cache holds the password"
 # get of one VM among $total: the session check, the view, every name, the one VM,
 # its and its host's ancestors (inventory path, host name), DestroyView.
-HVCTL_SOAP_TRACE=1 expect 0 get e2e-big-7 -o json
+expect 0 -vv get e2e-big-7 -o json
 contains out '"e2e-big-7"'
-! grep -q '^soap #[0-9]* Login:' "$work/err" || fail "get logged in again despite the cached session"
-! grep -q '^soap #[0-9]* Logout:' "$work/err" || fail "get logged out of the cached session"
-grep -q '^soap: 6 calls' "$work/err" || fail "get of one VM: $(grep '^soap:' "$work/err")"
+! grep -q '^\[[0-9.]*s\] soap #[0-9]* Login:' "$work/err" || fail "get logged in again despite the cached session"
+! grep -q '^\[[0-9.]*s\] soap #[0-9]* Logout:' "$work/err" || fail "get logged out of the cached session"
+grep -q '^\[[0-9.]*s\] soap: 6 calls' "$work/err" || fail "get of one VM: $(grep '^\[[0-9.]*s\] soap:' "$work/err")"
 # get -o json indents runtime's keys (host, path, ...) by four spaces.
 grep -q '^    "host": "DC0_C0_H[0-9]*",$' "$work/out" || fail "get e2e-big-7: runtime.host is no host of cluster DC0_C0"
 contains out '    "path": "/DC0/vm/e2e-big-7",'
@@ -104,8 +104,8 @@ contains out "VM Network"
 expect 0 storage
 contains out LocalDS_0
 echo "garbage" >"${cache_files[0]}"
-HVCTL_SOAP_TRACE=1 expect 0 get e2e-big-7
-grep -q '^soap #[0-9]* Login:' "$work/err" || fail "a garbage session cache did not lead to a login"
+expect 0 -vv get e2e-big-7
+grep -q '^\[[0-9.]*s\] soap #[0-9]* Login:' "$work/err" || fail "a garbage session cache did not lead to a login"
 [ "$(stat -c %a "${cache_files[0]}")" = 600 ] && grep -q '^cookie ' "${cache_files[0]}" || fail "cache not rewritten"
 expect 0 export e2e-small-0
 cp "$work/out" "$work/export.yaml"

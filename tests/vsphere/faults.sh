@@ -128,7 +128,7 @@ ok "the reason is the connection" grep -qiE "connect|reset|recv|empty reply" <<<
 echo "# secrets in -vv and SOAP traces"
 start_sim trace -method-delay CreateContainerView:2000
 specs 2 trc > "$E2E_TMP/trace.yaml"
-HVCTL_SOAP_TRACE=1 "$HVCTL" -vv apply -f "$E2E_TMP/trace.yaml" > "$E2E_TMP/trace.out" 2> "$E2E_TMP/trace.err" &
+"$HVCTL" -vv apply -f "$E2E_TMP/trace.yaml" > "$E2E_TMP/trace.out" 2> "$E2E_TMP/trace.err" &
 apply_pid=$!
 # hvctl's session key (its user agent says hvctl/), which on vcsim is also its cookie.
 hvctl_session() {

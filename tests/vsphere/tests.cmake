@@ -37,3 +37,10 @@ add_test(NAME vsphere_faults
          COMMAND ${CMAKE_CURRENT_LIST_DIR}/faults.sh $<TARGET_FILE:hvctl> ${PROJECT_SOURCE_DIR}
                  ${CMAKE_BINARY_DIR}/vsphere-faults ${HVCTL_VCSIM_DIR})
 set_tests_properties(vsphere_faults PROPERTIES TIMEOUT 600 FIXTURES_REQUIRED vcsim)
+
+# What reaches stderr: the live status line in a real terminal (tmux), the
+# TLS warning once per run, -v and -vv logging, against vcsim.
+add_test(NAME vsphere_terminal
+         COMMAND ${CMAKE_CURRENT_LIST_DIR}/terminal.sh $<TARGET_FILE:hvctl> ${PROJECT_SOURCE_DIR}
+                 ${CMAKE_BINARY_DIR}/vsphere-terminal ${HVCTL_VCSIM_DIR})
+set_tests_properties(vsphere_terminal PROPERTIES TIMEOUT 300 FIXTURES_REQUIRED vcsim)
