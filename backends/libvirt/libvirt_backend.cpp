@@ -102,7 +102,7 @@ public:
   void reconfigure(const VmSpec& spec, const VmState& actual) override;
   void power(const std::string& name, const PowerRequest& request) override;
   void destroy(const std::string& name) override;
-  std::vector<std::string> snapshot(const std::string& name, const SnapshotRequest& request) override;
+  std::vector<SnapshotInfo> snapshot(const std::string& name, const SnapshotRequest& request) override;
   Readiness readiness(const VmSpec& spec) override;
   ConsoleAccess console(const std::string& name) override;
 
@@ -424,7 +424,7 @@ void LibvirtBackend::destroy(const std::string& name) {
     if (description.owned_disks.count(disk.id) && disk.path) delete_volume(conn(), *disk.path, c);
 }
 
-std::vector<std::string> LibvirtBackend::snapshot(const std::string& name, const SnapshotRequest& request) {
+std::vector<SnapshotInfo> LibvirtBackend::snapshot(const std::string& name, const SnapshotRequest& request) {
   Domain dom = require(name, "cannot snapshot");
   return run_snapshot(dom.get(), request, ctx(name));
 }

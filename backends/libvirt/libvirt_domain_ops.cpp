@@ -1,11 +1,16 @@
 #include "libvirt_domain_ops.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <set>
 #include <thread>
+#include <tuple>
 
 #include <fmt/format.h>
 
+#include "hvctl/error.hpp"
 #include "libvirt_xml.hpp"
+#include "xml_util.hpp"
 
 namespace hvctl::libvirt {
 namespace {
@@ -70,18 +75,36 @@ void require_active(virDomainPtr dom, const Context& ctx, const char* what) {
   if (!active(dom, ctx)) ctx.fail(what, "it is not running");
 }
 
-std::vector<std::string> list_snapshots(virDomainPtr dom, const Context& ctx) {
+// One call for the list, one per snapshot for its XML (libvirt has no bulk
+// read of them), one for the current snapshot.
+std::vector<SnapshotInfo> list_snapshots(virDomainPtr dom, const Context& ctx) {
   virDomainSnapshotPtr* snaps = nullptr;
   const int n = virDomainListAllSnapshots(dom, &snaps, 0);
   if (n < 0) ctx.fail("cannot list snapshots of");
-  std::vector<std::string> names;
-  for (int i = 0; i < n; ++i) {
-    Snapshot snap(snaps[i]);
-    names.emplace_back(virDomainSnapshotGetName(snap.get()));
-  }
+  std::vector<Snapshot> owned(snaps, snaps + n);
   free(snaps);
-  std::sort(names.begin(), names.end());
-  return names;
+  std::vector<SnapshotInfo> all;
+  for (const auto& snap : owned) {
+    CString text(virDomainSnapshotGetXMLDesc(snap.get(), 0));
+    if (!text) ctx.fail(fmt::format("cannot read snapshot '{}' of", virDomainSnapshotGetName(snap.get())));
+    all.push_back(read_snapshot_xml(text.get()));
+  }
+  Snapshot current(virDomainSnapshotCurrent(dom, 0));
+  if (!current && last_error_code() != VIR_ERR_NO_DOMAIN_SNAPSHOT) ctx.fail("cannot read the current snapshot of");
+  for (auto& s : all) s.current = current && s.id == virDomainSnapshotGetName(current.get());
+  return snapshot_tree(std::move(all));
+}
+
+// libvirt refuses a duplicate itself, but only as a BackendError that reads
+// like a failure of the target; this says it is the name, and the way out.
+void refuse_existing(virDomainPtr dom, const std::string& name, const Context& ctx) {
+  Snapshot existing(virDomainSnapshotLookupByName(dom, name.c_str(), 0));
+  if (!existing && last_error_code() != VIR_ERR_NO_DOMAIN_SNAPSHOT)
+    ctx.fail(fmt::format("cannot look up snapshot '{}' of", name));
+  if (existing)
+    throw InputError(fmt::format("target '{}': VM '{}' already has a snapshot named '{}': choose another name, or "
+                                 "remove that one first (hvctl snapshot remove {} {})",
+                                 ctx.target, ctx.vm, name, ctx.vm, name));
 }
 
 }  // namespace
@@ -122,10 +145,47 @@ void change_power(virDomainPtr dom, const PowerRequest& r, const Context& ctx) {
   }
 }
 
-std::vector<std::string> run_snapshot(virDomainPtr dom, const SnapshotRequest& r, const Context& ctx) {
+SnapshotInfo read_snapshot_xml(const std::string& text) {
+  const auto doc = xml::parse(text, "domainsnapshot");
+  const xmlNode* root = xmlDocGetRootElement(doc.get());
+  SnapshotInfo s;
+  s.name = xml::child_text(root, "name").value_or("");
+  s.id = s.name;
+  s.parent = xml::child_text(xml::child(root, "parent"), "name").value_or("");
+  if (const auto t = xml::child_text(root, "creationTime")) {
+    std::int64_t v = 0;
+    const auto [end, ec] = std::from_chars(t->data(), t->data() + t->size(), v);
+    if (ec == std::errc() && end == t->data() + t->size()) s.created = v;
+  }
+  return s;
+}
+
+std::vector<SnapshotInfo> snapshot_tree(std::vector<SnapshotInfo> all) {
+  std::sort(all.begin(), all.end(), [](const SnapshotInfo& a, const SnapshotInfo& b) {
+    return std::tie(a.created, a.name) < std::tie(b.created, b.name);
+  });
+  std::set<std::string> ids;
+  for (const auto& s : all) ids.insert(s.id);
+  std::vector<SnapshotInfo> out;
+  std::set<std::string> placed;
+  // Appends the children of `parent` ("" for the roots), each followed by its own.
+  const auto place = [&](const auto& self, const std::string& parent) -> void {
+    for (const auto& s : all) {
+      const bool child = parent.empty() ? s.parent.empty() || !ids.count(s.parent) : s.parent == parent;
+      if (!child || !placed.insert(s.id).second) continue;
+      out.push_back(s);
+      self(self, s.id);
+    }
+  };
+  place(place, "");
+  return out;
+}
+
+std::vector<SnapshotInfo> run_snapshot(virDomainPtr dom, const SnapshotRequest& r, const Context& ctx) {
   using Op = SnapshotRequest::Op;
   if (r.op == Op::list) return list_snapshots(dom, ctx);
   if (r.op == Op::create) {
+    refuse_existing(dom, r.name, ctx);
     Snapshot snap(virDomainSnapshotCreateXML(dom, snapshot_xml(r.name).c_str(), 0));
     if (!snap) ctx.fail(fmt::format("cannot create snapshot '{}' of", r.name));
     return {};

@@ -3,20 +3,39 @@
 #include <algorithm>
 #include <stdexcept>
 #include <thread>
+#include <tuple>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "hvctl/error.hpp"
 #include "properties.hpp"
+#include "vm_runtime.hpp"
 
 namespace hvctl::vsphere {
 namespace {
 
-void walk_snapshots(const xmlNode* list_parent, const char* element,
-                    std::vector<std::pair<std::string, Moref>>& out) {
+// Appends the VirtualMachineSnapshotTree elements `element` under `list_parent`,
+// each followed by its childSnapshotList.
+void walk_snapshots(const xmlNode* list_parent, const char* element, const std::string& parent_id,
+                    const std::string& current, std::vector<SnapshotInfo>& out) {
+  std::vector<std::pair<SnapshotInfo, const xmlNode*>> level;
   for (const xmlNode* tree : xml::children(list_parent, element)) {
-    out.emplace_back(xml::child_text(tree, "name"), read_moref(xml::child(tree, "snapshot")));
-    walk_snapshots(tree, "childSnapshotList", out);
+    SnapshotInfo s;
+    s.name = xml::child_text(tree, "name");
+    s.id = read_moref(xml::child(tree, "snapshot")).value;
+    s.parent = parent_id;
+    s.created = parse_xsd_datetime(xml::child_text(tree, "createTime"));
+    s.current = !s.id.empty() && s.id == current;
+    level.emplace_back(std::move(s), tree);
+  }
+  std::stable_sort(level.begin(), level.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.first.created, a.first.name) < std::tie(b.first.created, b.first.name);
+  });
+  for (auto& [s, tree] : level) {
+    const std::string id = s.id;
+    out.push_back(std::move(s));
+    walk_snapshots(tree, "childSnapshotList", id, current, out);
   }
 }
 
@@ -150,29 +169,41 @@ void VmOps::destroy(const Moref& vm) {
   task("Destroy_Task", vm);
 }
 
-Moref VmOps::find_snapshot(const Moref& vm, const std::string& name, std::vector<std::string>* all) {
+std::vector<SnapshotInfo> read_snapshot_info(const xmlNode* info) {
+  std::vector<SnapshotInfo> out;
+  walk_snapshots(info, "rootSnapshotList", "", read_moref(xml::child(info, "currentSnapshot")).value, out);
+  return out;
+}
+
+std::vector<SnapshotInfo> VmOps::snapshots(const Moref& vm) {
   PropertyQuery q;
   q.prop_sets = {{"VirtualMachine", {"snapshot"}}};
   q.objects = {vm};
-  std::vector<std::pair<std::string, Moref>> found;
-  retrieve(s_, q, [&](const ObjectContent& o) { walk_snapshots(o.prop("snapshot"), "rootSnapshotList", found); });
-  std::string have;
-  for (const auto& [n, ref] : found) {
-    if (all) all->push_back(n);
-    have += (have.empty() ? "" : ", ") + n;
-  }
-  if (all) return {};
-  for (const auto& [n, ref] : found)
-    if (n == name) return ref;
-  throw std::invalid_argument(fmt::format("no snapshot named '{}' (have: {})", name, have.empty() ? "none" : have));
+  std::vector<SnapshotInfo> out;
+  retrieve(s_, q, [&](const ObjectContent& o) { out = read_snapshot_info(o.prop("snapshot")); });
+  return out;
 }
 
-std::vector<std::string> VmOps::snapshot(const Moref& vm, const SnapshotRequest& r) {
-  std::vector<std::string> names;
+Moref VmOps::find_snapshot(const Moref& vm, const std::string& name) {
+  std::vector<std::string> have, ids;
+  for (const auto& s : snapshots(vm)) {
+    have.push_back(s.name);
+    if (s.name == name) ids.push_back(s.id);
+  }
+  if (ids.empty())
+    throw std::runtime_error(fmt::format("no snapshot named '{}' (have: {})", name,
+                                         have.empty() ? "none" : fmt::format("{}", fmt::join(have, ", "))));
+  if (ids.size() > 1)  // made outside hvctl: vSphere allows it
+    throw std::runtime_error(fmt::format(
+        "{} snapshots are named '{}' ({}): vSphere allows that, hvctl does not guess; rename all but one in vSphere",
+        ids.size(), name, fmt::join(ids, ", ")));
+  return {"VirtualMachineSnapshot", ids.front()};
+}
+
+std::vector<SnapshotInfo> VmOps::snapshot(const Moref& vm, const SnapshotRequest& r) {
   switch (r.op) {
     case SnapshotRequest::Op::list:
-      find_snapshot(vm, "", &names);
-      break;
+      return snapshots(vm);
     case SnapshotRequest::Op::create:
       task("CreateSnapshot_Task", vm, [&](xml::Element top) {
         top.add("name", r.name);
@@ -182,14 +213,14 @@ std::vector<std::string> VmOps::snapshot(const Moref& vm, const SnapshotRequest&
       });
       break;
     case SnapshotRequest::Op::revert:
-      task("RevertToSnapshot_Task", find_snapshot(vm, r.name, nullptr));
+      task("RevertToSnapshot_Task", find_snapshot(vm, r.name));
       break;
     case SnapshotRequest::Op::remove:
-      task("RemoveSnapshot_Task", find_snapshot(vm, r.name, nullptr),
+      task("RemoveSnapshot_Task", find_snapshot(vm, r.name),
            [](xml::Element top) { top.add("removeChildren", false); });
       break;
   }
-  return names;
+  return {};
 }
 
 }  // namespace hvctl::vsphere

@@ -1,7 +1,7 @@
 // VM operations as vim25 calls: create, reconfigure, power, destroy,
 // snapshots. Each takes the VM's moref; the backend finds it by name and
 // adds "target 'T': <verb> VM 'N'" to whatever these throw (SoapFault,
-// TransportError, std::invalid_argument, TimeoutError).
+// TransportError, std::runtime_error and std::invalid_argument, TimeoutError).
 #pragma once
 
 #include <string>
@@ -12,6 +12,12 @@
 #include "tasks.hpp"
 
 namespace hvctl::vsphere {
+
+// A VM's `snapshot` property (a VirtualMachineSnapshotInfo <val>; nullptr:
+// no snapshots) as a tree, depth first: each snapshot, then its children,
+// siblings by creation time then name. id is the snapshot's moref value,
+// created its createTime. Pure.
+std::vector<SnapshotInfo> read_snapshot_info(const xmlNode* info);
 
 class VmOps {
 public:
@@ -25,14 +31,18 @@ public:
   void power(const Moref& vm, const PowerRequest& request);
   // Powers off, detaches disks hvctl attached by path, Destroy_Task.
   void destroy(const Moref& vm);
-  // Snapshot create / list / revert / remove by name.
-  std::vector<std::string> snapshot(const Moref& vm, const SnapshotRequest& request);
+  // Snapshot create / list / revert / remove by name; list returns the tree
+  // (read_snapshot_info, one RetrievePropertiesEx), the others nothing.
+  // create does not look at the names already there (the backend does);
+  // revert and remove refuse a name no snapshot or several have.
+  std::vector<SnapshotInfo> snapshot(const Moref& vm, const SnapshotRequest& request);
 
 private:
   TaskInfo task(const std::string& method, const Moref& self, const std::function<void(xml::Element)>& args = {});
   void shutdown_guest(const Moref& vm, std::chrono::seconds timeout);
   void reboot(const Moref& vm, const PowerRequest& request);
-  Moref find_snapshot(const Moref& vm, const std::string& name, std::vector<std::string>* all);
+  std::vector<SnapshotInfo> snapshots(const Moref& vm);
+  Moref find_snapshot(const Moref& vm, const std::string& name);
 
   VimSession& s_;
   Inventory& inv_;

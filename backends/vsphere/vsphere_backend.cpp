@@ -180,10 +180,22 @@ public:
     refs_.erase(name);
   }
 
-  std::vector<std::string> snapshot(const std::string& name, const SnapshotRequest& r) override {
+  // vSphere lets a VM have several snapshots of one name (vcsim 0.24.2 too),
+  // but hvctl names snapshots by name alone: revert and remove would have to
+  // guess. So create refuses a name the VM has already, reading the tree
+  // first (another client may still make the same name in between).
+  std::vector<SnapshotInfo> snapshot(const std::string& name, const SnapshotRequest& r) override {
     static const char* const kVerbs[] = {"create a snapshot of", "list snapshots of", "revert", "remove a snapshot of"};
-    std::vector<std::string> out;
-    on_vm(name, kVerbs[static_cast<int>(r.op)], [&](const Moref& vm) { out = ops_.snapshot(vm, r); });
+    std::vector<SnapshotInfo> out;
+    on_vm(name, kVerbs[static_cast<int>(r.op)], [&](const Moref& vm) {
+      if (r.op == SnapshotRequest::Op::create)
+        for (const auto& s : ops_.snapshot(vm, {SnapshotRequest::Op::list, ""}))
+          if (s.name == r.name)
+            throw InputError(fmt::format("target '{}': VM '{}' already has a snapshot named '{}': choose another "
+                                         "name, or remove that one first (hvctl snapshot remove {} {})",
+                                         target().name, name, r.name, name, r.name));
+      out = ops_.snapshot(vm, r);
+    });
     return out;
   }
 

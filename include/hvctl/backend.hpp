@@ -72,6 +72,16 @@ struct SnapshotRequest {
   std::string name;  // unused for list
 };
 
+// One snapshot of a VM, as `snapshot list` shows it.
+struct SnapshotInfo {
+  std::string name;
+  std::string id;                       // the platform's own id (vSphere "snapshot-12", libvirt: the name)
+  std::string parent;                   // the parent's id; empty for a root
+  std::optional<std::int64_t> created;  // Unix time
+  bool current = false;                 // the VM's state descends from this one
+  bool operator==(const SnapshotInfo&) const = default;
+};
+
 // One look at whether a VM is ready; `detail` says what was seen or is missing
 // ("running; no IP from VMware Tools yet").
 struct Readiness {
@@ -158,8 +168,10 @@ public:
     throw UnsupportedError(capabilities().backend, "consoles");
   }
 
-  // Snapshots: create / revert / remove one, or list all (returns names).
-  virtual std::vector<std::string> snapshot(const std::string& name, const SnapshotRequest&) {
+  // Snapshots: create / revert / remove one, or list all. list returns the
+  // tree with every parent before its children; the others return nothing.
+  // create refuses a name the VM already has (InputError, nothing made).
+  virtual std::vector<SnapshotInfo> snapshot(const std::string& name, const SnapshotRequest&) {
     throw UnsupportedError(capabilities().backend, "snapshots");
   }
 };

@@ -1,4 +1,8 @@
 // hvctl snapshot create|list|revert|remove VM [NAME]
+#include <ctime>
+#include <map>
+
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include "command_table.hpp"
@@ -44,30 +48,49 @@ void report_change(const SnapshotOptions& o, const Target& t, SnapshotRequest::O
   out.render(r);
 }
 
+// list: items {name, id, parent (null for a root), created (UTC, null when
+// unknown), current}; the table shows the tree, each name indented two
+// spaces per level, as govc snapshot.tree does.
+Result list_result(const SnapshotOptions& o, const Target& t, const std::vector<SnapshotInfo>& snaps, bool table) {
+  Result r{"SnapshotList"};
+  r.data["vm"] = o.vm;
+  r.data["target"] = t.name;
+  r.data["items"] = Json::array();
+  std::map<std::string, std::size_t> depth;  // parents come before their children
+  for (const auto& s : snaps) {
+    const auto parent = depth.find(s.parent);
+    depth[s.id] = parent == depth.end() ? 0 : parent->second + 1;
+    Json item = {{"name", s.name}, {"id", s.id}, {"parent", nullptr}, {"created", nullptr}, {"current", s.current}};
+    if (!s.parent.empty()) item["parent"] = s.parent;
+    if (s.created)
+      item["created"] = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(static_cast<std::time_t>(*s.created)));
+    if (table) {
+      item["tree"] = std::string(2 * depth[s.id], ' ') + s.name;
+      item["mark"] = s.current ? "*" : "";
+    }
+    r.data["items"].push_back(std::move(item));
+  }
+  r.items_key = "items";
+  r.columns = {{"SNAPSHOT", "/tree"}, {"ID", "/id"}, {"CREATED", "/created"}, {"CURRENT", "/mark"}};
+  return r;
+}
+
 int run_snapshot(const SnapshotOptions& o, Context& ctx) {
   const auto op = parse_op(o.action);
   if (op != SnapshotRequest::Op::list && o.name.empty())
     throw InputError(fmt::format("snapshot {} needs a snapshot name: hvctl snapshot {} {} NAME", o.action, o.action, o.vm));
   const Target t = ctx.session().target_for(std::nullopt);
-  const auto names = located(t.name, o.vm, [&] {
+  const auto snaps = located(t.name, o.vm, [&] {
     std::vector<TargetLock> lock;
     if (op != SnapshotRequest::Op::list) lock = ctx.lock_target(t, "snapshot " + o.action);
     Backend& b = ctx.session().backend(t);
     if (!b.lookup(o.vm)) throw NotFoundError(t.name, o.vm);
     return b.snapshot(o.vm, {op, o.name});
   });
-  if (op != SnapshotRequest::Op::list) {
+  if (op != SnapshotRequest::Op::list)
     report_change(o, t, op, ctx.out());
-    return 0;
-  }
-  Result r{"SnapshotList"};
-  r.data["vm"] = o.vm;
-  r.data["target"] = t.name;
-  r.data["items"] = Json::array();
-  for (const auto& n : names) r.data["items"].push_back({{"name", n}});
-  r.items_key = "items";
-  r.columns = {{"SNAPSHOT", "/name"}};
-  ctx.out().render(r);
+  else
+    ctx.out().render(list_result(o, t, snaps, ctx.out().tabular()));
   return 0;
 }
 

@@ -1,5 +1,7 @@
 #include "backend_conformance.hpp"
 
+#include <algorithm>
+
 #include <doctest/doctest.h>
 
 #include "hvctl/spec_io.hpp"
@@ -41,19 +43,55 @@ void power_cycle(Backend& b, const std::string& name) {
   check_power(b, name, PowerState::running);
 }
 
+const SnapshotInfo* named(const std::vector<SnapshotInfo>& list, const std::string& name) {
+  const auto it = std::find_if(list.begin(), list.end(), [&](const SnapshotInfo& s) { return s.name == name; });
+  return it == list.end() ? nullptr : &*it;
+}
+
+// Two snapshots, the second made while the first is current, so a child of
+// it; a duplicate name is refused and changes nothing; revert and remove.
 void snapshots(Backend& b, const std::string& name) {
+  using Op = SnapshotRequest::Op;
   if (!b.capabilities().snapshots) {
-    CHECK_THROWS_AS(b.snapshot(name, {SnapshotRequest::Op::list, ""}), UnsupportedError);
+    CHECK_THROWS_AS(b.snapshot(name, {Op::list, ""}), UnsupportedError);
     return;
   }
-  b.snapshot(name, {SnapshotRequest::Op::create, "before"});
-  auto list = b.snapshot(name, {SnapshotRequest::Op::list, ""});
-  CHECK(std::find(list.begin(), list.end(), "before") != list.end());
-  b.snapshot(name, {SnapshotRequest::Op::revert, "before"});
-  b.snapshot(name, {SnapshotRequest::Op::remove, "before"});
-  list = b.snapshot(name, {SnapshotRequest::Op::list, ""});
-  CHECK(std::find(list.begin(), list.end(), "before") == list.end());
-  CHECK_THROWS_AS(b.snapshot(name, {SnapshotRequest::Op::revert, "no-such-snapshot"}), BackendError);
+  CHECK(b.snapshot(name, {Op::list, ""}).empty());
+  CHECK(b.snapshot(name, {Op::create, "before"}).empty());
+  b.snapshot(name, {Op::create, "after"});
+  const auto list = b.snapshot(name, {Op::list, ""});
+  REQUIRE(list.size() == 2);
+  const SnapshotInfo* before = named(list, "before");
+  const SnapshotInfo* after = named(list, "after");
+  REQUIRE(before);
+  REQUIRE(after);
+  CHECK(list[0].name == "before");  // parents first
+  CHECK_FALSE(before->id.empty());
+  CHECK(before->parent.empty());
+  CHECK(after->parent == before->id);
+  CHECK(after->current);
+  CHECK_FALSE(before->current);
+  CHECK(before->created);
+  CHECK(after->created);
+  if (before->created && after->created) CHECK(*before->created <= *after->created);
+
+  CHECK_THROWS_AS(b.snapshot(name, {Op::create, "before"}), InputError);
+  try {
+    b.snapshot(name, {Op::create, "before"});
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).find("'before'") != std::string::npos);
+    CHECK(std::string(e.what()).find(name) != std::string::npos);
+  }
+  CHECK(b.snapshot(name, {Op::list, ""}) == list);  // nothing made
+
+  b.snapshot(name, {Op::revert, "before"});
+  const auto reverted = b.snapshot(name, {Op::list, ""});
+  REQUIRE(named(reverted, "before"));
+  CHECK(named(reverted, "before")->current);
+  b.snapshot(name, {Op::remove, "after"});
+  b.snapshot(name, {Op::remove, "before"});
+  CHECK(b.snapshot(name, {Op::list, ""}).empty());
+  CHECK_THROWS_AS(b.snapshot(name, {Op::revert, "no-such-snapshot"}), BackendError);
 }
 
 void export_reapplies(Session& session, Backend& b, const std::string& name) {

@@ -10,9 +10,10 @@ namespace hvctl::conformance {
 
 // Creates `base.name` from `base` (which must not exist), then checks: the
 // target reports what the spec set; a second apply is a no-op; a reconfigure
-// converges; stop/start (and pause/resume, snapshots where the capabilities
-// say so); export re-applies as a no-op; errors name the VM; destroy removes
-// it and is idempotent. Leaves nothing behind.
+// converges; stop/start (and pause/resume, and snapshots as a tree with
+// duplicate names refused, where the capabilities say so); export re-applies
+// as a no-op; errors name the VM; destroy removes it and is idempotent.
+// Leaves nothing behind.
 void run_backend_conformance(Session& session, const VmSpec& base);
 
 }  // namespace hvctl::conformance

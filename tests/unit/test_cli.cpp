@@ -198,6 +198,40 @@ TEST_CASE("-o json: export of several VMs is one List document") {
   CHECK(Json::parse(run_on_test({"export", "test", "-o", "json"}).out)["kind"] == "VirtualMachine");
 }
 
+// libvirt's test driver loaded from a file: VM "web" with snapshots base,
+// and under it tuning and upgrade (current); see the file.
+const std::string kSnapshotTree = "test://" HVCTL_SOURCE_DIR "/tests/e2e/data/snapshot-tree.xml";
+
+TEST_CASE("snapshot list: the tree as a table, and as JSON items") {
+  auto table = run({"snapshot", "list", "web", "--config", "/dev/null", "--target", kSnapshotTree.c_str()});
+  CHECK(table.code == 0);
+  CHECK(table.out ==
+        "SNAPSHOT   ID       CREATED               CURRENT\n"
+        "base       base     2026-12-01T12:26:07Z  \n"
+        "  tuning   tuning   2026-12-01T12:40:00Z  \n"
+        "  upgrade  upgrade  2026-12-01T14:00:00Z  *\n");
+  auto json =
+      run({"snapshot", "list", "web", "-o", "json", "--config", "/dev/null", "--target", kSnapshotTree.c_str()});
+  CHECK(json.code == 0);
+  const auto j = Json::parse(json.out);
+  CHECK(j["kind"] == "SnapshotList");
+  CHECK(j["vm"] == "web");
+  CHECK(j["target"] == kSnapshotTree);
+  CHECK(j["items"] == Json::parse(R"([
+    {"name": "base", "id": "base", "parent": null, "created": "2026-12-01T12:26:07Z", "current": false},
+    {"name": "tuning", "id": "tuning", "parent": "base", "created": "2026-12-01T12:40:00Z", "current": false},
+    {"name": "upgrade", "id": "upgrade", "parent": "base", "created": "2026-12-01T14:00:00Z", "current": true}])"));
+  CHECK(Json::parse(run_on_test({"snapshot", "list", "test", "-o", "json"}).out)["items"] == Json::array());
+}
+
+TEST_CASE("snapshot create of a name the VM has: exit 3, the way out named") {
+  auto r = run({"snapshot", "create", "web", "tuning", "--config", "/dev/null", "--target", kSnapshotTree.c_str()});
+  CHECK(r.code == 3);
+  CHECK(r.out.empty());
+  CHECK(r.err.find("VM 'web' already has a snapshot named 'tuning'") != std::string::npos);
+  CHECK(r.err.find("hvctl snapshot remove web tuning") != std::string::npos);
+}
+
 TEST_CASE("-o json: snapshot changes and destroy --dry-run give a result") {
   auto created = run_on_test({"snapshot", "create", "test", "s1", "-o", "json"});
   CHECK(created.code == 0);

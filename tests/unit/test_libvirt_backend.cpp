@@ -400,17 +400,30 @@ TEST_CASE("libvirt backend: snapshots") {
   b->create(web_spec("web-snap"));
   using Op = SnapshotRequest::Op;
   auto snap = [&](Op o, std::string name = "") { return b->snapshot("web-snap", SnapshotRequest{o, std::move(name)}); };
+  auto names = [&] {
+    std::vector<std::string> out;
+    for (const auto& s : snap(Op::list)) out.push_back(s.name + (s.parent.empty() ? "" : " <- " + s.parent));
+    return out;
+  };
   CHECK(snap(Op::list).empty());
   snap(Op::create, "s2");
-  snap(Op::create, "s1");
-  CHECK(snap(Op::list) == std::vector<std::string>{"s1", "s2"});
-  CHECK_THROWS_WITH_AS(snap(Op::create, "s1"), doctest::Contains("cannot create snapshot 's1' of VM 'web-snap'"),
-                       BackendError);
+  snap(Op::create, "s1");  // a child of s2, the current one
+  CHECK(names() == std::vector<std::string>{"s2", "s1 <- s2"});
+  CHECK(snap(Op::list).at(1).current);
+  CHECK_THROWS_WITH_AS(snap(Op::create, "s1"),
+                       "target 'lab': VM 'web-snap' already has a snapshot named 's1': choose another name, or remove "
+                       "that one first (hvctl snapshot remove web-snap s1)",
+                       InputError);
+  CHECK(names() == std::vector<std::string>{"s2", "s1 <- s2"});
   CHECK_NOTHROW(snap(Op::revert, "s2"));
+  CHECK(snap(Op::list).at(0).current);
+  CHECK_FALSE(snap(Op::list).at(1).current);
+  snap(Op::create, "s3");  // a second child of s2, made later than s1
+  CHECK(names() == std::vector<std::string>{"s2", "s1 <- s2", "s3 <- s2"});
   CHECK_THROWS_WITH_AS(snap(Op::revert, "nope"), doctest::Contains("cannot find snapshot 'nope'"), BackendError);
-  snap(Op::remove, "s2");
-  CHECK_NOTHROW(snap(Op::remove, "s2"));
-  CHECK(snap(Op::list) == std::vector<std::string>{"s1"});
+  snap(Op::remove, "s1");
+  CHECK_NOTHROW(snap(Op::remove, "s1"));
+  CHECK(names() == std::vector<std::string>{"s2", "s3 <- s2"});
   b->destroy("web-snap");  // with its snapshot metadata
   CHECK_FALSE(b->lookup("web-snap"));
   CHECK_THROWS_WITH_AS(b->snapshot("web-snap", {Op::list, ""}), doctest::Contains("no such VM"), BackendError);

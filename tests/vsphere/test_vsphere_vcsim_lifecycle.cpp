@@ -3,6 +3,8 @@
 // Skipped unless HVCTL_VCSIM_URL is set (see vcsim_env.hpp).
 #include <doctest/doctest.h>
 
+#include <chrono>
+
 #include "hvctl/engine.hpp"
 #include "hvctl/error.hpp"
 #include "hvctl/spec_io.hpp"
@@ -156,11 +158,38 @@ TEST_CASE("vcsim: snapshots") {
         session);
   using Op = SnapshotRequest::Op;
   b.snapshot("vc-snap", {Op::create, "one"});
-  b.snapshot("vc-snap", {Op::create, "two"});
-  CHECK(b.snapshot("vc-snap", {Op::list, ""}) == std::vector<std::string>{"one", "two"});
+  b.snapshot("vc-snap", {Op::create, "two"});  // a child of "one", the current snapshot
+  auto list = b.snapshot("vc-snap", {Op::list, ""});
+  REQUIRE(list.size() == 2);
+  CHECK(list[0].name == "one");
+  CHECK(list[0].id.rfind("snapshot-", 0) == 0);  // the moref
+  CHECK(list[0].parent.empty());
+  CHECK(list[1].name == "two");
+  CHECK(list[1].parent == list[0].id);
+  CHECK(list[1].current);
+  CHECK_FALSE(list[0].current);
+  REQUIRE(list[0].created);  // vcsim's createTime has nanoseconds
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+  CHECK(*list[0].created <= now);
+  CHECK(*list[0].created > now - 600);
+
+  // vcsim, like vSphere, would make a second "one": hvctl refuses first.
+  CHECK_THROWS_WITH_AS(b.snapshot("vc-snap", {Op::create, "one"}),
+                       "target 'vc': VM 'vc-snap' already has a snapshot named 'one': choose another name, or remove "
+                       "that one first (hvctl snapshot remove vc-snap one)",
+                       InputError);
+  CHECK(b.snapshot("vc-snap", {Op::list, ""}) == list);
+
   b.snapshot("vc-snap", {Op::revert, "one"});
+  list = b.snapshot("vc-snap", {Op::list, ""});
+  REQUIRE(list.size() == 2);
+  CHECK(list[0].current);
+  CHECK_FALSE(list[1].current);
   b.snapshot("vc-snap", {Op::remove, "two"});
-  CHECK(b.snapshot("vc-snap", {Op::list, ""}) == std::vector<std::string>{"one"});
+  list = b.snapshot("vc-snap", {Op::list, ""});
+  REQUIRE(list.size() == 1);
+  CHECK(list[0].name == "one");
   CHECK_THROWS_WITH_AS(b.snapshot("vc-snap", {Op::revert, "nope"}),
                        "target 'vc': revert VM 'vc-snap': no snapshot named 'nope' (have: one)", BackendError);
   b.destroy("vc-snap");

@@ -13,6 +13,7 @@ target_sources(hvctl_tests PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_ready.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_lookup.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_runtime.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_snapshots.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_session_cache.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_target_inventory.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_vcsim_inventory.cpp
