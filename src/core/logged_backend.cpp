@@ -43,7 +43,7 @@ public:
   ConsoleAccess console(const std::string& name) override {
     return logged("console " + name, [&] { return inner_->console(name); });
   }
-  std::vector<std::string> snapshot(const std::string& name, const SnapshotRequest& r) override {
+  std::vector<SnapshotInfo> snapshot(const std::string& name, const SnapshotRequest& r) override {
     static const char* const kOps[] = {"create", "list", "revert", "remove"};
     return logged(fmt::format("snapshot {} {} {}", kOps[static_cast<int>(r.op)], name, r.name),
                   [&] { return inner_->snapshot(name, r); });

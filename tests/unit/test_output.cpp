@@ -109,3 +109,50 @@ TEST_CASE("JSON and YAML: one document per run, a failure joins it or stands alo
     CHECK(err.str().empty());
   }
 }
+
+TEST_CASE("diagnostics: -v and -vv choose the lines; a keyed warning comes once") {
+  std::ostringstream out, err;
+  Output quiet(out, err, Format::table, 0, false);
+  CHECK(quiet.shows(LogLevel::warning));
+  CHECK_FALSE(quiet.shows(LogLevel::verbose));
+  quiet.log(LogLevel::verbose, "lookup web: 2 ms");
+  quiet.log(LogLevel::protocol, "soap #1");
+  CHECK(err.str().empty());
+  quiet.warn_once("tls vc", "target 'vc': TLS verification is off");
+  quiet.warn_once("tls vc", "target 'vc': TLS verification is off");
+  quiet.warn_once("tls other", "target 'other': TLS verification is off");
+  CHECK(err.str() == "warning: target 'vc': TLS verification is off\nwarning: target 'other': TLS verification is off\n");
+
+  std::ostringstream err2;
+  Output verbose(out, err2, Format::table, 1, false);
+  verbose.log(LogLevel::verbose, "lookup web: 2 ms");
+  verbose.log(LogLevel::protocol, "soap #1");
+  const std::string logged = err2.str();
+  CHECK(logged.rfind("[0.0", 0) == 0);  // seconds since the run began
+  CHECK(logged.find("s] lookup web: 2 ms\n") != std::string::npos);
+  CHECK(logged.find("soap") == std::string::npos);
+  CHECK_FALSE(no_diagnostics().shows(LogLevel::warning));
+}
+
+TEST_CASE("the status line: drawn in place on a terminal, cleared around other lines, never elsewhere") {
+  std::ostringstream out, err;
+  Output tty(out, err, Format::table, 0, true);
+  tty.set_status("apply: 0/2 done, 1 in flight, 0s");
+  tty.info("web: create");
+  tty.set_status("apply: 1/2 done, 1 in flight, 1s");
+  tty.render(sample());
+  CHECK(err.str() ==
+        "\r\033[Kapply: 0/2 done, 1 in flight, 0s"    // drawn
+        "\r\033[Kweb: create\napply: 0/2 done, 1 in flight, 0s"  // a line above it, then redrawn
+        "\r\033[Kapply: 1/2 done, 1 in flight, 1s"    // updated in place
+        "\r\033[K");                                  // removed before the result
+  CHECK(out.str().rfind("NAME", 0) == 0);
+
+  std::ostringstream out2, err2;
+  Output pipe(out2, err2, Format::table, 0, false);
+  pipe.set_status("apply: 0/2 done, 1 in flight, 0s");
+  pipe.info("web: create");
+  CHECK(err2.str() == "web: create\n");
+  Output silenced(out2, err2, Format::table, -1, true);  // -q
+  CHECK_FALSE(silenced.shows_status());
+}
