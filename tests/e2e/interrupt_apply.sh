@@ -109,4 +109,28 @@ ok "the table says what was not started" contains "$(cat "$E2E_TMP/out")" "NOT S
 expect_exit 0 "the second delete finishes" -- delete -f "$E2E_TMP/fleet.yaml"
 expect_exit 0 "list" -- list -o json
 ok "no VMs left" [ "$(json_get "$out" "len(d['items'])")" = 0 ]
+
+# destroy -l, interrupted once the first VM is gone: the VM under way is
+# finished, the rest are not touched and still run, and destroy -l again
+# removes exactly those.
+expect_exit 0 "the fleet once more" -- apply -f "$E2E_TMP/fleet.yaml"
+rm -f "$E2E_TMP/err.fifo"; mkfifo "$E2E_TMP/err.fifo"
+"$HVCTL" --parallel 1 destroy -l suite=interrupt --yes -o json >"$E2E_TMP/out" 2>"$E2E_TMP/err.fifo" &
+pid=$!
+exec 3<"$E2E_TMP/err.fifo"
+while IFS= read -r line <&3; do case $line in *": destroyed") kill -INT "$pid"; break ;; esac; done
+err=$(cat <&3); exec 3<&-
+rc=0; wait "$pid" || rc=$?; pid=
+out=$(cat "$E2E_TMP/out")
+ok "Ctrl-C during destroy -l exits 130" [ "$rc" -eq 130 ]
+ok "stderr says what was not started" grep -Eq "^warning: interrupted: not started: int-[0-9]" <<<"$err"
+kept=$(json_get "$out" "sorted(i['vm'] for i in d['items'] if not i['ok'])")
+ok "the result marks the VMs not started" [ "$(json_get "$out" "all(i.get('interrupted') for i in d['items'] if not i['ok'])")" = True ]
+ok "some were destroyed, some not" [ "$(json_get "$out" "0 < sum(1 for i in d['items'] if i['ok']) < 6")" = True ]
+expect_exit 0 "list after the interrupted destroy" -- list -l suite=interrupt -o json
+ok "exactly the VMs not destroyed remain, running" \
+  [ "$(json_get "$out" "sorted(v['name'] for v in d['items'] if v['power'] == 'running')")" = "$kept" ]
+expect_exit 0 "destroy -l again removes the rest" -- destroy -l suite=interrupt --yes
+expect_exit 0 "list" -- list -o json
+ok "no VMs left after destroy" [ "$(json_get "$out" "len(d['items'])")" = 0 ]
 finish
