@@ -81,22 +81,32 @@ void disk_changes(DeviceWriter& w, const VmSpec& desired, const VmConfig& actual
   }
 }
 
-void nic_changes(DeviceWriter& w, const VmSpec& desired, const VmConfig& actual, const VmSpec& now,
-                 std::vector<std::string>& ids) {
+// NICs: add the missing ones, edit those whose network or MAC differs.
+// `entries` (hvctl.nics, one per NIC of `now`) gains the added NICs and
+// follows a changed MAC; returns whether it changed.
+bool nic_changes(DeviceWriter& w, const VmSpec& desired, const VmConfig& actual, const VmSpec& now,
+                 std::vector<std::string>& entries) {
   const auto ordered = nics_in_order(actual);
+  bool changed = false;
   for (const auto& want : desired.nics) {
     std::size_t i = 0;
     while (i < now.nics.size() && now.nics[i].id != want.id) ++i;
     if (i == now.nics.size()) {
       w.add_nic(want);
-      ids.push_back(want.id);
+      entries.push_back(nic_entry(want.id, want.mac.value_or("")));
+      changed = true;
       continue;
     }
     const NicSpec& have = now.nics[i];
     if (auto r = refused_nic_change(want, have)) throw std::invalid_argument(fmt::format("nics[{}]: {}", want.id, r->why));
     if ((want.network && want.network != have.network) || (want.mac && want.mac != have.mac))
       w.edit_nic(*ordered[i], want);
+    if (want.mac && want.mac != have.mac) {
+      entries[i] = nic_entry(want.id, *want.mac);
+      changed = true;
+    }
   }
+  return changed;
 }
 
 }  // namespace
@@ -121,7 +131,7 @@ void write_create_spec(xml::Element config, const VmSpec& spec, const CreateCont
   }
   for (const auto& n : spec.nics) {
     w.add_nic(n);
-    nic_ids.push_back(n.id);
+    nic_ids.push_back(nic_entry(n.id, n.mac.value_or("")));  // a generated MAC: write_nic_pins, after
   }
   if (spec.cpu.weight) write_shares(config, *spec.cpu.weight);
   OptionChanges options;
@@ -158,10 +168,10 @@ bool write_reconfig_spec(xml::Element spec, const VmSpec& desired, const VmConfi
   std::vector<std::string> disk_list, attached, nic_list;
   for (std::size_t i = 0; i < now.disks.size(); ++i)  // now.disks follows actual.disks
     if (!actual.disks[i].address.empty()) disk_list.push_back(now.disks[i].id + "=" + actual.disks[i].address);
-  for (const auto& n : now.nics) nic_list.push_back(n.id);
-  const auto disks_before = disk_list.size(), nics_before = nic_list.size();
+  for (const auto& n : now.nics) nic_list.push_back(nic_entry(n.id, n.mac.value_or("")));
+  const auto disks_before = disk_list.size();
   disk_changes(w, desired, actual, now, disk_list, attached);
-  nic_changes(w, desired, actual, now, nic_list);
+  const bool nics_renamed = nic_changes(w, desired, actual, now, nic_list);
   changed = changed || w.changes() > 0;
   if (desired.cpu.weight && desired.cpu.weight != actual.custom_shares)
     changed = (write_shares(spec, *desired.cpu.weight), true);
@@ -169,7 +179,7 @@ bool write_reconfig_spec(xml::Element spec, const VmSpec& desired, const VmConfi
   label_changes(desired, now.labels, options);
   extra_changes(desired, now.vsphere ? now.vsphere->extra_config : std::map<std::string, std::string>{}, options);
   if (disk_list.size() != disks_before) options[kDisksKey] = join(disk_list);
-  if (nic_list.size() != nics_before) options[kNicsKey] = join(nic_list);
+  if (nics_renamed) options[kNicsKey] = join(nic_list);
   if (!attached.empty()) {
     auto it = actual.extra_config.find(kAttachedKey);
     if (it != actual.extra_config.end()) attached.insert(attached.begin(), it->second);
@@ -180,6 +190,19 @@ bool write_reconfig_spec(xml::Element spec, const VmSpec& desired, const VmConfi
   if (desired.firmware && desired.firmware != now.firmware)
     changed = (spec.add("firmware", firmware_name(*desired.firmware)), true);
   return changed;
+}
+
+bool write_nic_pins(xml::Element spec, const VmConfig& vm) {
+  bool pending = false;
+  std::vector<std::string> entries;
+  for (const auto& n : nic_ids(vm)) {
+    pending = pending || (n.by == NicId::By::position && !n.nic->mac.empty());
+    entries.push_back(nic_entry(n.id, n.nic->mac));
+  }
+  if (!pending) return false;
+  if (!vm.change_version.empty()) spec.add("changeVersion", vm.change_version);
+  add_option(spec, kNicsKey, join(entries));
+  return true;
 }
 
 std::string create_spec_document(const VmSpec& spec, const CreateContext& ctx) {

@@ -8,8 +8,9 @@
 // hvctl adds, or on the built-in IDE controllers 200/201; nics ->
 // VirtualVmxnet3 (default) / VirtualE1000 / ... backed by a port group name
 // or a distributed port group; a mac makes the address "manual". Labels, disk
-// and NIC ids go to extraConfig (see vm_model.hpp). Elements follow the WSDL
-// order, which real vCenter's deserializer expects.
+// and NIC ids go to extraConfig (see vm_model.hpp); NICs by MAC, which for a
+// generated one takes a second reconfigure (write_nic_pins). Elements follow
+// the WSDL order, which real vCenter's deserializer expects.
 #pragma once
 
 #include <map>
@@ -45,6 +46,12 @@ void write_create_spec(xml::Element config, const VmSpec& spec, const CreateCont
 // moving it to another bus, changing a NIC's model, a vCPU count that is not
 // a multiple of the cores per socket).
 bool write_reconfig_spec(xml::Element spec, const VmSpec& desired, const VmConfig& actual, const NetworkMap& nets);
+
+// Writes ReconfigVM_Task's spec that records the MAC of each NIC that
+// hvctl.nics names without one (NICs just added with a MAC vSphere
+// generated; see vm_model.hpp), so that they keep their ids when other NICs
+// come and go. Returns false when every NIC hvctl named is recorded.
+bool write_nic_pins(xml::Element spec, const VmConfig& vm);
 
 // The same specs as indented standalone documents (golden files).
 std::string create_spec_document(const VmSpec& spec, const CreateContext& ctx);

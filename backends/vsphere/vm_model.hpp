@@ -5,9 +5,29 @@
 // keys vSphere passes through untouched:
 //   hvctl.label.<key> = <value>    one per label
 //   hvctl.disks = root=scsi0:0,data=sata0:1   disk ids by controller address
-//   hvctl.nics = eth0,eth1         NIC ids, in the order of their PCI unit numbers
+//   hvctl.nics = eth0=00:50:56:8a:00:01,eth1  NIC ids by MAC address
 //   hvctl.attached = scsi0:1       disks attached by path (kept on destroy)
 // An empty value means "removed" (vSphere deletes such keys; vcsim keeps them).
+// None of them shows in the spec's vsphere.extraConfig.
+//
+// Device identity, so that adding or removing one device never renames another:
+// * A NIC is its MAC address: vSphere keeps it for the NIC's life (a generated
+//   one too), a human sees it in the guest, and it survives any reconfigure.
+//   Its PCI unit number does not identify it: the order moves when a NIC goes
+//   (and vcsim gives every new NIC unit 1). A MAC vSphere generates is known
+//   only after the task that adds the NIC, so hvctl first writes the bare id
+//   (matched by position among the NICs no MAC names, today's rule) and then
+//   records the MAC in a second reconfigure (translate.hpp, write_nic_pins).
+// * A disk is its controller address (scsi0:1): hvctl chooses it before the
+//   VM exists, so the create spec records it in the same call; it is what the
+//   .vmx stores (scsi0:1.fileName) and what the vSphere client shows; removing
+//   another disk leaves it alone. A device key is stable too while the device
+//   lives (the API reference: immutable, recycled after a removal, as an
+//   address is), but the server assigns it only once the task has run, it is
+//   not in the .vmx, and it means nothing to a human. hvctl never moves a disk
+//   to another slot (translate.hpp refuses it).
+// Devices no entry names (made outside hvctl) keep order-based names,
+// disk<N> and nic<N>, avoiding the ids in use.
 #pragma once
 
 #include <map>
@@ -96,10 +116,25 @@ PowerState to_power_state(const std::string& vim_state);
 // The VM in spec terms: the fields vSphere can express, plus labels and ids.
 VmState to_vm_state(const VmConfig& vm);
 
-// Ids of disks ("root" for address "scsi0:0") and NICs (in unit order).
+// Ids of disks ("root" for address "scsi0:0").
 std::map<std::string, std::string> disk_ids(const VmConfig& vm);  // address -> id
 std::vector<std::string> split_list(const std::string& text);
 // NICs sorted by PCI unit number (devices without one last, in device order).
 std::vector<const Nic*> nics_in_order(const VmConfig& vm);
+
+// One NIC's id, and how hvctl.nics gave it.
+struct NicId {
+  enum class By { mac, position, fresh };  // an "id=mac" entry; an entry without a MAC; none (nic<N>)
+  const Nic* nic = nullptr;
+  std::string id;
+  By by = By::fresh;
+};
+// Every NIC's id, in nics_in_order: first the entries whose MAC a NIC has;
+// then the entries without a MAC, in list order, for the NICs left, in unit
+// order; then nic<N> for the rest. An entry whose MAC no NIC has (the NIC
+// was removed) names nothing, and its id is not given to another NIC.
+std::vector<NicId> nic_ids(const VmConfig& vm);
+// An hvctl.nics entry: "id=mac", or "id" when the MAC is not known yet.
+std::string nic_entry(const std::string& id, const std::string& mac);
 
 }  // namespace hvctl::vsphere

@@ -1,5 +1,6 @@
 // VmConfig -> VmState: vSphere's view of a VM in spec terms.
 #include <algorithm>
+#include <cctype>
 
 #include "vm_model.hpp"
 #include "vm_runtime.hpp"
@@ -11,6 +12,11 @@ std::string datastore_of(const std::string& path) {  // "[LocalDS_0] vm/vm.vmx" 
   if (path.size() < 2 || path.front() != '[') return "";
   const auto end = path.find(']');
   return end == std::string::npos ? "" : path.substr(1, end - 1);
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
 }
 
 // "disk<N>"/"nic<N>" for devices hvctl did not name, avoiding names in use.
@@ -40,12 +46,9 @@ void add_disks(const VmConfig& vm, VmSpec& spec) {
 }
 
 void add_nics(const VmConfig& vm, VmSpec& spec) {
-  const auto ids = split_list(vm.extra_config.count(kNicsKey) ? vm.extra_config.at(kNicsKey) : "");
-  std::size_t counter = 0, index = 0;
-  for (const Nic* n : nics_in_order(vm)) {
+  for (const auto& [n, id, how] : nic_ids(vm)) {
     NicSpec out;
-    out.id = index < ids.size() ? ids[index] : fresh_id("nic", counter, ids);
-    ++index;
+    out.id = id;
     if (!n->network.empty()) out.network = n->network;
     if (!n->mac.empty()) out.mac = n->mac;
     out.model = n->model;
@@ -84,6 +87,45 @@ std::vector<const Nic*> nics_in_order(const VmConfig& vm) {
   std::stable_sort(out.begin(), out.end(), [](const Nic* a, const Nic* b) {
     return a->unit.value_or(1 << 30) < b->unit.value_or(1 << 30);
   });
+  return out;
+}
+
+std::string nic_entry(const std::string& id, const std::string& mac) {
+  return mac.empty() ? id : id + "=" + lower(mac);
+}
+
+std::vector<NicId> nic_ids(const VmConfig& vm) {
+  struct Entry {
+    std::string id, mac;
+    bool used = false;
+  };
+  std::vector<Entry> entries;
+  std::vector<std::string> taken;
+  auto it = vm.extra_config.find(kNicsKey);
+  for (const auto& item : split_list(it == vm.extra_config.end() ? "" : it->second)) {
+    const auto eq = item.find('=');
+    entries.push_back({item.substr(0, eq), eq == std::string::npos ? "" : lower(item.substr(eq + 1))});
+    taken.push_back(entries.back().id);
+  }
+  std::vector<NicId> out;
+  for (const Nic* n : nics_in_order(vm)) out.push_back({n, "", NicId::By::fresh});
+  for (auto& o : out)
+    for (auto& e : entries)
+      if (!e.used && !e.mac.empty() && e.mac == lower(o.nic->mac)) {
+        o = {o.nic, e.id, NicId::By::mac};
+        e.used = true;
+        break;
+      }
+  auto next = entries.begin();
+  std::size_t counter = 0;
+  for (auto& o : out) {
+    if (o.by == NicId::By::mac) continue;
+    while (next != entries.end() && !next->mac.empty()) ++next;
+    if (next != entries.end())
+      o = {o.nic, (next++)->id, NicId::By::position};
+    else
+      o.id = fresh_id("nic", counter, taken);
+  }
   return out;
 }
 

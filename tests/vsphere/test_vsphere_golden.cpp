@@ -166,7 +166,7 @@ TEST_CASE("reconfigure spec: only what differs, nothing when equal") {
   CHECK(xml.find("<unitNumber>1</unitNumber>") != std::string::npos);  // next free SATA unit
   CHECK(xml.find("<key>hvctl.label.owner</key>") != std::string::npos);  // removed: value ""
   CHECK(xml.find("root=scsi0:0,data=sata0:0,extra=sata0:1") != std::string::npos);
-  CHECK(xml.find("eth0,eth1,eth2") != std::string::npos);
+  CHECK(xml.find("eth0=00:0c:29:5c:66:61,eth1=00:50:56:01:02:03,eth2") != std::string::npos);  // by MAC
 }
 
 TEST_CASE("reconfigure spec: carries the changeVersion it was computed from, first") {
