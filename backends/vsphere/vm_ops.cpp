@@ -63,7 +63,16 @@ Moref VmOps::create(const VmSpec& spec) {
     if (p.host) top.add_moref("host", p.host->type, p.host->value);
   });
   if (!info.result) throw std::runtime_error("CreateVM_Task returned no VM");
+  if (std::any_of(spec.nics.begin(), spec.nics.end(), [](const NicSpec& n) { return !n.mac; }))
+    record_macs(*info.result);
   return *info.result;
+}
+
+void VmOps::record_macs(const Moref& vm) {
+  const VmConfig now = inv_.vm(vm);
+  auto probe = xml::Builder::standalone("spec");
+  if (!write_nic_pins(probe.top(), now)) return;
+  task("ReconfigVM_Task", vm, [&](xml::Element top) { write_nic_pins(top.add("spec"), now); });
 }
 
 void VmOps::reconfigure(const Moref& vm, const VmSpec& desired) {
@@ -81,6 +90,11 @@ void VmOps::reconfigure(const Moref& vm, const VmSpec& desired) {
         "the VM's configuration changed while hvctl was changing it (ConcurrentAccess): nothing of this change was "
         "made; re-run to converge");
   }
+  const auto ids = nic_ids(actual);
+  const bool added = std::any_of(desired.nics.begin(), desired.nics.end(), [&](const NicSpec& n) {
+    return !n.mac && std::none_of(ids.begin(), ids.end(), [&](const NicId& have) { return have.id == n.id; });
+  });
+  if (added) record_macs(vm);
 }
 
 void VmOps::shutdown_guest(const Moref& vm, std::chrono::seconds timeout) {

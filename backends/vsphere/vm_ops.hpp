@@ -23,9 +23,11 @@ class VmOps {
 public:
   VmOps(VimSession& session, Inventory& inventory) : s_(session), inv_(inventory) {}
 
-  // CreateVM_Task in the spec's placement; returns the new VM.
+  // CreateVM_Task in the spec's placement; returns the new VM. NICs whose
+  // MAC vSphere generated cost a read and a ReconfigVM_Task more (record_macs).
   Moref create(const VmSpec& spec);
   // ReconfigVM_Task with only what differs; does nothing when nothing does.
+  // Adding a NIC without a MAC costs a read and a ReconfigVM_Task more.
   void reconfigure(const Moref& vm, const VmSpec& desired);
   // Idempotent power change; graceful stop polls until off or `timeout`.
   void power(const Moref& vm, const PowerRequest& request);
@@ -39,6 +41,9 @@ public:
 
 private:
   TaskInfo task(const std::string& method, const Moref& self, const std::function<void(xml::Element)>& args = {});
+  // Records in hvctl.nics the MACs vSphere generated for NICs just added
+  // (write_nic_pins), so their ids survive other NICs' removal.
+  void record_macs(const Moref& vm);
   void shutdown_guest(const Moref& vm, std::chrono::seconds timeout);
   void reboot(const Moref& vm, const PowerRequest& request);
   std::vector<SnapshotInfo> snapshots(const Moref& vm);
