@@ -77,3 +77,11 @@ spec:
 $4
 EOS
 }
+
+# bridge_up NAME CIDR: a dom0 bridge with address CIDR, for guests' vifs
+# (vif = ['bridge=NAME']). Forward delay 0: a port joins it forwarding, not
+# after 15 s of learning (without STP too).
+bridge_up() {
+  ip link add "$1" type bridge && echo 0 > "/sys/class/net/$1/bridge/forward_delay" &&
+    ip addr add "$2" dev "$1" && ip link set "$1" up
+}

@@ -8,6 +8,9 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 mkdir -p /dev/pts /dev/shm && mount -t devpts devpts /dev/pts
+# What udev would add to devtmpfs: Xen's hotplug scripts take their locks
+# through /dev/stdin (locking.sh's claim_lock retries until stat of it works)
+ln -s /proc/self/fd /dev/fd && ln -s fd/0 /dev/stdin && ln -s fd/1 /dev/stdout && ln -s fd/2 /dev/stderr
 mount -t tmpfs tmp /tmp
 while read -r module; do insmod "$module" 2>/dev/null; done < /etc/modules.order
 mount -t xenfs xenfs /proc/xen

@@ -4,8 +4,13 @@
 #   vmlinuz        Debian's kernel, for dom0
 #   vmlinux        the same kernel uncompressed, for guests: libxenguest then
 #                  need not xz-decompress it under TCG (2 s per create, not 15 s)
-#   guest.cpio.gz  the guests' initramfs (busybox; prints GUEST-MARKER lines)
-#   dom0.cpio.gz   dom0's initramfs: busybox, Xen's toolstack, kernel modules, init
+#   guest.cpio.gz  the guests' initramfs (busybox, the xen-blkfront, xen-netfront
+#                  and ext4 modules; prints GUEST-MARKER lines: see guest-init.sh)
+#   dom0.cpio.gz   dom0's initramfs: busybox, bash, Xen's toolstack and hotplug
+#                  scripts, kernel modules (back ends, bridge, loop), init, and
+#                  /guest: the guest kernel and initramfs, and two small ext2
+#                  disk images, /guest/disk-a.img and disk-b.img, whose /marker
+#                  reads hvctl-disk-a and hvctl-disk-b
 # Sources, in order: files already in CACHE; the host's installed packages
 # (/boot/xen-4.17-amd64.gz, /boot/vmlinuz-* with /lib/modules); else the
 # Debian packages fetched with `apt-get download` and unpacked with dpkg-deb
@@ -18,7 +23,7 @@ CACHE=$(mkdir -p "${1:?usage: prepare.sh CACHE}" && cd "$1" && pwd)
 # The cache is ready when it was made from these very scripts (by content, so
 # that a new clone of the same tree finds it) and the same packages.
 key=$({ cat "$HERE"/prepare.sh "$HERE"/dom0-init.sh "$HERE"/guest-init.sh "$HERE"/initramfs-lib.sh \
-          "$HERE"/unpack-kernel.py; dpkg-query -W xen-utils-4.17 xen-hypervisor-4.17-amd64 busybox-static 2>/dev/null || true
+          "$HERE"/unpack-kernel.py; dpkg-query -W xen-utils-4.17 xen-hypervisor-4.17-amd64 busybox-static bash e2fsprogs 2>/dev/null || true
           ls /lib/modules 2>/dev/null || true  # none on a machine without a kernel package
       } | sha256sum | cut -c1-16)
 STAMP=$CACHE/ready-$key
@@ -29,7 +34,7 @@ flock 9
 rm -f "$CACHE"/ready-*
 
 skip() { echo "prepare: $*" >&2; exit 77; }
-for tool in busybox cpio gzip python3 modprobe depmod; do
+for tool in busybox cpio gzip python3 modprobe depmod bash flock mke2fs; do
   command -v "$tool" >/dev/null || [ -x "/sbin/$tool" ] || skip "missing $tool (scripts/install-deps.sh)"
 done
 XENBIN=$(ls -d /usr/lib/xen-4.*/bin 2>/dev/null | sort -V | tail -1)
@@ -73,9 +78,27 @@ W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 # shellcheck source=initramfs-lib.sh
 source "$HERE/initramfs-lib.sh"
 
+# add_modules ROOT LIST MODULE...: each MODULE of the kernel, after the ones
+# it depends on, into ROOT, and their paths, in load order, appended to ROOT/LIST
+# (an init insmods them: there is no modprobe database in the initramfs).
+add_modules() {
+  local root=$1 list=$1/$2 m deps f; shift 2
+  touch "$list"
+  for m in "$@"; do  # (a module built into the kernel shows as "builtin NAME")
+    deps=$(modprobe -d "${KROOT:-/}" -S "$KVER" --show-depends "$m" 2>/dev/null) || skip "kernel $KVER has no module $m"
+    for f in $(echo "$deps" | awk '$1=="insmod"{print $2}'); do
+      grep -qx "${f#"$KROOT"}" "$list" && continue
+      echo "${f#"$KROOT"}" >> "$list"
+      mkdir -p "$root$(dirname "${f#"$KROOT"}")"; cp "$f" "$root${f#"$KROOT"}"
+    done
+  done
+}
+
 ########## guest initramfs ##########
 G=$W/guest
 busybox_root "$G" "$BUSYBOX"
+add_modules "$G" etc/modules.xen xen-blkfront xen-netfront  # loaded at boot
+add_modules "$G" etc/modules.ext4 ext4  # loaded when there is a disk to mount
 install -m 755 "$HERE/guest-init.sh" "$G/init"
 pack "$G" "$CACHE/guest.cpio.gz"
 
@@ -92,16 +115,25 @@ mkdir -p "$D/etc/xen" && cp -a /etc/xen/xl.conf /etc/xen/scripts "$D/etc/xen/" 2
 mkdir -p "$D"/var/{lib/xen,lib/xenstored,log/xen/console,lock} "$D"/run/{xen,xenstored,lock} "$D/root"
 ln -sfn ../run "$D/var/run"
 echo "root:x:0:0:root:/root:/bin/sh" > "$D/etc/passwd"; echo "root:x:0:" > "$D/etc/group"
-: > "$D/etc/modules.order"
-for m in xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc xen-blkback xen-netback; do
-  for f in $(modprobe -d "${KROOT:-/}" -S "$KVER" --show-depends "$m" 2>/dev/null | awk '$1=="insmod"{print $2}'); do
-    grep -qx "${f#"$KROOT"}" "$D/etc/modules.order" && continue
-    echo "${f#"$KROOT"}" >> "$D/etc/modules.order"
-    mkdir -p "$D$(dirname "${f#"$KROOT"}")"; cp "$f" "$D${f#"$KROOT"}"
-  done
-done
+# Guest devices: libxl runs the hotplug scripts itself (xl.conf's
+# run_hotplug_scripts=1, the default; no udev here). /etc/xen/scripts/block
+# and vif-bridge are bash, and their locking needs flock(1), which busybox
+# lacks; busybox has the rest (losetup, stat, readlink, expr, logger, which,
+# brctl, ip). Its losetup has no -h, so the block script sets up a
+# read-write loop device even for access=ro: blkback still gives the guest a
+# read-only disk.
+add_elf "$D" "$(command -v bash)" /bin/bash
+add_elf "$D" "$(command -v flock)" /usr/bin/flock
+add_modules "$D" etc/modules.order xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc \
+  xen-blkback xen-netback loop bridge
 mkdir -p "$D/guest"
 cp "$CACHE/guest.cpio.gz" "$CACHE/vmlinux" "$D/guest/"
+# The guests' disks: 1 MiB of ext2 holding /marker (gzip leaves ~10 KiB of each).
+for disk in a b; do
+  mkdir -p "$W/disk-$disk" && echo "hvctl-disk-$disk" > "$W/disk-$disk/marker"
+  mke2fs -q -F -t ext2 -b 1024 -N 16 -m 0 -E root_owner=0:0 -d "$W/disk-$disk" "$D/guest/disk-$disk.img" 1M >/dev/null ||
+    skip "mke2fs cannot make an ext2 image from a directory (e2fsprogs 1.43 or later)"
+done
 install -m 755 "$HERE/dom0-init.sh" "$D/init"
 pack "$D" "$CACHE/dom0.cpio.gz"
 rm -rf "$CACHE/kernel-root" "$CACHE/xen-root"  # ~400 MB unpacked; the .debs stay in debs/

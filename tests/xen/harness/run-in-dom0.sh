@@ -5,7 +5,11 @@
 # cannot run Xen) and runs TESTDIR/run.sh as root in dom0, with xenstored and
 # xenconsoled up. TESTDIR is copied to /test; each --bin FILE (e.g. hvctl)
 # goes to /usr/local/bin, debug info stripped, with the shared libraries ldd
-# finds. Guests can use /guest/vmlinux and /guest/guest.cpio.gz.
+# finds. Guests can use /guest/vmlinux and /guest/guest.cpio.gz, and as disks
+# /guest/disk-a.img and disk-b.img (ext2; /marker reads hvctl-disk-a, -b);
+# dom0 has the back ends, loop and bridge modules and the hotplug scripts'
+# tools, so xl's disk = [...] and vif = ['bridge=...'] work (guest-init.sh
+# says what a guest prints about them; e2e/lib.sh's bridge_up makes a bridge).
 # The serial log is kept in CACHE/serial.log; run.sh's output is printed.
 # Exit: run.sh's exit code; 77 when this machine lacks QEMU or Xen's
 # packages; 124 on timeout; 125 when dom0 never reported (boot failure).
