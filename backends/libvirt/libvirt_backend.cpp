@@ -43,6 +43,7 @@
 //   lazily opened connection and the detected domain type).
 #include "libvirt_backend.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <mutex>
@@ -59,6 +60,7 @@
 #include "libvirt_storage.hpp"
 #include "libvirt_xml.hpp"
 #include "hvctl/spec_overlay.hpp"
+#include "hvctl/units.hpp"
 
 namespace hvctl {
 namespace {
@@ -117,6 +119,7 @@ private:
   std::string detect_domain_type();
   DomainDefaults defaults_for(const VmSpec& spec);
   std::vector<std::string> create_volumes(VmSpec& spec, std::set<std::string>& owned, const Context& c);
+  void base_image(VolumeRequest& r, const std::string& path, const DiskSpec& disk, const Context& c);
   void rollback(const std::vector<std::string>& paths, const Context& c);
   void grow_disks(const VmSpec& to, const VmSpec& from, const Context& c);
   void set_shares(virDomainPtr dom, int weight, const Context& c);
@@ -228,10 +231,11 @@ std::vector<std::string> LibvirtBackend::create_volumes(VmSpec& spec, std::set<s
   std::vector<std::string> created;
   try {
     for (auto& disk : spec.disks) {
-      if (disk.path || !disk.size_mib) continue;
+      if (disk.path || (!disk.size_mib && !disk.from)) continue;
       disk.format = disk.format.value_or("qcow2");  // qcow2: qemu's internal snapshots need it
-      const auto name = fmt::format("{}-{}.img", spec.name, disk.id);
-      disk.path = create_volume(conn(), target_.option("pool", "default"), name, *disk.size_mib, *disk.format, c);
+      VolumeRequest r{fmt::format("{}-{}.img", spec.name, disk.id), disk.size_mib.value_or(0), *disk.format};
+      if (disk.from) base_image(r, *disk.from, disk, c);
+      disk.path = create_volume(conn(), target_.option("pool", "default"), r, c);
       created.push_back(*disk.path);
       owned.insert(disk.id);
     }
@@ -240,6 +244,31 @@ std::vector<std::string> LibvirtBackend::create_volumes(VmSpec& spec, std::set<s
     throw;
   }
   return created;
+}
+
+// Makes `r` an overlay of the base image at `path`, checked first: its format
+// from the pool that holds it, else (a local connection) from its header;
+// a size below its virtual size is refused before anything is made. The
+// overlay is the image's size unless the spec asks for more.
+void LibvirtBackend::base_image(VolumeRequest& r, const std::string& path, const DiskSpec& disk, const Context& c) {
+  const std::string what = fmt::format("cannot make disk '{}' from base image {} for", disk.id, path);
+  std::optional<ImageInfo> info = pool_image_info(conn(), path);
+  if (!info && is_local(target_.uri)) {
+    try {
+      info = probe_image(path);
+    } catch (const InputError& e) {
+      c.fail(what, e.what());
+    }
+  }
+  if (!info) c.fail(what, "no storage pool on the target holds it; put it in a pool (a dir pool will do)");
+  const std::uint64_t image_mib = (info->virtual_bytes + (1 << 20) - 1) >> 20;
+  if (r.size_mib && r.size_mib < image_mib)
+    c.fail(what, fmt::format("size {} is below the image's virtual size of {}; a disk never shrinks",
+                             format_size_mib(r.size_mib), format_size_mib(image_mib)));
+  if (r.format != "qcow2") c.fail(what, fmt::format("a disk made from a base image is a qcow2 overlay, not {}", r.format));
+  r.size_mib = std::max(r.size_mib, image_mib);
+  r.backing_path = path;
+  r.backing_format = info->format;
 }
 
 void LibvirtBackend::rollback(const std::vector<std::string>& paths, const Context& c) {

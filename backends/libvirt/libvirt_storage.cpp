@@ -4,6 +4,7 @@
 
 #include "hvctl/units.hpp"
 #include "libvirt_xml.hpp"
+#include "xml_util.hpp"
 
 namespace hvctl::libvirt {
 namespace {
@@ -20,16 +21,35 @@ std::optional<std::uint64_t> capacity_mib(virStorageVolPtr vol) {
 
 }  // namespace
 
+std::optional<ImageInfo> pool_image_info(virConnectPtr conn, const std::string& path) {
+  Vol vol = lookup(conn, path);
+  if (!vol) {
+    virResetLastError();
+    return std::nullopt;
+  }
+  virStorageVolInfo info{};
+  CString xml(virStorageVolGetXMLDesc(vol.get(), 0));
+  if (virStorageVolGetInfo(vol.get(), &info) < 0 || !xml) return std::nullopt;
+  const auto doc = xml::parse(xml.get(), "storage volume XML");
+  const auto format = xml::attr(xml::child(xml::child(xmlDocGetRootElement(doc.get()), "target"), "format"), "type");
+  return ImageInfo{format.value_or("raw"), info.capacity};
+}
+
+bool is_local(const std::string& uri) {
+  const auto scheme = uri.find("://");
+  return scheme != std::string::npos && uri.compare(scheme + 3, 1, "/") == 0;
+}
+
 std::optional<std::uint64_t> volume_size_mib(virConnectPtr conn, const std::string& path) {
   Vol vol = lookup(conn, path);
   return vol ? capacity_mib(vol.get()) : std::nullopt;
 }
 
-std::string create_volume(virConnectPtr conn, const std::string& pool_name, const std::string& name,
-                          std::uint64_t size_mib, const std::string& format, const Context& ctx) {
+std::string create_volume(virConnectPtr conn, const std::string& pool_name, const VolumeRequest& r, const Context& ctx) {
+  const auto& name = r.name;
   Pool pool(virStoragePoolLookupByName(conn, pool_name.c_str()));
   if (!pool) ctx.fail(fmt::format("cannot find storage pool '{}' (target option 'pool') for a disk of", pool_name));
-  Vol vol(virStorageVolCreateXML(pool.get(), volume_xml(name, size_mib, format).c_str(), 0));
+  Vol vol(virStorageVolCreateXML(pool.get(), volume_xml(r).c_str(), 0));
   if (!vol) ctx.fail(fmt::format("cannot create volume '{}' in pool '{}' for", name, pool_name));
   CString path(virStorageVolGetPath(vol.get()));
   if (!path) ctx.fail(fmt::format("cannot read the path of volume '{}' for", name));

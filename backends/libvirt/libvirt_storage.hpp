@@ -6,17 +6,27 @@
 #include <optional>
 #include <string>
 
+#include "hvctl/disk_image.hpp"
 #include "libvirt_handles.hpp"
+#include "libvirt_xml.hpp"
 
 namespace hvctl::libvirt {
+
+// Format and virtual size of the volume at `path` as its pool reports them,
+// or nullopt when no pool knows the path.
+std::optional<ImageInfo> pool_image_info(virConnectPtr conn, const std::string& path);
+
+// Whether a libvirt URI names this machine (no host: qemu:///system, test:///default).
+bool is_local(const std::string& uri);
 
 // Capacity in MiB of the volume at `path`, or nullopt when no pool knows the path.
 std::optional<std::uint64_t> volume_size_mib(virConnectPtr conn, const std::string& path);
 
-// Creates volume `name` of `size_mib` and `format` in `pool`; returns its path.
-// Throws BackendError (via ctx) naming the pool and volume.
-std::string create_volume(virConnectPtr conn, const std::string& pool, const std::string& name, std::uint64_t size_mib,
-                          const std::string& format, const Context& ctx);
+// Creates the volume in `pool`; returns its path. Throws BackendError (via
+// ctx) naming the pool and volume; a name the pool has is refused by libvirt,
+// so nothing is overwritten.
+std::string create_volume(virConnectPtr conn, const std::string& pool, const VolumeRequest& request,
+                          const Context& ctx);
 
 // Grows the volume at `path` to `size_mib`. Equal size: nothing. Smaller:
 // BackendError (hvctl never shrinks a disk). A path no pool knows: BackendError.

@@ -220,12 +220,18 @@ std::string metadata_xml(const VmSpec& spec, const DomainDefaults& d) {
   return xml::dump(doc.get());
 }
 
-std::string volume_xml(const std::string& name, std::uint64_t size_mib, const std::string& format) {
+std::string volume_xml(const VolumeRequest& r) {
   auto doc = xml::new_doc("volume");
   auto* root = xmlDocGetRootElement(doc.get());
-  xml::add(root, "name", name);
-  xml::set(xml::add(root, "capacity", std::to_string(size_mib * 1024 * 1024)), "unit", "bytes");
-  xml::set(xml::add(xml::add(root, "target"), "format"), "type", format);
+  xml::add(root, "name", r.name);
+  if (r.size_mib > 0 || r.backing_path.empty())
+    xml::set(xml::add(root, "capacity", std::to_string(r.size_mib * 1024 * 1024)), "unit", "bytes");
+  xml::set(xml::add(xml::add(root, "target"), "format"), "type", r.format);
+  if (!r.backing_path.empty()) {
+    auto* backing = xml::add(root, "backingStore");
+    xml::add(backing, "path", r.backing_path);
+    xml::set(xml::add(backing, "format"), "type", r.backing_format);
+  }
   return xml::dump(doc.get());
 }
 

@@ -60,8 +60,17 @@ bool machine_matches(const std::string& requested, const std::string& reported);
 // libvirt target device name for the index-th disk on `bus`: vda, sdb, hdc, xvdd, vdaa.
 std::string disk_dev_name(const std::string& bus, std::size_t index);
 
-// <volume> XML for a new storage volume of `size_mib` in `format` (raw | qcow2).
-std::string volume_xml(const std::string& name, std::uint64_t size_mib, const std::string& format);
+// A storage volume to create: empty, or a copy-on-write overlay of a base image.
+struct VolumeRequest {
+  std::string name;
+  std::uint64_t size_mib = 0;  // 0 with a backing image: the image's virtual size
+  std::string format;          // raw | qcow2 (an overlay is qcow2)
+  std::string backing_path;    // "" for an empty volume
+  std::string backing_format;  // the base image's format (qcow2, raw, vmdk)
+};
+
+// <volume> XML for it.
+std::string volume_xml(const VolumeRequest& r);
 
 // <domainsnapshot> XML naming a snapshot.
 std::string snapshot_xml(const std::string& name);

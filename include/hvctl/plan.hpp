@@ -32,6 +32,9 @@ struct VmPlan {
   std::optional<PowerState> power_from, power_to;  // set when power changes
   std::vector<Problem> impossible;  // changes the backend would refuse: apply leaves the VM alone
   std::vector<std::string> ignored_blocks;  // blocks for another hypervisor in the spec ("vsphere")
+  // Devices the VM has and its spec does not name, in a device list the spec
+  // has ("nics[nic1]"): kept as they are, and not a change.
+  std::vector<std::string> kept;
 
   PlanAction action() const;      // the most significant thing it does
   bool has_changes() const { return action() != PlanAction::none; }
@@ -44,6 +47,10 @@ struct VmPlan {
 // which changes count as hot (per `caps.hot_fields`).
 std::vector<FieldChange> diff_spec(const VmSpec& desired, const VmSpec& actual,
                                    const Capabilities& caps);
+
+// The devices of `actual` that `desired` does not name, in each device list
+// `desired` has: "disks[data]", "nics[eth1]".
+std::vector<std::string> unlisted_devices(const VmSpec& desired, const VmSpec& actual);
 
 // The plan for one VM. A VM absent on the target and declared absent: nothing.
 VmPlan plan_vm(const VmSpec& desired, const std::optional<VmState>& actual,

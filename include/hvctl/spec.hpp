@@ -51,8 +51,11 @@ struct DiskSpec {
   std::optional<std::string> bus;         // virtio | scsi | sata | ide | nvme | xen
   std::optional<std::string> format;      // raw | qcow2 | vmdk
   std::optional<bool> readonly;
+  std::optional<std::string> from;        // base image a new disk starts as a copy of (read when the disk is made)
   bool operator==(const DiskSpec&) const = default;
 };
+
+
 
 struct NicSpec {
   std::string id;                      // stable name within the VM, e.g. "eth0"

@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -112,6 +113,27 @@ Value get(const Field& f, const NicSpec& n);
 void set(const Field& f, VmSpec& s, const Value& v);
 void set(const Field& f, DiskSpec& d, const Value& v);
 void set(const Field& f, NicSpec& n, const Value& v);
+
+// The device lists, for code that treats them alike: each item type's scope
+// and its vector in a spec, and a call of fn(items) for the list field `list`.
+template <typename Item>
+constexpr Scope scope_of() {
+  if constexpr (std::is_same_v<Item, DiskSpec>) return Scope::disk;
+  else return Scope::nic;
+}
+template <typename Item, typename Spec>
+auto& items_of(Spec& s) {
+  if constexpr (std::is_same_v<Item, DiskSpec>) return s.disks;
+  else return s.nics;
+}
+template <typename Spec, typename Fn>
+void visit_list(const Field& list, Spec& s, Fn&& fn) {
+  const auto& key = list.key();
+  if (key == "disks") fn(s.disks);
+  else if (key == "nics") fn(s.nics);
+}
+// "disk", "nic": one item of a list, for messages.
+const char* item_noun(Scope scope);
 
 // A value as a plan or a message shows it: sizes with their unit, maps as k=v,...
 std::string show(const Field& f, const Value& v);

@@ -71,6 +71,7 @@ Result plan_result(const std::vector<VmPlan>& plans) {
       for (const auto& why : p.impossible) item["impossible"].push_back({{"at", why.mark.str()}, {"reason", why.message}});
     }
     if (!p.ignored_blocks.empty()) item["ignoredBlocks"] = p.ignored_blocks;
+    if (!p.kept.empty()) item["kept"] = p.kept;
     if (p.power_to) item["power"] = {{"from", to_string(*p.power_from)}, {"to", to_string(*p.power_to)}};
     items.push_back(std::move(item));
     ++counts[to_string(p.action())];

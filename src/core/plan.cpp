@@ -121,8 +121,10 @@ std::vector<FieldChange> diff_spec(const VmSpec& want, const VmSpec& have, const
   for (const auto& f : table()) {
     if (f.scope != Scope::vm) continue;
     if (f.kind == Kind::list) {
-      if (f.key() == "disks") diff_items(d, f, want.disks, have.disks, caps);
-      else diff_items(d, f, want.nics, have.nics, caps);
+      visit_list(f, want, [&](const auto& items) {
+        using Item = typename std::decay_t<decltype(items)>::value_type;
+        diff_items(d, f, items, items_of<Item>(have), caps);
+      });
       continue;
     }
     if (!compared_on(f, caps)) continue;
@@ -130,6 +132,19 @@ std::vector<FieldChange> diff_spec(const VmSpec& want, const VmSpec& have, const
     if (const auto block = f.block(); !block.empty() && !is_set(get(*find_key(block), have))) continue;
     d.field(f, f.key(), get(f, want), get(f, have));
     if (f.key() == "memory.size") memory_hot_within_ceiling(out, want, have);
+  }
+  return out;
+}
+
+std::vector<std::string> unlisted_devices(const VmSpec& desired, const VmSpec& actual) {
+  std::vector<std::string> out;
+  for (const auto& f : table()) {
+    if (f.scope != Scope::vm || f.kind != Kind::list || !desired.field_marks.count(f.key())) continue;
+    visit_list(f, desired, [&](const auto& want) {
+      using Item = typename std::decay_t<decltype(want)>::value_type;
+      for (const auto& h : items_of<Item>(actual))
+        if (!find_by_id(want, h.id)) out.push_back(f.key() + "[" + h.id + "]");
+    });
   }
   return out;
 }
@@ -156,6 +171,7 @@ VmPlan plan_vm(const VmSpec& desired, const std::optional<VmState>& actual, cons
     return plan;
   }
   plan.changes = diff_spec(desired, actual->spec, caps);
+  plan.kept = unlisted_devices(desired, actual->spec);
   const auto want_power = desired.power.value_or(actual->power);
   if (want_power != actual->power) {
     plan.power_from = actual->power;
@@ -203,6 +219,11 @@ std::string VmPlan::describe() const {
         {{PowerState::running, PowerState::stopped}, "stop"},  {{PowerState::running, PowerState::paused}, "pause"},
         {{PowerState::paused, PowerState::running}, "resume"}, {{PowerState::paused, PowerState::stopped}, "stop"}};
     parts.push_back(kVerbs.at({*power_from, *power_to}));
+  }
+  if (!kept.empty()) {
+    std::string list;
+    for (const auto& k : kept) list += (list.empty() ? "" : ", ") + k;
+    parts.push_back("kept (not in spec): " + list);
   }
   if (parts.empty()) return "no changes";
   std::string out;

@@ -114,7 +114,8 @@ std::vector<Field> make_table() {
        .libvirt = restart("<os><cmdline>"), .vsphere = refused(kNoBoot), .xen = restart("cmdline"),
        .access = nested<&VmSpec::boot, &BootSpec::cmdline>(), .xl = "cmdline"},
       {.path = "spec.disks", .kind = Kind::list, .scope = Scope::vm, .type = "list",
-       .doc = "Disks, matched by id. A disk that leaves the list is not removed.",
+       .doc = "Disks, matched by id. A disk the VM has and the list does not name is kept (plan says `kept (not in "
+              "spec)`, and never removed.",
        .libvirt = restart("<disk>"), .vsphere = restart("VirtualDisk"), .xen = restart("disk"), .compared = false},
       {.path = "spec.disks[].id", .kind = Kind::id, .scope = Scope::disk, .type = "name",
        .doc = "Stable name of the disk within the VM; required and unique.",
@@ -129,6 +130,14 @@ std::vector<Field> make_table() {
        .doc = "An existing image (libvirt, Xen) or a datastore path (vSphere).",
        .libvirt = restart("<source file>"), .vsphere = restart("[datastore] path.vmdk"), .xen = restart("target="),
        .access = member<&DiskSpec::path>()},
+      {.path = "spec.disks[].from", .kind = Kind::host_path, .scope = Scope::disk, .type = "path",
+       .doc = "A base image the new disk starts as a copy of, read once when the disk is made; later changes change "
+              "nothing. size may grow it beyond the image's virtual size, never below. hvctl never overwrites an "
+              "existing file.",
+       .libvirt = at_create("a copy-on-write qcow2 volume in the target's pool, backed by the image"),
+       .vsphere = refused("the vSphere backend cannot make a disk from a base image yet; give disks[].path or size"),
+       .xen = refused("the Xen backend cannot make a disk from a base image yet; give disks[].path"),
+       .access = member<&DiskSpec::from>()},
       {.path = "spec.disks[].bus", .kind = Kind::choice, .scope = Scope::disk, .type = "virtio|scsi|sata|ide|nvme|xen",
        .doc = "Controller type. Unset: the backend's default (virtio, scsi, xen).",
        .libvirt = restart("<target bus>"), .vsphere = restart("controller type"), .xen = restart("xen or ide (HVM)"),
@@ -142,7 +151,8 @@ std::vector<Field> make_table() {
        .libvirt = restart("<readonly/>"), .vsphere = refused("vSphere has no read-only disks"),
        .xen = restart("access=ro"), .access = member<&DiskSpec::readonly>()},
       {.path = "spec.nics", .kind = Kind::list, .scope = Scope::vm, .type = "list",
-       .doc = "Network interfaces, matched by id. A NIC that leaves the list is not removed.",
+       .doc = "Network interfaces, matched by id. A NIC the VM has and the list does not name is kept (plan says "
+              "`kept (not in spec)`, and never removed.",
        .libvirt = restart("<interface>"), .vsphere = restart("VirtualEthernetCard"), .xen = restart("vif"),
        .compared = false},
       {.path = "spec.nics[].id", .kind = Kind::id, .scope = Scope::nic, .type = "name",

@@ -115,6 +115,15 @@ void set(const Field& f, VmSpec& s, const Value& v) { if (f.scope == Scope::vm &
 void set(const Field& f, DiskSpec& d, const Value& v) { if (f.scope == Scope::disk) f.access.set(&d, v); }
 void set(const Field& f, NicSpec& n, const Value& v) { if (f.scope == Scope::nic) f.access.set(&n, v); }
 
+const char* item_noun(Scope scope) {
+  switch (scope) {
+    case Scope::disk: return "disk";
+    case Scope::nic: return "nic";
+    case Scope::vm: break;
+  }
+  return "VM";
+}
+
 std::string show(const Field& f, const Value& v) {
   if (auto* s = std::get_if<std::string>(&v)) return *s;
   if (auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";

@@ -30,8 +30,7 @@ void SpecReader::read_group(const yaml::Node& n, const fields::Field& group) {
     if (f->kind == Kind::group) {
       read_group(child, *f);
     } else if (f->kind == Kind::list) {
-      if (f->key() == "disks") read_items(child, *f, spec_->disks);
-      else read_items(child, *f, spec_->nics);
+      visit_list(*f, *spec_, [&](auto& items) { read_items(child, *f, items); });
     } else if (f->kind != Kind::constant) {
       if (auto v = read_value(child, *f, f->path); is_set(v)) set(*f, *spec_, v);
     }
@@ -44,7 +43,7 @@ void SpecReader::read_items(const yaml::Node& n, const fields::Field& list, std:
   if (!n.IsSequence()) return error(n, fmt::format("{} must be a list", list.path));
   const auto item_fields = children(list.path);
   const auto keys = child_keys(list.path);
-  const char* singular = list.key() == "disks" ? "disk" : "nic";
+  const char* singular = item_noun(scope_of<Item>());
   std::set<std::string> ids;
   for (std::size_t i = 0; i < n.size(); ++i) {
     const auto& d = n[i];
@@ -62,8 +61,13 @@ void SpecReader::read_items(const yaml::Node& n, const fields::Field& list, std:
     if (!d["id"]) error(d, where + ".id is required");
     else if (valid_id(item.id) && !ids.insert(item.id).second)
       error(d["id"], fmt::format("duplicate {} id '{}'", singular, excerpt(item.id)));
-    if constexpr (std::is_same_v<Item, DiskSpec>)
-      if (!d["size"] && !d["path"]) error(d, where + " needs a size (a new disk) or a path (an existing image)");
+    if constexpr (std::is_same_v<Item, DiskSpec>) {
+      if (!d["size"] && !d["path"] && !d["from"])
+        error(d, where + " needs a size (a new disk), from (a new disk made from a base image) or a path (an "
+                         "existing image)");
+      if (d["path"] && d["from"])
+        error(d["from"], where + ": path attaches an existing image, from makes a new disk from one; give one of them");
+    }
     out.push_back(std::move(item));
   }
 }

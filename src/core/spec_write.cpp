@@ -40,7 +40,8 @@ Json group_json(const Field& group, const VmSpec& s) {
     if (f->kind == Kind::group) {
       if (Json child = group_json(*f, s); !child.empty()) j[f->leaf()] = std::move(child);
     } else if (f->kind == Kind::list) {
-      Json list = f->key() == "disks" ? items_json(*f, s.disks) : items_json(*f, s.nics);
+      Json list;
+      visit_list(*f, s, [&](const auto& items) { list = items_json(*f, items); });
       if (!list.empty()) j[f->leaf()] = std::move(list);
     } else if (f->kind != Kind::constant) {
       if (auto v = get(*f, s); is_set(v) || f->kind == Kind::name) j[f->leaf()] = is_set(v) ? value_json(*f, v) : "";

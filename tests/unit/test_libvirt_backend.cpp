@@ -496,4 +496,63 @@ TEST_CASE("libvirt spec overlay") {
   CHECK(overlay_spec(actual, lower).labels == lower.labels);
 }
 
+
+namespace {
+// A file with a qcow2 header whose virtual size is `mib` MiB (what qemu-img create writes first).
+std::string fake_qcow2(const std::string& name, std::uint64_t mib) {
+  const auto path = (std::filesystem::temp_directory_path() / name).string();
+  std::string header(512, '\0');
+  header.replace(0, 4, "QFI\xfb", 4);
+  header[7] = 3;  // version
+  const std::uint64_t bytes = mib << 20;
+  for (int i = 0; i < 8; ++i) header[24 + i] = static_cast<char>((bytes >> (8 * (7 - i))) & 0xff);
+  std::ofstream(path, std::ios::binary) << header;
+  return path;
+}
+}  // namespace
+
+TEST_CASE("libvirt backend: a disk made from a base image is an overlay of its size, or more, never less") {
+  const auto base = fake_qcow2("hvctl-test-base.qcow2", 64);
+  auto b = make_libvirt_backend(test_target());
+  VmSpec spec = web_spec("web-from");
+  spec.disks.clear();
+  DiskSpec root;
+  root.id = "root";
+  root.from = base;
+  spec.disks.push_back(root);
+  SUBCASE("the image's own size") {
+    b->create(spec);
+    const auto vm = b->lookup("web-from");
+    REQUIRE(vm);
+    REQUIRE(vm->spec.disks.size() == 1);
+    CHECK(vm->spec.disks[0].size_mib == 64u);
+    CHECK(vm->spec.disks[0].format == "qcow2");
+    CHECK(vm->spec.disks[0].path->find("web-from-root.img") != std::string::npos);
+    b->destroy("web-from");
+  }
+  SUBCASE("grown beyond it") {
+    spec.disks[0].size_mib = 100;
+    b->create(spec);
+    CHECK(b->lookup("web-from")->spec.disks[0].size_mib == 100u);
+    b->destroy("web-from");
+  }
+  SUBCASE("below it: refused, and nothing is left behind") {
+    spec.disks[0].size_mib = 32;
+    CHECK_THROWS_WITH_AS(b->create(spec), doctest::Contains("disk 'root' from base image"), BackendError);
+    CHECK_THROWS_WITH_AS(b->create(spec), doctest::Contains("below the image's virtual size of 64MiB"), BackendError);
+    CHECK_FALSE(b->lookup("web-from"));
+    spec.disks[0].size_mib.reset();
+    CHECK_NOTHROW(b->create(spec));  // the volume name was never taken
+    b->destroy("web-from");
+  }
+  SUBCASE("a missing image: refused, naming the disk and the file") {
+    spec.disks[0].from = "/nonexistent/base.qcow2";
+    CHECK_THROWS_WITH_AS(b->create(spec), doctest::Contains("disk 'root' from base image /nonexistent/base.qcow2"),
+                         BackendError);
+    CHECK_THROWS_WITH_AS(b->create(spec), doctest::Contains("No such file or directory"), BackendError);
+    CHECK_FALSE(b->lookup("web-from"));
+  }
+  std::filesystem::remove(base);
+}
+
 }  // namespace hvctl

@@ -424,7 +424,7 @@ TEST_CASE("libvirt XML: metadata, volume and snapshot documents") {
   CHECK(meta.find("<vm>") == 0);  // virDomainSetMetadata adds the namespace
   CHECK(meta.find("<disk id=\"root\" dev=\"vda\"/>") != std::string::npos);
   CHECK(meta.find("<label key=\"k\" value=\"v\"/>") != std::string::npos);
-  CHECK(volume_xml("m-data.img", 10, "qcow2") ==
+  CHECK(volume_xml({"m-data.img", 10, "qcow2"}) ==
         "<volume>\n  <name>m-data.img</name>\n  <capacity unit=\"bytes\">10485760</capacity>\n"
         "  <target>\n    <format type=\"qcow2\"/>\n  </target>\n</volume>\n");
   CHECK(snapshot_xml("before-upgrade") == "<domainsnapshot>\n  <name>before-upgrade</name>\n</domainsnapshot>\n");

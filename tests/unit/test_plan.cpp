@@ -168,3 +168,16 @@ TEST_CASE("a cpu.count the VM's cores per socket do not divide is impossible, wh
   only_cores.cpu.cores_per_socket = 3;
   CHECK(transition_problems(only_cores, have).size() == 1);
 }
+
+TEST_CASE("devices the VM has and a listed device class does not name are kept, and are no change") {
+  auto s = want();
+  s.nics = {{"eth0", "br0", std::nullopt, std::nullopt}};
+  s.field_marks["nics"] = {};
+  auto h = have(PowerState::running);
+  h.spec.nics = {{"eth0", "br0", "52:54:00:00:00:01", "virtio"}, {"eth1", "br1", "52:54:00:00:00:02", "virtio"}};
+  h.spec.disks = {{"root", std::nullopt, "/a.img", "virtio", "raw", false}};
+  const auto p = plan_vm(s, h, "t", caps());
+  CHECK(p.kept == std::vector<std::string>{"nics[eth1]"});  // disks: not listed, so not spoken of
+  CHECK(p.action() == PlanAction::none);
+  CHECK(p.describe() == "kept (not in spec): nics[eth1]");
+}

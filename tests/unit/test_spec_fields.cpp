@@ -40,7 +40,10 @@ VmSpec parse_one(const std::string& text, const std::string& name) {
 
 fields::Value value_in(const fields::Field& f, const VmSpec& s) {
   switch (f.scope) {
-    case fields::Scope::disk: return s.disks.empty() ? fields::Value{} : fields::get(f, s.disks[0]);
+    case fields::Scope::disk:  // the first disk that sets it
+      for (const auto& d : s.disks)
+        if (auto v = fields::get(f, d); fields::is_set(v)) return v;
+      return {};
     case fields::Scope::nic: return s.nics.empty() ? fields::Value{} : fields::get(f, s.nics[0]);
     case fields::Scope::vm: break;
   }

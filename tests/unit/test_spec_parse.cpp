@@ -283,3 +283,17 @@ TEST_CASE("ready conditions parse, and bad ones are reported where they are") {
   CHECK(only_problem(kHead + "spec:\n  ready: {ip: maybe}\n").find("5:15: spec.ready.ip") == 0);
   CHECK(only_problem(kHead + "spec:\n  ready: {consol: X}\n").find("did you mean 'console'") != std::string::npos);
 }
+
+TEST_CASE("disks[].from: a new disk from a base image; not with path, and a disk needs one of size, from, path") {
+  std::vector<Problem> problems;
+  const auto specs = parse_specs(kHead + "spec:\n  disks:\n    - {id: root, from: /img/base.qcow2, size: 20GiB}\n",
+                                 "t.yaml", problems);
+  REQUIRE(problems.empty());
+  CHECK(specs[0].disks[0].from == "/img/base.qcow2");
+  CHECK(specs[0].disks[0].size_mib == 20480u);
+  CHECK(only_problem(kHead + "spec:\n  disks:\n    - {id: root, path: /a.img, from: /b.img}\n") ==
+        "6:38: spec.disks[0]: path attaches an existing image, from makes a new disk from one; give one of them");
+  CHECK(only_problem(kHead + "spec:\n  disks:\n    - {id: root, bus: virtio}\n") ==
+        "6:7: spec.disks[0] needs a size (a new disk), from (a new disk made from a base image) or a path (an existing "
+        "image)");
+}
