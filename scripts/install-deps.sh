@@ -11,6 +11,8 @@ packages=(
   libvirt-dev libxml2-dev libcurl4-openssl-dev libssl-dev
   # libvirt test counterparts: a private libvirtd with QEMU (TCG) and a tiny guest
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 busybox-static cpio
+  # qemu-img: libvirt makes qcow2 volumes (and overlays of base images) with it
+  qemu-utils
   # vSphere test counterpart: vcsim and govc built from Debian's govmomi source package
   golang-go golang-github-vmware-govmomi-dev golang-github-google-uuid-dev golang-github-kr-pretty-dev
   dpkg-dev openssl

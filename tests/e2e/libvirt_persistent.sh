@@ -84,4 +84,51 @@ expect_exit 0 "destroy --yes removes both" -- destroy --yes e2e-a e2e-b
 expect_exit 0 "list after destroy" -- list -o json
 ok "no VMs left" [ "$(json_get "$out" "len(d['items'])")" = 0 ]
 expect_exit 8 "destroying a missing VM is exit 8, no such VM (not 4: the target answered)" -- destroy --yes e2e-a
+
+# A disk made from a base image: a qcow2 overlay in a dir pool, made by
+# libvirt's storage API, that QEMU opens when the guest starts.
+LVIRSH=(virsh -q -c "$(cat "$WORK/libvirtd/uri")")
+mkdir -p "$WORK/pool" "$WORK/base"
+chmod 777 "$WORK/pool"
+qemu-img create -q -f qcow2 "$WORK/base/base.qcow2" 128M
+chmod -R a+rX "$WORK/base"
+"${LVIRSH[@]}" pool-define-as disks dir --target "$WORK/pool" >/dev/null && "${LVIRSH[@]}" pool-start disks >/dev/null
+cat > "$E2E_TMP/config.yaml" <<EOC
+targets:
+  lab: {type: libvirt, uri: "$(cat "$WORK/libvirtd/uri")", domain_type: qemu, pool: disks}
+default_target: lab
+EOC
+disk_spec() {  # disk_spec NAME DISKS
+  cat <<EOS
+apiVersion: hvctl/v1
+kind: VirtualMachine
+metadata: {name: $1}
+spec:
+  cpu: {count: 1}
+  memory: {size: 64MiB}
+  boot: {kernel: $WORK/guest/vmlinuz, ramdisk: $WORK/guest/initrd.cpio.gz, cmdline: console=ttyS0}
+  disks: $2
+  power: running
+EOS
+}
+disk_spec img-a "[{id: root, from: $WORK/base/base.qcow2, size: 256MiB}, {id: data, size: 32MiB}]" > "$E2E_TMP/img-a.yaml"
+expect_exit 0 "apply: a running VM whose root disk is made from a base image" -- apply -f "$E2E_TMP/img-a.yaml"
+info=$(qemu-img info -U --output=json "$WORK/pool/img-a-root.img" 2>&1)  # -U: QEMU holds it
+ok "the root disk is a qcow2 overlay of the base image" \
+  [ "$(json_get "$info" "(d['format'], d['backing-filename'], d['backing-filename-format'])")" = "('qcow2', '$WORK/base/base.qcow2', 'qcow2')" ]
+ok "grown to the size the spec asks" [ "$(json_get "$info" "d['virtual-size']")" = $((256 << 20)) ]
+expect_exit 0 "get" -- get img-a -o json
+ok "the VM runs with it" [ "$(json_get "$out" "(d['power'], [x['size'] for x in d['spec']['disks'] if x['id'] == 'root'])")" = "('running', ['256MiB'])" ]
+expect_exit 0 "a second plan is clean (from is read once)" -- plan -f "$E2E_TMP/img-a.yaml" --detailed-exitcode
+disk_spec img-a "[{id: root, from: $WORK/base/base.qcow2, size: 256MiB}]" > "$E2E_TMP/img-a-root.yaml"
+expect_exit 0 "a disk the spec leaves out is no change" -- plan -f "$E2E_TMP/img-a-root.yaml" --detailed-exitcode
+ok "plan says it is kept" contains "$out" "kept (not in spec): disks[data]"
+disk_spec img-b "[{id: root, from: $WORK/base/base.qcow2, size: 64MiB}]" > "$E2E_TMP/img-b.yaml"
+expect_exit 4 "a size below the image's is refused" -- apply -f "$E2E_TMP/img-b.yaml"
+ok "naming the VM, the disk and both sizes" grep -q "disk 'root' from base image .* VM 'img-b': size 64MiB is below the image's virtual size of 128MiB" <<<"$out"
+ok "and nothing is made" bash -c '[ ! -e "$1/pool/img-b-root.img" ] && ! "${@:2}" list --all | grep -q img-b' _ "$WORK" "${LVIRSH[@]}"
+disk_spec img-c "[{id: root, from: $WORK/base/missing.qcow2}]" > "$E2E_TMP/img-c.yaml"
+expect_exit 4 "a missing base image is refused" -- apply -f "$E2E_TMP/img-c.yaml"
+ok "naming the file and why" grep -q "base image $WORK/base/missing.qcow2 .*No such file or directory" <<<"$out"
+expect_exit 0 "destroy" -- destroy --yes img-a
 finish
