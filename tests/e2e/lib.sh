@@ -46,6 +46,14 @@ reachable_work_dir() {
 
 contains() { grep -qF -- "$2" <<<"$1"; }
 
+# bounded_hvctl BIN DIR: writes DIR/hvctl, which runs BIN through `timeout`
+# (120 s), so a hang fails the test instead of blocking it; prints its path.
+bounded_hvctl() {
+  printf '#!/bin/sh\nexec timeout -k 5 120 %q "$@"\n' "$1" > "$2/hvctl"
+  chmod +x "$2/hvctl"
+  echo "$2/hvctl"
+}
+
 # json_get JSON JQ-LIKE-PYTHON-EXPR : evaluates a Python expression on `d`.
 json_get() { python3 -c "import json,sys; d=json.load(sys.stdin); print($2)" <<<"$1"; }
 

@@ -24,10 +24,7 @@ export HVCTL_LOCK_DIR=$WORK/locks
 export XDG_CACHE_HOME=$WORK/cache  # sessions kept between runs: private to this test
 unset HVCTL_NO_SESSION_CACHE
 
-# hvctl through `timeout`, so a hang fails the test instead of blocking it.
-HVCTL=$WORK/hvctl
-printf '#!/bin/sh\nexec timeout -k 5 120 %q "$@"\n' "$BIN" > "$HVCTL"
-chmod +x "$HVCTL"
+HVCTL=$(bounded_hvctl "$BIN" "$WORK")
 
 sims=()
 cleanup() {

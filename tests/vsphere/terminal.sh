@@ -18,9 +18,7 @@ E2E_TMP=$WORK/tmp
 rm -rf "$WORK"; mkdir -p "$E2E_TMP"
 "$SRC/tests/vcsim/build.sh" "$VCSIM_BUILD" >/dev/null || { echo "cannot build vcsim"; exit 1; }
 export HVCTL_LOCK_DIR=$WORK/locks XDG_CACHE_HOME=$WORK/cache
-HVCTL=$WORK/hvctl  # bounded, so a hang fails instead of blocking
-printf '#!/bin/sh\nexec timeout -k 5 120 %q "$@"\n' "$BIN" > "$HVCTL"
-chmod +x "$HVCTL"
+HVCTL=$(bounded_hvctl "$BIN" "$WORK")
 TMUX_SOCKET=$WORK/tmux.sock
 cleanup() {
   tmux -S "$TMUX_SOCKET" kill-server 2>/dev/null

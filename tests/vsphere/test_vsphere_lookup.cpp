@@ -192,12 +192,7 @@ TEST_CASE("vcsim: a lookup reads one VM's configuration, whatever the inventory'
 TEST_CASE("vcsim: two VMs of one name in different folders are an error naming both paths") {
   const ScopedEnv no_cache("HVCTL_NO_SESSION_CACHE", "1");
   const Target t = vcsim_target(env("HVCTL_VCSIM_URL"));
-  VimSession s(t, [&] {
-    ClientOptions o;
-    o.url = t.uri;
-    o.tls.insecure = true;
-    return o;
-  }());
+  VimSession s(t, vcsim_client(t.uri));
   Inventory inv(s);
   Moref vm_folder;
   for (const auto& o : inv.infra().objects)

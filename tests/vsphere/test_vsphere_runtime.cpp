@@ -202,12 +202,7 @@ TEST_CASE("vcsim: a powered-on VM's host, path and boot time, by lookup and by l
 TEST_CASE("vcsim: a VM made here, in a folder: its path, then an address and a boot time once it runs") {
   const ScopedEnv no_cache("HVCTL_NO_SESSION_CACHE", "1");
   const Target t = vcsim_target(env("HVCTL_VCSIM_URL"));
-  VimSession s(t, [&] {
-    ClientOptions o;
-    o.url = t.uri;
-    o.tls.insecure = true;
-    return o;
-  }());
+  VimSession s(t, vcsim_client(t.uri));
   Inventory inv(s);
   Moref vm_folder;
   for (const auto& o : inv.infra().objects)

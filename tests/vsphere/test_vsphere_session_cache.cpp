@@ -153,13 +153,6 @@ TEST_CASE("session cache: written 0600 in a 0700 directory; a file others may re
 
 namespace {
 
-ClientOptions insecure(const std::string& url) {
-  ClientOptions o;
-  o.url = url;
-  o.tls.insecure = true;
-  return o;
-}
-
 std::vector<std::string> keys_in(const xmlNode* val) {
   std::vector<std::string> out;
   for (const xmlNode* s : xml::children(val)) out.push_back(xml::child_text(s, "key"));
@@ -195,11 +188,11 @@ TEST_CASE("vcsim: a second session resumes the cached one: no Login, the same se
   const Target t = vcsim_target(url);
   TempDir dir;
   const std::string file = (dir.path / "hvctl" / "vc.session").string();
-  VimSession observer(t, insecure(url));
+  VimSession observer(t, vcsim_client(url));
 
   std::string key;
   {
-    VimSession first(t, insecure(url), SessionCache(file));
+    VimSession first(t, vcsim_client(url), SessionCache(file));
     key = current_key(first);
     CHECK(first.logins() == 1);
     CHECK(first.kept());
@@ -209,7 +202,7 @@ TEST_CASE("vcsim: a second session resumes the cached one: no Login, the same se
   CHECK(read_file(file).find("pass") == std::string::npos);  // the password is never written
   CHECK(listed(observer, key));  // no Logout was sent
 
-  VimSession second(t, insecure(url), SessionCache(file));
+  VimSession second(t, vcsim_client(url), SessionCache(file));
   CHECK(current_key(second) == key);
   CHECK(second.logins() == 0);
   CHECK(second.generation() == 1);
@@ -219,7 +212,7 @@ TEST_CASE("vcsim: a second session resumes the cached one: no Login, the same se
     auto req = xml::Builder::soap("Logout");
     req.top().add_moref("_this", "SessionManager", second.content().session_manager.value);
     second.client().call(req, "Logout");
-    VimSession third(t, insecure(url), SessionCache(file));
+    VimSession third(t, vcsim_client(url), SessionCache(file));
     const std::string fresh = current_key(third);
     CHECK(third.logins() == 1);
     CHECK(fresh != key);
@@ -272,10 +265,10 @@ TEST_CASE("vcsim: with HVCTL_NO_SESSION_CACHE=1 nothing is written and the sessi
   b.reset();
   CHECK_FALSE(fs::exists(dir.path / "hvctl"));
 
-  VimSession observer(t, insecure(url));
+  VimSession observer(t, vcsim_client(url));
   std::string key;
   {
-    VimSession plain(t, insecure(url), SessionCache::for_target(t));
+    VimSession plain(t, vcsim_client(url), SessionCache::for_target(t));
     key = current_key(plain);
     CHECK_FALSE(plain.kept());
     CHECK(listed(observer, key));

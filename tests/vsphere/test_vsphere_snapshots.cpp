@@ -89,12 +89,7 @@ TEST_CASE("vcsim: two snapshots of one name, made by another client") {
   spec.memory.size_mib = 32;
   b->create(spec);
 
-  VimSession s(t, [&] {
-    ClientOptions o;
-    o.url = t.uri;
-    o.tls.insecure = true;
-    return o;
-  }());
+  VimSession s(t, vcsim_client(t.uri));
   Inventory inv(s);
   const auto found = inv.named("vc-dup");
   REQUIRE(found.size() == 1);

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "hvctl/target.hpp"
+#include "soap_client.hpp"
 
 namespace hvctl::vsphere::test {
 
@@ -49,6 +50,14 @@ inline Target vcsim_target(const std::string& uri, std::string password = "pass"
   t.password = [password] { return password; };
   t.options = std::move(options);
   return t;
+}
+
+// Client options for a simulator: no TLS verification (vcsim's certificate is its own).
+inline ClientOptions vcsim_client(const std::string& url) {
+  ClientOptions o;
+  o.url = url;
+  o.tls.insecure = true;
+  return o;
 }
 
 inline Config vcsim_config() {
