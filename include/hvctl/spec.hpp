@@ -108,6 +108,7 @@ struct VmSpec {
   BootSpec boot;
   std::vector<DiskSpec> disks;
   std::vector<NicSpec> nics;
+  std::optional<bool> prune;  // remove devices the VM has in a listed class that the spec does not name
   std::optional<PowerState> power;
   ReadySpec ready;
   std::optional<XenBlock> xen;

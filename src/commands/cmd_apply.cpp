@@ -15,6 +15,7 @@ namespace {
 struct ApplyCmdOptions {
   std::vector<std::string> files;
   bool dry_run = false;
+  bool prune = false;
   bool no_restart = false;
   bool force_stop = false;
   int stop_timeout = 120;
@@ -42,7 +43,8 @@ int wait_after_apply(const ApplyCmdOptions& o, Context& ctx, const std::vector<V
 }
 
 int run_apply(const ApplyCmdOptions& o, Context& ctx) {
-  const auto specs = ctx.load_specs(o.files);
+  auto specs = ctx.load_specs(o.files);
+  if (o.prune) prune_all(specs);
   std::vector<TargetLock> locks;
   if (!o.dry_run) locks = ctx.lock_targets(specs, "apply");  // before planning: the plan must stay true
   const auto plans = make_plans(specs, ctx.session());
@@ -73,6 +75,9 @@ void setup_apply(CLI::App& app, RunFn& run) {
   auto o = std::make_shared<ApplyCmdOptions>();
   app.add_option("-f,--file", o->files, "Spec file, directory, or - for stdin")->required()->type_name("FILE");
   app.add_flag("--dry-run", o->dry_run, "Print the plan and change nothing");
+  app.add_flag("--prune", o->prune,
+               "Remove the disks and NICs a VM has and its spec does not name, in each device list the spec has "
+               "(as spec.prune: true); a removed disk's image is kept");
   app.add_flag("--no-restart", o->no_restart, "Leave VMs whose changes need a restart unchanged (reported as failed)");
   app.add_flag("--force-stop", o->force_stop, "Power VMs off instead of asking the guest to shut down");
   add_duration(app, "--stop-timeout", o->stop_timeout, "How long to wait for a graceful shutdown");

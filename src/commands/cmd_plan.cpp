@@ -11,10 +11,12 @@ namespace {
 struct PlanOptions {
   std::vector<std::string> files;
   bool detailed_exitcode = false;
+  bool prune = false;
 };
 
 int run_plan(const PlanOptions& o, Context& ctx) {
-  const auto specs = ctx.load_specs(o.files);
+  auto specs = ctx.load_specs(o.files);
+  if (o.prune) prune_all(specs);
   const auto plans = make_plans(specs, ctx.session());
   ctx.out().render(plan_result(plans));
   for (const auto& p : plans)  // -v: what the spec says that this target does not read
@@ -31,6 +33,7 @@ void setup_plan(CLI::App& app, RunFn& run) {
   auto o = std::make_shared<PlanOptions>();
   app.add_option("-f,--file", o->files, "Spec file, directory, or - for stdin")->required()->type_name("FILE");
   app.add_flag("--detailed-exitcode", o->detailed_exitcode, "Exit 0 when in sync, 2 when changes are pending (7 when one is impossible, either way)");
+  app.add_flag("--prune", o->prune, "Plan as apply --prune would: remove the disks and NICs the specs do not name");
   run = [o](Context& ctx) { return run_plan(*o, ctx); };
 }
 

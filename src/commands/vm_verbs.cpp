@@ -64,6 +64,13 @@ std::vector<VmResult> apply_with_status(const std::vector<VmPlan>& plans, Contex
   return apply_plans(plans, ctx.session(), options);
 }
 
+void prune_all(std::vector<VmSpec>& specs) {
+  for (auto& spec : specs) {
+    spec.prune = true;
+    spec.field_marks.emplace("prune", spec.mark);
+  }
+}
+
 bool any_changes(const std::vector<VmPlan>& plans) {
   for (const auto& p : plans)
     if (p.has_changes()) return true;

@@ -21,6 +21,10 @@ ApplyOptions apply_options(Context& ctx);
 std::vector<VmResult> apply_with_status(const std::vector<VmPlan>& plans, Context& ctx, ApplyOptions options,
                                         const std::string& verb);
 
+// --prune: every spec as if it said `prune: true` (marked at its document,
+// so a target that cannot remove devices refuses it there).
+void prune_all(std::vector<VmSpec>& specs);
+
 // Whether any plan changes anything.
 bool any_changes(const std::vector<VmPlan>& plans);
 

@@ -171,7 +171,15 @@ VmPlan plan_vm(const VmSpec& desired, const std::optional<VmState>& actual, cons
     return plan;
   }
   plan.changes = diff_spec(desired, actual->spec, caps);
-  plan.kept = unlisted_devices(desired, actual->spec);
+  for (auto& device : unlisted_devices(desired, actual->spec)) {
+    if (!desired.prune.value_or(false)) {
+      plan.kept.push_back(std::move(device));
+      continue;
+    }
+    const bool disk = device.rfind("disks[", 0) == 0;
+    plan.changes.push_back({device, "present", disk ? "remove (image kept)" : "remove",
+                            caps.hot_fields.count(disk ? "disks.remove" : "nics.remove") > 0});
+  }
   const auto want_power = desired.power.value_or(actual->power);
   if (want_power != actual->power) {
     plan.power_from = actual->power;

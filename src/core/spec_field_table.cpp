@@ -115,7 +115,7 @@ std::vector<Field> make_table() {
        .access = nested<&VmSpec::boot, &BootSpec::cmdline>(), .xl = "cmdline"},
       {.path = "spec.disks", .kind = Kind::list, .scope = Scope::vm, .type = "list",
        .doc = "Disks, matched by id. A disk the VM has and the list does not name is kept (plan says `kept (not in "
-              "spec)`, and never removed.",
+              "spec)`; spec.prune or apply --prune removes it (its image is kept).",
        .libvirt = restart("<disk>"), .vsphere = restart("VirtualDisk"), .xen = restart("disk"), .compared = false},
       {.path = "spec.disks[].id", .kind = Kind::id, .scope = Scope::disk, .type = "name",
        .doc = "Stable name of the disk within the VM; required and unique.",
@@ -152,7 +152,7 @@ std::vector<Field> make_table() {
        .xen = restart("access=ro"), .access = member<&DiskSpec::readonly>()},
       {.path = "spec.nics", .kind = Kind::list, .scope = Scope::vm, .type = "list",
        .doc = "Network interfaces, matched by id. A NIC the VM has and the list does not name is kept (plan says "
-              "`kept (not in spec)`, and never removed.",
+              "`kept (not in spec)`; spec.prune or apply --prune removes it.",
        .libvirt = restart("<interface>"), .vsphere = restart("VirtualEthernetCard"), .xen = restart("vif"),
        .compared = false},
       {.path = "spec.nics[].id", .kind = Kind::id, .scope = Scope::nic, .type = "name",
@@ -170,6 +170,14 @@ std::vector<Field> make_table() {
        .doc = "NIC model: virtio, e1000, vmxnet3, netfront... Unset: the backend's default.",
        .libvirt = restart("<model type>"), .vsphere = restart("device type"), .xen = restart("model="),
        .access = member<&NicSpec::model>()},
+      {.path = "spec.prune", .kind = Kind::boolean, .scope = Scope::vm, .type = "boolean",
+       .doc = "As apply --prune, for this VM: the disks and NICs it has and the spec does not name are removed, in "
+              "each device list the spec has (a spec without nics: never loses a NIC). A removed disk's image is "
+              "kept. Unset: false, and plan shows them as `kept (not in spec)`.",
+       .libvirt = restart("the domain redefined without them"),
+       .vsphere = refused("the vSphere backend cannot remove devices yet"),
+       .xen = refused("the Xen backend cannot remove devices yet"), .access = member<&VmSpec::prune>(),
+       .compared = false},
       {.path = "spec.power", .kind = Kind::choice, .scope = Scope::vm, .type = "running|stopped|paused",
        .doc = "Power state apply keeps the VM in. New VMs default to running; unset leaves an existing VM as it is, "
               "even when a change fails. On vSphere, paused is suspended.",

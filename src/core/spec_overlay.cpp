@@ -37,6 +37,20 @@ void over_items(std::vector<Item>& base, const std::vector<Item>& top, Scope sco
   }
 }
 
+// Drops the devices `desired` does not name, in each device list it has.
+void prune_unlisted(VmSpec& out, const VmSpec& desired) {
+  for (const auto& f : table()) {
+    if (f.scope != Scope::vm || f.kind != Kind::list || !desired.field_marks.count(f.key())) continue;
+    visit_list(f, out, [&](auto& items) {
+      using Item = typename std::decay_t<decltype(items)>::value_type;
+      const auto& want = items_of<Item>(desired);
+      std::erase_if(items, [&](const Item& have) {
+        return std::none_of(want.begin(), want.end(), [&](const Item& w) { return w.id == have.id; });
+      });
+    });
+  }
+}
+
 void fix_memory(MemorySpec& m, const MemorySpec& desired) {
   if (!m.size_mib || !m.max_mib || *m.size_mib <= *m.max_mib) return;
   if (desired.max_mib && !desired.size_mib)
@@ -53,6 +67,7 @@ VmSpec overlay_spec(const VmSpec& actual, const VmSpec& desired) {
     if (f.scope == Scope::vm && (f.is_leaf() || f.access.set)) over(f, out, desired);
   over_items(out.disks, desired.disks, Scope::disk);
   over_items(out.nics, desired.nics, Scope::nic);
+  if (desired.prune.value_or(false)) prune_unlisted(out, desired);
   out.name = desired.name;
   out.target = desired.target;
   out.ensure = desired.ensure;

@@ -235,3 +235,42 @@ TEST_CASE("an interrupted apply finishes the VM under way, restart included, and
     CHECK(session.backend(session.target_for(std::nullopt)).lookup("eng-int0")->power == PowerState::running);
   }
 }
+
+TEST_CASE("a NIC the spec leaves out is kept, and removed with prune: the VM restarted, its other NIC untouched") {
+  auto session = test_session();
+  auto parse = [](const std::string& nics, const std::string& extra) {
+    std::vector<Problem> problems;
+    auto specs = parse_specs("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: eng-prune}\n"
+                             "spec: {cpu: {count: 1}, memory: {size: 64MiB}, power: running, libvirt: {domainType: test}, "
+                             "nics: " + nics + extra + "}\n",
+                             "prune.yaml", problems);
+    REQUIRE(problems.empty());
+    return specs;
+  };
+  const auto both = parse("[{id: eth0, network: default, mac: '52:54:00:00:01:01'}, "
+                          "{id: eth1, network: default, mac: '52:54:00:00:01:02'}]", "");
+  for (const auto& r : apply_plans(make_plans(both, session), session, {})) REQUIRE_MESSAGE(r.ok, r.error);
+
+  const auto one = parse("[{id: eth0, network: default, mac: '52:54:00:00:01:01'}]", "");
+  auto plans = make_plans(one, session);
+  CHECK(plans[0].kept == std::vector<std::string>{"nics[eth1]"});
+  CHECK_FALSE(plans[0].has_changes());
+
+  const auto pruned = parse("[{id: eth0, network: default, mac: '52:54:00:00:01:01'}]", ", prune: true");
+  plans = make_plans(pruned, session);
+  REQUIRE(plans[0].changes.size() == 1);
+  CHECK(plans[0].changes[0].field == "nics[eth1]");
+  CHECK(plans[0].changes[0].to == "remove");
+  CHECK(plans[0].needs_restart);
+  const auto results = apply_plans(plans, session, {});
+  REQUIRE_MESSAGE(results[0].ok, results[0].error);
+  CHECK(results[0].done == std::vector<std::string>{"stopped", "reconfigured", "started"});
+  const auto vm = session.backend(session.target_for(std::nullopt)).lookup("eng-prune");
+  REQUIRE(vm);
+  REQUIRE(vm->spec.nics.size() == 1);
+  CHECK(vm->spec.nics[0].id == "eth0");
+  CHECK(vm->spec.nics[0].mac == "52:54:00:00:01:01");
+  CHECK(vm->power == PowerState::running);
+  CHECK_FALSE(make_plans(pruned, session)[0].has_changes());
+  session.backend(session.target_for(std::nullopt)).destroy("eng-prune");
+}

@@ -181,3 +181,23 @@ TEST_CASE("devices the VM has and a listed device class does not name are kept, 
   CHECK(p.action() == PlanAction::none);
   CHECK(p.describe() == "kept (not in spec): nics[eth1]");
 }
+
+TEST_CASE("with prune, devices a listed class does not name are changes: removals, a disk's image kept") {
+  auto s = want();
+  s.nics = {{"eth0", "br0", std::nullopt, std::nullopt}};
+  s.disks = {{"root", std::nullopt, "/a.img", std::nullopt, std::nullopt, std::nullopt}};
+  s.field_marks["nics"] = {};
+  s.field_marks["disks"] = {};
+  s.prune = true;
+  auto h = have(PowerState::running);
+  h.spec.nics = {{"eth0", "br0", "52:54:00:00:00:01", "virtio"}, {"eth1", "br1", "52:54:00:00:00:02", "virtio"}};
+  h.spec.disks = {{"root", std::nullopt, "/a.img", "virtio", "raw", false}, {"data", 64, "/d.img", "virtio", "raw", false}};
+  const auto p = plan_vm(s, h, "t", caps());
+  CHECK(p.kept.empty());
+  REQUIRE(p.changes.size() == 2);
+  CHECK(p.changes[0].field == "disks[data]");
+  CHECK(p.changes[0].to == "remove (image kept)");
+  CHECK(p.changes[1].field == "nics[eth1]");
+  CHECK(p.needs_restart);
+  CHECK(p.action() == PlanAction::update);
+}
