@@ -44,6 +44,13 @@ reachable_work_dir() {
   echo "$d"
 }
 
+# wait_for SECONDS COMMAND... : polls COMMAND every 0.5 s until it succeeds;
+# fails when SECONDS pass first. For conditions, never for retrying hvctl.
+wait_for() {
+  local end=$((SECONDS + $1)); shift
+  until "$@"; do [ "$SECONDS" -lt "$end" ] || return 1; sleep 0.5; done
+}
+
 contains() { grep -qF -- "$2" <<<"$1"; }
 
 # bounded_hvctl BIN DIR: writes DIR/hvctl, which runs BIN through `timeout`

@@ -98,17 +98,18 @@ targets:
   lab: {type: libvirt, uri: "$(cat "$WORK/libvirtd/uri")", domain_type: qemu, pool: disks}
 default_target: lab
 EOC
-disk_spec() {  # disk_spec NAME DISKS
+disk_spec() {  # disk_spec NAME DISKS [POWER] [MEMORY]
   cat <<EOS
+---
 apiVersion: hvctl/v1
 kind: VirtualMachine
 metadata: {name: $1}
 spec:
   cpu: {count: 1}
-  memory: {size: 64MiB}
+  memory: {size: ${4:-64MiB}}
   boot: {kernel: $WORK/guest/vmlinuz, ramdisk: $WORK/guest/initrd.cpio.gz, cmdline: console=ttyS0}
   disks: $2
-  power: running
+  power: ${3:-running}
 EOS
 }
 disk_spec img-a "[{id: root, from: $WORK/base/base.qcow2, size: 256MiB}, {id: data, size: 32MiB}]" > "$E2E_TMP/img-a.yaml"
@@ -131,4 +132,45 @@ disk_spec img-c "[{id: root, from: $WORK/base/missing.qcow2}]" > "$E2E_TMP/img-c
 expect_exit 4 "a missing base image is refused" -- apply -f "$E2E_TMP/img-c.yaml"
 ok "naming the file and why" grep -q "base image $WORK/base/missing.qcow2 .*No such file or directory" <<<"$out"
 expect_exit 0 "destroy" -- destroy --yes img-a
+
+# The guest reads that disk: tiny-guest.sh mounts /dev/vda and prints
+# "HVCTL-GUEST-DISK <its /marker>". The base is an 8M ext2 image holding a
+# marker, as qcow2; img-d's root disk is its overlay as it is, img-e's grown
+# to 64MiB. The VMs start paused, so their consoles are attached before the
+# guests print anything, and are resumed by a second apply. 128MiB: in 64MiB
+# (img-a's) this guest prints nothing at all, not even the kernel's log.
+marker=hvctl-disk-marker-$$-$RANDOM
+mkdir -p "$E2E_TMP/marker-fs"
+printf '%s\n' "$marker" > "$E2E_TMP/marker-fs/marker"
+ok "an ext2 base image holding the marker, as qcow2" bash -c \
+  'mke2fs -q -t ext2 -d "$1/marker-fs" "$1/marker.raw" 8M && qemu-img convert -O qcow2 "$1/marker.raw" "$2" && chmod a+r "$2"' \
+  _ "$E2E_TMP" "$WORK/base/marker.qcow2"
+marker_specs() {  # marker_specs POWER
+  disk_spec img-d "[{id: root, from: $WORK/base/marker.qcow2}]" "$1" 128MiB
+  disk_spec img-e "[{id: root, from: $WORK/base/marker.qcow2, size: 64MiB}]" "$1" 128MiB
+}
+marker_specs paused > "$E2E_TMP/marker.yaml"
+expect_exit 0 "apply: two paused VMs whose root disks are made from the marker image" -- apply -f "$E2E_TMP/marker.yaml"
+consoles=()
+for vm in img-d img-e; do
+  "$HVCTL" console "$vm" --timeout 180 </dev/null >"$E2E_TMP/$vm.console" 2>"$E2E_TMP/$vm.console.err" &
+  consoles+=($!)
+done
+for vm in img-d img-e; do
+  ok "console attached to $vm" wait_for 30 grep -q "connected to $vm's console" "$E2E_TMP/$vm.console.err"
+done
+marker_specs running > "$E2E_TMP/marker.yaml"
+expect_exit 0 "apply resumes them" -- apply -f "$E2E_TMP/marker.yaml"
+ok "img-d's guest mounted its disk and read the marker" \
+  wait_for 150 grep -aqF "HVCTL-GUEST-DISK $marker" "$E2E_TMP/img-d.console"
+ok "img-e's guest, on the disk grown past the image, too" \
+  wait_for 30 grep -aqF "HVCTL-GUEST-DISK $marker" "$E2E_TMP/img-e.console"
+for vm in img-d img-e; do  # what each guest said, or how far it got
+  grep -a "HVCTL-GUEST-DISK" "$E2E_TMP/$vm.console" || tail -n 5 "$E2E_TMP/$vm.console"
+done | sed 's/^/  /'
+info=$(qemu-img info -U --output=json "$WORK/pool/img-e-root.img" 2>&1)
+ok "img-e's overlay is 64MiB over the 8M image" \
+  [ "$(json_get "$info" "(d['virtual-size'], d['backing-filename'])")" = "($((64 << 20)), '$WORK/base/marker.qcow2')" ]
+expect_exit 0 "destroy both" -- destroy --yes img-d img-e
+ok "their consoles closed with them" wait "${consoles[@]}"
 finish

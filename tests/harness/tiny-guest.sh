@@ -9,6 +9,10 @@
 # runs busybox acpid, so an ACPI power-button press (virsh shutdown, and the
 # fake reboot behind virsh reboot) powers it off: "HVCTL-GUEST-POWEROFF" is
 # printed first.  The domain XML needs <features><acpi/></features> for that.
+# After READY, a guest with a virtio-blk PCI device loads virtio_pci,
+# virtio_blk and ext4 (which mounts ext2), waits up to 5 s for /dev/vda,
+# mounts it read-only and prints "HVCTL-GUEST-DISK <contents of /marker>", or
+# "HVCTL-GUEST-DISK-FAIL <reason>".  A guest without one prints nothing more.
 #
 # Debian packages needed: busybox-static cpio gzip
 # Kernel source, first that applies:
@@ -18,20 +22,27 @@
 #      linux-image-*-amd64; the newest such pair is used)
 #   3. otherwise: `apt-get download` of the linux-image-<v>-amd64 package that
 #      linux-image-amd64 depends on (no install, no initramfs rebuild), and
-#      only vmlinuz + the two modules are extracted (dpkg-deb | tar) into
+#      only vmlinuz + the module dirs below are extracted (dpkg-deb | tar) into
 #      ${HVCTL_CACHE_DIR:-$HOME/.cache/hvctl-test}/kernel-<v>.  Needs apt
 #      lists (runs `apt-get update` once if the package is unknown).
 #   Set HVCTL_GUEST_KERNEL_SOURCE=download to force 3 (used to test it).
+# Modules are found by name under the modules dir, with their dependencies
+# read from each module's own depends= field (a downloaded package has no
+# modules.dep: depmod makes it on install).
 #
-# If both outputs exist, nothing is done.  Outputs are world-readable because
-# QEMU runs as an unprivileged user under tests/harness/libvirtd.sh.
+# If both outputs exist and OUTDIR/.key matches this script's content (so a
+# change to the guest rebuilds an old cache once), nothing is done.  Outputs
+# are world-readable because QEMU runs as an unprivileged user under
+# tests/harness/libvirtd.sh.
 set -euo pipefail
 
 die() { echo "tiny-guest.sh: $*" >&2; exit 1; }
 
 [ $# -eq 1 ] || die "usage: $0 OUTDIR"
 out=$1
-if [ -s "$out/vmlinuz" ] && [ -s "$out/initrd.cpio.gz" ]; then
+key=$(sha256sum <"${BASH_SOURCE[0]}" | cut -c1-16)
+if [ -s "$out/vmlinuz" ] && [ -s "$out/initrd.cpio.gz" ] &&
+   [ "$(cat "$out/.key" 2>/dev/null)" = "$key" ]; then
     exit 0
 fi
 mkdir -p "$out"
@@ -65,7 +76,11 @@ if [ -z "$kernel" ]; then
     fi
     v=${pkg#linux-image-}
     cache=${HVCTL_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/hvctl-test}/kernel-$v
-    if [ ! -s "$cache/boot/vmlinuz-$v" ]; then
+    # .extracted names what was taken out, so a cache from before the disk
+    # modules is extracted again.
+    extracted="vmlinuz button evdev virtio virtio_blk ext4 jbd2 mbcache crc16 crc32c_generic"
+    if [ ! -s "$cache/boot/vmlinuz-$v" ] ||
+       [ "$(cat "$cache/.extracted" 2>/dev/null)" != "$extracted" ]; then
         mkdir -p "${cache%/*}"
         tmp=$(mktemp -d "${cache%/*}/.dl.XXXXXX")
         trap 'rm -rf "$tmp"' EXIT
@@ -76,8 +91,15 @@ if [ -z "$kernel" ]; then
         dpkg-deb --fsys-tarfile "$tmp"/*.deb |
             tar -x -C "$tmp/x" --wildcards './boot/vmlinuz-*' \
                 './lib/modules/*/kernel/drivers/acpi/button.ko*' \
-                './lib/modules/*/kernel/drivers/input/evdev.ko*' ||
+                './lib/modules/*/kernel/drivers/input/evdev.ko*' \
+                './lib/modules/*/kernel/drivers/virtio/*' \
+                './lib/modules/*/kernel/drivers/block/virtio_blk.ko*' \
+                './lib/modules/*/kernel/fs/ext4/*' './lib/modules/*/kernel/fs/jbd2/*' \
+                './lib/modules/*/kernel/fs/mbcache.ko*' \
+                './lib/modules/*/kernel/lib/crc16.ko*' \
+                './lib/modules/*/kernel/crypto/crc32c_generic.ko*' ||
             die "extracting $pkg failed"
+        echo "$extracted" >"$tmp/x/.extracted"
         rm -rf "$cache"
         mv "$tmp/x" "$cache"
         rm -rf "$tmp"
@@ -98,29 +120,49 @@ command -v cpio >/dev/null || die "cpio missing: apt-get install cpio"
 work=$(mktemp -d "$out/.build.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 root=$work/root
-mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,lib/modules,etc/acpi/PWRF}
+mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,mnt,lib/modules,etc/acpi/PWRF}
 cp "$bb" "$root/bin/busybox"
 for a in $("$bb" --list); do
     [ "$a" = busybox ] || ln -s busybox "$root/bin/$a"
 done
-mods=""
-for m in kernel/drivers/acpi/button.ko kernel/drivers/input/evdev.ko; do
-    src=""
-    for c in "$moddir/$m" "$moddir/$m.xz" "$moddir/$m.zst" "$moddir/$m.gz"; do
-        [ -n "$moddir" ] && [ -e "$c" ] && { src=$c; break; }
-    done
-    if [ -z "$src" ]; then
-        echo "tiny-guest.sh: warning: ${m##*/} not found; guest will ignore ACPI shutdown" >&2
-        continue
-    fi
-    dst=$root/lib/modules/${m##*/}
+# add_module NAME VAR: copies module NAME (decompressed) and, first, the
+# modules it depends on into the initramfs, appending "NAME.ko" to the list
+# in VAR in load order; returns 1 when NAME or a dependency is missing.
+declare -A modpath=() copied=()
+if [ -n "$moddir" ] && [ -d "$moddir" ]; then
+    while IFS= read -r f; do
+        n=${f##*/}; n=${n%%.ko*}; modpath[${n//-/_}]=$f
+    done < <(find "$moddir" -name '*.ko' -o -name '*.ko.xz' -o -name '*.ko.zst' -o -name '*.ko.gz')
+fi
+add_module() {
+    local name=${1//-/_} var=$2 src dst deps d
+    [ -n "${copied[$name]:-}" ] && return 0
+    src=${modpath[$name]:-}
+    [ -n "$src" ] || { echo "tiny-guest.sh: warning: module $name not found" >&2; return 1; }
+    dst=$root/lib/modules/$name.ko
     case $src in
         *.xz) xz -dc "$src" >"$dst" ;;
         *.zst) zstd -qdc "$src" >"$dst" ;;
         *.gz) gzip -dc "$src" >"$dst" ;;
         *) cp "$src" "$dst" ;;
     esac
-    mods="$mods ${m##*/}"
+    copied[$name]=1
+    deps=$(tr '\0' '\n' <"$dst" | LC_ALL=C sed -n 's/^depends=//p')
+    for d in ${deps//,/ }; do add_module "$d" "$var" || return 1; done
+    printf -v "$var" '%s %s' "${!var}" "$name.ko"
+}
+mods=""
+for m in button evdev; do
+    add_module $m mods ||
+        echo "tiny-guest.sh: warning: guest will ignore ACPI shutdown" >&2
+done
+# CONFIG_VIRTIO_PCI is =m on Debian's amd64 kernel, so it comes along; ext4
+# (CONFIG_EXT4_USE_FOR_EXT2) asks for crc32c through the crypto API, which
+# insmod cannot load on demand, hence crc32c_generic by name.
+diskmods=""
+for m in virtio_pci virtio_blk crc32c_generic ext4; do
+    add_module $m diskmods ||
+        { echo "tiny-guest.sh: warning: guest will not read its disk" >&2; diskmods=""; break; }
 done
 
 cat >"$root/etc/acpid.conf" <<'EOF'
@@ -145,6 +187,28 @@ for m in $mods; do insmod /lib/modules/\$m 2>/dev/null; done
 # acpid scans /dev/input/event* once at start-up, so start it after insmod.
 ls /dev/input/event* >/dev/null 2>&1 && acpid -c /etc/acpi -a /etc/acpid.conf -l /tmp/acpid.log
 echo HVCTL-GUEST-READY
+# A virtio-blk PCI device (legacy 0x1001 or modern 0x1042): read its marker.
+vblk=""
+for d in /sys/bus/pci/devices/*; do
+    [ "\$(cat \$d/vendor 2>/dev/null)" = 0x1af4 ] || continue
+    case \$(cat \$d/device) in 0x1001|0x1042) vblk=1 ;; esac
+done
+[ -n "\$vblk" ] && {
+    for m in $diskmods; do insmod /lib/modules/\$m 2>/dev/null; done
+    i=0
+    while [ ! -b /dev/vda ] && [ \$i -lt 50 ]; do sleep 0.1; i=\$((i + 1)); done
+    if [ -z "$diskmods" ]; then
+        echo "HVCTL-GUEST-DISK-FAIL no virtio_blk/ext4 modules in the initramfs"
+    elif [ ! -b /dev/vda ]; then
+        echo "HVCTL-GUEST-DISK-FAIL no /dev/vda after 5 s"
+    elif ! err=\$(mount -t ext2 -o ro /dev/vda /mnt 2>&1); then
+        echo "HVCTL-GUEST-DISK-FAIL mount: \$(echo \$err)"
+    elif [ ! -r /mnt/marker ]; then
+        echo "HVCTL-GUEST-DISK-FAIL no /marker on /dev/vda"
+    else
+        echo "HVCTL-GUEST-DISK \$(cat /mnt/marker)"
+    fi
+}
 while :; do sleep 3600; done
 EOF
 chmod 755 "$root/init"
@@ -155,3 +219,4 @@ cp "$kernel" "$work/vmlinuz"
 chmod 644 "$work/vmlinuz" "$work/initrd.cpio.gz"
 mv -f "$work/vmlinuz" "$out/vmlinuz"
 mv -f "$work/initrd.cpio.gz" "$out/initrd.cpio.gz"
+echo "$key" >"$out/.key"
