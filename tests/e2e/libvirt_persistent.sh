@@ -92,6 +92,7 @@ mkdir -p "$WORK/pool" "$WORK/base"
 chmod 777 "$WORK/pool"
 qemu-img create -q -f qcow2 "$WORK/base/base.qcow2" 128M
 chmod -R a+rX "$WORK/base"
+{ "${LVIRSH[@]}" pool-destroy disks; "${LVIRSH[@]}" pool-undefine disks; } >/dev/null 2>&1  # from an earlier run
 "${LVIRSH[@]}" pool-define-as disks dir --target "$WORK/pool" >/dev/null && "${LVIRSH[@]}" pool-start disks >/dev/null
 cat > "$E2E_TMP/config.yaml" <<EOC
 targets:
@@ -124,6 +125,13 @@ expect_exit 0 "a second plan is clean (from is read once)" -- plan -f "$E2E_TMP/
 disk_spec img-a "[{id: root, from: $WORK/base/base.qcow2, size: 256MiB}]" > "$E2E_TMP/img-a-root.yaml"
 expect_exit 0 "a disk the spec leaves out is no change" -- plan -f "$E2E_TMP/img-a-root.yaml" --detailed-exitcode
 ok "plan says it is kept" contains "$out" "kept (not in spec): disks[data]"
+expect_exit 2 "plan --prune: its removal is a change" -- plan --prune -f "$E2E_TMP/img-a-root.yaml" --detailed-exitcode
+ok "plan --prune names it, its image kept, with a restart" contains "$out" "disks[data] present -> remove (image kept) (needs restart)"
+expect_exit 0 "apply --prune removes it" -- apply --prune --force-stop -f "$E2E_TMP/img-a-root.yaml"
+expect_exit 0 "get after the prune" -- get img-a -o json
+ok "the VM runs with its root disk only" [ "$(json_get "$out" "(d['power'], [x['id'] for x in d['spec']['disks']])")" = "('running', ['root'])" ]
+ok "the removed disk's image is kept" test -f "$WORK/pool/img-a-data.img"
+expect_exit 0 "and a plan with --prune is clean" -- plan --prune -f "$E2E_TMP/img-a-root.yaml" --detailed-exitcode
 disk_spec img-b "[{id: root, from: $WORK/base/base.qcow2, size: 64MiB}]" > "$E2E_TMP/img-b.yaml"
 expect_exit 4 "a size below the image's is refused" -- apply -f "$E2E_TMP/img-b.yaml"
 ok "naming the VM, the disk and both sizes" grep -q "disk 'root' from base image .* VM 'img-b': size 64MiB is below the image's virtual size of 128MiB" <<<"$out"
