@@ -11,16 +11,7 @@ WORK=$(reachable_work_dir "$3")
 E2E_TMP=$WORK/tmp
 rm -rf "$E2E_TMP"; mkdir -p "$E2E_TMP"
 
-"$SRC/tests/harness/tiny-guest.sh" "$WORK/guest" >/dev/null || exit 1
-"$SRC/tests/harness/libvirtd.sh" stop "$WORK/libvirtd" >/dev/null 2>&1
-"$SRC/tests/harness/libvirtd.sh" start "$WORK/libvirtd" >/dev/null || exit 1
-trap '[ -n "${pid:-}" ] && kill -KILL "$pid" 2>/dev/null; "$SRC/tests/harness/libvirtd.sh" stop "$WORK/libvirtd" >/dev/null 2>&1; [ "$WORK" = "$3" ] || rm -rf "$WORK"' EXIT
-cat > "$E2E_TMP/config.yaml" <<EOC
-targets:
-  lab: {type: libvirt, uri: "$(cat "$WORK/libvirtd/uri")", domain_type: qemu}
-default_target: lab
-EOC
-export HVCTL_CONFIG=$E2E_TMP/config.yaml
+private_libvirtd "$3"
 
 spec() {  # spec NAME
   cat <<EOS

@@ -53,6 +53,30 @@ wait_for() {
 
 contains() { grep -qF -- "$2" <<<"$1"; }
 
+# private_libvirtd GIVEN_WORK_DIR: with $SRC, $WORK and $E2E_TMP set, builds
+# the tiny guest in $WORK/guest, (re)starts a private libvirtd in
+# $WORK/libvirtd and points HVCTL_CONFIG at a config whose one target, lab,
+# is it. On exit: kills a background hvctl left in $pid, stops the daemon,
+# and removes $WORK when reachable_work_dir made it under /tmp.
+private_libvirtd() {
+  E2E_GIVEN_WORK=$1
+  "$SRC/tests/harness/tiny-guest.sh" "$WORK/guest" >/dev/null || exit 1
+  "$SRC/tests/harness/libvirtd.sh" stop "$WORK/libvirtd" >/dev/null 2>&1
+  "$SRC/tests/harness/libvirtd.sh" start "$WORK/libvirtd" >/dev/null || exit 1
+  trap stop_private_libvirtd EXIT
+  cat > "$E2E_TMP/config.yaml" <<EOC
+targets:
+  lab: {type: libvirt, uri: "$(cat "$WORK/libvirtd/uri")", domain_type: qemu}
+default_target: lab
+EOC
+  export HVCTL_CONFIG=$E2E_TMP/config.yaml
+}
+stop_private_libvirtd() {
+  [ -n "${pid:-}" ] && kill -KILL "$pid" 2>/dev/null
+  "$SRC/tests/harness/libvirtd.sh" stop "$WORK/libvirtd" >/dev/null 2>&1
+  [ "$WORK" = "$E2E_GIVEN_WORK" ] || rm -rf "$WORK"
+}
+
 # bounded_hvctl BIN DIR: writes DIR/hvctl, which runs BIN through `timeout`
 # (120 s), so a hang fails the test instead of blocking it; prints its path.
 bounded_hvctl() {

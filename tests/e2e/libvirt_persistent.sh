@@ -9,16 +9,7 @@ WORK=$(reachable_work_dir "$3")
 E2E_TMP=$WORK/tmp
 rm -rf "$E2E_TMP"; mkdir -p "$E2E_TMP"
 
-"$SRC/tests/harness/tiny-guest.sh" "$WORK/guest" >/dev/null || exit 1
-"$SRC/tests/harness/libvirtd.sh" stop "$WORK/libvirtd" >/dev/null 2>&1
-"$SRC/tests/harness/libvirtd.sh" start "$WORK/libvirtd" >/dev/null || exit 1
-trap '"$SRC/tests/harness/libvirtd.sh" stop "$WORK/libvirtd" >/dev/null 2>&1; [ "$WORK" = "$3" ] || rm -rf "$WORK"' EXIT
-cat > "$E2E_TMP/config.yaml" <<EOC
-targets:
-  lab: {type: libvirt, uri: "$(cat "$WORK/libvirtd/uri")", domain_type: qemu}
-default_target: lab
-EOC
-export HVCTL_CONFIG=$E2E_TMP/config.yaml
+private_libvirtd "$3"
 
 spec() {  # spec NAME POWER MEMORY
   cat <<EOS
@@ -88,6 +79,7 @@ expect_exit 8 "destroying a missing VM is exit 8, no such VM (not 4: the target 
 # A disk made from a base image: a qcow2 overlay in a dir pool, made by
 # libvirt's storage API, that QEMU opens when the guest starts.
 LVIRSH=(virsh -q -c "$(cat "$WORK/libvirtd/uri")")
+rm -rf "$WORK/pool" "$WORK/base"  # an earlier run keeps pruned images there
 mkdir -p "$WORK/pool" "$WORK/base"
 chmod 777 "$WORK/pool"
 qemu-img create -q -f qcow2 "$WORK/base/base.qcow2" 128M
