@@ -150,6 +150,7 @@ bool reads_block(const std::string& block, const std::string& backend, const std
 // Which fields a backend accepts, and which of them it changes on a running
 // VM, as Capabilities wants them. Fields of a block it reads only on some
 // hypervisors (libvirt and xen:) are listed; reads_block() says when they count.
+// A device list whose column is hot adds "<list>.add" and "<list>.remove".
 std::set<std::string> accepted_keys(Column c);
 std::set<std::string> hot_keys(Column c);
 

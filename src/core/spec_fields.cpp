@@ -160,7 +160,14 @@ std::set<std::string> accepted_keys(Column c) {
 }
 
 std::set<std::string> hot_keys(Column c) {
-  return keys_where(c, [](const Field& f, Use u) { return f.compared && u == Use::hot; });
+  auto out = keys_where(c, [](const Field& f, Use u) { return f.compared && u == Use::hot; });
+  // A device list that is hot attaches and detaches its items on a running VM.
+  for (const auto& f : table())
+    if (f.kind == Kind::list && f.on(c).use == Use::hot) {
+      out.insert(f.key() + ".add");
+      out.insert(f.key() + ".remove");
+    }
+  return out;
 }
 
 }  // namespace hvctl::fields
