@@ -52,10 +52,17 @@ struct DiskSpec {
   std::optional<std::string> format;      // raw | qcow2 | vmdk
   std::optional<bool> readonly;
   std::optional<std::string> from;        // base image a new disk starts as a copy of (read when the disk is made)
+  std::optional<std::string> controller;  // id of the entry in `controllers` the disk sits on
   bool operator==(const DiskSpec&) const = default;
 };
 
-
+// A CD/DVD drive. Its medium is an ISO image, or none (an empty drive).
+struct CdromSpec {
+  std::string id;                      // stable name within the VM, e.g. "cd0"
+  std::optional<std::string> image;    // ISO: host path (libvirt, Xen) or "[datastore] path.iso"; "" = no medium
+  std::optional<std::string> bus;      // ide | sata | scsi; a Xen PV/PVH guest gets a read-only xen disk
+  bool operator==(const CdromSpec&) const = default;
+};
 
 struct NicSpec {
   std::string id;                      // stable name within the VM, e.g. "eth0"
@@ -63,6 +70,14 @@ struct NicSpec {
   std::optional<std::string> mac;      // lower-case "xx:xx:xx:xx:xx:xx"
   std::optional<std::string> model;    // virtio | e1000 | vmxnet3 | netfront ...
   bool operator==(const NicSpec&) const = default;
+};
+
+// A disk controller, listed one by one because real VMs mix models.
+struct ControllerSpec {
+  std::string id;                     // stable name within the VM, e.g. "scsi0"; disks name theirs
+  std::optional<std::string> type;    // scsi | sata | ide | nvme
+  std::optional<std::string> model;   // scsi: lsilogic | lsisas | pvscsi | buslogic | virtio
+  bool operator==(const ControllerSpec&) const = default;
 };
 
 // When a running VM counts as ready (apply --wait, wait --for ready). Each set
@@ -107,7 +122,9 @@ struct VmSpec {
   std::optional<Firmware> firmware;
   BootSpec boot;
   std::vector<DiskSpec> disks;
+  std::vector<CdromSpec> cdroms;
   std::vector<NicSpec> nics;
+  std::vector<ControllerSpec> controllers;
   std::optional<bool> prune;  // remove devices the VM has in a listed class that the spec does not name
   std::optional<PowerState> power;
   ReadySpec ready;

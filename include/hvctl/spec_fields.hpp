@@ -40,8 +40,8 @@ enum class Kind {
   settings,   // free map of strings; only the listed keys count
 };
 
-// Which list a field belongs to: the VM itself, or one disk or NIC.
-enum class Scope { vm, disk, nic };
+// Which list a field belongs to: the VM itself, or one item of a device list.
+enum class Scope { vm, disk, cdrom, nic, controller };
 
 // What a backend does with a field.
 enum class Use {
@@ -63,7 +63,7 @@ inline constexpr Column kColumns[] = {Column::libvirt, Column::vsphere, Column::
 const char* to_string(Column c);
 std::optional<Column> column_of(std::string_view backend);
 
-// How to read and write a field on its owner (a VmSpec, DiskSpec or NicSpec, by scope).
+// How to read and write a field on its owner (a VmSpec or a device list's item, by scope).
 struct Access {
   Value (*get)(const void* owner) = nullptr;
   void (*set)(void* owner, const Value& v) = nullptr;
@@ -109,30 +109,40 @@ std::string closest(const std::string& word);  // the path or key nearest a mist
 
 Value get(const Field& f, const VmSpec& s);
 Value get(const Field& f, const DiskSpec& d);
+Value get(const Field& f, const CdromSpec& c);
 Value get(const Field& f, const NicSpec& n);
+Value get(const Field& f, const ControllerSpec& c);
 void set(const Field& f, VmSpec& s, const Value& v);
 void set(const Field& f, DiskSpec& d, const Value& v);
+void set(const Field& f, CdromSpec& c, const Value& v);
 void set(const Field& f, NicSpec& n, const Value& v);
+void set(const Field& f, ControllerSpec& c, const Value& v);
 
 // The device lists, for code that treats them alike: each item type's scope
 // and its vector in a spec, and a call of fn(items) for the list field `list`.
 template <typename Item>
 constexpr Scope scope_of() {
   if constexpr (std::is_same_v<Item, DiskSpec>) return Scope::disk;
-  else return Scope::nic;
+  else if constexpr (std::is_same_v<Item, CdromSpec>) return Scope::cdrom;
+  else if constexpr (std::is_same_v<Item, NicSpec>) return Scope::nic;
+  else return Scope::controller;
 }
 template <typename Item, typename Spec>
 auto& items_of(Spec& s) {
   if constexpr (std::is_same_v<Item, DiskSpec>) return s.disks;
-  else return s.nics;
+  else if constexpr (std::is_same_v<Item, CdromSpec>) return s.cdroms;
+  else if constexpr (std::is_same_v<Item, NicSpec>) return s.nics;
+  else return s.controllers;
 }
 template <typename Spec, typename Fn>
 void visit_list(const Field& list, Spec& s, Fn&& fn) {
   const auto& key = list.key();
   if (key == "disks") fn(s.disks);
+  else if (key == "cdroms") fn(s.cdroms);
   else if (key == "nics") fn(s.nics);
+  else if (key == "controllers") fn(s.controllers);
 }
-// "disk", "nic": one item of a list, for messages.
+// "disk", "cdrom", "nic", "controller": one item of a list, for messages.
 const char* item_noun(Scope scope);
 
 // A value as a plan or a message shows it: sizes with their unit, maps as k=v,...

@@ -176,9 +176,9 @@ VmPlan plan_vm(const VmSpec& desired, const std::optional<VmState>& actual, cons
       plan.kept.push_back(std::move(device));
       continue;
     }
-    const bool disk = device.rfind("disks[", 0) == 0;
-    plan.changes.push_back({device, "present", disk ? "remove (image kept)" : "remove",
-                            caps.hot_fields.count(disk ? "disks.remove" : "nics.remove") > 0});
+    const auto list = device.substr(0, device.find('['));
+    plan.changes.push_back({device, "present", list == "disks" ? "remove (image kept)" : "remove",
+                            caps.hot_fields.count(list + ".remove") > 0});
   }
   const auto want_power = desired.power.value_or(actual->power);
   if (want_power != actual->power) {

@@ -110,15 +110,25 @@ std::string closest(const std::string& word) {
 
 Value get(const Field& f, const VmSpec& s) { return f.scope == Scope::vm && f.access.get ? f.access.get(&s) : Value{}; }
 Value get(const Field& f, const DiskSpec& d) { return f.scope == Scope::disk ? f.access.get(&d) : Value{}; }
+Value get(const Field& f, const CdromSpec& c) { return f.scope == Scope::cdrom ? f.access.get(&c) : Value{}; }
 Value get(const Field& f, const NicSpec& n) { return f.scope == Scope::nic ? f.access.get(&n) : Value{}; }
+Value get(const Field& f, const ControllerSpec& c) {
+  return f.scope == Scope::controller ? f.access.get(&c) : Value{};
+}
 void set(const Field& f, VmSpec& s, const Value& v) { if (f.scope == Scope::vm && f.access.set) f.access.set(&s, v); }
 void set(const Field& f, DiskSpec& d, const Value& v) { if (f.scope == Scope::disk) f.access.set(&d, v); }
+void set(const Field& f, CdromSpec& c, const Value& v) { if (f.scope == Scope::cdrom) f.access.set(&c, v); }
 void set(const Field& f, NicSpec& n, const Value& v) { if (f.scope == Scope::nic) f.access.set(&n, v); }
+void set(const Field& f, ControllerSpec& c, const Value& v) {
+  if (f.scope == Scope::controller) f.access.set(&c, v);
+}
 
 const char* item_noun(Scope scope) {
   switch (scope) {
     case Scope::disk: return "disk";
+    case Scope::cdrom: return "cdrom";
     case Scope::nic: return "nic";
+    case Scope::controller: return "controller";
     case Scope::vm: break;
   }
   return "VM";

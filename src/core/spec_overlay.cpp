@@ -66,7 +66,9 @@ VmSpec overlay_spec(const VmSpec& actual, const VmSpec& desired) {
   for (const auto& f : table())
     if (f.scope == Scope::vm && (f.is_leaf() || f.access.set)) over(f, out, desired);
   over_items(out.disks, desired.disks, Scope::disk);
+  over_items(out.cdroms, desired.cdroms, Scope::cdrom);
   over_items(out.nics, desired.nics, Scope::nic);
+  over_items(out.controllers, desired.controllers, Scope::controller);
   if (desired.prune.value_or(false)) prune_unlisted(out, desired);
   out.name = desired.name;
   out.target = desired.target;

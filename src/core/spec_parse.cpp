@@ -9,6 +9,7 @@
 #include "spec_schema.hpp"
 #include "yaml_load.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <set>
@@ -139,8 +140,33 @@ fields::Value SpecReader::read_value(const yaml::Node& n, const fields::Field& f
   return {};
 }
 
+// Controllers and the disks that name them.
+void SpecReader::check_controllers(const VmSpec& spec) {
+  for (std::size_t i = 0; i < spec.controllers.size(); ++i) {
+    const auto& c = spec.controllers[i];
+    const auto at = fmt::format("controllers[{}]", i);
+    if (!c.type) error_at(spec.mark_of(at), fmt::format("spec.{}.type is required (scsi, sata, ide or nvme)", at));
+    else if (c.model && *c.type != "scsi")
+      error_at(spec.mark_of(at + ".model"), fmt::format("spec.{}.model is for scsi controllers; this one is {}", at,
+                                                        *c.type));
+  }
+  for (std::size_t i = 0; i < spec.disks.size(); ++i) {
+    const auto& d = spec.disks[i];
+    if (!d.controller) continue;
+    const auto at = fmt::format("disks[{}].controller", i);
+    auto it = std::find_if(spec.controllers.begin(), spec.controllers.end(),
+                           [&](const ControllerSpec& c) { return c.id == *d.controller; });
+    if (it == spec.controllers.end())
+      error_at(spec.mark_of(at), fmt::format("spec.{} '{}' is not in spec.controllers", at, excerpt(*d.controller)));
+    else if (d.bus && it->type && *d.bus != *it->type)
+      error_at(spec.mark_of(at), fmt::format("spec.{} '{}' is a {} controller, and the disk's bus is {}", at,
+                                             excerpt(*d.controller), *it->type, *d.bus));
+  }
+}
+
 // The rules that span fields, each reported where the later field was written.
 void SpecReader::check_relations(const VmSpec& spec) {
+  check_controllers(spec);
   const auto& cpu = spec.cpu;
   if (cpu.cap && cpu.count && *cpu.cap > 100 * *cpu.count)
     error_at(spec.mark_of("cpu.cap"), fmt::format("spec.cpu.cap {}% is more than {} vCPU can use ({}%)", *cpu.cap,

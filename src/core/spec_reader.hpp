@@ -54,6 +54,7 @@ private:
   void read_items(const yaml::Node& n, const fields::Field& list, std::vector<Item>& out);
   fields::Value read_value(const yaml::Node& n, const fields::Field& f, const std::string& where);
   void check_relations(const VmSpec& spec);
+  void check_controllers(const VmSpec& spec);
 
   std::string file_;
   std::vector<Problem>& problems_;

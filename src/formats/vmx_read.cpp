@@ -7,7 +7,12 @@
 //   Disks: every present BUSc:u (scsi, sata, nvme, ide) whose controller is
 //   present: id "BUSc-u" (so writing it back puts it in the same slot), bus,
 //   path = fileName (sizes are in the VMDK, not the .vmx), format vmdk for
-//   *.vmdk. CD-ROMs and independent modes are noted, not carried.
+//   *.vmdk, controller = its scsiN/sataN/nvmeN. Independent modes are noted.
+//   Controllers: every present scsiN (virtualDev lsilogic, lsisas1068, pvscsi,
+//   buslogic -> model), sataN, nvmeN: id as the key. IDE's are implied.
+//   CD-ROMs: a slot whose deviceType is cdrom-* or whose file is an .iso: id
+//   "BUSc-u", bus, image = fileName of a cdrom-image; a host drive becomes an
+//   empty drive (noted).
 //   NICs: every present ethernetN: id ethN, networkName -> network,
 //   virtualDev -> model, address or generatedAddress (by addressType) -> mac.
 // Every other key is reported, grouped by its device ("pciBridge4.*").
@@ -100,6 +105,7 @@ public:
     read_identity();
     read_direct();
     read_cpu_and_memory();
+    read_controllers();
     read_disks();
     read_nics();
     report_unused();
@@ -201,6 +207,31 @@ private:
     }
   }
 
+  // scsiN, sataN, nvmeN that are present, one entry each; IDE's two are implied.
+  void read_controllers() {
+    static const std::map<std::string, std::string> kModels = {
+        {"lsilogic", "lsilogic"}, {"lsisas1068", "lsisas"}, {"pvscsi", "pvscsi"}, {"buslogic", "buslogic"}};
+    for (const auto& e : entries_) {
+      std::string_view rest = e.lower;
+      std::string type;
+      for (std::string_view bus : {"scsi", "sata", "nvme"})
+        if (eat(rest, bus)) type = std::string(bus);
+      const auto index = digits(rest);
+      if (type.empty() || index.empty() || rest != ".present" || !is_true(e.lower)) continue;
+      ControllerSpec c;
+      c.id = type + std::string(index);
+      c.type = type;
+      if (type == "scsi") {
+        const auto dev = value(c.id + ".virtualdev");
+        auto it = dev ? kModels.find(lower(*dev)) : kModels.end();
+        if (it != kModels.end()) c.model = it->second;
+        else if (dev) consumed_.erase(c.id + ".virtualdev");  // reported with the other unused keys
+      }
+      mark(fmt::format("controllers[{}]", out_.spec.controllers.size()), e.line);
+      out_.spec.controllers.push_back(std::move(c));
+    }
+  }
+
   void read_disks() {
     for (const auto& e : entries_) {
       const auto slot = disk_slot(e.lower);
@@ -209,25 +240,47 @@ private:
     }
   }
 
+  // A drive: an ISO (cdrom-image) is its medium; the host's own drive is not
+  // a file, so it comes over as an empty drive.
+  void read_cdrom(const std::string& bus, const std::string& slot, const std::string& id, int at) {
+    CdromSpec cd;
+    cd.id = id;
+    cd.bus = bus == "nvme" ? std::nullopt : std::optional<std::string>(bus);
+    const auto type = lower(value(slot + ".devicetype").value_or(""));
+    const auto file = value(slot + ".filename");
+    if (type == "cdrom-image" || (type.empty() && file)) {
+      cd.image = file.value_or("");
+    } else {
+      cd.image = "";
+      loss(at, fmt::format("{} is the host's drive{}; it becomes an empty drive", excerpt(slot),
+                           file && !file->empty() ? " \"" + excerpt(*file) + "\"" : ""));
+    }
+    get(slot + ".clientdevice");
+    if (auto connected = value(slot + ".startconnected"); connected && lower(*connected) == "false" && !cd.image->empty())
+      loss(line(slot + ".startconnected"), fmt::format("{} starts disconnected; the spec's drive has its ISO in", excerpt(slot)));
+    mark(fmt::format("cdroms[{}]", out_.spec.cdroms.size()), at);
+    out_.spec.cdroms.push_back(std::move(cd));
+  }
+
   void read_disk(const std::string& bus, const std::string& controller, const std::string& unit, int at) {
     const std::string slot = fmt::format("{}{}:{}", bus, controller, unit);
     const std::string shown = excerpt(slot);  // a hostile file's slot can be 60000 digits long
     const auto type = lower(value(slot + ".devicetype").value_or(""));
     const auto file = value(slot + ".filename");
-    if (bus == "scsi" && lower(value("scsi" + controller + ".virtualdev").value_or("")) != "pvscsi")
-      consumed_.erase("scsi" + controller + ".virtualdev");
     if (bus != "ide" && !is_true(bus + controller + ".present"))
       return loss(at, fmt::format("disk {} is on {}, which is not present; not carried over", shown, excerpt(bus + controller)));
+    const std::string id = fmt::format("{}{}-{}", bus, controller, unit);
     if (type.find("cdrom") != std::string::npos || (file && ends_with_ci(*file, ".iso")))
-      return loss(at, fmt::format("{} is a CD-ROM drive; not carried over (a spec has no CD-ROMs)", shown));
+      return read_cdrom(bus, slot, id, at);
     if (!type.empty() && type != "scsi-harddisk" && type != "ata-harddisk" && type != "disk")
       return loss(at, fmt::format("{} has deviceType \"{}\"; not carried over", shown, type));
     if (!file) return loss(at, fmt::format("{} has no fileName; not carried over", shown));
     if (auto mode = value(slot + ".mode"); mode && lower(*mode) != "persistent")
       loss(line(slot + ".mode"), fmt::format("{}.mode = \"{}\" is not carried over", shown, *mode));
     DiskSpec disk;
-    disk.id = fmt::format("{}{}-{}", bus, controller, unit);
+    disk.id = id;
     disk.bus = bus;
+    if (bus != "ide") disk.controller = bus + controller;
     disk.path = *file;
     if (ends_with_ci(*file, ".vmdk")) disk.format = "vmdk";
     mark(fmt::format("disks[{}]", out_.spec.disks.size()), at);

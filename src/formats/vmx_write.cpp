@@ -5,9 +5,13 @@
 //   Disks need a VMDK: path ending .vmdk or format vmdk, else left out (noted).
 //   Slot: the id when it names one ("scsi0-1", as read_vmx makes them) on the
 //   disk's bus, else the next free one (noted); virtio and xen buses become scsi.
-//   Controllers: scsiN pvscsi, sataN, nvmeN are declared present; IDE needs none.
+//   Controllers: each listed one as scsiN (its model), sataN or nvmeN; a bus
+//   disks use and no entry names is declared too (scsi as pvscsi). IDE needs none.
+//   CD-ROMs: deviceType cdrom-image with the ISO; an empty drive has fileName
+//   "" and startConnected FALSE. Slots as for disks (default bus ide).
 //   NICs: ethernetN from "ethN" ids, else the next free; a MAC is written static.
 #include <map>
+#include <optional>
 #include <regex>
 #include <set>
 #include <tuple>
@@ -41,7 +45,9 @@ public:
     set("displayName", spec_.name);
     write_guest();
     write_cpu_and_memory();
+    write_controllers();
     write_disks();
+    write_cdroms();
     write_nics();
     if (spec_.boot.kernel || spec_.boot.ramdisk || spec_.boot.cmdline)
       log_.add("boot", "spec.boot (direct kernel boot) is not carried over (VMware boots from firmware)");
@@ -86,24 +92,76 @@ private:
       log_.add("memory.max", "memory.max is not carried over (a .vmx has one memory size)");
   }
 
-  // The slot disk `i` goes to: the one its id names, when free and on its bus; else the next free.
-  Slot slot_for(std::size_t i, const std::string& bus) {
+  // Each listed controller's vmx index: the one its id names ("scsi1") when
+  // free, else the next free of its type (noted). IDE's two are implied.
+  void write_controllers() {
+    static const std::map<std::string, std::string> kModels = {
+        {"lsilogic", "lsilogic"}, {"lsisas", "lsisas1068"}, {"pvscsi", "pvscsi"}, {"buslogic", "buslogic"}};
+    for (std::size_t i = 0; i < spec_.controllers.size(); ++i) {
+      const auto& c = spec_.controllers[i];
+      const auto field = fmt::format("controllers[{}]", i);
+      const auto type = c.type.value_or("scsi");
+      if (type == "ide") {
+        log_.add(field, fmt::format("controller '{}': a .vmx has its two IDE controllers implied", c.id));
+        continue;
+      }
+      int n = -1;
+      static const std::regex kId(R"((scsi|sata|nvme)([0-3]))");
+      std::smatch m;
+      if (std::regex_match(c.id, m, kId) && m[1] == type && !declared_.count({type, std::stoi(m[2])})) n = std::stoi(m[2]);
+      for (int k = 0; n < 0 && k < 4; ++k)
+        if (!declared_.count({type, k})) n = k;
+      if (n < 0) {
+        log_.add(field, fmt::format("controller '{}' is left out: a .vmx has at most four {} controllers", c.id, type));
+        continue;
+      }
+      if (c.id != fmt::format("{}{}", type, n))
+        log_.add(field, fmt::format("controller '{}' becomes {}{} (reads back as '{}{}')", c.id, type, n, type, n));
+      index_of_[c.id] = n;
+      std::string model;  // unset: no virtualDev, VMware's own default, as the .vmx read had it
+      if (c.model && kModels.count(*c.model)) model = kModels.at(*c.model);
+      else if (c.model) log_.add(field, fmt::format("controller '{}': model {} is not carried over", c.id, *c.model));
+      declare(type, n, model);
+    }
+  }
+
+  void declare(const std::string& bus, int n, const std::string& model) {
+    if (bus == "ide" || !declared_.insert({bus, n}).second) return;
+    set(fmt::format("{}{}.present", bus, n), "TRUE");
+    if (bus == "scsi" && !model.empty()) set(fmt::format("scsi{}.virtualDev", n), model);
+  }
+
+  // The slot a device goes to: the one its id names ("scsi0-1", as read_vmx
+  // makes them) on its bus and controller, when free; else the next free (noted).
+  Slot slot_for(const std::string& field, const std::string& noun, const std::string& id, const std::string& bus,
+                std::optional<int> controller) {
     static const std::regex kSlotId(R"((scsi|sata|nvme|ide)(\d+)-(\d+))");
-    const auto& disk = spec_.disks[i];
     std::smatch m;
-    if (std::regex_match(disk.id, m, kSlotId) && m[1] == bus) {
+    if (std::regex_match(id, m, kSlotId) && m[1] == bus && m[2].length() < 3 && m[3].length() < 3) {
       Slot s{bus, std::stoi(m[2]), std::stoi(m[3])};
-      const bool valid = s.controller < 4 && s.unit < units_per_controller(bus) && !(bus == "scsi" && s.unit == 7);
+      const bool valid = s.controller < 4 && s.unit < units_per_controller(bus) && !(bus == "scsi" && s.unit == 7) &&
+                         (!controller || *controller == s.controller);
       if (valid && used_.insert(s).second) return s;
     }
-    Slot s{bus, 0, 0};
+    Slot s{bus, controller.value_or(0), 0};
     while (used_.count(s) || (bus == "scsi" && s.unit == 7)) {
-      if (++s.unit == units_per_controller(bus)) { s.unit = 0; ++s.controller; }
+      if (++s.unit == units_per_controller(bus)) {
+        s.unit = 0;
+        ++s.controller;
+      }
     }
     used_.insert(s);
-    log_.add(fmt::format("disks[{}]", i), fmt::format("disk '{}' goes to {} (.vmx has no disk ids; it reads back as '{}{}-{}')",
-                                                     disk.id, s.str(), bus, s.controller, s.unit));
+    log_.add(field, fmt::format("{} '{}' goes to {} (.vmx has no device ids; it reads back as '{}{}-{}')", noun, id,
+                                s.str(), bus, s.controller, s.unit));
     return s;
+  }
+
+  // The controller a disk names: its bus and vmx index.
+  std::optional<int> controller_index(const DiskSpec& disk, std::string& bus) {
+    if (!disk.controller || !index_of_.count(*disk.controller)) return std::nullopt;
+    for (const auto& c : spec_.controllers)
+      if (c.id == *disk.controller && c.type) bus = *c.type;
+    return index_of_.at(*disk.controller);
   }
 
   void write_disks() {
@@ -119,24 +177,33 @@ private:
         continue;
       }
       std::string bus = disk.bus.value_or("scsi");
+      const auto controller = controller_index(disk, bus);
       if (bus == "virtio" || bus == "xen") {
         log_.add(field, fmt::format("disk '{}': bus {} becomes scsi", disk.id, bus));
         bus = "scsi";
       }
       if (disk.readonly.value_or(false)) log_.add(field, fmt::format("disk '{}': readonly is not carried over", disk.id));
-      placed.emplace_back(slot_for(i, bus), i);
+      placed.emplace_back(slot_for(field, "disk", disk.id, bus, controller), i);
     }
-    std::set<std::string> controllers;
-    for (const auto& [slot, i] : placed) {
-      const auto controller = fmt::format("{}{}", slot.bus, slot.controller);
-      if (slot.bus == "ide" || !controllers.insert(controller).second) continue;
-      set(controller + ".present", "TRUE");
-      if (slot.bus == "scsi") set(controller + ".virtualDev", "pvscsi");
-    }
+    for (const auto& [slot, i] : placed) declare(slot.bus, slot.controller, "pvscsi");
     for (const auto& [slot, i] : placed) {
       set(slot.str() + ".present", "TRUE");
       set(slot.str() + ".fileName", *spec_.disks[i].path);
       if (slot.bus == "scsi") set(slot.str() + ".deviceType", "scsi-hardDisk");
+    }
+  }
+
+  // An ISO is a cdrom-image; an empty drive is one with no file, not connected.
+  void write_cdroms() {
+    for (std::size_t i = 0; i < spec_.cdroms.size(); ++i) {
+      const auto& cd = spec_.cdroms[i];
+      const auto field = fmt::format("cdroms[{}]", i);
+      const auto slot = slot_for(field, "cdrom", cd.id, cd.bus.value_or("ide"), std::nullopt);
+      declare(slot.bus, slot.controller, "pvscsi");
+      set(slot.str() + ".present", "TRUE");
+      set(slot.str() + ".deviceType", "cdrom-image");
+      set(slot.str() + ".fileName", cd.image.value_or(""));
+      if (cd.image.value_or("").empty()) set(slot.str() + ".startConnected", "FALSE");
     }
   }
 
@@ -177,6 +244,8 @@ private:
   LossLog log_;
   std::string text_;
   std::set<Slot> used_;
+  std::set<std::pair<std::string, int>> declared_;  // controllers written present: bus, index
+  std::map<std::string, int> index_of_;              // spec controller id -> its vmx index
 };
 
 }  // namespace

@@ -69,7 +69,7 @@ void XlReader::read_disk(const std::string& text, std::size_t index, int line) {
     problem(line, fmt::format("{}: {}", what, why.empty() ? std::strerror(rc) : why));
     return;
   }
-  if (d.is_cdrom) return loss(line, what + " is a CD-ROM drive; not carried over (a spec has no CD-ROMs)");
+  if (d.is_cdrom) return read_cdrom(d, what, index, line);
   if (!d.pdev_path || !*d.pdev_path) return loss(line, what + " has no target; not carried over");
   DiskSpec disk;
   disk.path = d.pdev_path;
@@ -95,6 +95,25 @@ void XlReader::read_disk(const std::string& text, std::size_t index, int line) {
   if (!libxl_defbool_is_default(d.trusted)) loss(line, what + ": trusted/untrusted is not carried over");
   mark(fmt::format("disks[{}]", out_.spec.disks.size()), line);
   out_.spec.disks.push_back(std::move(disk));
+}
+
+// A drive: its target is the ISO, none an empty drive; the vdev is its id.
+void XlReader::read_cdrom(const libxl_device_disk& d, const std::string& what, std::size_t index, int line) {
+  CdromSpec cd;
+  const std::string vdev = d.vdev ? d.vdev : "";
+  cd.id = valid_id(vdev) ? vdev : fmt::format("cdrom{}", index);
+  for (const auto& other : out_.spec.cdroms)
+    if (other.id == cd.id) cd.id = fmt::format("cdrom{}", index);
+  if (auto bus = bus_of_vdev(vdev); bus && *bus != "xen") cd.bus = bus;
+  cd.image = d.pdev_path ? d.pdev_path : "";
+  if (d.format != LIBXL_DISK_FORMAT_RAW && d.format != LIBXL_DISK_FORMAT_UNKNOWN && d.format != LIBXL_DISK_FORMAT_EMPTY)
+    loss(line, fmt::format("{}: format {} is not carried over (a drive's ISO is raw)", what,
+                           libxl_disk_format_to_string(d.format)));
+  if (d.backend != LIBXL_DISK_BACKEND_UNKNOWN)
+    loss(line, fmt::format("{}: backendtype={} is not carried over (Xen picks one)", what,
+                           libxl_disk_backend_to_string(d.backend)));
+  mark(fmt::format("cdroms[{}]", out_.spec.cdroms.size()), line);
+  out_.spec.cdroms.push_back(std::move(cd));
 }
 
 void XlReader::read_nics() {

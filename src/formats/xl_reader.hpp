@@ -41,6 +41,7 @@ private:
   void read_actions();
   void read_disks();
   void read_disk(const std::string& text, std::size_t index, int line);
+  void read_cdrom(const libxl_device_disk& d, const std::string& what, std::size_t index, int line);
   void read_nics();
   void read_nic(const std::string& text, std::size_t index, int line);
   void report_unused();

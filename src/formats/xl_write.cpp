@@ -70,6 +70,12 @@ private:
     if (spec_.cpu.cap) set("cap", static_cast<std::uint64_t>(*spec_.cpu.cap));
     if (spec_.xen && spec_.xen->tsc_mode) set("tsc_mode", *spec_.xen->tsc_mode);
     if (spec_.description) log_.add("description", "metadata.description is not carried over (xl.cfg has no description)");
+    if (!spec_.controllers.empty())
+      log_.add("controllers", "spec.controllers are not carried over (xl.cfg has no disk controllers)");
+    for (std::size_t i = 0; i < spec_.disks.size(); ++i)
+      if (spec_.disks[i].controller)
+        log_.add(fmt::format("disks[{}].controller", i),
+                 fmt::format("disk '{}': controller is not carried over", spec_.disks[i].id));
     if (spec_.cpu.cores_per_socket)
       log_.add("cpu.coresPerSocket", "cpu.coresPerSocket is not carried over (libxl has no guest CPU topology)");
   }
@@ -80,25 +86,33 @@ private:
     return "xvd";
   }
 
-  // The vdev for disk `i`: its id when that is a vdev name with the right prefix, else the next free one.
-  std::string vdev_for(std::size_t i, std::set<std::string>& used) {
-    const auto& disk = spec_.disks[i];
-    const auto prefix = prefix_for(disk.bus);
+  // The vdev for a disk or drive: its id when that is a vdev name with the
+  // right prefix, else the next free one from `first` (noted).
+  std::string vdev_for(const std::string& field, const char* noun, const std::string& id,
+                       const std::optional<std::string>& bus, char first = 'a') {
+    const auto prefix = prefix_for(bus);
     static const std::regex kVdev("(xvd|hd|sd)[a-z]{1,2}");
-    if (std::regex_match(disk.id, kVdev) && disk.id.rfind(prefix, 0) == 0 &&
-        !(prefix == "hd" && disk.id.size() != 3) && used.insert(disk.id).second)
-      return disk.id;
+    if (std::regex_match(id, kVdev) && id.rfind(prefix, 0) == 0 && !(prefix == "hd" && id.size() != 3) &&
+        used_vdevs_.insert(id).second)
+      return id;
     std::string vdev;
-    for (char c = 'a'; c <= 'z' && (vdev.empty() || used.count(vdev)); ++c) vdev = prefix + c;
-    used.insert(vdev);
-    log_.add(fmt::format("disks[{}]", i), fmt::format("disk '{}' becomes vdev {} (xl.cfg has no disk ids; it reads back as '{}')",
-                                                     disk.id, vdev, vdev));
+    for (char c = first; c <= 'z' && (vdev.empty() || used_vdevs_.count(vdev)); ++c) vdev = prefix + c;
+    used_vdevs_.insert(vdev);
+    log_.add(field, fmt::format("{} '{}' becomes vdev {} (xl.cfg has no device ids; it reads back as '{}')", noun, id,
+                                vdev, vdev));
     return vdev;
+  }
+
+  // A drive is a read-only raw disk with devtype=cdrom; an empty one has no target.
+  std::string cdrom_item(std::size_t i) {
+    const auto& cd = spec_.cdroms[i];
+    const auto vdev = vdev_for(fmt::format("cdroms[{}]", i), "cdrom", cd.id, cd.bus, 'c');
+    return xl_quote(fmt::format("format=raw, vdev={}, access=ro, devtype=cdrom, target={}", vdev, cd.image.value_or("")),
+                    '\'');
   }
 
   void write_disks() {
     std::vector<std::string> items;
-    std::set<std::string> used;
     for (std::size_t i = 0; i < spec_.disks.size(); ++i) {
       const auto& disk = spec_.disks[i];
       const auto field = fmt::format("disks[{}]", i);
@@ -117,10 +131,11 @@ private:
       if (disk.bus == "sata") log_.add(field, fmt::format("disk '{}': bus sata becomes sd (reads back as scsi)", disk.id));
       if (!disk.format) log_.add(field, fmt::format("disk '{}' has no format: written as raw, which xl assumes", disk.id));
       std::string item = "format=" + disk.format.value_or("raw") + ", ";
-      item += fmt::format("vdev={}, access={}, target={}", vdev_for(i, used), disk.readonly.value_or(false) ? "ro" : "rw",
+      item += fmt::format("vdev={}, access={}, target={}", vdev_for(field, "disk", disk.id, disk.bus), disk.readonly.value_or(false) ? "ro" : "rw",
                           *disk.path);
       items.push_back(xl_quote(item, '\''));
     }
+    for (std::size_t i = 0; i < spec_.cdroms.size(); ++i) items.push_back(cdrom_item(i));
     write_list("disk", items);
   }
 
@@ -155,6 +170,7 @@ private:
   const VmSpec& spec_;
   LossLog log_;
   std::string text_;
+  std::set<std::string> used_vdevs_;
 };
 
 }  // namespace

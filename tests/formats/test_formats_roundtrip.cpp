@@ -73,8 +73,11 @@ TEST_CASE("spec -> each format -> spec, for specs each format can say in full") 
   const auto vmware = one(
       "apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: v1}\nspec:\n  cpu: {count: 4, weight: 2000}\n"
       "  memory: {size: 8GiB}\n  firmware: uefi\n"
-      "  disks: [{id: scsi0-0, path: \"[ds1] v1/v1.vmdk\", bus: scsi, format: vmdk}, {id: sata0-1, path: v1_1.vmdk, bus: sata, format: vmdk}]\n"
+      "  disks: [{id: scsi0-0, path: \"[ds1] v1/v1.vmdk\", bus: scsi, format: vmdk, controller: scsi0},\n"
+      "          {id: sata0-1, path: v1_1.vmdk, bus: sata, format: vmdk, controller: sata0}]\n"
+      "  cdroms: [{id: ide1-0, image: \"[ds1] iso/netinst.iso\", bus: ide}]\n"
       "  nics: [{id: eth0, network: VM Network, mac: \"00:50:56:00:00:02\", model: vmxnet3}]\n"
+      "  controllers: [{id: scsi0, type: scsi, model: lsilogic}, {id: sata0, type: sata}]\n"
       "  vsphere: {guestId: ubuntu64Guest, extraConfig: {guestinfo.userdata: abc}}\n");
   const auto kvm = one(
       "apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: k1, labels: {tier: web}}\nspec:\n  cpu: {count: 2, weight: 100, cap: 50}\n"

@@ -81,8 +81,11 @@ TEST_CASE("write_vmx puts disks back in the slots their ids name, and reads back
   const auto specs = parse_specs(
       "apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: w}\nspec:\n  cpu: {count: 2, weight: 1000}\n"
       "  memory: {size: 4GiB}\n  firmware: bios\n"
-      "  disks: [{id: scsi1-3, path: a.vmdk, bus: scsi, format: vmdk}, {id: nvme0-0, path: \"[ds] w/b.vmdk\", bus: nvme, format: vmdk},\n"
-      "          {id: ide1-0, path: c.vmdk, bus: ide, format: vmdk}, {id: sata0-2, path: d.vmdk, bus: sata, format: vmdk}]\n"
+      "  disks: [{id: scsi1-3, path: a.vmdk, bus: scsi, format: vmdk, controller: scsi1},\n"
+      "          {id: nvme0-0, path: \"[ds] w/b.vmdk\", bus: nvme, format: vmdk, controller: nvme0},\n"
+      "          {id: ide1-0, path: c.vmdk, bus: ide, format: vmdk}, {id: sata0-2, path: d.vmdk, bus: sata, format: vmdk, controller: sata0}]\n"
+      "  cdroms: [{id: ide0-1, image: \"[ds] iso/netinst.iso\", bus: ide}, {id: sata0-3, image: \"\", bus: sata}]\n"
+      "  controllers: [{id: scsi1, type: scsi, model: lsisas}, {id: nvme0, type: nvme}, {id: sata0, type: sata}]\n"
       "  nics: [{id: eth1, network: \"VM Network\", mac: \"00:50:56:00:00:01\", model: vmxnet3}]\n"
       "  vsphere: {guestId: otherLinux64Guest, extraConfig: {guestinfo.a: \"x|y\"}}\n",
       "w.yaml", problems);
@@ -90,11 +93,44 @@ TEST_CASE("write_vmx puts disks back in the slots their ids name, and reads back
   const auto out = write_vmx(specs[0]);
   CHECK(out.losses.empty());
   CHECK(out.text.find("scsi1:3.fileName = \"a.vmdk\"\n") != std::string::npos);
+  CHECK(out.text.find("scsi1.virtualDev = \"lsisas1068\"\n") != std::string::npos);
+  CHECK(out.text.find("ide0:1.deviceType = \"cdrom-image\"\n") != std::string::npos);
+  CHECK(out.text.find("ide0:1.fileName = \"[ds] iso/netinst.iso\"\n") != std::string::npos);
+  CHECK(out.text.find("sata0:3.startConnected = \"FALSE\"\n") != std::string::npos);
   CHECK(out.text.find("guestinfo.a = \"x|7Cy\"\n") != std::string::npos);
   CHECK(out.text.find("ethernet1.address = \"00:50:56:00:00:01\"\n") != std::string::npos);
   const auto back = read_vmx(out.text, "w.vmx");
   CHECK(back.losses.empty());  // what write_vmx writes itself (hardware version, pvscsi) comes back
   CHECK(spec_to_yaml(back.spec) == spec_to_yaml(specs[0]));
+}
+
+TEST_CASE("read_vmx keeps controllers, the disks' controllers and CD-ROMs") {
+  const auto in = read_vmx(
+      "displayName = \"c\"\nscsi0.present = \"TRUE\"\nscsi0.virtualDev = \"lsilogic\"\n"
+      "scsi1.present = \"TRUE\"\nscsi1.virtualDev = \"pvscsi\"\nscsi2.present = \"TRUE\"\nscsi2.virtualDev = \"weird\"\n"
+      "scsi0:0.present = \"TRUE\"\nscsi0:0.fileName = \"a.vmdk\"\nscsi1:0.present = \"TRUE\"\nscsi1:0.fileName = \"b.vmdk\"\n"
+      "ide1:0.present = \"TRUE\"\nide1:0.deviceType = \"cdrom-image\"\nide1:0.fileName = \"/iso/x.iso\"\n"
+      "ide1:1.present = \"TRUE\"\nide1:1.deviceType = \"atapi-cdrom\"\nide1:1.fileName = \"/dev/sr0\"\n"
+      "sata0.present = \"TRUE\"\nsata0:1.present = \"TRUE\"\nsata0:1.fileName = \"netinst.iso\"\n"
+      "sata0:1.startConnected = \"FALSE\"\n",
+      "c.vmx");
+  const auto& s = in.spec;
+  REQUIRE(s.controllers.size() == 4);
+  CHECK(s.controllers[0] == ControllerSpec{"scsi0", "scsi", "lsilogic"});
+  CHECK(s.controllers[1] == ControllerSpec{"scsi1", "scsi", "pvscsi"});
+  CHECK(s.controllers[2] == ControllerSpec{"scsi2", "scsi", std::nullopt});
+  CHECK(s.controllers[3] == ControllerSpec{"sata0", "sata", std::nullopt});
+  CHECK(has_loss(in.losses, "scsi2.virtualDev = \"weird\" is not carried over", 7));
+  REQUIRE(s.disks.size() == 2);
+  CHECK(s.disks[0].controller == "scsi0");
+  CHECK(s.disks[1].controller == "scsi1");
+  REQUIRE(s.cdroms.size() == 3);
+  CHECK(s.cdroms[0] == CdromSpec{"ide1-0", "/iso/x.iso", "ide"});
+  CHECK(s.cdroms[1] == CdromSpec{"ide1-1", "", "ide"});
+  CHECK(has_loss(in.losses, "ide1:1 is the host's drive \"/dev/sr0\"; it becomes an empty drive", 15));
+  CHECK(s.cdroms[2] == CdromSpec{"sata0-1", "netinst.iso", "sata"});
+  CHECK(has_loss(in.losses, "sata0:1 starts disconnected", 21));
+  CHECK_FALSE(has_loss(in.losses, "CD-ROM"));
 }
 
 TEST_CASE("write_vmx reports what a .vmx cannot say") {

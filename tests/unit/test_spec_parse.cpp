@@ -297,3 +297,28 @@ TEST_CASE("disks[].from: a new disk from a base image; not with path, and a disk
         "6:7: spec.disks[0] needs a size (a new disk), from (a new disk made from a base image) or a path (an existing "
         "image)");
 }
+
+TEST_CASE("cdroms and controllers: a drive's image may be empty; disks name listed controllers of their bus") {
+  std::vector<Problem> problems;
+  const auto specs = parse_specs(kHead + "spec:\n  disks: [{id: d, size: 1GiB, bus: scsi, controller: c1}]\n"
+                                         "  cdroms: [{id: cd0, image: /iso/a.iso}, {id: cd1, image: '', bus: sata}]\n"
+                                         "  controllers: [{id: c1, type: scsi, model: pvscsi}]\n",
+                                 "t.yaml", problems);
+  REQUIRE(problems.empty());
+  CHECK(specs[0].cdroms[0] == CdromSpec{"cd0", "/iso/a.iso", std::nullopt});
+  CHECK(specs[0].cdroms[1] == CdromSpec{"cd1", "", "sata"});
+  CHECK(specs[0].controllers[0] == ControllerSpec{"c1", "scsi", "pvscsi"});
+  CHECK(specs[0].disks[0].controller == "c1");
+  CHECK(only_problem(kHead + "spec:\n  disks: [{id: d, size: 1GiB, controller: scsi9}]\n") ==
+        "5:43: spec.disks[0].controller 'scsi9' is not in spec.controllers");
+  CHECK(only_problem(kHead + "spec:\n  disks: [{id: d, size: 1GiB, bus: sata, controller: c}]\n"
+                             "  controllers: [{id: c, type: scsi}]\n") ==
+        "5:54: spec.disks[0].controller 'c' is a scsi controller, and the disk's bus is sata");
+  CHECK(only_problem(kHead + "spec:\n  controllers: [{id: c, model: lsilogic}]\n") ==
+        "5:17: spec.controllers[0].type is required (scsi, sata, ide or nvme)");
+  CHECK(only_problem(kHead + "spec:\n  controllers: [{id: c, type: sata, model: lsilogic}]\n") ==
+        "5:44: spec.controllers[0].model is for scsi controllers; this one is sata");
+  CHECK(only_problem(kHead + "spec:\n  cdroms: [{id: c, bus: usb}]\n").find("spec.cdroms[0].bus must be one of ide, sata, scsi") !=
+        std::string::npos);
+  CHECK(only_problem(kHead + "spec:\n  cdroms: [{id: c}, {id: c}]\n").find("duplicate cdrom id 'c'") != std::string::npos);
+}
