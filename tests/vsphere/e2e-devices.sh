@@ -6,7 +6,8 @@
 # apply --prune removes a disk (its VMDK stays on the datastore) and a NIC,
 # all without a restart (the boot time stays). Bad input: a missing image, a
 # size below the image's, a copy that would overwrite a file; each refused
-# naming the VM and the disk, with nothing made.
+# naming the VM and the disk, with nothing made. Run against a vCenter and
+# an ESXi simulator (the copy's request differs).
 #
 # What vcsim 0.24.2 cannot show (QUIRKS.md), and test_vsphere_devices.cpp
 # checks as request goldens instead: an attached existing disk reads
@@ -79,7 +80,12 @@ spec "$vm" "[{id: root, size: 16MiB}, {id: data, from: \"[$ds] images/base.vmdk\
   '[{id: eth0, network: VM Network}, {id: eth1, network: VM Network}]' >"$work/v2.yaml"
 expect 2 plan -f "$work/v2.yaml" --detailed-exitcode
 ! grep -qi restart "$work/out" || fail "plan: adding a disk and a NIC should not need a restart"
-expect 0 apply -f "$work/v2.yaml"
+expect 0 -vv apply -f "$work/v2.yaml"
+# The copy asks a host (ESXi, vcsim -esx) for a thin disk; vCenter takes no destSpec.
+api=$("$govc" about -json | python3 -c 'import json,sys; print(json.load(sys.stdin)["About"]["ApiType"])')
+grep -q 'soap #[0-9]* CopyVirtualDisk_Task: HTTP 200' "$work/err" || fail "no CopyVirtualDisk_Task"
+if [ "$api" = HostAgent ]; then contains err '<destSpec xsi:type="VirtualDiskSpec"><diskType>thin</diskType>'
+else ! grep -q '<destSpec' "$work/err" || fail "a destSpec went to $api"; fi
 devices "$vm" >"$work/dev2"
 grep -qx "disk \[$ds\] $vm/$vm-data.vmdk 32768" "$work/dev2" || fail "v2: no 32 MiB data disk on the copy: $(cat "$work/dev2")"
 [ "$(grep -c '^disk ' "$work/dev2")" = 2 ] && [ "$(grep -c '^nic ' "$work/dev2")" = 2 ] || fail "v2 devices: $(cat "$work/dev2")"

@@ -49,3 +49,5 @@ echo "== hvctl end to end"
 "$src/tests/vsphere/e2e-hvctl.sh" "$hvctl" "$url" "$work/e2e"
 "$src/tests/vsphere/e2e-safe-apply.sh" "$hvctl" "$url" "$work/e2e-safe"
 "$src/tests/vsphere/e2e-devices.sh" "$hvctl" "$url" "$work/e2e-devices" "$vcsim_build/bin/govc"
+start_sim "$work/sim-esx" -esx  # a host: CopyVirtualDisk_Task with a destSpec
+"$src/tests/vsphere/e2e-devices.sh" "$hvctl" "$(cat "$work/sim-esx/url")" "$work/e2e-devices-esx" "$vcsim_build/bin/govc"

@@ -17,6 +17,7 @@
 #include "base_disks.hpp"
 #include "hvctl/spec_io.hpp"
 #include "translate.hpp"
+#include "vsphere_checks.hpp"
 #include "vsphere_test_util.hpp"
 
 namespace fs = std::filesystem;
@@ -148,6 +149,15 @@ TEST_CASE("from: the copy is attached as the VM's own disk, at the copy's size")
   CHECK(xml.find("os=scsi0:1") != std::string::npos);
   CreateContext ctx{"LocalDS_0", kNets};
   CHECK(create_spec_document(spec, ctx).find("VirtualDisk") == std::string::npos);  // attached after CreateVM_Task
+}
+
+TEST_CASE("from: a host file or a non-VMDK is refused offline, at the field's line") {
+  const VmSpec spec = parse_one(std::string(kHead) + "  disks:\n    - {id: os, from: /var/lib/images/base.qcow2}\n"
+                                "    - {id: ok, from: \"[LocalDS_0] images/base.vmdk\"}\n");
+  const auto problems = vsphere_check(spec);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].str().rfind("t.yaml:6:", 0) == 0);
+  CHECK(problems[0].message.find("VM 'fixture-vm': disks[os].from must be a VMDK's datastore path") != std::string::npos);
 }
 
 TEST_CASE("golden: CopyVirtualDisk_Task, to vCenter (no destSpec) and to a host (thin)") {
