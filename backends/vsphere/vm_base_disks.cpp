@@ -81,17 +81,21 @@ std::vector<BaseCopy> VmOps::base_copies(const VmSpec& spec, const VmConfig* vm,
   return out;
 }
 
+void VmOps::refuse_existing(BaseCopy& c) {
+  c.dest_dc = datacenter_of_datastore(c.dest.datastore, c.source_dc);
+  const auto there = read_datastore_file(c.dest, c.dest_dc, 1);
+  if (there.status != 404)
+    throw std::runtime_error(fmt::format("disks[{}]: {} exists already (HTTP {}); hvctl never overwrites a file: "
+                                         "move it away or attach it with disks[].path",
+                                         c.disk_id, c.dest.str(), there.status));
+}
+
 void VmOps::copy_bases(std::vector<BaseCopy>& copies, const VmConfig& vm, VmSpec& want, std::vector<BaseCopy>& made) {
   const Moref& vdm = s_.content().virtual_disk_manager;
   const bool host = s_.content().api_type == "HostAgent";
   for (auto& c : copies) {
     c.dest = copy_destination(vm.vm_path, vm.name, c.disk_id);
-    c.dest_dc = datacenter_of_datastore(c.dest.datastore, c.source_dc);
-    const auto there = read_datastore_file(c.dest, c.dest_dc, 1);
-    if (there.status != 404)
-      throw std::runtime_error(fmt::format("disks[{}]: {} exists already (HTTP {}); hvctl never overwrites a file: "
-                                           "move it away or attach it with disks[].path",
-                                           c.disk_id, c.dest.str(), there.status));
+    refuse_existing(c);
     task("CopyVirtualDisk_Task", vdm, [&](xml::Element top) { write_copy_request(top, c, host); });
     made.push_back(c);
     for (auto& d : want.disks)

@@ -58,6 +58,13 @@ Moref VmOps::create(const VmSpec& spec) {
     if (nic.network && !ctx.networks.count(*nic.network))
       throw std::invalid_argument(fmt::format("nics[{}]: network '{}' not found in the datacenter", nic.id, *nic.network));
   auto copies = base_copies(spec, nullptr, p.datacenter);  // before anything is made
+  // Where vSphere will put the VM's files: a file there already is refused
+  // now, as nothing of the VM exists yet (a rollback's Destroy_Task may
+  // remove the VM's folder with whatever is in it; vcsim does).
+  for (auto c : copies) {
+    c.dest = copy_destination(fmt::format("[{}] {}/{}.vmx", p.datastore, spec.name, spec.name), spec.name, c.disk_id);
+    refuse_existing(c);
+  }
   const TaskInfo info = task("CreateVM_Task", p.folder, [&](xml::Element top) {
     write_create_spec(top.add("config"), spec, ctx);
     top.add_moref("pool", p.pool.type, p.pool.value);

@@ -62,6 +62,8 @@ private:
   // Copies each into `vm`'s folder, never over a file, pointing the disk's
   // path in `want` at its copy; `made` gets each copy made.
   void copy_bases(std::vector<BaseCopy>& copies, const VmConfig& vm, VmSpec& want, std::vector<BaseCopy>& made);
+  // Throws when a file is at c.dest already (and sets c.dest_dc).
+  void refuse_existing(BaseCopy& c);
   void delete_copies(const std::vector<BaseCopy>& made) noexcept;
   void grow_copies(const Moref& vm, const VmSpec& want, const std::vector<BaseCopy>& copies);
   void attach_bases(const Moref& vm, const VmConfig& actual, const VmSpec& desired, std::vector<BaseCopy> copies);

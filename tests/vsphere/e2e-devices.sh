@@ -133,6 +133,15 @@ cmp -s "$work/dev4" "$work/dev5" || fail "a refused copy changed the VM: $(cat "
 "$govc" datastore.download -ds "$ds" "$vm/$vm-extra.vmdk" "$work/squatter.back" >/dev/null 2>&1
 cmp -s "$work/squatter" "$work/squatter.back" || fail "the existing file was overwritten"
 expect 0 destroy "$vm" --yes
+# The same for a new VM: refused before the VM is made (a rollback would take its folder).
+"$govc" datastore.mkdir -ds "$ds" -p e2e-dev-new
+"$govc" datastore.upload -ds "$ds" "$work/squatter" e2e-dev-new/e2e-dev-new-root.vmdk >/dev/null 2>&1
+spec e2e-dev-new "[{id: root, from: \"[$ds] images/base.vmdk\"}]" '[]' >"$work/new.yaml"
+expect 4 apply -f "$work/new.yaml"
+contains out "disks[root]: [$ds] e2e-dev-new/e2e-dev-new-root.vmdk exists already"
+[ "$(vm_count e2e-dev-new)" = 0 ] || fail "a VM was made although its disk's copy would overwrite a file"
+"$govc" datastore.download -ds "$ds" e2e-dev-new/e2e-dev-new-root.vmdk "$work/squatter.new" >/dev/null 2>&1
+cmp -s "$work/squatter" "$work/squatter.new" || fail "the existing file was overwritten"
 
 # Bad input: nothing is made, no VM and no copy.
 spec e2e-dev-bad "[{id: root, from: \"[$ds] images/missing.vmdk\"}]" '[]' >"$work/bad.yaml"
