@@ -96,6 +96,10 @@ void VmOps::copy_bases(std::vector<BaseCopy>& copies, const VmConfig& vm, VmSpec
   for (auto& c : copies) {
     c.dest = copy_destination(vm.vm_path, vm.name, c.disk_id);
     refuse_existing(c);
+    s_.client().options().diagnostics->log(  // -v: a copy of a large image takes a while
+        LogLevel::verbose, fmt::format("target '{}': VM '{}': disks[{}]: copying {} ({}) to {}", s_.target().name, vm.name,
+                                       c.disk_id, c.source.str(), format_size_mib((c.image_bytes + (1 << 20) - 1) >> 20),
+                                       c.dest.str()));
     task("CopyVirtualDisk_Task", vdm, [&](xml::Element top) { write_copy_request(top, c, host); });
     made.push_back(c);
     for (auto& d : want.disks)

@@ -84,6 +84,7 @@ expect 0 -vv apply -f "$work/v2.yaml"
 # The copy asks a host (ESXi, vcsim -esx) for a thin disk; vCenter takes no destSpec.
 api=$("$govc" about -json | python3 -c 'import json,sys; print(json.load(sys.stdin)["About"]["ApiType"])')
 grep -q 'soap #[0-9]* CopyVirtualDisk_Task: HTTP 200' "$work/err" || fail "no CopyVirtualDisk_Task"
+contains err "VM '$vm': disks[data]: copying [$ds] images/base.vmdk (16MiB) to [$ds] $vm/$vm-data.vmdk"
 if [ "$api" = HostAgent ]; then contains err '<destSpec xsi:type="VirtualDiskSpec"><diskType>thin</diskType>'
 else ! grep -q '<destSpec' "$work/err" || fail "a destSpec went to $api"; fi
 devices "$vm" >"$work/dev2"
