@@ -80,7 +80,7 @@ std::string DeviceWriter::add_disk(const DiskSpec& d) {
   if (!d.path) backing.add("thinProvisioned", true);
   dev.add("controllerKey", static_cast<long long>(c.key));
   dev.add("unitNumber", static_cast<long long>(unit));
-  if (d.size_mib) dev.add("capacityInKB", static_cast<long long>(*d.size_mib * 1024));
+  if (d.size_mib && !d.from) dev.add("capacityInKB", static_cast<long long>(*d.size_mib * 1024));
   return fmt::format("{}{}:{}", kind, c.bus, unit);
 }
 
@@ -96,6 +96,20 @@ void DeviceWriter::grow_disk(const Disk& have, std::uint64_t size_mib) {
   dev.add("controllerKey", static_cast<long long>(have.controller_key));
   if (have.unit) dev.add("unitNumber", static_cast<long long>(*have.unit));
   dev.add("capacityInKB", static_cast<long long>(size_mib * 1024));
+  dev.add("capacityInBytes", static_cast<long long>(size_mib << 20));  // what vSphere 5.5+ reads first
+}
+
+void DeviceWriter::remove_disk(const Disk& have) {
+  auto dev = change("remove", nullptr).add("device");  // no fileOperation: the VMDK is kept
+  dev.typed("VirtualDisk");
+  dev.add("key", static_cast<long long>(have.key));
+  auto backing = dev.add("backing");
+  backing.typed(have.backing_type.empty() ? "VirtualDiskFlatVer2BackingInfo" : have.backing_type);
+  backing.add("fileName", have.file);
+  if (!have.disk_mode.empty()) backing.add("diskMode", have.disk_mode);
+  dev.add("controllerKey", static_cast<long long>(have.controller_key));
+  if (have.unit) dev.add("unitNumber", static_cast<long long>(*have.unit));
+  dev.add("capacityInKB", have.capacity_kb);
 }
 
 void DeviceWriter::write_backing(xml::Element dev, const std::string& network) {
@@ -138,6 +152,15 @@ void DeviceWriter::edit_nic(const Nic& have, const NicSpec& want) {
   dev.add("addressType", manual ? "manual" : "generated");
   const std::string mac = want.mac.value_or(have.mac);
   if (manual && !mac.empty()) dev.add("macAddress", mac);
+}
+
+void DeviceWriter::remove_nic(const Nic& have) {
+  auto dev = change("remove", nullptr).add("device");
+  dev.typed(have.type);
+  dev.add("key", static_cast<long long>(have.key));
+  dev.add("controllerKey", static_cast<long long>(have.controller_key));
+  if (have.unit) dev.add("unitNumber", static_cast<long long>(*have.unit));
+  if (!have.mac.empty()) dev.add("macAddress", have.mac);
 }
 
 }  // namespace hvctl::vsphere

@@ -26,7 +26,8 @@ struct MorefField {
 constexpr MorefField kMorefs[] = {{"rootFolder", &ServiceContent::root_folder},
                                   {"propertyCollector", &ServiceContent::property_collector},
                                   {"viewManager", &ServiceContent::view_manager},
-                                  {"sessionManager", &ServiceContent::session_manager}};
+                                  {"sessionManager", &ServiceContent::session_manager},
+                                  {"virtualDiskManager", &ServiceContent::virtual_disk_manager}};
 
 std::string sha256_hex(const std::string& data) {
   unsigned char md[EVP_MAX_MD_SIZE];

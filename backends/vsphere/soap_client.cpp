@@ -80,6 +80,18 @@ size_t collect(char* data, size_t size, size_t count, void* out) {
   return size * count;
 }
 
+struct Limited {
+  std::string* out;
+  std::size_t max;
+};
+
+size_t collect_limited(char* data, size_t size, size_t count, void* sink) {
+  auto* l = static_cast<Limited*>(sink);
+  const std::size_t n = size * count, room = l->max - std::min(l->max, l->out->size());
+  l->out->append(data, std::min(n, room));
+  return n <= room ? n : 0;  // 0 ends the transfer: enough read
+}
+
 bool is_tls_error(CURLcode code) {
   return code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CONNECT_ERROR ||
          code == CURLE_SSL_CACERT_BADFILE || code == CURLE_SSL_CERTPROBLEM || code == CURLE_SSL_ISSUER_ERROR ||
@@ -170,6 +182,32 @@ std::string SoapClient::post(void* handle, const std::string& body, long& status
   }
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   return answer;
+}
+
+SoapClient::FileAnswer SoapClient::get(const std::string& url, std::size_t max_bytes) {
+  CURL* h = static_cast<CURL*>(acquire());
+  FileAnswer a;
+  Limited sink{&a.body, max_bytes};
+  char error[CURL_ERROR_SIZE] = "";
+  const std::string range = fmt::format("0-{}", max_bytes ? max_bytes - 1 : 0);
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+  curl_easy_setopt(h, CURLOPT_RANGE, range.c_str());
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect_limited);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
+  const CURLcode code = curl_easy_perform(h);
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &a.status);
+  // Back to what post() expects (POSTFIELDS makes the next request a POST again).
+  curl_easy_setopt(h, CURLOPT_URL, options_.url.c_str());
+  curl_easy_setopt(h, CURLOPT_RANGE, nullptr);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
+  release(h);
+  options_.diagnostics->log(LogLevel::protocol, fmt::format("http GET {}: HTTP {}, {} bytes", url, a.status, a.body.size()));
+  if (code != CURLE_OK && !(code == CURLE_WRITE_ERROR && a.body.size() >= max_bytes))
+    throw TransportError(fmt::format("GET {}: {}", url, error[0] ? error : curl_easy_strerror(code)), is_tls_error(code));
+  return a;
 }
 
 void SoapClient::fail_down(const TransportError& e) {

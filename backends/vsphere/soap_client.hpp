@@ -99,6 +99,16 @@ public:
   // timeout per request.
   Response call(const xml::Builder& request, const std::string& method);
 
+  // A GET of `url` (on this server: datastore file access, /folder/...)
+  // with the session's cookie, reading at most `max_bytes` (a Range request;
+  // the rest is not read even when the server ignores the range). Not a
+  // SOAP call: calls() does not count it. Throws TransportError.
+  struct FileAnswer {
+    long status = 0;  // 200, 206; 404 when there is no such file
+    std::string body;
+  };
+  FileAnswer get(const std::string& url, std::size_t max_bytes);
+
   // Whether a transport failure has stopped this client.
   bool down() const { return down_.load(); }
 

@@ -2,6 +2,7 @@
 
 #include "vsphere_checks.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -70,15 +71,56 @@ void disk_changes(DeviceWriter& w, const VmSpec& desired, const VmConfig& actual
     std::size_t i = 0;
     while (i < now.disks.size() && now.disks[i].id != want.id) ++i;
     if (i == now.disks.size()) {
+      if (want.from && !want.path)
+        throw std::invalid_argument(fmt::format("disks[{}]: its base image was not copied first", want.id));
       const auto addr = w.add_disk(want);
       ids.push_back(want.id + "=" + addr);
-      if (want.path) attached.push_back(addr);
+      if (want.path && !want.from) attached.push_back(addr);  // the user's file; a copy of `from` is the VM's
       continue;
     }
     const DiskSpec& have = now.disks[i];
     if (auto r = refused_disk_change(want, have)) throw std::invalid_argument(fmt::format("disks[{}]: {}", want.id, r->why));
     if (want.size_mib && want.size_mib != have.size_mib) w.grow_disk(actual.disks[i], *want.size_mib);
   }
+}
+
+// Whether `desired` prunes `list` ("disks", "nics"): spec.prune (or apply
+// --prune) and the spec has that list (a spec without nics: never loses one).
+bool prunes(const VmSpec& desired, const char* list) {
+  return desired.prune.value_or(false) && desired.field_marks.count(list) > 0;
+}
+
+template <typename T>
+bool named(const std::vector<T>& items, const std::string& id) {
+  return std::any_of(items.begin(), items.end(), [&](const T& i) { return i.id == id; });
+}
+
+// Pruned disks: removed by device key (found through hvctl.disks' address),
+// their VMDKs kept; their entries leave hvctl.disks and hvctl.attached.
+void disk_removals(DeviceWriter& w, const VmSpec& desired, const VmConfig& actual, const VmSpec& now,
+                   std::vector<std::string>& ids, std::vector<std::string>& attached) {
+  if (!prunes(desired, "disks")) return;
+  for (std::size_t i = 0; i < now.disks.size(); ++i) {  // now.disks follows actual.disks
+    if (named(desired.disks, now.disks[i].id)) continue;
+    const Disk& d = actual.disks[i];
+    w.remove_disk(d);
+    std::erase(ids, now.disks[i].id + "=" + d.address);
+    std::erase(attached, d.address);
+  }
+}
+
+// Pruned NICs: removed by device key, found by the MAC hvctl.nics records;
+// their entries leave hvctl.nics. Returns whether any went.
+bool nic_removals(DeviceWriter& w, const VmSpec& desired, const VmConfig& actual, std::vector<std::string>& entries) {
+  if (!prunes(desired, "nics")) return false;
+  bool removed = false;
+  for (const auto& n : nic_ids(actual)) {  // the order of `entries` and of now.nics
+    if (named(desired.nics, n.id)) continue;
+    w.remove_nic(*n.nic);
+    std::erase(entries, nic_entry(n.id, n.nic->mac));
+    removed = true;
+  }
+  return removed;
 }
 
 // NICs: add the missing ones, edit those whose network or MAC differs.
@@ -125,6 +167,7 @@ void write_create_spec(xml::Element config, const VmSpec& spec, const CreateCont
   DeviceWriter w(config, new_vm_base(), ctx.networks);
   std::vector<std::string> disk_ids, attached, nic_ids;
   for (const auto& d : spec.disks) {
+    if (d.from) continue;  // copied into the VM's folder once it exists, then attached (base_disks.hpp)
     const auto addr = w.add_disk(d);
     disk_ids.push_back(d.id + "=" + addr);
     if (d.path) attached.push_back(addr);
@@ -169,22 +212,22 @@ bool write_reconfig_spec(xml::Element spec, const VmSpec& desired, const VmConfi
   for (std::size_t i = 0; i < now.disks.size(); ++i)  // now.disks follows actual.disks
     if (!actual.disks[i].address.empty()) disk_list.push_back(now.disks[i].id + "=" + actual.disks[i].address);
   for (const auto& n : now.nics) nic_list.push_back(nic_entry(n.id, n.mac.value_or("")));
-  const auto disks_before = disk_list.size();
+  const auto disks_before = disk_list;
+  auto attached_before = split_list(actual.extra_config.count(kAttachedKey) ? actual.extra_config.at(kAttachedKey) : "");
+  attached = attached_before;
+  disk_removals(w, desired, actual, now, disk_list, attached);
   disk_changes(w, desired, actual, now, disk_list, attached);
-  const bool nics_renamed = nic_changes(w, desired, actual, now, nic_list);
+  bool nics_renamed = nic_changes(w, desired, actual, now, nic_list);
+  nics_renamed = nic_removals(w, desired, actual, nic_list) || nics_renamed;
   changed = changed || w.changes() > 0;
   if (desired.cpu.weight && desired.cpu.weight != actual.custom_shares)
     changed = (write_shares(spec, *desired.cpu.weight), true);
   OptionChanges options;
   label_changes(desired, now.labels, options);
   extra_changes(desired, now.vsphere ? now.vsphere->extra_config : std::map<std::string, std::string>{}, options);
-  if (disk_list.size() != disks_before) options[kDisksKey] = join(disk_list);
+  if (disk_list != disks_before) options[kDisksKey] = join(disk_list);
   if (nics_renamed) options[kNicsKey] = join(nic_list);
-  if (!attached.empty()) {
-    auto it = actual.extra_config.find(kAttachedKey);
-    if (it != actual.extra_config.end()) attached.insert(attached.begin(), it->second);
-    options[kAttachedKey] = join(attached);
-  }
+  if (attached != attached_before) options[kAttachedKey] = join(attached);  // "" when none is left
   for (const auto& [k, v] : options) add_option(spec, k, v);
   changed = changed || !options.empty();
   if (desired.firmware && desired.firmware != now.firmware)

@@ -37,11 +37,18 @@ struct CreateContext {
 inline constexpr const char* kDefaultGuestId = "otherGuest64";
 
 // Writes CreateVM_Task's VirtualMachineConfigSpec into `config`. Throws
-// std::invalid_argument for what vSphere cannot express.
+// std::invalid_argument for what vSphere cannot express. Disks made from a
+// base image (disks[].from) are left out: their copies go into the VM's
+// folder, which exists only after the task (base_disks.hpp).
 void write_create_spec(xml::Element config, const VmSpec& spec, const CreateContext& ctx);
 
 // Writes ReconfigVM_Task's spec that makes `actual` match the fields
-// `desired` sets. Returns false when nothing differs. Throws
+// `desired` sets. With desired.prune, the disks and NICs of each list
+// `desired` has that it does not name are removed (by device key; a disk's
+// VMDK is kept). A new disk with `from` must carry the path of its copy
+// (base_disks.hpp) and is attached as the VM's own disk, keeping the copy's
+// size (a larger one is a second reconfigure's grow, once vSphere reads it).
+// Returns false when nothing differs. Throws
 // std::invalid_argument for changes vSphere cannot make (shrinking a disk,
 // moving it to another bus, changing a NIC's model, a vCPU count that is not
 // a multiple of the cores per socket).

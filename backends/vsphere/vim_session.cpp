@@ -14,6 +14,7 @@ ServiceContent parse_service_content(const xmlNode* rv) {
   sc.property_collector = read_moref(xml::child(rv, "propertyCollector"));
   sc.view_manager = read_moref(xml::child(rv, "viewManager"));
   sc.session_manager = read_moref(xml::child(rv, "sessionManager"));
+  sc.virtual_disk_manager = read_moref(xml::child(rv, "virtualDiskManager"));
   const xmlNode* about = xml::child(rv, "about");
   sc.full_name = xml::child_text(about, "fullName");
   sc.api_type = xml::child_text(about, "apiType");

@@ -57,12 +57,31 @@ Moref VmOps::create(const VmSpec& spec) {
   for (const auto& nic : spec.nics)
     if (nic.network && !ctx.networks.count(*nic.network))
       throw std::invalid_argument(fmt::format("nics[{}]: network '{}' not found in the datacenter", nic.id, *nic.network));
+  auto copies = base_copies(spec, nullptr, p.datacenter);  // before anything is made
+  // Where vSphere will put the VM's files: a file there already is refused
+  // now, as nothing of the VM exists yet (a rollback's Destroy_Task may
+  // remove the VM's folder with whatever is in it; vcsim does).
+  for (auto c : copies) {
+    c.dest = copy_destination(fmt::format("[{}] {}/{}.vmx", p.datastore, spec.name, spec.name), spec.name, c.disk_id);
+    refuse_existing(c);
+  }
   const TaskInfo info = task("CreateVM_Task", p.folder, [&](xml::Element top) {
     write_create_spec(top.add("config"), spec, ctx);
     top.add_moref("pool", p.pool.type, p.pool.value);
     if (p.host) top.add_moref("host", p.host->type, p.host->value);
   });
   if (!info.result) throw std::runtime_error("CreateVM_Task returned no VM");
+  if (!copies.empty()) {
+    try {
+      attach_bases(*info.result, inv_.vm(*info.result), spec, std::move(copies));
+    } catch (...) {
+      try {
+        task("Destroy_Task", *info.result);  // with the copies attached to it
+      } catch (const std::exception&) {  // the failure that led here is the one to report
+      }
+      throw;
+    }
+  }
   if (std::any_of(spec.nics.begin(), spec.nics.end(), [](const NicSpec& n) { return !n.mac; }))
     record_macs(*info.result);
   return *info.result;
@@ -77,6 +96,28 @@ void VmOps::record_macs(const Moref& vm) {
 
 void VmOps::reconfigure(const Moref& vm, const VmSpec& desired) {
   const VmConfig actual = inv_.vm(vm);
+  const auto vmx = parse_datastore_path(actual.vm_path);
+  auto copies = std::any_of(desired.disks.begin(), desired.disks.end(), [](const DiskSpec& d) { return d.from.has_value(); })
+                    ? base_copies(desired, &actual, vmx ? datacenter_of_datastore(vmx->datastore, {}) : Moref{})
+                    : std::vector<BaseCopy>{};
+  if (copies.empty()) return send_reconfig(vm, actual, desired);
+  attach_bases(vm, actual, desired, std::move(copies));
+}
+
+void VmOps::attach_bases(const Moref& vm, const VmConfig& actual, const VmSpec& desired, std::vector<BaseCopy> copies) {
+  VmSpec want = desired;
+  std::vector<BaseCopy> made;
+  try {
+    copy_bases(copies, actual, want, made);
+    send_reconfig(vm, actual, want);  // copying changed nothing of the VM: `actual` holds
+  } catch (...) {
+    delete_copies(made);  // none is attached: a failed reconfigure changes no device
+    throw;
+  }
+  grow_copies(vm, want, copies);
+}
+
+void VmOps::send_reconfig(const Moref& vm, const VmConfig& actual, const VmSpec& desired) {
   const Infra& infra = inv_.infra();
   NetworkMap nets;
   for (const auto* dc : infra.in({}, "Datacenter")) nets.merge(network_map(infra, dc->ref));

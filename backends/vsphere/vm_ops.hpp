@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base_disks.hpp"
 #include "hvctl/backend.hpp"
 #include "inventory.hpp"
 #include "tasks.hpp"
@@ -25,9 +26,17 @@ public:
 
   // CreateVM_Task in the spec's placement; returns the new VM. NICs whose
   // MAC vSphere generated cost a read and a ReconfigVM_Task more (record_macs).
+  // Disks with `from`: their images are checked before anything is made,
+  // then copied and attached as reconfigure does; when that fails, the new
+  // VM and the copies are deleted again.
   Moref create(const VmSpec& spec);
   // ReconfigVM_Task with only what differs; does nothing when nothing does.
-  // Adding a NIC without a MAC costs a read and a ReconfigVM_Task more.
+  // Adding a NIC without a MAC costs a read and a ReconfigVM_Task more. A
+  // new disk with `from` is first copied into the VM's folder
+  // (CopyVirtualDisk_Task; the copies are deleted when the attach fails),
+  // and a size above the image's costs a ReconfigVM_Task more (a grow).
+  // A missing image, or a size below it, throws InputError naming the VM,
+  // the disk and the spec's line, before anything is made.
   void reconfigure(const Moref& vm, const VmSpec& desired);
   // Idempotent power change; graceful stop polls until off or `timeout`.
   void power(const Moref& vm, const PowerRequest& request);
@@ -44,6 +53,23 @@ private:
   // Records in hvctl.nics the MACs vSphere generated for NICs just added
   // (write_nic_pins), so their ids survive other NICs' removal.
   void record_macs(const Moref& vm);
+  // One ReconfigVM_Task from `actual` to `desired` (write_reconfig_spec), then record_macs.
+  void send_reconfig(const Moref& vm, const VmConfig& actual, const VmSpec& desired);
+  // vm_base_disks.cpp: the copies `spec`'s new disks with `from` need (those
+  // `vm` lacks; nullptr: a new VM in datacenter `vm_dc`), each image read
+  // and checked; reads only.
+  std::vector<BaseCopy> base_copies(const VmSpec& spec, const VmConfig* vm, const Moref& vm_dc);
+  // Copies each into `vm`'s folder, never over a file, pointing the disk's
+  // path in `want` at its copy; `made` gets each copy made.
+  void copy_bases(std::vector<BaseCopy>& copies, const VmConfig& vm, VmSpec& want, std::vector<BaseCopy>& made);
+  // Throws when a file is at c.dest already (and sets c.dest_dc).
+  void refuse_existing(BaseCopy& c);
+  void delete_copies(const std::vector<BaseCopy>& made) noexcept;
+  void grow_copies(const Moref& vm, const VmSpec& want, const std::vector<BaseCopy>& copies);
+  void attach_bases(const Moref& vm, const VmConfig& actual, const VmSpec& desired, std::vector<BaseCopy> copies);
+  Moref datacenter_of_datastore(const std::string& datastore, const Moref& prefer);
+  SoapClient::FileAnswer read_datastore_file(const DatastorePath& p, const Moref& dc, std::size_t max_bytes);
+  [[noreturn]] void refuse_disk(const VmSpec& spec, std::size_t i, const char* field, const std::string& why);
   void shutdown_guest(const Moref& vm, std::chrono::seconds timeout);
   void reboot(const Moref& vm, const PowerRequest& request);
   std::vector<SnapshotInfo> snapshots(const Moref& vm);

@@ -68,7 +68,15 @@
 //   vcsim returns NotAuthenticated per property after a logout instead of a
 //   fault; both trigger one re-login.
 // * Destroy_Task deletes the VM's disks, so disks attached by path are
-//   detached first (they are the user's).
+//   detached first (they are the user's). A disk made from a base image
+//   (disks[].from) is a copy hvctl made in the VM's folder: it goes with the VM.
+// * Devices change on a running VM: a disk or NIC is added, grown (a device
+//   edit of capacityInKB/capacityInBytes) and, with prune, removed by device
+//   key (a disk without fileOperation: its VMDK stays) in one
+//   ReconfigVM_Task; vSphere refuses it when the guest or bus cannot (IDE).
+//   vcsim reads an attached existing disk's size as 0 and has no
+//   ExtendVirtualDisk_Task; through vCenter, CopyVirtualDisk_Task takes no
+//   destSpec (base_disks.hpp).
 #include "vsphere_backend.hpp"
 
 #include <map>

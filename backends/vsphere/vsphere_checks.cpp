@@ -42,8 +42,11 @@ void check_disks(const VmSpec& spec, std::vector<Problem>& out) {
                                             spec.name, d.id, *d.bus)});
     if (d.format && *d.format != "vmdk")
       out.push_back({at("format"), fmt::format("VM '{}': disks[{}].format must be vmdk on vSphere", spec.name, d.id)});
-    if (!d.size_mib && !d.path)
-      out.push_back({at("size"), fmt::format("VM '{}': disks[{}] needs a size (or the path of an existing disk)", spec.name, d.id)});
+    if (!d.size_mib && !d.path && !d.from)
+      out.push_back({at("size"), fmt::format("VM '{}': disks[{}] needs a size (or the path of an existing disk, or a base image)", spec.name, d.id)});
+    if (d.from && (d.from->empty() || d.from->front() != '[' || !d.from->ends_with(".vmdk")))
+      out.push_back({at("from"), fmt::format("VM '{}': disks[{}].from must be a VMDK's datastore path like '[datastore] images/base.vmdk'",
+                                             spec.name, d.id)});
     if (d.path && (d.path->empty() || d.path->front() != '['))
       out.push_back({at("path"), fmt::format("VM '{}': disks[{}].path must be a datastore path like '[datastore] dir/disk.vmdk'",
                                              spec.name, d.id)});

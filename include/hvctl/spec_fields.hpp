@@ -30,7 +30,7 @@ enum class Kind {
   name,       // a VM name
   id,         // a disk or NIC id, unique in its list
   text,       // any string
-  host_path,  // a file on the host; relative to the spec file
+  host_path,  // a file on the host; relative to the spec file (a vSphere "[datastore] path" is kept as it is)
   integer,    // whole number in [min, max]
   size,       // with a binary unit; stored in MiB, at least min MiB
   boolean,

@@ -116,14 +116,19 @@ std::vector<Field> make_table() {
       {.path = "spec.disks", .kind = Kind::list, .scope = Scope::vm, .type = "list",
        .doc = "Disks, matched by id. A disk the VM has and the list does not name is kept (plan says `kept (not in "
               "spec)`; spec.prune or apply --prune removes it (its image is kept).",
-       .libvirt = restart("<disk>"), .vsphere = restart("VirtualDisk"), .xen = restart("disk"), .compared = false},
+       .libvirt = restart("<disk>"),
+       .vsphere = hot("VirtualDisk, added and removed by ReconfigVM_Task on a running VM where the guest allows it "
+                      "(SCSI, SATA, NVMe; vSphere refuses IDE disks on a running VM); a removed disk's VMDK is kept"),
+       .xen = restart("disk"), .compared = false},
       {.path = "spec.disks[].id", .kind = Kind::id, .scope = Scope::disk, .type = "name",
        .doc = "Stable name of the disk within the VM; required and unique.",
        .libvirt = all(), .vsphere = all(), .xen = all(), .access = member<&DiskSpec::id>(), .compared = false},
       {.path = "spec.disks[].size", .kind = Kind::size, .scope = Scope::disk, .type = "size",
        .doc = "Size of a disk the backend creates, or the size to grow one to; never smaller. A disk needs size or "
               "path.",
-       .libvirt = restart("volume in the target's storage pool"), .vsphere = restart("new VMDK on the datastore"),
+       .libvirt = restart("volume in the target's storage pool"),
+       .vsphere = hot("capacityInKB of a new VMDK on the datastore; a larger one grows the disk in place, live "
+                      "(ReconfigVM_Task edit)"),
        .xen = refused("the Xen backend attaches existing images only; give disks[].path"), .min = 1,
        .access = member<&DiskSpec::size_mib>()},
       {.path = "spec.disks[].path", .kind = Kind::text, .scope = Scope::disk, .type = "string",
@@ -135,7 +140,8 @@ std::vector<Field> make_table() {
               "nothing. size may grow it beyond the image's virtual size, never below. hvctl never overwrites an "
               "existing file.",
        .libvirt = at_create("a copy-on-write qcow2 volume in the target's pool, backed by the image"),
-       .vsphere = refused("the vSphere backend cannot make a disk from a base image yet; give disks[].path or size"),
+       .vsphere = at_create("CopyVirtualDisk_Task of a datastore VMDK (\"[ds] images/base.vmdk\") into the VM's folder, "
+                            "then attached; a larger size grows the copy"),
        .xen = refused("the Xen backend cannot make a disk from a base image yet; give disks[].path"),
        .access = member<&DiskSpec::from>()},
       {.path = "spec.disks[].bus", .kind = Kind::choice, .scope = Scope::disk, .type = "virtio|scsi|sata|ide|nvme|xen",
@@ -177,7 +183,10 @@ std::vector<Field> make_table() {
       {.path = "spec.nics", .kind = Kind::list, .scope = Scope::vm, .type = "list",
        .doc = "Network interfaces, matched by id. A NIC the VM has and the list does not name is kept (plan says "
               "`kept (not in spec)`; spec.prune or apply --prune removes it.",
-       .libvirt = restart("<interface>"), .vsphere = restart("VirtualEthernetCard"), .xen = restart("vif"),
+       .libvirt = restart("<interface>"),
+       .vsphere = hot("VirtualEthernetCard (vmxnet3, e1000...), added and removed by ReconfigVM_Task on a running VM "
+                      "where the guest allows it; removed by device key, found by its MAC"),
+       .xen = restart("vif"),
        .compared = false},
       {.path = "spec.nics[].id", .kind = Kind::id, .scope = Scope::nic, .type = "name",
        .doc = "Stable name of the NIC within the VM; required and unique.",
@@ -219,7 +228,7 @@ std::vector<Field> make_table() {
               "each device list the spec has (a spec without nics: never loses a NIC). A removed disk's image is "
               "kept. Unset: false, and plan shows them as `kept (not in spec)`.",
        .libvirt = restart("the domain redefined without them"),
-       .vsphere = refused("the vSphere backend cannot remove devices yet"),
+       .vsphere = hot("ReconfigVM_Task remove by device key (a disk's VMDK is kept; NICs found by MAC)"),
        .xen = refused("the Xen backend cannot remove devices yet"), .access = member<&VmSpec::prune>(),
        .compared = false},
       {.path = "spec.power", .kind = Kind::choice, .scope = Scope::vm, .type = "running|stopped|paused",

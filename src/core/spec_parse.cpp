@@ -91,10 +91,10 @@ fields::Value SpecReader::read_value(const yaml::Node& n, const fields::Field& f
       auto s = str(n, where);
       return s ? Value{*s} : Value{};
     }
-    case Kind::host_path: {  // a host file: relative to the spec file
+    case Kind::host_path: {  // a host file: relative to the spec file; "[datastore] path" is vSphere's, kept
       auto s = str(n, where);
       if (!s) return {};
-      if (!s->empty() && (*s)[0] != '/' && file_ != "<stdin>")
+      if (!s->empty() && (*s)[0] != '/' && (*s)[0] != '[' && file_ != "<stdin>")
         return (std::filesystem::absolute(std::filesystem::path(file_).parent_path()) / *s).lexically_normal().string();
       return *s;
     }

@@ -3,7 +3,9 @@
 # vCenter with vcsim's own certificate, and one serving a certificate made here
 # by openssl), runs the doctest suite "vsphere-vcsim", then drives the hvctl
 # binary end to end, including the check that a second plan of 200 VMs reads
-# the inventory in a constant number of SOAP calls. The simulators are stopped
+# the inventory in a constant number of SOAP calls, and disks and NICs added,
+# grown, pruned and made from a datastore image as govc sees them
+# (e2e-devices.sh). The simulators are stopped
 # by PID on any exit.
 #
 # usage: run-vcsim-tests.sh HVCTL_BIN TESTS_BIN SOURCE_DIR VCSIM_BUILD_DIR
@@ -46,3 +48,6 @@ HVCTL_NO_SESSION_CACHE=1 "$tests" --test-suite=vsphere-vcsim
 echo "== hvctl end to end"
 "$src/tests/vsphere/e2e-hvctl.sh" "$hvctl" "$url" "$work/e2e"
 "$src/tests/vsphere/e2e-safe-apply.sh" "$hvctl" "$url" "$work/e2e-safe"
+"$src/tests/vsphere/e2e-devices.sh" "$hvctl" "$url" "$work/e2e-devices" "$vcsim_build/bin/govc"
+start_sim "$work/sim-esx" -esx  # a host: CopyVirtualDisk_Task with a destSpec
+"$src/tests/vsphere/e2e-devices.sh" "$hvctl" "$(cat "$work/sim-esx/url")" "$work/e2e-devices-esx" "$vcsim_build/bin/govc"

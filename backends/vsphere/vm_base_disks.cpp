@@ -1,0 +1,133 @@
+// VmOps' part for disks made from a base image (disks[].from): read each
+// image's size from its descriptor, copy it into the VM's folder, delete
+// copies a failure leaves behind. base_disks.hpp says what vSphere needs.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "base_disks.hpp"
+#include "hvctl/error.hpp"
+#include "hvctl/units.hpp"
+#include "vm_ops.hpp"
+
+namespace hvctl::vsphere {
+namespace {
+
+constexpr std::size_t kDescriptorBytes = 64 * 1024;  // a descriptor is a few hundred bytes
+
+bool has_disk(const VmConfig* vm, const std::string& id) {
+  if (!vm) return false;
+  const auto disks = to_vm_state(*vm).spec.disks;
+  return std::any_of(disks.begin(), disks.end(), [&](const DiskSpec& d) { return d.id == id; });
+}
+
+}  // namespace
+
+[[noreturn]] void VmOps::refuse_disk(const VmSpec& spec, std::size_t i, const char* field, const std::string& why) {
+  const SourceMark mark = spec.mark_of(fmt::format("disks[{}].{}", i, field));
+  const std::string at = mark.file.empty() ? "" : mark.str() + ": ";
+  throw InputError(fmt::format("{}target '{}': VM '{}': disks[{}]: {}", at, s_.target().name, spec.name,
+                               spec.disks[i].id, why));
+}
+
+Moref VmOps::datacenter_of_datastore(const std::string& datastore, const Moref& prefer) {
+  const Infra& infra = inv_.infra();
+  std::optional<Moref> found;
+  for (const auto& o : infra.objects) {
+    if (o.ref.type != "Datastore" || o.name != datastore) continue;
+    const InfraObject* dc = infra.datacenter_of(o);
+    if (!dc) continue;
+    if (dc->ref == prefer) return dc->ref;
+    if (!found) found = dc->ref;
+  }
+  if (!found) throw std::invalid_argument(fmt::format("no datastore named '{}'", datastore));
+  return *found;
+}
+
+SoapClient::FileAnswer VmOps::read_datastore_file(const DatastorePath& p, const Moref& dc, std::size_t max_bytes) {
+  s_.content();  // logged in: the GET carries the session's cookie
+  const InfraObject* d = inv_.infra().find(dc);
+  return s_.client().get(datastore_file_url(s_.client().options().url, d ? d->name : "", p), max_bytes);
+}
+
+std::vector<BaseCopy> VmOps::base_copies(const VmSpec& spec, const VmConfig* vm, const Moref& vm_dc) {
+  std::vector<BaseCopy> out;
+  for (std::size_t i = 0; i < spec.disks.size(); ++i) {
+    const DiskSpec& d = spec.disks[i];
+    if (!d.from || d.path || has_disk(vm, d.id)) continue;
+    const auto source = parse_datastore_path(*d.from);
+    if (!source) refuse_disk(spec, i, "from", fmt::format("'{}' is no datastore path like '[datastore] dir/base.vmdk'", *d.from));
+    BaseCopy c{d.id, *source, {}, {}, vm_dc, 0};
+    try {
+      c.source_dc = datacenter_of_datastore(source->datastore, vm_dc);
+    } catch (const std::invalid_argument& e) {
+      refuse_disk(spec, i, "from", fmt::format("base image {}: {}", *d.from, e.what()));
+    }
+    const auto answer = read_datastore_file(*source, c.source_dc, kDescriptorBytes);
+    if (answer.status == 404)
+      refuse_disk(spec, i, "from", fmt::format("base image {} does not exist on datastore {}", *d.from, source->datastore));
+    if (answer.status != 200 && answer.status != 206)
+      throw std::runtime_error(fmt::format("disks[{}]: cannot read base image {}: HTTP {}", d.id, *d.from, answer.status));
+    const auto bytes = vmdk_virtual_bytes(answer.body);
+    if (!bytes)
+      refuse_disk(spec, i, "from", fmt::format("base image {} is no VMDK descriptor (name the .vmdk, not its -flat.vmdk)", *d.from));
+    c.image_bytes = *bytes;
+    const std::uint64_t image_mib = (*bytes + (1 << 20) - 1) >> 20;
+    if (d.size_mib && *d.size_mib < image_mib)
+      refuse_disk(spec, i, "size", fmt::format("size {} is below the base image's virtual size of {} ({}); a disk never shrinks",
+                                                format_size_mib(*d.size_mib), format_size_mib(image_mib), *d.from));
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+void VmOps::refuse_existing(BaseCopy& c) {
+  c.dest_dc = datacenter_of_datastore(c.dest.datastore, c.source_dc);
+  const auto there = read_datastore_file(c.dest, c.dest_dc, 1);
+  if (there.status != 404)
+    throw std::runtime_error(fmt::format("disks[{}]: {} exists already (HTTP {}); hvctl never overwrites a file: "
+                                         "move it away or attach it with disks[].path",
+                                         c.disk_id, c.dest.str(), there.status));
+}
+
+void VmOps::copy_bases(std::vector<BaseCopy>& copies, const VmConfig& vm, VmSpec& want, std::vector<BaseCopy>& made) {
+  const Moref& vdm = s_.content().virtual_disk_manager;
+  const bool host = s_.content().api_type == "HostAgent";
+  for (auto& c : copies) {
+    c.dest = copy_destination(vm.vm_path, vm.name, c.disk_id);
+    refuse_existing(c);
+    s_.client().options().diagnostics->log(  // -v: a copy of a large image takes a while
+        LogLevel::verbose, fmt::format("target '{}': VM '{}': disks[{}]: copying {} ({}) to {}", s_.target().name, vm.name,
+                                       c.disk_id, c.source.str(), format_size_mib((c.image_bytes + (1 << 20) - 1) >> 20),
+                                       c.dest.str()));
+    task("CopyVirtualDisk_Task", vdm, [&](xml::Element top) { write_copy_request(top, c, host); });
+    made.push_back(c);
+    for (auto& d : want.disks)
+      if (d.id == c.disk_id) d.path = c.dest.str();
+  }
+}
+
+void VmOps::delete_copies(const std::vector<BaseCopy>& made) noexcept {
+  for (const auto& c : made) {
+    try {
+      task("DeleteVirtualDisk_Task", s_.content().virtual_disk_manager, [&](xml::Element top) {
+        top.add("name", c.dest.str());
+        top.add_moref("datacenter", c.dest_dc.type, c.dest_dc.value);
+      });
+    } catch (const std::exception&) {  // the failure that led here is the one to report
+    }
+  }
+}
+
+// A copy is attached at the image's size; a larger disks[].size grows it,
+// once vSphere reads the attached copy (vcsim reads it as 0: it grows too).
+void VmOps::grow_copies(const Moref& vm, const VmSpec& want, const std::vector<BaseCopy>& copies) {
+  VmSpec grow;
+  grow.name = want.name;
+  for (const auto& d : want.disks)
+    if (d.size_mib && std::any_of(copies.begin(), copies.end(), [&](const BaseCopy& c) { return c.disk_id == d.id; }))
+      grow.disks.push_back(d);
+  if (!grow.disks.empty()) send_reconfig(vm, inv_.vm(vm), grow);
+}
+
+}  // namespace hvctl::vsphere
