@@ -46,6 +46,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <filesystem>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -121,6 +122,7 @@ private:
   std::vector<std::string> create_volumes(VmSpec& spec, std::set<std::string>& owned, const Context& c);
   void base_image(VolumeRequest& r, const std::string& path, const DiskSpec& disk, const Context& c);
   void rollback(const std::vector<std::string>& paths, const Context& c);
+  void check_media(const VmSpec& spec, const Context& c) const;
   void grow_disks(const VmSpec& to, const VmSpec& from, const Context& c);
   void set_shares(virDomainPtr dom, int weight, const Context& c);
   void apply_live(virDomainPtr dom, const VmSpec& to, const VmSpec& from, const DomainDefaults& d, const Context& c);
@@ -340,9 +342,20 @@ std::optional<VmState> LibvirtBackend::lookup(const std::string& name) {
   return state;
 }
 
+// A drive's ISO must exist when hvctl can look (a local libvirt); a remote
+// daemon finds its own files, and says so at start if one is missing. The
+// test driver opens no files.
+void LibvirtBackend::check_media(const VmSpec& spec, const Context& c) const {
+  if (!is_local(target_.uri) || target_.uri.rfind("test:", 0) == 0) return;
+  for (const auto& cd : spec.cdroms)
+    if (!cd.image.value_or("").empty() && !std::filesystem::exists(*cd.image))
+      c.fail(fmt::format("cannot put {} in cdrom '{}' of", *cd.image, cd.id), "no such file");
+}
+
 void LibvirtBackend::create(const VmSpec& spec) {
   const Context c = ctx(spec.name);
   if (find(spec.name)) c.fail("cannot create", "a VM with this name already exists");
+  check_media(spec, c);
   DomainDefaults d = defaults_for(spec);
   VmSpec s = spec;
   const auto created = create_volumes(s, d.owned_disks, c);
@@ -361,6 +374,7 @@ void LibvirtBackend::reconfigure(const VmSpec& spec, const VmState& actual) {
   const auto now = describe(dom.get());  // fresher than `actual`: the engine may have stopped it
   if (!now) c.fail("cannot reconfigure", "no such VM");
   VmSpec merged = overlay_spec(now->spec, spec);
+  check_media(spec, c);
   DomainDefaults d = defaults_for(merged);
   d.owned_disks = parse_domain_xml(current).owned_disks;
   grow_disks(merged, now->spec, c);
@@ -396,6 +410,12 @@ void LibvirtBackend::apply_live(virDomainPtr dom, const VmSpec& to, const VmSpec
     if (virDomainSetMemoryFlags(dom, kib, VIR_DOMAIN_AFFECT_LIVE) < 0) c.fail("cannot set the memory of running");
   }
   if (to.cpu.weight && to.cpu.weight != from.cpu.weight) set_shares(dom, *to.cpu.weight, c);
+  for (const auto& cd : to.cdroms) {
+    auto was = std::find_if(from.cdroms.begin(), from.cdroms.end(), [&](const CdromSpec& f) { return f.id == cd.id; });
+    if (was == from.cdroms.end() || was->image.value_or("") == cd.image.value_or("")) continue;
+    if (virDomainUpdateDeviceFlags(dom, cdrom_xml(to, d, cd.id).c_str(), VIR_DOMAIN_AFFECT_LIVE) < 0)
+      c.fail(fmt::format("cannot change the medium of cdrom '{}' of running", cd.id));
+  }
   if (to.labels != from.labels && virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, metadata_xml(to, d).c_str(),
                                                        kMetadataPrefix, kMetadataNs, VIR_DOMAIN_AFFECT_LIVE) < 0)
     c.fail("cannot set the labels of running");

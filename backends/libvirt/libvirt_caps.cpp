@@ -62,6 +62,12 @@ std::vector<Problem> check_spec(const VmSpec& spec, const std::string& target_do
       add(out, spec, fmt::format("disks[{}].format", i),
           fmt::format("disk '{}': use format raw, qcow2 or vmdk with libvirt", disk.id));
   }
+  for (std::size_t i = 0; i < spec.cdroms.size(); ++i) {
+    const auto& image = spec.cdroms[i].image;
+    if (image && !image->empty() && image->front() != '/')
+      add(out, spec, fmt::format("cdroms[{}].image", i),
+          fmt::format("cdrom '{}': image '{}' must be an absolute path on the libvirt host", spec.cdroms[i].id, *image));
+  }
   const bool spec_type = spec.libvirt && spec.libvirt->domain_type;
   check_xen(spec, spec_type ? *spec.libvirt->domain_type : target_domain_type, out);
   return out;

@@ -13,6 +13,9 @@
 //   format is set (name='qemu' for qemu/kvm, no name elsewhere so libxl picks its
 //   backend); target dev from the bus (vd*, sd*, hd*, xvd*) numbered per prefix in
 //   spec order; default bus virtio, xen on Xen.
+//   cdroms: <disk type='file' device='cdrom'>, raw, <readonly/>, <source file> only
+//   with an image (none: an empty tray); bus ide (sata on q35, xen on Xen PV/PVH);
+//   target dev numbered after the disks on the same prefix.
 //   nics: <interface type='network'>, network "default" when unset.
 //   qemu/kvm get a pty serial console so `virsh console` works.
 //   Labels, disk/NIC ids, owned volumes and the machine alias asked for live in
@@ -61,12 +64,24 @@ std::string dev_prefix(const std::string& bus) {
   return it->second;
 }
 
-// Target device names in spec order, counted per prefix (virtio vda, vdb; sata sda...).
-std::vector<std::string> assign_devs(const VmSpec& spec, const std::string& type) {
+// A drive's bus: as asked, else ide (sata where q35 has no IDE; xen on a Xen PV/PVH guest).
+std::string cdrom_bus(const VmSpec& spec, const CdromSpec& cd, const Resolved& r) {
+  if (cd.bus) return *cd.bus;
+  if (r.type == "xen") return fields::effective_xen_type(spec) == "hvm" ? "ide" : "xen";
+  return r.machine && r.machine->find("q35") != std::string::npos ? "sata" : "ide";
+}
+
+// Target device names in spec order, counted per prefix (virtio vda, vdb; sata
+// sda...): the disks', then the drives' (which share the sd/hd/xvd prefixes).
+std::vector<std::string> assign_devs(const VmSpec& spec, const Resolved& r) {
   std::map<std::string, std::size_t> used;
   std::vector<std::string> devs;
   for (const auto& disk : spec.disks) {
-    const auto bus = disk.bus.value_or(default_bus(type));
+    const auto bus = disk.bus.value_or(default_bus(r.type));
+    devs.push_back(disk_dev_name(bus, used[dev_prefix(bus)]++));
+  }
+  for (const auto& cd : spec.cdroms) {
+    const auto bus = cdrom_bus(spec, cd, r);
     devs.push_back(disk_dev_name(bus, used[dev_prefix(bus)]++));
   }
   return devs;
@@ -89,6 +104,11 @@ void fill_metadata(xmlNode* vm, const VmSpec& spec, const DomainDefaults& d, con
     xml::set(disk, "id", spec.disks[i].id);
     xml::set(disk, "dev", devs[i]);
     if (d.owned_disks.count(spec.disks[i].id)) xml::set(disk, "owned", "yes");
+  }
+  for (std::size_t i = 0; i < spec.cdroms.size(); ++i) {
+    auto* cd = add("cdrom");
+    xml::set(cd, "id", spec.cdroms[i].id);
+    xml::set(cd, "dev", devs[spec.disks.size() + i]);
   }
   for (std::size_t i = 0; i < spec.nics.size(); ++i) {
     auto* nic = add("nic");
@@ -170,6 +190,22 @@ void add_disk(xmlNode* devices, const VmSpec& spec, const DiskSpec& disk, const 
   if (disk.readonly.value_or(false)) xml::add(node, "readonly");
 }
 
+// A read-only raw drive; with no image it has no <source>: an empty tray.
+void add_cdrom(xmlNode* devices, const CdromSpec& cd, const std::string& dev, const std::string& bus,
+               const std::string& type) {
+  auto* node = xml::add(devices, "disk");
+  xml::set(node, "type", "file");
+  xml::set(node, "device", "cdrom");
+  auto* driver = xml::add(node, "driver");
+  if (is_qemu(type)) xml::set(driver, "name", "qemu");
+  xml::set(driver, "type", "raw");
+  if (!cd.image.value_or("").empty()) xml::set(xml::add(node, "source"), "file", *cd.image);
+  auto* target = xml::add(node, "target");
+  xml::set(target, "dev", dev);
+  xml::set(target, "bus", bus);
+  xml::add(node, "readonly");
+}
+
 void add_nic(xmlNode* devices, const NicSpec& nic) {
   auto* node = xml::add(devices, "interface");
   xml::set(node, "type", "network");
@@ -178,9 +214,12 @@ void add_nic(xmlNode* devices, const NicSpec& nic) {
   if (nic.model) xml::set(xml::add(node, "model"), "type", *nic.model);
 }
 
-void add_devices(xmlNode* root, const VmSpec& spec, const std::string& type, const std::vector<std::string>& devs) {
+void add_devices(xmlNode* root, const VmSpec& spec, const Resolved& r, const std::vector<std::string>& devs) {
+  const auto& type = r.type;
   auto* devices = xml::add(root, "devices");
-  for (std::size_t i = 0; i < spec.disks.size(); ++i) add_disk(devices, spec, spec.disks[i], devs[i], type);
+  for (std::size_t i = 0; i < spec.disks.size(); ++i) add_disk(devices, spec, spec.disks[i], devs[i], r.type);
+  for (std::size_t i = 0; i < spec.cdroms.size(); ++i)
+    add_cdrom(devices, spec.cdroms[i], devs[spec.disks.size() + i], cdrom_bus(spec, spec.cdroms[i], r), r.type);
   for (const auto& nic : spec.nics) add_nic(devices, nic);
   if (!is_qemu(type)) return;
   xml::set(xml::add(devices, "serial"), "type", "pty");
@@ -197,7 +236,7 @@ std::string disk_dev_name(const std::string& bus, std::size_t index) {
 
 std::string spec_to_domain_xml(const VmSpec& spec, const DomainDefaults& d) {
   const Resolved r = resolve(spec, d);
-  const auto devs = assign_devs(spec, r.type);
+  const auto devs = assign_devs(spec, r);
   auto doc = xml::new_doc("domain");
   auto* root = xmlDocGetRootElement(doc.get());
   xml::set(root, "type", r.type);
@@ -210,14 +249,30 @@ std::string spec_to_domain_xml(const VmSpec& spec, const DomainDefaults& d) {
   if (is_qemu(r.type)) xml::add(xml::add(root, "features"), "acpi");
   add_topology(root, spec);
   add_lifecycle(root, spec, r.type);
-  add_devices(root, spec, r.type, devs);
+  add_devices(root, spec, r, devs);
   return xml::dump(doc.get());
 }
 
 std::string metadata_xml(const VmSpec& spec, const DomainDefaults& d) {
   auto doc = xml::new_doc("vm");
-  fill_metadata(xmlDocGetRootElement(doc.get()), spec, d, assign_devs(spec, resolve(spec, d).type), false);
+  fill_metadata(xmlDocGetRootElement(doc.get()), spec, d, assign_devs(spec, resolve(spec, d)), false);
   return xml::dump(doc.get());
+}
+
+std::string cdrom_xml(const VmSpec& spec, const DomainDefaults& d, const std::string& id) {
+  const Resolved r = resolve(spec, d);
+  const auto devs = assign_devs(spec, r);
+  for (std::size_t i = 0; i < spec.cdroms.size(); ++i) {
+    if (spec.cdroms[i].id != id) continue;
+    auto doc = xml::new_doc("devices");
+    auto* devices = xmlDocGetRootElement(doc.get());
+    add_cdrom(devices, spec.cdroms[i], devs[spec.disks.size() + i], cdrom_bus(spec, spec.cdroms[i], r), r.type);
+    xmlNode* disk = xmlFirstElementChild(devices);
+    xmlUnlinkNode(disk);
+    xmlFreeNode(xmlDocSetRootElement(doc.get(), disk));  // the <disk> alone, as virDomainUpdateDeviceFlags wants it
+    return xml::dump(doc.get());
+  }
+  throw BackendError(fmt::format("VM '{}' has no cdrom '{}'", spec.name, id));
 }
 
 std::string volume_xml(const VolumeRequest& r) {

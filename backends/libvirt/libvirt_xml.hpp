@@ -49,7 +49,7 @@ VmState domain_xml_to_state(const std::string& xml);
 
 // `generated` (from spec_to_domain_xml) plus everything in `current` (the
 // domain's inactive XML) that hvctl does not manage: uuid, features, clock,
-// graphics, controllers, cdroms, loader/nvram, PCI addresses of kept devices,
+// graphics, controllers, floppies, loader/nvram, PCI addresses of kept devices,
 // other applications' metadata, and the machine type libvirt expanded an alias to.
 std::string carry_over_unmanaged(const std::string& generated, const std::string& current);
 
@@ -59,6 +59,10 @@ bool machine_matches(const std::string& requested, const std::string& reported);
 
 // libvirt target device name for the index-th disk on `bus`: vda, sdb, hdc, xvdd, vdaa.
 std::string disk_dev_name(const std::string& bus, std::size_t index);
+
+// The <disk device='cdrom'> element of drive `id` as spec_to_domain_xml writes
+// it, alone (for virDomainUpdateDeviceFlags: a medium changed live).
+std::string cdrom_xml(const VmSpec& spec, const DomainDefaults& d, const std::string& id);
 
 // A storage volume to create: empty, or a copy-on-write overlay of a base image.
 struct VolumeRequest {

@@ -1,6 +1,6 @@
 // carry_over_unmanaged: a reconfigure regenerates the domain XML from the
 // merged spec, which alone would drop everything hvctl does not model (the
-// uuid, graphics, channels, cdroms, loader/nvram, PCI addresses...). This
+// uuid, graphics, channels, floppies, loader/nvram, PCI addresses...). This
 // copies those from the domain's current inactive XML into the generated one.
 // hvctl's own elements always win; the current XML fills the gaps:
 //   top level: elements the generated XML lacks (except <vcpus>, which would
@@ -41,9 +41,12 @@ void fill_children(xmlNode* to, const xmlNode* from, const std::set<std::string>
     if (!skip.count(name_of(c)) && !xml::child(to, name_of(c))) copy_into(to, c);
 }
 
+// Disks and drives hvctl writes: file/block disks, file drives.
 bool managed_disk(const xmlNode* n) {
   const auto type = xml::attr(n, "type").value_or("file");
-  return xml::is(n, "disk") && xml::attr(n, "device").value_or("disk") == "disk" && (type == "file" || type == "block");
+  const auto device = xml::attr(n, "device").value_or("disk");
+  return xml::is(n, "disk") &&
+         ((device == "disk" && (type == "file" || type == "block")) || (device == "cdrom" && type == "file"));
 }
 
 bool managed_nic(const xmlNode* n) { return xml::is(n, "interface") && xml::attr(n, "type") == "network"; }

@@ -11,8 +11,9 @@
 //   cpu.coresPerSocket: <cpu><topology cores>, only when threads, dies and
 //   clusters are 1 or absent (otherwise "cores per socket" would not say it all).
 //   description: <description>, when not empty.
-//   Only file/block disks with device='disk' and type='network' interfaces are
-//   the spec's disks and nics; cdroms, bridges and the like are left alone.
+//   Only file/block disks with device='disk', file drives with device='cdrom'
+//   and type='network' interfaces are the spec's disks, cdroms and nics;
+//   floppies, bridges and the like are left alone.
 #include <charconv>
 #include <map>
 
@@ -29,6 +30,7 @@ struct Meta {
   std::optional<std::string> machine;
   std::map<std::string, std::string> labels;
   std::map<std::string, std::string> disk_by_dev;  // dev -> id
+  std::map<std::string, std::string> cdrom_by_dev;
   std::set<std::string> owned;
   std::map<std::string, std::string> nic_by_mac, nic_by_index;
 };
@@ -48,6 +50,7 @@ Meta read_meta(const xmlNode* root) {
       m.disk_by_dev[xml::attr(n, "dev").value_or("")] = id;
       if (xml::attr(n, "owned") == "yes") m.owned.insert(id);
     }
+    if (xml::is(n, "cdrom")) m.cdrom_by_dev[xml::attr(n, "dev").value_or("")] = id;
     if (xml::is(n, "nic")) {
       if (auto mac = xml::attr(n, "mac")) m.nic_by_mac[*mac] = id;
       if (auto index = xml::attr(n, "index")) m.nic_by_index[*index] = id;
@@ -139,6 +142,21 @@ void read_disks(const xmlNode* devices, const Meta& meta, VmSpec& spec) {
   }
 }
 
+// Drives: a file source is the image, none an empty tray. A Xen PV drive's
+// bus (xen) is the default there, so it is not a spec bus.
+void read_cdroms(const xmlNode* devices, const Meta& meta, VmSpec& spec) {
+  for (auto* node : xml::children(devices, "disk")) {
+    if (xml::attr(node, "device") != "cdrom" || xml::attr(node, "type").value_or("file") != "file") continue;
+    CdromSpec cd;
+    cd.image = xml::attr(xml::child(node, "source"), "file").value_or("");
+    const auto* target = xml::child(node, "target");
+    if (auto bus = xml::attr(target, "bus"); bus == "ide" || bus == "sata" || bus == "scsi") cd.bus = bus;
+    auto id = meta.cdrom_by_dev.find(xml::attr(target, "dev").value_or(""));
+    cd.id = id != meta.cdrom_by_dev.end() ? id->second : fmt::format("cdrom{}", spec.cdroms.size());
+    spec.cdroms.push_back(std::move(cd));
+  }
+}
+
 void read_nics(const xmlNode* devices, const Meta& meta, VmSpec& spec) {
   for (auto* node : xml::children(devices, "interface")) {
     if (xml::attr(node, "type") != "network") continue;
@@ -184,6 +202,7 @@ DomainDescription parse_domain_xml(const std::string& text) {
   read_os(root, meta, spec);
   const auto* devices = xml::child(root, "devices");
   read_disks(devices, meta, spec);
+  read_cdroms(devices, meta, spec);
   read_nics(devices, meta, spec);
   for (const auto& disk : spec.disks)
     if (meta.owned.count(disk.id)) out.owned_disks.insert(disk.id);

@@ -27,6 +27,8 @@ const char* const kNoBoot = "VMware boots from firmware; there is no direct kern
 const char* const kNoMaxMemory = "hvctl sets no memory hot-add ceiling on vSphere; leave memory.max out";
 const char* const kOnlyXenConsole = "only the Xen backend reads the guest's console for readiness";
 const char* const kOnlyXenstore = "only Xen has a xenstore";
+const char* const kLibvirtControllers =
+    "libvirt places disks on controllers of their bus itself; give disks[].bus, and leave controllers out";
 const char* const kNoXenAgent = "the Xen backend reads no guest agent or IP; use ready.console or ready.xenstore";
 
 std::vector<Field> make_table() {
@@ -151,7 +153,7 @@ std::vector<Field> make_table() {
       {.path = "spec.disks[].controller", .kind = Kind::text, .scope = Scope::disk, .type = "controller id",
        .doc = "The entry of spec.controllers the disk sits on; its type must match disks[].bus when both are set. "
               "Unset: the first controller of the disk's bus.",
-       .libvirt = restart("<address controller=>"), .vsphere = restart("controllerKey"),
+       .libvirt = refused(kLibvirtControllers), .vsphere = restart("controllerKey"),
        .xen = refused("Xen guests have no disk controllers to choose"), .access = member<&DiskSpec::controller>()},
       {.path = "spec.disks[].format", .kind = Kind::choice, .scope = Scope::disk, .type = "raw|qcow2|vmdk|vhd",
        .doc = "Image format. Unset: raw (vmdk on vSphere).",
@@ -206,21 +208,22 @@ std::vector<Field> make_table() {
       {.path = "spec.controllers", .kind = Kind::list, .scope = Scope::vm, .type = "list",
        .doc = "Disk controllers, matched by id, one entry per controller (real VMs mix models); disks name theirs "
               "with disks[].controller. A controller the VM has and the list does not name is kept.",
-       .libvirt = restart("<controller>"), .vsphere = restart("VirtualSCSIController, VirtualAHCIController..."),
+       .libvirt = refused(kLibvirtControllers),
+       .vsphere = restart("VirtualSCSIController, VirtualAHCIController..."),
        .xen = refused("Xen guests have no disk controllers to choose"), .compared = false},
       {.path = "spec.controllers[].id", .kind = Kind::id, .scope = Scope::controller, .type = "name",
        .doc = "Stable name of the controller within the VM, such as scsi0; required and unique.",
        .libvirt = all(), .vsphere = all(), .xen = all(), .access = member<&ControllerSpec::id>(), .compared = false},
       {.path = "spec.controllers[].type", .kind = Kind::choice, .scope = Scope::controller,
        .type = "scsi|sata|ide|nvme", .doc = "What the controller is; required.",
-       .libvirt = restart("<controller type>"), .vsphere = restart("device type"),
+       .libvirt = refused(kLibvirtControllers), .vsphere = restart("device type"),
        .xen = refused("Xen guests have no disk controllers to choose"), .values = &kControllerTypes,
        .access = member<&ControllerSpec::type>()},
       {.path = "spec.controllers[].model", .kind = Kind::choice, .scope = Scope::controller,
        .type = "lsilogic|lsisas|pvscsi|buslogic|virtio",
        .doc = "A SCSI controller's model. Unset: pvscsi for a new vSphere controller, virtio on libvirt; a .vmx "
               "without scsiN.virtualDev leaves it to VMware.",
-       .libvirt = restart("<controller model>"), .vsphere = restart("VirtualLsiLogicController..."),
+       .libvirt = refused(kLibvirtControllers), .vsphere = restart("VirtualLsiLogicController..."),
        .xen = refused("Xen guests have no disk controllers to choose"), .values = &kControllerModels,
        .access = member<&ControllerSpec::model>()},
       {.path = "spec.prune", .kind = Kind::boolean, .scope = Scope::vm, .type = "boolean",
