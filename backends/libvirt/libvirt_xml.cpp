@@ -23,6 +23,7 @@
 #include "libvirt_xml.hpp"
 
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -73,17 +74,28 @@ std::string cdrom_bus(const VmSpec& spec, const CdromSpec& cd, const Resolved& r
 
 // Target device names in spec order, counted per prefix (virtio vda, vdb; sata
 // sda...): the disks', then the drives' (which share the sd/hd/xvd prefixes).
+// A drive whose id is a free name of its prefix keeps it ("hdc", as a foreign
+// domain's drive reads back), so its device does not move on a reconfigure.
 std::vector<std::string> assign_devs(const VmSpec& spec, const Resolved& r) {
-  std::map<std::string, std::size_t> used;
-  std::vector<std::string> devs;
-  for (const auto& disk : spec.disks) {
-    const auto bus = disk.bus.value_or(default_bus(r.type));
-    devs.push_back(disk_dev_name(bus, used[dev_prefix(bus)]++));
-  }
+  std::set<std::string> taken;
+  std::vector<std::string> cd_devs;
   for (const auto& cd : spec.cdroms) {
-    const auto bus = cdrom_bus(spec, cd, r);
-    devs.push_back(disk_dev_name(bus, used[dev_prefix(bus)]++));
+    const auto prefix = dev_prefix(cdrom_bus(spec, cd, r));
+    const bool named = cd.id.size() > prefix.size() && cd.id.rfind(prefix, 0) == 0 &&
+                       cd.id.find_first_not_of("abcdefghijklmnopqrstuvwxyz", prefix.size()) == std::string::npos;
+    cd_devs.push_back(named && taken.insert(cd.id).second ? cd.id : "");
   }
+  std::map<std::string, std::size_t> next;
+  auto next_free = [&](const std::string& bus) {
+    std::string dev;
+    do dev = disk_dev_name(bus, next[dev_prefix(bus)]++);
+    while (!taken.insert(dev).second);
+    return dev;
+  };
+  std::vector<std::string> devs;
+  for (const auto& disk : spec.disks) devs.push_back(next_free(disk.bus.value_or(default_bus(r.type))));
+  for (std::size_t i = 0; i < spec.cdroms.size(); ++i)
+    devs.push_back(cd_devs[i].empty() ? next_free(cdrom_bus(spec, spec.cdroms[i], r)) : cd_devs[i]);
   return devs;
 }
 

@@ -151,8 +151,13 @@ void read_cdroms(const xmlNode* devices, const Meta& meta, VmSpec& spec) {
     cd.image = xml::attr(xml::child(node, "source"), "file").value_or("");
     const auto* target = xml::child(node, "target");
     if (auto bus = xml::attr(target, "bus"); bus == "ide" || bus == "sata" || bus == "scsi") cd.bus = bus;
-    auto id = meta.cdrom_by_dev.find(xml::attr(target, "dev").value_or(""));
-    cd.id = id != meta.cdrom_by_dev.end() ? id->second : fmt::format("cdrom{}", spec.cdroms.size());
+    const auto dev = xml::attr(target, "dev").value_or("");
+    auto id = meta.cdrom_by_dev.find(dev);
+    if (id != meta.cdrom_by_dev.end()) cd.id = id->second;
+    else if (!dev.empty() && dev.find_first_not_of("abcdefghijklmnopqrstuvwxyz") == std::string::npos)
+      cd.id = dev;  // "hdc": the writer keeps a drive named so on that device
+    else
+      cd.id = fmt::format("cdrom{}", spec.cdroms.size());
     spec.cdroms.push_back(std::move(cd));
   }
 }

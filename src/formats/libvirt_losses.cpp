@@ -83,7 +83,8 @@ bool carried(const Element& e, const std::string& domain_type) {
   if (e.path == "domain/devices/disk") {
     const auto type = attr(e.attrs, "type");
     const auto device = attr(e.attrs, "device");
-    return (device.empty() || device == "disk") && (type.empty() || type == "file" || type == "block");
+    const bool file = type.empty() || type == "file";
+    return ((device.empty() || device == "disk") && (file || type == "block")) || (device == "cdrom" && file);
   }
   if (e.path.rfind("domain/devices/disk/", 0) == 0) return true;  // its children follow the disk
   if (e.path == "domain/devices/interface") return attr(e.attrs, "type") == "network";

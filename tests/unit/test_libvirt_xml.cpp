@@ -186,7 +186,9 @@ TEST_CASE("libvirt XML: round trip through XML as libvirt rewrites it") {
   CHECK(s.libvirt->arch == "x86_64");
   CHECK(s.libvirt->domain_type == "qemu");
   CHECK_FALSE(s.xen);
-  REQUIRE(s.disks.size() == 2);  // the cdrom is not a spec disk
+  REQUIRE(s.disks.size() == 2);  // the cdrom is not a spec disk but a drive, named by its device
+  REQUIRE(s.cdroms.size() == 1);
+  CHECK(s.cdroms[0] == CdromSpec{"hdc", "/iso/debian.iso", "ide"});
   CHECK(s.disks[0].id == "root");
   CHECK(s.disks[0].format == "qcow2");
   CHECK(s.disks[0].readonly == false);
@@ -281,6 +283,7 @@ TEST_CASE("libvirt XML: carry over what hvctl does not manage") {
   CHECK(has("<features>"));
   CHECK(has("<graphics"));
   CHECK(has("device=\"cdrom\""));
+  CHECK(has("<target dev=\"hdc\" bus=\"ide\"/>"));  // the foreign drive stays where it was
   CHECK(has("<source bridge=\"br0\"/>"));
   CHECK(has("slot=\"0x04\""));  // the root disk keeps its PCI address...
   CHECK(has("<serial>ROOT-1</serial>"));
