@@ -56,6 +56,7 @@ struct VmState {
   VmSpec spec;
   VmRuntime runtime;
   std::string target;  // the target's name, filled in by the engine
+  std::set<std::string> owned_disks;  // ids of disks whose images hvctl made for this VM (destroy deletes them)
 };
 
 enum class PowerOp { start, stop, reboot, pause, resume };

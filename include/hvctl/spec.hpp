@@ -126,6 +126,9 @@ struct VmSpec {
   std::vector<NicSpec> nics;
   std::vector<ControllerSpec> controllers;
   std::optional<bool> prune;  // remove devices the VM has in a listed class that the spec does not name
+  // Not a spec field: apply --delete-images. A pruned disk's image is deleted
+  // too, when hvctl made it for this VM (VmState::owned_disks).
+  bool delete_images = false;
   std::optional<PowerState> power;
   ReadySpec ready;
   std::optional<XenBlock> xen;

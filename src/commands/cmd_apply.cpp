@@ -16,6 +16,7 @@ struct ApplyCmdOptions {
   std::vector<std::string> files;
   bool dry_run = false;
   bool prune = false;
+  bool delete_images = false;
   bool no_restart = false;
   bool force_stop = false;
   int stop_timeout = 120;
@@ -45,6 +46,7 @@ int wait_after_apply(const ApplyCmdOptions& o, Context& ctx, const std::vector<V
 int run_apply(const ApplyCmdOptions& o, Context& ctx) {
   auto specs = ctx.load_specs(o.files);
   if (o.prune) prune_all(specs);
+  if (o.delete_images) delete_pruned_images(specs);
   std::vector<TargetLock> locks;
   if (!o.dry_run) locks = ctx.lock_targets(specs, "apply");  // before planning: the plan must stay true
   const auto plans = make_plans(specs, ctx.session());
@@ -78,6 +80,8 @@ void setup_apply(CLI::App& app, RunFn& run) {
   app.add_flag("--prune", o->prune,
                "Remove the disks and NICs a VM has and its spec does not name, in each device list the spec has "
                "(as spec.prune: true); a removed disk's image is kept");
+  app.add_flag("--delete-images", o->delete_images,
+               "With --prune or spec.prune: also delete a removed disk's image, when hvctl made it for that VM");
   app.add_flag("--no-restart", o->no_restart, "Leave VMs whose changes need a restart unchanged (reported as failed)");
   app.add_flag("--force-stop", o->force_stop, "Power VMs off instead of asking the guest to shut down");
   add_duration(app, "--stop-timeout", o->stop_timeout, "How long to wait for a graceful shutdown");

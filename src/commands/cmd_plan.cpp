@@ -12,11 +12,13 @@ struct PlanOptions {
   std::vector<std::string> files;
   bool detailed_exitcode = false;
   bool prune = false;
+  bool delete_images = false;
 };
 
 int run_plan(const PlanOptions& o, Context& ctx) {
   auto specs = ctx.load_specs(o.files);
   if (o.prune) prune_all(specs);
+  if (o.delete_images) delete_pruned_images(specs);
   const auto plans = make_plans(specs, ctx.session());
   ctx.out().render(plan_result(plans));
   for (const auto& p : plans)  // -v: what the spec says that this target does not read
@@ -34,6 +36,7 @@ void setup_plan(CLI::App& app, RunFn& run) {
   app.add_option("-f,--file", o->files, "Spec file, directory, or - for stdin")->required()->type_name("FILE");
   app.add_flag("--detailed-exitcode", o->detailed_exitcode, "Exit 0 when in sync, 2 when changes are pending (7 when one is impossible, either way)");
   app.add_flag("--prune", o->prune, "Plan as apply --prune would: remove the disks and NICs the specs do not name");
+  app.add_flag("--delete-images", o->delete_images, "Plan as apply --delete-images would: say which images go");
   run = [o](Context& ctx) { return run_plan(*o, ctx); };
 }
 

@@ -71,6 +71,10 @@ void prune_all(std::vector<VmSpec>& specs) {
   }
 }
 
+void delete_pruned_images(std::vector<VmSpec>& specs) {
+  for (auto& spec : specs) spec.delete_images = true;
+}
+
 bool any_changes(const std::vector<VmPlan>& plans) {
   for (const auto& p : plans)
     if (p.has_changes()) return true;

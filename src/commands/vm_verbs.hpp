@@ -24,6 +24,8 @@ std::vector<VmResult> apply_with_status(const std::vector<VmPlan>& plans, Contex
 // --prune: every spec as if it said `prune: true` (marked at its document,
 // so a target that cannot remove devices refuses it there).
 void prune_all(std::vector<VmSpec>& specs);
+// apply/plan --delete-images: a pruned disk's image goes too, when hvctl made it.
+void delete_pruned_images(std::vector<VmSpec>& specs);
 
 // Whether any plan changes anything.
 bool any_changes(const std::vector<VmPlan>& plans);

@@ -149,6 +149,14 @@ std::vector<std::string> unlisted_devices(const VmSpec& desired, const VmSpec& a
   return out;
 }
 
+// What pruning disk "disks[id]" does with its image.
+static std::string disk_removal(const std::string& device, const VmSpec& desired, const VmState& actual) {
+  const auto id = device.substr(6, device.size() - 7);
+  if (!desired.delete_images) return "remove (image kept)";
+  if (!actual.owned_disks.count(id)) return "remove (image kept: hvctl did not make it)";
+  return "remove (image deleted)";
+}
+
 VmPlan plan_vm(const VmSpec& desired, const std::optional<VmState>& actual, const std::string& target,
                const Capabilities& caps) {
   VmPlan plan;
@@ -177,7 +185,7 @@ VmPlan plan_vm(const VmSpec& desired, const std::optional<VmState>& actual, cons
       continue;
     }
     const auto list = device.substr(0, device.find('['));
-    plan.changes.push_back({device, "present", list == "disks" ? "remove (image kept)" : "remove",
+    plan.changes.push_back({device, "present", list == "disks" ? disk_removal(device, desired, *actual) : "remove",
                             caps.hot_fields.count(list + ".remove") > 0});
   }
   const auto want_power = desired.power.value_or(actual->power);

@@ -201,3 +201,29 @@ TEST_CASE("with prune, devices a listed class does not name are changes: removal
   CHECK(p.needs_restart);
   CHECK(p.action() == PlanAction::update);
 }
+
+TEST_CASE("with --delete-images, a pruned disk's image is deleted only when hvctl made it; cdroms prune too") {
+  auto s = want();
+  s.disks = {{"root", std::nullopt, "/a.img", std::nullopt, std::nullopt, std::nullopt}};
+  s.cdroms = {};
+  s.field_marks["disks"] = {};
+  s.field_marks["cdroms"] = {};
+  s.prune = true;
+  s.delete_images = true;
+  auto h = have(PowerState::stopped);
+  h.spec.disks = {{"root", std::nullopt, "/a.img", "virtio", "raw", false},
+                  {"made", 64, "/pool/made.qcow2", "virtio", "qcow2", false},
+                  {"foreign", std::nullopt, "/srv/foreign.img", "virtio", "raw", false}};
+  h.spec.cdroms = {{"cd0", "/iso/x.iso", "ide"}};
+  h.owned_disks = {"made", "root"};
+  const auto p = plan_vm(s, h, "t", caps());
+  REQUIRE(p.changes.size() == 3);
+  CHECK(p.changes[0].field == "disks[made]");
+  CHECK(p.changes[0].to == "remove (image deleted)");
+  CHECK(p.changes[1].field == "disks[foreign]");
+  CHECK(p.changes[1].to == "remove (image kept: hvctl did not make it)");
+  CHECK(p.changes[2].field == "cdroms[cd0]");
+  CHECK(p.changes[2].to == "remove");
+  s.delete_images = false;
+  CHECK(plan_vm(s, h, "t", caps()).changes[0].to == "remove (image kept)");
+}
