@@ -40,6 +40,12 @@ Capabilities libvirt_capabilities(const std::string& hypervisor) {
   c.hypervisor = hypervisor;
   c.fields = fields::accepted_keys(fields::Column::libvirt);
   c.hot_fields = fields::hot_keys(fields::Column::libvirt);
+  // The test driver has no virDomainAttachDeviceFlags, DetachDeviceFlags or
+  // BlockResize; libxl has no BlockResize.
+  if (hypervisor == "test")
+    for (const char* key : {"disks.add", "disks.remove", "nics.add", "nics.remove"}) c.hot_fields.erase(key);
+  if (hypervisor == "test" || hypervisor == "xen") c.hot_fields.erase("disks.size");
+  c.cold_disk_buses = {"ide", "sata"};  // QEMU (and an HVM guest's emulated disks on Xen) cannot hot-plug them
   c.pause = true;
   c.graceful_stop = true;
   c.snapshots = true;

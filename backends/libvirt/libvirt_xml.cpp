@@ -13,13 +13,17 @@
 //   format is set (name='qemu' for qemu/kvm, no name elsewhere so libxl picks its
 //   backend); target dev from the bus (vd*, sd*, hd*, xvd*) numbered per prefix in
 //   spec order; default bus virtio, xen on Xen.
-//   nics: <interface type='network'>, network "default" when unset.
+//   disks keep the target dev they have (DomainDefaults::disk_devs) while their
+//   bus stays, so a removed disk does not rename the ones after it.
+//   nics: <interface type='network'>, network "default" when unset; network
+//   "user" (kUserNetwork) is <interface type='user'>, with no <source>.
 //   qemu/kvm get a pty serial console so `virsh console` works.
 //   Labels, disk/NIC ids, owned volumes and the machine alias asked for live in
 //   <metadata><hvctl:vm> (see kMetadataNs): libvirt has nowhere else for them.
 #include "libvirt_xml.hpp"
 
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -61,14 +65,24 @@ std::string dev_prefix(const std::string& bus) {
   return it->second;
 }
 
-// Target device names in spec order, counted per prefix (virtio vda, vdb; sata sda...).
-std::vector<std::string> assign_devs(const VmSpec& spec, const std::string& type) {
-  std::map<std::string, std::size_t> used;
-  std::vector<std::string> devs;
-  for (const auto& disk : spec.disks) {
-    const auto bus = disk.bus.value_or(default_bus(type));
-    devs.push_back(disk_dev_name(bus, used[dev_prefix(bus)]++));
+// Target device names in spec order: a disk keeps the name `known` gives it
+// while it fits its bus's prefix; the others take the lowest free name of
+// theirs (virtio vda, vdb; sata sda...).
+std::vector<std::string> assign_devs(const VmSpec& spec, const std::string& type,
+                                     const std::map<std::string, std::string>& known) {
+  std::vector<std::string> devs(spec.disks.size());
+  std::set<std::string> taken;
+  for (std::size_t i = 0; i < spec.disks.size(); ++i) {
+    const auto prefix = dev_prefix(spec.disks[i].bus.value_or(default_bus(type)));
+    const auto it = known.find(spec.disks[i].id);
+    if (it != known.end() && it->second.size() > prefix.size() && it->second.rfind(prefix, 0) == 0 &&
+        taken.insert(it->second).second)
+      devs[i] = it->second;
   }
+  for (std::size_t i = 0; i < spec.disks.size(); ++i)
+    for (std::size_t n = 0; devs[i].empty(); ++n)
+      if (auto name = disk_dev_name(spec.disks[i].bus.value_or(default_bus(type)), n); taken.insert(name).second)
+        devs[i] = name;
   return devs;
 }
 
@@ -171,10 +185,11 @@ void add_disk(xmlNode* devices, const VmSpec& spec, const DiskSpec& disk, const 
 }
 
 void add_nic(xmlNode* devices, const NicSpec& nic) {
+  const bool user = nic.network == kUserNetwork;
   auto* node = xml::add(devices, "interface");
-  xml::set(node, "type", "network");
+  xml::set(node, "type", user ? "user" : "network");
   if (nic.mac) xml::set(xml::add(node, "mac"), "address", *nic.mac);
-  xml::set(xml::add(node, "source"), "network", nic.network.value_or("default"));
+  if (!user) xml::set(xml::add(node, "source"), "network", nic.network.value_or("default"));
   if (nic.model) xml::set(xml::add(node, "model"), "type", *nic.model);
 }
 
@@ -187,7 +202,34 @@ void add_devices(xmlNode* root, const VmSpec& spec, const std::string& type, con
   xml::set(xml::add(devices, "console"), "type", "pty");
 }
 
+// The one element `add` appends to a <devices>, as a document of its own.
+template <typename Add>
+std::string single_device(Add add) {
+  auto doc = xml::new_doc("devices");
+  xmlNode* devices = xmlDocGetRootElement(doc.get());
+  add(devices);
+  xmlNode* node = xmlFirstElementChild(devices);
+  xmlUnlinkNode(node);
+  xmlFreeNode(xmlDocSetRootElement(doc.get(), node));
+  return xml::dump(doc.get());
+}
+
 }  // namespace
+
+std::string disk_device_xml(const VmSpec& spec, const std::string& id, const DomainDefaults& d) {
+  const Resolved r = resolve(spec, d);
+  const auto devs = assign_devs(spec, r.type, d.disk_devs);
+  for (std::size_t i = 0; i < spec.disks.size(); ++i)
+    if (spec.disks[i].id == id)
+      return single_device([&](xmlNode* devices) { add_disk(devices, spec, spec.disks[i], devs[i], r.type); });
+  throw BackendError(fmt::format("VM '{}': its spec has no disk '{}'", spec.name, id));
+}
+
+std::string nic_device_xml(const VmSpec& spec, const std::string& id) {
+  for (const auto& nic : spec.nics)
+    if (nic.id == id) return single_device([&](xmlNode* devices) { add_nic(devices, nic); });
+  throw BackendError(fmt::format("VM '{}': its spec has no NIC '{}'", spec.name, id));
+}
 
 std::string disk_dev_name(const std::string& bus, std::size_t index) {
   std::string letters;
@@ -197,7 +239,7 @@ std::string disk_dev_name(const std::string& bus, std::size_t index) {
 
 std::string spec_to_domain_xml(const VmSpec& spec, const DomainDefaults& d) {
   const Resolved r = resolve(spec, d);
-  const auto devs = assign_devs(spec, r.type);
+  const auto devs = assign_devs(spec, r.type, d.disk_devs);
   auto doc = xml::new_doc("domain");
   auto* root = xmlDocGetRootElement(doc.get());
   xml::set(root, "type", r.type);
@@ -216,7 +258,7 @@ std::string spec_to_domain_xml(const VmSpec& spec, const DomainDefaults& d) {
 
 std::string metadata_xml(const VmSpec& spec, const DomainDefaults& d) {
   auto doc = xml::new_doc("vm");
-  fill_metadata(xmlDocGetRootElement(doc.get()), spec, d, assign_devs(spec, resolve(spec, d).type), false);
+  fill_metadata(xmlDocGetRootElement(doc.get()), spec, d, assign_devs(spec, resolve(spec, d).type, d.disk_devs), false);
   return xml::dump(doc.get());
 }
 

@@ -46,7 +46,9 @@ bool managed_disk(const xmlNode* n) {
   return xml::is(n, "disk") && xml::attr(n, "device").value_or("disk") == "disk" && (type == "file" || type == "block");
 }
 
-bool managed_nic(const xmlNode* n) { return xml::is(n, "interface") && xml::attr(n, "type") == "network"; }
+bool managed_nic(const xmlNode* n) {
+  return xml::is(n, "interface") && (xml::attr(n, "type") == "network" || xml::attr(n, "type") == "user");
+}
 
 std::string disk_key(const xmlNode* n) {
   const auto* t = xml::child(n, "target");

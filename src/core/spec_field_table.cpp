@@ -116,14 +116,18 @@ std::vector<Field> make_table() {
       {.path = "spec.disks", .kind = Kind::list, .scope = Scope::vm, .type = "list",
        .doc = "Disks, matched by id. A disk the VM has and the list does not name is kept (plan says `kept (not in "
               "spec)`; spec.prune or apply --prune removes it (its image is kept).",
-       .libvirt = restart("<disk>"), .vsphere = restart("VirtualDisk"), .xen = restart("disk"), .compared = false},
+       .libvirt = hot("virDomainAttachDeviceFlags / DetachDeviceFlags, live and config; an ide or sata disk needs a "
+                      "restart"),
+       .vsphere = restart("VirtualDisk"), .xen = restart("disk"), .compared = false},
       {.path = "spec.disks[].id", .kind = Kind::id, .scope = Scope::disk, .type = "name",
        .doc = "Stable name of the disk within the VM; required and unique.",
        .libvirt = all(), .vsphere = all(), .xen = all(), .access = member<&DiskSpec::id>(), .compared = false},
       {.path = "spec.disks[].size", .kind = Kind::size, .scope = Scope::disk, .type = "size",
        .doc = "Size of a disk the backend creates, or the size to grow one to; never smaller. A disk needs size or "
               "path.",
-       .libvirt = restart("volume in the target's storage pool"), .vsphere = restart("new VMDK on the datastore"),
+       .libvirt = hot("volume in the target's storage pool; grown by virDomainBlockResize while the VM runs, "
+                      "virStorageVolResize while it is off"),
+       .vsphere = restart("new VMDK on the datastore"),
        .xen = refused("the Xen backend attaches existing images only; give disks[].path"), .min = 1,
        .access = member<&DiskSpec::size_mib>()},
       {.path = "spec.disks[].path", .kind = Kind::text, .scope = Scope::disk, .type = "string",
@@ -153,14 +157,17 @@ std::vector<Field> make_table() {
       {.path = "spec.nics", .kind = Kind::list, .scope = Scope::vm, .type = "list",
        .doc = "Network interfaces, matched by id. A NIC the VM has and the list does not name is kept (plan says "
               "`kept (not in spec)`; spec.prune or apply --prune removes it.",
-       .libvirt = restart("<interface>"), .vsphere = restart("VirtualEthernetCard"), .xen = restart("vif"),
+       .libvirt = hot("virDomainAttachDeviceFlags / DetachDeviceFlags (by MAC), live and config"),
+       .vsphere = restart("VirtualEthernetCard"), .xen = restart("vif"),
        .compared = false},
       {.path = "spec.nics[].id", .kind = Kind::id, .scope = Scope::nic, .type = "name",
        .doc = "Stable name of the NIC within the VM; required and unique.",
        .libvirt = all(), .vsphere = all(), .xen = all(), .access = member<&NicSpec::id>(), .compared = false},
       {.path = "spec.nics[].network", .kind = Kind::text, .scope = Scope::nic, .type = "string",
        .doc = "What the NIC connects to.",
-       .libvirt = restart("libvirt network"), .vsphere = restart("portgroup"), .xen = restart("bridge"),
+       .libvirt = restart("libvirt network; `user` is user-mode networking (<interface type='user'>, which a session "
+                          "libvirtd can do)"),
+       .vsphere = restart("portgroup"), .xen = restart("bridge"),
        .access = member<&NicSpec::network>()},
       {.path = "spec.nics[].mac", .kind = Kind::mac, .scope = Scope::nic, .type = "MAC",
        .doc = "Unicast MAC address, xx:xx:xx:xx:xx:xx. Unset: generated at create.",
@@ -174,7 +181,7 @@ std::vector<Field> make_table() {
        .doc = "As apply --prune, for this VM: the disks and NICs it has and the spec does not name are removed, in "
               "each device list the spec has (a spec without nics: never loses a NIC). A removed disk's image is "
               "kept. Unset: false, and plan shows them as `kept (not in spec)`.",
-       .libvirt = restart("the domain redefined without them"),
+       .libvirt = hot("detached from the running VM (live and config), waiting for the guest to release them"),
        .vsphere = refused("the vSphere backend cannot remove devices yet"),
        .xen = refused("the Xen backend cannot remove devices yet"), .access = member<&VmSpec::prune>(),
        .compared = false},

@@ -555,4 +555,72 @@ TEST_CASE("libvirt backend: a disk made from a base image is an overlay of its s
   std::filesystem::remove(base);
 }
 
+TEST_CASE("libvirt backend: disks and NICs plug in hot on QEMU, except on buses QEMU cannot hot-plug") {
+  // Capabilities are static: a qemu target's, with no connection made.
+  Target t = test_target();
+  t.uri = "qemu:///session";
+  auto qemu = make_libvirt_backend(t);
+  const auto& caps = qemu->capabilities();
+  for (const char* key : {"disks.add", "disks.remove", "nics.add", "nics.remove", "disks.size"})
+    CHECK_MESSAGE(caps.hot_fields.count(key), key);
+  CHECK(caps.cold_disk_buses == std::set<std::string>{"ide", "sata"});
+  t.uri = "xen:///system";
+  CHECK_FALSE(make_libvirt_backend(t)->capabilities().hot_fields.count("disks.size"));  // libxl: no blockResize
+  CHECK(make_libvirt_backend(t)->capabilities().hot_fields.count("disks.add"));
+
+  VmState running;
+  running.name = running.spec.name = "plug";
+  running.power = PowerState::running;
+  running.spec.disks = {{"root", 64, "/p/plug-root.img", "virtio", "qcow2", false},
+                        {"old", 8, "/p/plug-old.img", "ide", "raw", false}};
+  running.spec.nics = {{"eth0", "user", "52:54:00:00:00:01", "virtio"}};
+  auto desired = spec_from(
+      "apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: plug}\nspec:\n"
+      "  disks: [{id: root, size: 128MiB}, {id: data, size: 16MiB}, {id: legacy, size: 16MiB, bus: sata}]\n"
+      "  nics: [{id: eth1, network: user}]\n  prune: true\n");
+  std::map<std::string, bool> hot;
+  const auto plan = plan_vm(desired, running, "lab", caps);
+  for (const auto& c : plan.changes) hot[c.field] = c.hot;
+  CHECK(hot == std::map<std::string, bool>{{"disks[root].size", true}, {"disks[data]", true},
+                                           {"disks[legacy]", false}, {"disks[old]", false},
+                                           {"nics[eth0]", true}, {"nics[eth1]", true}});
+  SUBCASE("the test driver plugs nothing live: every device change restarts") {
+    auto b = make_libvirt_backend(test_target());
+    for (const auto& c : plan_vm(desired, running, "lab", b->capabilities()).changes) CHECK_FALSE(c.hot);
+  }
+}
+
+TEST_CASE("libvirt backend: a live attach or detach that fails names the device and leaves nothing half-made") {
+  // The test driver has no virDomainAttachDeviceFlags: the failure path of a
+  // real one, on a running domain.
+  auto b = make_libvirt_backend(test_target());
+  b->create(web_spec("web-plug"));
+  b->power("web-plug", op(PowerOp::start));
+  const auto before = *b->lookup("web-plug");
+  auto add = spec_from(
+      "apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: web-plug}\nspec:\n"
+      "  disks: [{id: extra, size: 16MiB}]\n");
+  CHECK_THROWS_WITH_AS(b->reconfigure(add, before),
+                       doctest::Contains("cannot attach disk 'extra' (/default-pool/web-plug-extra.img) to running VM "
+                                         "'web-plug': this function is not supported"),
+                       BackendError);
+  const auto after = *b->lookup("web-plug");
+  CHECK(after.spec.disks == before.spec.disks);
+  virConnectPtr c = virConnectOpen("test:///default");
+  REQUIRE(c);
+  virStorageVolPtr vol = virStorageVolLookupByPath(c, "/default-pool/web-plug-extra.img");
+  CHECK_FALSE(vol);  // its volume was deleted again
+  if (vol) virStorageVolFree(vol);
+  virConnectClose(c);
+
+  auto prune = spec_from(
+      "apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: web-plug}\nspec:\n"
+      "  nics: []\n  prune: true\n");
+  CHECK_THROWS_WITH_AS(b->reconfigure(prune, after),
+                       doctest::Contains("cannot detach NIC 'eth0' (52:54:00:aa:bb:01) from VM 'web-plug'"),
+                       BackendError);
+  CHECK(b->lookup("web-plug")->spec.nics.size() == 1);
+  b->destroy("web-plug");
+}
+
 }  // namespace hvctl
