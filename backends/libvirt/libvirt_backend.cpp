@@ -120,7 +120,7 @@ private:
   std::string detect_domain_type();
   DomainDefaults defaults_for(const VmSpec& spec);
   std::vector<std::string> create_volumes(VmSpec& spec, std::set<std::string>& owned, const Context& c);
-  void base_image(VolumeRequest& r, const std::string& path, const DiskSpec& disk, const Context& c);
+  void base_image(VolumeRequest& r, const DiskSpec& disk, const std::string& declared_at, const Context& c);
   void rollback(const std::vector<std::string>& paths, const Context& c);
   void reconfigure_stopped(virDomainPtr dom, VmSpec& to, const VmSpec& from, DomainDefaults& d, const Context& c);
   void reconfigure_running(virDomainPtr dom, VmSpec& to, const VmSpec& from, DomainDefaults& d, const Context& c);
@@ -231,11 +231,13 @@ DomainDefaults LibvirtBackend::defaults_for(const VmSpec& spec) {
 std::vector<std::string> LibvirtBackend::create_volumes(VmSpec& spec, std::set<std::string>& owned, const Context& c) {
   std::vector<std::string> created;
   try {
-    for (auto& disk : spec.disks) {
+    for (std::size_t i = 0; i < spec.disks.size(); ++i) {
+      auto& disk = spec.disks[i];
       if (disk.path || (!disk.size_mib && !disk.from)) continue;
+      const auto declared = disk.format;
       disk.format = disk.format.value_or("qcow2");  // qcow2: qemu's internal snapshots need it
       VolumeRequest r{fmt::format("{}-{}.img", spec.name, disk.id), disk.size_mib.value_or(0), *disk.format};
-      if (disk.from) base_image(r, *disk.from, disk, c);
+      if (disk.from) base_image(r, disk, declared ? spec.mark_of(fmt::format("disks[{}].format", i)).str() : "", c);
       disk.path = create_volume(conn(), target_.option("pool", "default"), r, c);
       created.push_back(*disk.path);
       owned.insert(disk.id);
@@ -247,11 +249,14 @@ std::vector<std::string> LibvirtBackend::create_volumes(VmSpec& spec, std::set<s
   return created;
 }
 
-// Makes `r` an overlay of the base image at `path`, checked first: its format
+// Makes `r` an overlay of the disk's base image, checked first: its format
 // from the pool that holds it, else (a local connection) from its header;
-// a size below its virtual size is refused before anything is made. The
-// overlay is the image's size unless the spec asks for more.
-void LibvirtBackend::base_image(VolumeRequest& r, const std::string& path, const DiskSpec& disk, const Context& c) {
+// a size below its virtual size, or a format other than the one the spec
+// declares (at `declared_at`, "" when it declares none), is refused before
+// anything is made. The overlay is the image's size unless the spec asks for more.
+void LibvirtBackend::base_image(VolumeRequest& r, const DiskSpec& disk, const std::string& declared_at,
+                                const Context& c) {
+  const std::string& path = *disk.from;
   const std::string what = fmt::format("cannot make disk '{}' from base image {} for", disk.id, path);
   std::optional<ImageInfo> info = pool_image_info(conn(), path);
   if (!info && is_local(target_.uri)) {
@@ -267,6 +272,10 @@ void LibvirtBackend::base_image(VolumeRequest& r, const std::string& path, const
     c.fail(what, fmt::format("size {} is below the image's virtual size of {}; a disk never shrinks",
                              format_size_mib(r.size_mib), format_size_mib(image_mib)));
   if (r.format != "qcow2") c.fail(what, fmt::format("a disk made from a base image is a qcow2 overlay, not {}", r.format));
+  if (!declared_at.empty() && info->format != r.format)
+    c.fail(what, fmt::format("the image is {}, not {} as its format says at {}; leave format unset for a {} image (the "
+                             "disk is a qcow2 overlay of it either way)",
+                             info->format, r.format, declared_at, info->format));
   r.size_mib = std::max(r.size_mib, image_mib);
   r.backing_path = path;
   r.backing_format = info->format;

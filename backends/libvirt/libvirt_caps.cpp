@@ -67,6 +67,10 @@ std::vector<Problem> check_spec(const VmSpec& spec, const std::string& target_do
     if (disk.format == "vhd")
       add(out, spec, fmt::format("disks[{}].format", i),
           fmt::format("disk '{}': use format raw, qcow2 or vmdk with libvirt", disk.id));
+    else if (disk.from && disk.format && disk.format != "qcow2")
+      add(out, spec, fmt::format("disks[{}].format", i),
+          fmt::format("disk '{}': a disk made from a base image is a qcow2 overlay on libvirt: format qcow2 says the "
+                      "image is qcow2 too; leave format unset for a {} image", disk.id, *disk.format));
   }
   const bool spec_type = spec.libvirt && spec.libvirt->domain_type;
   check_xen(spec, spec_type ? *spec.libvirt->domain_type : target_domain_type, out);

@@ -138,7 +138,8 @@ std::vector<Field> make_table() {
        .doc = "A base image the new disk starts as a copy of, read once when the disk is made; later changes change "
               "nothing. size may grow it beyond the image's virtual size, never below. hvctl never overwrites an "
               "existing file.",
-       .libvirt = at_create("a copy-on-write qcow2 volume in the target's pool, backed by the image"),
+       .libvirt = at_create("a copy-on-write qcow2 volume in the target's pool, backed by the image; a format set "
+                            "with it is the image's too, so only qcow2, for a qcow2 image"),
        .vsphere = refused("the vSphere backend cannot make a disk from a base image yet; give disks[].path or size"),
        .xen = refused("the Xen backend cannot make a disk from a base image yet; give disks[].path"),
        .access = member<&DiskSpec::from>()},

@@ -623,4 +623,32 @@ TEST_CASE("libvirt backend: a live attach or detach that fails names the device 
   b->destroy("web-plug");
 }
 
+TEST_CASE("libvirt backend: a base image of another format than its disk declares is refused, nothing made") {
+  const auto raw = (std::filesystem::temp_directory_path() / "hvctl-test-base.raw").string();
+  std::ofstream(raw, std::ios::binary) << std::string(1 << 20, '\0');
+  auto b = make_libvirt_backend(test_target());
+  auto spec = spec_from("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: web-fmt}\nspec:\n"
+                        "  disks:\n    - {id: root, from: " + raw + ", format: qcow2}\n");
+  CHECK(b->check(spec).empty());  // qcow2 is what the disk is: only the image can tell it is not
+  const std::string refusal = "cannot make disk 'root' from base image " + raw +
+                              " for VM 'web-fmt': the image is raw, not qcow2 as its format says at test.yaml:6:";
+  CHECK_THROWS_WITH_AS(b->create(spec), doctest::Contains(refusal.c_str()), BackendError);
+  CHECK_FALSE(b->lookup("web-fmt"));
+  spec.disks[0].format.reset();
+  CHECK_NOTHROW(b->create(spec));  // unset: a qcow2 overlay of the raw image; the volume name was free
+  CHECK(b->lookup("web-fmt")->spec.disks[0].format == "qcow2");
+  b->destroy("web-fmt");
+
+  SUBCASE("a format the overlay cannot have is refused offline, at its line") {
+    auto raw_spec = spec_from("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: web-fmt}\nspec:\n"
+                              "  disks:\n    - {id: root, from: " + raw + ", format: raw}\n");
+    const auto problems = b->check(raw_spec);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].str().find("test.yaml:6:") == 0);
+    CHECK(problems[0].message.find("VM 'web-fmt': disk 'root': a disk made from a base image is a qcow2 overlay") ==
+          0);
+  }
+  std::filesystem::remove(raw);
+}
+
 }  // namespace hvctl
