@@ -397,7 +397,8 @@ void LibvirtBackend::reconfigure_stopped(virDomainPtr dom, VmSpec& to, const VmS
 // a time; when one fails, the config is written for what the domain has then.
 void LibvirtBackend::reconfigure_running(virDomainPtr dom, VmSpec& to, const VmSpec& from, DomainDefaults& d,
                                          const Context& c) {
-  LiveDevices live(dom, from, c);
+  const auto timeout = target_.option("timeout");  // seconds, as the config file's loader wrote it
+  LiveDevices live(dom, from, c, timeout.empty() ? kDetachDeadline : std::chrono::seconds(std::stol(timeout)));
   std::vector<std::string> created;
   try {
     live.detach_unlisted(to);

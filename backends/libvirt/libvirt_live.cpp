@@ -109,9 +109,9 @@ void LiveDevices::detach_unlisted(const VmSpec& to) {
     const auto xml = disk_element(live_xml(), *disk.path);
     if (xml.empty()) ctx_.fail(what, "the running VM has no disk with that source");
     if (virDomainDetachDeviceFlags(dom_, xml.c_str(), kLiveAndConfig) < 0) ctx_.fail(what);
-    wait_gone(fmt::format("disk '{}'", disk.id), "disk", *disk.path);
-    erase_id(done_.disks, disk.id);
+    erase_id(done_.disks, disk.id);  // gone from the config already
     changed_ = true;
+    wait_gone(fmt::format("disk '{}'", disk.id), "disk", *disk.path);
   }
   for (const auto& nic : from_.nics) {
     if (has_id(to.nics, nic.id) || !nic.mac) continue;
@@ -119,9 +119,9 @@ void LiveDevices::detach_unlisted(const VmSpec& to) {
     const auto xml = nic_element(live_xml(), *nic.mac);
     if (xml.empty()) ctx_.fail(what, "the running VM has no NIC with that MAC");
     if (virDomainDetachDeviceFlags(dom_, xml.c_str(), kLiveAndConfig) < 0) ctx_.fail(what);
-    wait_gone(fmt::format("NIC '{}'", nic.id), "interface", *nic.mac);
     erase_id(done_.nics, nic.id);
     changed_ = true;
+    wait_gone(fmt::format("NIC '{}'", nic.id), "interface", *nic.mac);
   }
 }
 

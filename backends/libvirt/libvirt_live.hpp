@@ -16,7 +16,8 @@ namespace hvctl::libvirt {
 // maximum is refused before anything changes.
 void apply_live(virDomainPtr dom, const VmSpec& to, const VmSpec& from, const DomainDefaults& d, const Context& c);
 
-// How long a detach waits for the guest to release the device.
+// How long a detach waits for the guest to release the device, unless the
+// target's `timeout` option says otherwise.
 inline constexpr std::chrono::seconds kDetachDeadline{30};
 
 // The running domain's disks and NICs as they change, one device at a time.
@@ -46,7 +47,8 @@ public:
   // written into `to`, so the config hvctl defines next keeps it.
   void attach_new(VmSpec& to, const DomainDefaults& d);
 
-  // `from` with the devices attached and detached so far.
+  // `from` with the devices attached and detached so far, as the config has
+  // them (a device whose detach timed out is gone from it).
   const VmSpec& done() const { return done_; }
   // Whether any device was attached, detached or grown.
   bool changed() const { return changed_; }

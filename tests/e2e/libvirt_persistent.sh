@@ -180,8 +180,8 @@ ok "img-e's overlay is 64MiB over the 8M image" \
 # address DHCP gave the NIC. Then the disk grows, and the NIC is pruned.
 hot_start=$SECONDS
 domid=$("${LVIRSH[@]}" domid img-d)
-hot_spec() {  # hot_spec DATA_SIZE NICS [EXTRA_DISK] [PRUNE]
-  disk_spec img-d "[{id: root, from: $WORK/base/marker.qcow2}, {id: data, size: $1}${3:+, $3}]" running 128MiB
+hot_spec() {  # hot_spec DATA_SIZE NICS [EXTRA_DISK] [PRUNE] [POWER]; DATA_SIZE "": no data disk
+  disk_spec img-d "[{id: root, from: $WORK/base/marker.qcow2}${1:+, {id: data, size: $1\}}${3:+, $3}]" "${5:-running}" 128MiB
   printf '  nics: %s\n' "$2"
   [ -z "${4:-}" ] || echo "  prune: true"
 }
@@ -220,6 +220,27 @@ expect_exit 0 "get after the prune" -- get img-d -o json
 ok "hvctl no longer lists it, the VM runs" [ "$(json_get "$out" "(d['power'], d['spec'].get('nics', []))")" = "('running', [])" ]
 ok "libvirt's live and persistent XML agree" bash -c '! "$@" dumpxml img-d | grep -q "<interface" && ! "$@" dumpxml --inactive img-d | grep -q "<interface"' _ "${LVIRSH[@]}"
 expect_exit 0 "and a second plan is clean" -- plan -f "$E2E_TMP/hot.yaml" --detailed-exitcode
+
+# A detach the guest cannot answer: img-d paused, its data disk pruned, with
+# the target's timeout at 3s. apply fails saying the config no longer has the
+# disk and the running VM does; resumed, the guest lets go of it.
+sed 's/^\(  lab: .*\)}$/\1, timeout: 3s}/' "$E2E_TMP/config.yaml" > "$E2E_TMP/config-3s.yaml"
+hot_spec 32MiB "[]" "" prune paused > "$E2E_TMP/hot.yaml"
+expect_exit 0 "apply pauses img-d" -- apply -f "$E2E_TMP/hot.yaml"
+hot_spec "" "[]" "" prune paused > "$E2E_TMP/hot.yaml"
+HVCTL_CONFIG=$E2E_TMP/config-3s.yaml expect_exit 4 "apply --prune of a disk the paused guest cannot release fails" -- \
+  apply --no-restart -f "$E2E_TMP/hot.yaml"
+ok "saying why, and where config and live stand" contains "$out$err" \
+  "cannot detach disk 'data' from VM 'img-d': the guest has not released it within 3s (the VM is paused: its guest cannot answer); its config no longer has it, the running VM keeps it until the guest lets go or the VM restarts"
+ok "the config has lost it, the live domain has not" bash -c \
+  '! "${@:2}" domblklist --inactive img-d | grep -q "$1" && "${@:2}" domblklist img-d | grep -q "$1"' _ "$WORK/pool/img-d-data.img" "${LVIRSH[@]}"
+hot_spec "" "[]" "" prune > "$E2E_TMP/hot.yaml"
+expect_exit 0 "apply resumes img-d, with nothing else to change" -- apply --no-restart -f "$E2E_TMP/hot.yaml"
+ok "and the guest lets go of the disk: live and config agree" \
+  wait_for 30 bash -c '! "${@:2}" domblklist img-d | grep -q "$1"' _ "$WORK/pool/img-d-data.img" "${LVIRSH[@]}"
+expect_exit 0 "get" -- get img-d -o json
+ok "hvctl lists its root disk only, running" [ "$(json_get "$out" "(d['power'], [x['id'] for x in d['spec']['disks']])")" = "('running', ['root'])" ]
+ok "the removed disk's image is kept" test -f "$WORK/pool/img-d-data.img"
 ok "img-d ran throughout, in one QEMU process" [ "$("${LVIRSH[@]}" domid img-d)" = "$domid" ]
 echo "  (hot-plug, growth and prune took $((SECONDS - hot_start))s)"
 
