@@ -620,6 +620,19 @@ TEST_CASE("libvirt backend: a live attach or detach that fails names the device 
                        doctest::Contains("cannot detach NIC 'eth0' (52:54:00:aa:bb:01) from VM 'web-plug'"),
                        BackendError);
   CHECK(b->lookup("web-plug")->spec.nics.size() == 1);
+
+  // Growth on a running domain goes through virDomainBlockResize; a smaller size never does.
+  auto grow = spec_from("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: web-plug}\nspec:\n"
+                        "  disks: [{id: data, size: 128MiB}]\n");
+  CHECK_THROWS_WITH_AS(b->reconfigure(grow, after),
+                       doctest::Contains("cannot grow disk 'data' (/default-pool/web-plug-data.img) of running VM "
+                                         "'web-plug': this function is not supported"),
+                       BackendError);
+  grow.disks[0].size_mib = 32;
+  CHECK_THROWS_WITH_AS(b->reconfigure(grow, after),
+                       doctest::Contains("of running VM 'web-plug': it is 64MiB and hvctl never shrinks disks"),
+                       BackendError);
+  CHECK(b->lookup("web-plug")->spec.disks[1].size_mib == 64u);
   b->destroy("web-plug");
 }
 
