@@ -120,7 +120,6 @@ private:
   std::string detect_domain_type();
   DomainDefaults defaults_for(const VmSpec& spec);
   std::vector<std::string> create_volumes(VmSpec& spec, std::set<std::string>& owned, const Context& c);
-  void base_image(VolumeRequest& r, const DiskSpec& disk, const std::string& declared_at, const Context& c);
   void rollback(const std::vector<std::string>& paths, const Context& c);
   void reconfigure_stopped(virDomainPtr dom, VmSpec& to, const VmSpec& from, DomainDefaults& d, const Context& c);
   void reconfigure_running(virDomainPtr dom, VmSpec& to, const VmSpec& from, DomainDefaults& d, const Context& c);
@@ -226,68 +225,13 @@ DomainDefaults LibvirtBackend::defaults_for(const VmSpec& spec) {
   return d;
 }
 
-// Creates a volume for each disk with a size and no path; fills in its path
-// and format and records its id in `owned`. Returns the paths created.
+// Creates a volume for each disk with a size and no path (see create_disk_volumes).
 std::vector<std::string> LibvirtBackend::create_volumes(VmSpec& spec, std::set<std::string>& owned, const Context& c) {
-  std::vector<std::string> created;
-  try {
-    for (std::size_t i = 0; i < spec.disks.size(); ++i) {
-      auto& disk = spec.disks[i];
-      if (disk.path || (!disk.size_mib && !disk.from)) continue;
-      const auto declared = disk.format;
-      disk.format = disk.format.value_or("qcow2");  // qcow2: qemu's internal snapshots need it
-      VolumeRequest r{fmt::format("{}-{}.img", spec.name, disk.id), disk.size_mib.value_or(0), *disk.format};
-      if (disk.from) base_image(r, disk, declared ? spec.mark_of(fmt::format("disks[{}].format", i)).str() : "", c);
-      disk.path = create_volume(conn(), target_.option("pool", "default"), r, c);
-      created.push_back(*disk.path);
-      owned.insert(disk.id);
-    }
-  } catch (...) {
-    rollback(created, c);
-    throw;
-  }
-  return created;
-}
-
-// Makes `r` an overlay of the disk's base image, checked first: its format
-// from the pool that holds it, else (a local connection) from its header;
-// a size below its virtual size, or a format other than the one the spec
-// declares (at `declared_at`, "" when it declares none), is refused before
-// anything is made. The overlay is the image's size unless the spec asks for more.
-void LibvirtBackend::base_image(VolumeRequest& r, const DiskSpec& disk, const std::string& declared_at,
-                                const Context& c) {
-  const std::string& path = *disk.from;
-  const std::string what = fmt::format("cannot make disk '{}' from base image {} for", disk.id, path);
-  std::optional<ImageInfo> info = pool_image_info(conn(), path);
-  if (!info && is_local(target_.uri)) {
-    try {
-      info = probe_image(path);
-    } catch (const InputError& e) {
-      c.fail(what, e.what());
-    }
-  }
-  if (!info) c.fail(what, "no storage pool on the target holds it; put it in a pool (a dir pool will do)");
-  const std::uint64_t image_mib = (info->virtual_bytes + (1 << 20) - 1) >> 20;
-  if (r.size_mib && r.size_mib < image_mib)
-    c.fail(what, fmt::format("size {} is below the image's virtual size of {}; a disk never shrinks",
-                             format_size_mib(r.size_mib), format_size_mib(image_mib)));
-  if (r.format != "qcow2") c.fail(what, fmt::format("a disk made from a base image is a qcow2 overlay, not {}", r.format));
-  if (!declared_at.empty() && info->format != r.format)
-    c.fail(what, fmt::format("the image is {}, not {} as its format says at {}; leave format unset for a {} image (the "
-                             "disk is a qcow2 overlay of it either way)",
-                             info->format, r.format, declared_at, info->format));
-  r.size_mib = std::max(r.size_mib, image_mib);
-  r.backing_path = path;
-  r.backing_format = info->format;
+  return create_disk_volumes(conn(), {target_.option("pool", "default"), is_local(target_.uri)}, spec, owned, c);
 }
 
 void LibvirtBackend::rollback(const std::vector<std::string>& paths, const Context& c) {
-  for (const auto& path : paths) {
-    try {
-      delete_volume(conn(), path, c);
-    } catch (const BackendError&) {  // the original error is the one to report
-    }
-  }
+  delete_volumes(conn(), paths, c);
 }
 
 void LibvirtBackend::define(const std::string& xml, const Context& c, const char* what) {
