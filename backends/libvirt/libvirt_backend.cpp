@@ -15,7 +15,8 @@
 //   graphics, addresses, loader...; see libvirt_xml_merge.cpp). Defining a
 //   running domain changes only its persistent config, so the hot fields
 //   (memory, CPU shares, labels, description) are also set live, before the
-//   define. The CPU topology (<cpu><topology>) takes effect at the next boot.
+//   define, and disks and NICs are attached, detached and grown live
+//   (libvirt_live.cpp). The CPU topology takes effect at the next boot.
 // * We read the inactive XML (VIR_DOMAIN_XML_INACTIVE): the persistent config
 //   is what `apply` manages, and the live XML shifts with ballooning.
 // * The test driver (test:///default) is one in-memory hypervisor per
@@ -45,7 +46,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstring>
 #include <filesystem>
 #include <mutex>
 
@@ -56,6 +56,7 @@
 #include "libvirt_connect.hpp"
 #include "libvirt_domain_ops.hpp"
 #include "libvirt_guest.hpp"
+#include "libvirt_live.hpp"
 #include "libvirt_handles.hpp"
 #include "libvirt_inventory.hpp"
 #include "libvirt_storage.hpp"
@@ -120,12 +121,13 @@ private:
   std::string detect_domain_type();
   DomainDefaults defaults_for(const VmSpec& spec);
   std::vector<std::string> create_volumes(VmSpec& spec, std::set<std::string>& owned, const Context& c);
-  void base_image(VolumeRequest& r, const std::string& path, const DiskSpec& disk, const Context& c);
   void rollback(const std::vector<std::string>& paths, const Context& c);
   void check_media(const VmSpec& spec, const Context& c) const;
-  void grow_disks(const VmSpec& to, const VmSpec& from, const Context& c);
-  void set_shares(virDomainPtr dom, int weight, const Context& c);
-  void apply_live(virDomainPtr dom, const VmSpec& to, const VmSpec& from, const DomainDefaults& d, const Context& c);
+  void delete_pruned_images(const VmSpec& before, const VmSpec& after, const std::set<std::string>& owned,
+                            const Context& c);
+  void reconfigure_stopped(virDomainPtr dom, VmSpec& to, const VmSpec& from, DomainDefaults& d, const Context& c);
+  void reconfigure_running(virDomainPtr dom, VmSpec& to, const VmSpec& from, DomainDefaults& d, const Context& c);
+  void redefine(virDomainPtr dom, const VmSpec& spec, const DomainDefaults& d, const Context& c);
   void define(const std::string& xml, const Context& c, const char* what);
 
   const Target target_;
@@ -227,59 +229,13 @@ DomainDefaults LibvirtBackend::defaults_for(const VmSpec& spec) {
   return d;
 }
 
-// Creates a volume for each disk with a size and no path; fills in its path
-// and format and records its id in `owned`. Returns the paths created.
+// Creates a volume for each disk with a size and no path (see create_disk_volumes).
 std::vector<std::string> LibvirtBackend::create_volumes(VmSpec& spec, std::set<std::string>& owned, const Context& c) {
-  std::vector<std::string> created;
-  try {
-    for (auto& disk : spec.disks) {
-      if (disk.path || (!disk.size_mib && !disk.from)) continue;
-      disk.format = disk.format.value_or("qcow2");  // qcow2: qemu's internal snapshots need it
-      VolumeRequest r{fmt::format("{}-{}.img", spec.name, disk.id), disk.size_mib.value_or(0), *disk.format};
-      if (disk.from) base_image(r, *disk.from, disk, c);
-      disk.path = create_volume(conn(), target_.option("pool", "default"), r, c);
-      created.push_back(*disk.path);
-      owned.insert(disk.id);
-    }
-  } catch (...) {
-    rollback(created, c);
-    throw;
-  }
-  return created;
-}
-
-// Makes `r` an overlay of the base image at `path`, checked first: its format
-// from the pool that holds it, else (a local connection) from its header;
-// a size below its virtual size is refused before anything is made. The
-// overlay is the image's size unless the spec asks for more.
-void LibvirtBackend::base_image(VolumeRequest& r, const std::string& path, const DiskSpec& disk, const Context& c) {
-  const std::string what = fmt::format("cannot make disk '{}' from base image {} for", disk.id, path);
-  std::optional<ImageInfo> info = pool_image_info(conn(), path);
-  if (!info && is_local(target_.uri)) {
-    try {
-      info = probe_image(path);
-    } catch (const InputError& e) {
-      c.fail(what, e.what());
-    }
-  }
-  if (!info) c.fail(what, "no storage pool on the target holds it; put it in a pool (a dir pool will do)");
-  const std::uint64_t image_mib = (info->virtual_bytes + (1 << 20) - 1) >> 20;
-  if (r.size_mib && r.size_mib < image_mib)
-    c.fail(what, fmt::format("size {} is below the image's virtual size of {}; a disk never shrinks",
-                             format_size_mib(r.size_mib), format_size_mib(image_mib)));
-  if (r.format != "qcow2") c.fail(what, fmt::format("a disk made from a base image is a qcow2 overlay, not {}", r.format));
-  r.size_mib = std::max(r.size_mib, image_mib);
-  r.backing_path = path;
-  r.backing_format = info->format;
+  return create_disk_volumes(conn(), {target_.option("pool", "default"), is_local(target_.uri)}, spec, owned, c);
 }
 
 void LibvirtBackend::rollback(const std::vector<std::string>& paths, const Context& c) {
-  for (const auto& path : paths) {
-    try {
-      delete_volume(conn(), path, c);
-    } catch (const BackendError&) {  // the original error is the one to report
-    }
-  }
+  delete_volumes(conn(), paths, c);
 }
 
 void LibvirtBackend::define(const std::string& xml, const Context& c, const char* what) {
@@ -370,81 +326,78 @@ void LibvirtBackend::create(const VmSpec& spec) {
 void LibvirtBackend::reconfigure(const VmSpec& spec, const VmState& actual) {
   const Context c = ctx(spec.name);
   Domain dom = require(spec.name, "cannot reconfigure");
-  const std::string current = domain_xml(dom.get(), VIR_DOMAIN_XML_INACTIVE, c);
   const auto now = describe(dom.get());  // fresher than `actual`: the engine may have stopped it
   if (!now) c.fail("cannot reconfigure", "no such VM");
   VmSpec merged = overlay_spec(now->spec, spec);
   check_media(spec, c);
   DomainDefaults d = defaults_for(merged);
-  d.owned_disks = parse_domain_xml(current).owned_disks;
-  grow_disks(merged, now->spec, c);
-  const auto created = create_volumes(merged, d.owned_disks, c);
+  const auto current = parse_domain_xml(domain_xml(dom.get(), VIR_DOMAIN_XML_INACTIVE, c));
+  d.owned_disks = current.state.owned_disks;
+  d.disk_devs = current.disk_devs;
+  if (now->power == PowerState::stopped) reconfigure_stopped(dom.get(), merged, now->spec, d, c);
+  else reconfigure_running(dom.get(), merged, now->spec, d, c);
+  if (spec.delete_images) delete_pruned_images(now->spec, merged, current.state.owned_disks, c);
+}
+
+// apply --delete-images: the volumes hvctl made for disks the domain no
+// longer has, once the definition without them is in place.
+void LibvirtBackend::delete_pruned_images(const VmSpec& before, const VmSpec& after, const std::set<std::string>& owned,
+                                          const Context& c) {
+  for (const auto& disk : before.disks)
+    if (owned.count(disk.id) && disk.path &&
+        std::none_of(after.disks.begin(), after.disks.end(), [&](const DiskSpec& d) { return d.id == disk.id; }))
+      delete_volume(conn(), *disk.path, c);
+}
+
+void LibvirtBackend::reconfigure_stopped(virDomainPtr dom, VmSpec& to, const VmSpec& from, DomainDefaults& d,
+                                         const Context& c) {
+  for (const auto& disk : to.disks)  // grows the volumes of disks whose reported size went up
+    for (const auto& old : from.disks)
+      if (old.id == disk.id && old.size_mib && disk.size_mib && disk.path && *old.size_mib != *disk.size_mib)
+        grow_volume(conn(), *disk.path, *disk.size_mib, c);
+  const auto created = create_volumes(to, d.owned_disks, c);
   try {
-    if (now->power != PowerState::stopped) apply_live(dom.get(), merged, now->spec, d, c);
-    define(carry_over_unmanaged(spec_to_domain_xml(merged, d), current), c, "cannot redefine");
+    redefine(dom, to, d, c);
   } catch (...) {
     rollback(created, c);
     throw;
   }
 }
 
-// Grows the volumes of disks whose size went up (reported sizes only).
-void LibvirtBackend::grow_disks(const VmSpec& to, const VmSpec& from, const Context& c) {
-  for (const auto& disk : to.disks)
-    for (const auto& old : from.disks)
-      if (old.id == disk.id && old.size_mib && disk.size_mib && disk.path && *old.size_mib != *disk.size_mib)
-        grow_volume(conn(), *disk.path, *disk.size_mib, c);
+// Device changes go to the live domain and its config at once, one device at
+// a time; when one fails, the config is written for what the domain has then.
+void LibvirtBackend::reconfigure_running(virDomainPtr dom, VmSpec& to, const VmSpec& from, DomainDefaults& d,
+                                         const Context& c) {
+  const auto timeout = target_.option("timeout");  // seconds, as the config file's loader wrote it
+  LiveDevices live(dom, from, c, timeout.empty() ? kDetachDeadline : std::chrono::seconds(std::stol(timeout)));
+  std::vector<std::string> created;
+  try {
+    live.detach_unlisted(to);
+    live.grow(to);
+    created = create_volumes(to, d.owned_disks, c);
+    live.attach_new(to, d);
+    apply_live(dom, to, from, d, c);
+  } catch (...) {
+    std::vector<std::string> unused;
+    for (const auto& path : created)
+      if (std::none_of(live.done().disks.begin(), live.done().disks.end(),
+                       [&](const DiskSpec& disk) { return disk.path == path; }))
+        unused.push_back(path);
+    rollback(unused, c);
+    try {
+      if (live.changed()) redefine(dom, live.done(), d, c);
+    } catch (const BackendError&) {  // the original error is the one to report
+    }
+    throw;
+  }
+  redefine(dom, to, d, c);
 }
 
-// Sets the hot fields that changed on the running domain.
-void LibvirtBackend::apply_live(virDomainPtr dom, const VmSpec& to, const VmSpec& from, const DomainDefaults& d,
-                                const Context& c) {
-  if (to.memory.size_mib && to.memory.size_mib != from.memory.size_mib) {
-    const unsigned long kib = static_cast<unsigned long>(*to.memory.size_mib * 1024);
-    const unsigned long max = virDomainGetMaxMemory(dom);
-    if (max == 0) c.fail("cannot read the memory of");
-    if (kib > max)
-      c.fail("cannot set the memory of running",
-             fmt::format("{} MiB is above its running maximum of {} MiB; raise memory.max and restart it", kib / 1024,
-                         max / 1024));
-    if (virDomainSetMemoryFlags(dom, kib, VIR_DOMAIN_AFFECT_LIVE) < 0) c.fail("cannot set the memory of running");
-  }
-  if (to.cpu.weight && to.cpu.weight != from.cpu.weight) set_shares(dom, *to.cpu.weight, c);
-  for (const auto& cd : to.cdroms) {
-    auto was = std::find_if(from.cdroms.begin(), from.cdroms.end(), [&](const CdromSpec& f) { return f.id == cd.id; });
-    if (was == from.cdroms.end() || was->image.value_or("") == cd.image.value_or("")) continue;
-    if (virDomainUpdateDeviceFlags(dom, cdrom_xml(to, d, cd.id).c_str(), VIR_DOMAIN_AFFECT_LIVE) < 0)
-      c.fail(fmt::format("cannot change the medium of cdrom '{}' of running", cd.id));
-  }
-  if (to.labels != from.labels && virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, metadata_xml(to, d).c_str(),
-                                                       kMetadataPrefix, kMetadataNs, VIR_DOMAIN_AFFECT_LIVE) < 0)
-    c.fail("cannot set the labels of running");
-  if (to.description && to.description != from.description.value_or("") &&
-      virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_DESCRIPTION, to.description->c_str(), nullptr, nullptr,
-                           VIR_DOMAIN_AFFECT_LIVE) < 0)
-    c.fail("cannot set the description of running");
-}
-
-void LibvirtBackend::set_shares(virDomainPtr dom, int weight, const Context& c) {
-  int n = 0;
-  CString scheduler(virDomainGetSchedulerType(dom, &n));
-  if (!scheduler) c.fail("cannot read the scheduler of");
-  std::vector<virTypedParameter> params(static_cast<std::size_t>(std::max(n, 1)));
-  // Not the ...Flags variant: it adds VIR_TYPED_PARAM_STRING_OKAY, which the test driver rejects.
-  if (virDomainGetSchedulerParameters(dom, params.data(), &n) < 0) c.fail("cannot read the scheduler of");
-  std::optional<virTypedParameter> shares;
-  for (int i = 0; i < n; ++i)
-    if (!std::strcmp(params[i].field, VIR_DOMAIN_SCHEDULER_CPU_SHARES) ||
-        !std::strcmp(params[i].field, VIR_DOMAIN_SCHEDULER_WEIGHT))
-      shares = params[i];
-  virTypedParamsClear(params.data(), n);
-  if (!shares)
-    c.fail("cannot set cpu.weight of running", fmt::format("scheduler '{}' has no shares or weight", scheduler.get()));
-  if (shares->type == VIR_TYPED_PARAM_ULLONG)
-    shares->value.ul = static_cast<unsigned long long>(weight);
-  else
-    shares->value.ui = static_cast<unsigned int>(weight);
-  if (virDomainSetSchedulerParametersFlags(dom, &*shares, 1, 0) < 0) c.fail("cannot set cpu.weight of running");
+// Defines the domain from `spec`, with what hvctl does not manage carried
+// over from its config as it is now.
+void LibvirtBackend::redefine(virDomainPtr dom, const VmSpec& spec, const DomainDefaults& d, const Context& c) {
+  define(carry_over_unmanaged(spec_to_domain_xml(spec, d), domain_xml(dom, VIR_DOMAIN_XML_INACTIVE, c)), c,
+         "cannot redefine");
 }
 
 void LibvirtBackend::power(const std::string& name, const PowerRequest& request) {
@@ -470,7 +423,7 @@ void LibvirtBackend::destroy(const std::string& name) {
     if (rc < 0) c.fail("cannot undefine");
   }
   for (const auto& disk : description.state.spec.disks)
-    if (description.owned_disks.count(disk.id) && disk.path) delete_volume(conn(), *disk.path, c);
+    if (description.state.owned_disks.count(disk.id) && disk.path) delete_volume(conn(), *disk.path, c);
 }
 
 std::vector<SnapshotInfo> LibvirtBackend::snapshot(const std::string& name, const SnapshotRequest& request) {

@@ -40,6 +40,12 @@ Capabilities libvirt_capabilities(const std::string& hypervisor) {
   c.hypervisor = hypervisor;
   c.fields = fields::accepted_keys(fields::Column::libvirt);
   c.hot_fields = fields::hot_keys(fields::Column::libvirt);
+  // The test driver has no virDomainAttachDeviceFlags, DetachDeviceFlags or
+  // BlockResize; libxl has no BlockResize.
+  if (hypervisor == "test")
+    for (const char* key : {"disks.add", "disks.remove", "nics.add", "nics.remove"}) c.hot_fields.erase(key);
+  if (hypervisor == "test" || hypervisor == "xen") c.hot_fields.erase("disks.size");
+  c.cold_disk_buses = {"ide", "sata"};  // QEMU (and an HVM guest's emulated disks on Xen) cannot hot-plug them
   c.pause = true;
   c.graceful_stop = true;
   c.snapshots = true;
@@ -61,6 +67,10 @@ std::vector<Problem> check_spec(const VmSpec& spec, const std::string& target_do
     if (disk.format == "vhd")
       add(out, spec, fmt::format("disks[{}].format", i),
           fmt::format("disk '{}': use format raw, qcow2 or vmdk with libvirt", disk.id));
+    else if (disk.from && disk.format && disk.format != "qcow2")
+      add(out, spec, fmt::format("disks[{}].format", i),
+          fmt::format("disk '{}': a disk made from a base image is a qcow2 overlay on libvirt: format qcow2 says the "
+                      "image is qcow2 too; leave format unset for a {} image", disk.id, *disk.format));
   }
   for (std::size_t i = 0; i < spec.cdroms.size(); ++i) {
     const auto& image = spec.cdroms[i].image;

@@ -1,5 +1,7 @@
 #include "libvirt_storage.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "hvctl/units.hpp"
@@ -17,6 +19,38 @@ std::optional<std::uint64_t> capacity_mib(virStorageVolPtr vol) {
   virStorageVolInfo info{};
   if (virStorageVolGetInfo(vol, &info) < 0) return std::nullopt;
   return info.capacity / kMib;
+}
+
+// Makes `r` an overlay of the disk's base image, checked first: its format
+// from the pool that holds it, else (a local connection) from its header;
+// a size below its virtual size, or a format other than the one the spec
+// declares (at `declared_at`, "" when it declares none), is refused before
+// anything is made. The overlay is the image's size unless the spec asks for more.
+void base_image(virConnectPtr conn, const DiskPlace& place, VolumeRequest& r, const DiskSpec& disk,
+                const std::string& declared_at, const Context& c) {
+  const std::string& path = *disk.from;
+  const std::string what = fmt::format("cannot make disk '{}' from base image {} for", disk.id, path);
+  std::optional<ImageInfo> info = pool_image_info(conn, path);
+  if (!info && place.local) {
+    try {
+      info = probe_image(path);
+    } catch (const InputError& e) {
+      c.fail(what, e.what());
+    }
+  }
+  if (!info) c.fail(what, "no storage pool on the target holds it; put it in a pool (a dir pool will do)");
+  const std::uint64_t image_mib = (info->virtual_bytes + (1 << 20) - 1) >> 20;
+  if (r.size_mib && r.size_mib < image_mib)
+    c.fail(what, fmt::format("size {} is below the image's virtual size of {}; a disk never shrinks",
+                             format_size_mib(r.size_mib), format_size_mib(image_mib)));
+  if (r.format != "qcow2") c.fail(what, fmt::format("a disk made from a base image is a qcow2 overlay, not {}", r.format));
+  if (!declared_at.empty() && info->format != r.format)
+    c.fail(what, fmt::format("the image is {}, not {} as its format says at {}; leave format unset for a {} image (the "
+                             "disk is a qcow2 overlay of it either way)",
+                             info->format, r.format, declared_at, info->format));
+  r.size_mib = std::max(r.size_mib, image_mib);
+  r.backing_path = path;
+  r.backing_format = info->format;
 }
 
 }  // namespace
@@ -72,6 +106,38 @@ void delete_volume(virConnectPtr conn, const std::string& path, const Context& c
   Vol vol = lookup(conn, path);
   if (!vol) return;
   if (virStorageVolDelete(vol.get(), 0) < 0) ctx.fail(fmt::format("cannot delete volume '{}' of", path));
+}
+
+void delete_volumes(virConnectPtr conn, const std::vector<std::string>& paths, const Context& c) {
+  for (const auto& path : paths) {
+    try {
+      delete_volume(conn, path, c);
+    } catch (const BackendError&) {  // the original error is the one to report
+    }
+  }
+}
+
+std::vector<std::string> create_disk_volumes(virConnectPtr conn, const DiskPlace& place, VmSpec& spec,
+                                             std::set<std::string>& owned, const Context& c) {
+  std::vector<std::string> created;
+  try {
+    for (std::size_t i = 0; i < spec.disks.size(); ++i) {
+      auto& disk = spec.disks[i];
+      if (disk.path || (!disk.size_mib && !disk.from)) continue;
+      const auto declared = disk.format;
+      disk.format = disk.format.value_or("qcow2");  // qcow2: qemu's internal snapshots need it
+      VolumeRequest r{fmt::format("{}-{}.img", spec.name, disk.id), disk.size_mib.value_or(0), *disk.format};
+      if (disk.from)
+        base_image(conn, place, r, disk, declared ? spec.mark_of(fmt::format("disks[{}].format", i)).str() : "", c);
+      disk.path = create_volume(conn, place.pool, r, c);
+      created.push_back(*disk.path);
+      owned.insert(disk.id);
+    }
+  } catch (...) {
+    delete_volumes(conn, created, c);
+    throw;
+  }
+  return created;
 }
 
 }  // namespace hvctl::libvirt

@@ -1,10 +1,12 @@
-// Storage volumes for disks hvctl creates (a spec disk with a size and no
-// path). Internal to the libvirt backend.
+// Storage volumes for disks hvctl creates (a spec disk with a size or a base
+// image and no path). Internal to the libvirt backend.
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "hvctl/disk_image.hpp"
 #include "libvirt_handles.hpp"
@@ -34,5 +36,24 @@ void grow_volume(virConnectPtr conn, const std::string& path, std::uint64_t size
 
 // Deletes the volume at `path`. A path no pool knows is already gone: nothing.
 void delete_volume(virConnectPtr conn, const std::string& path, const Context& ctx);
+
+// Deletes each volume, ignoring failures (for cleaning up after one).
+void delete_volumes(virConnectPtr conn, const std::vector<std::string>& paths, const Context& ctx);
+
+// Where the disks hvctl makes go, and whether a base image can be read here.
+struct DiskPlace {
+  std::string pool;    // the target's pool option, "default" when unset
+  bool local = false;  // the connection is to this machine (is_local)
+};
+
+// Creates a volume in `place.pool` for each disk of `spec` with a size or a
+// base image (from) and no path, filling in its path and format (qcow2
+// unless set) and recording its id in `owned`; returns the paths created.
+// A base image is checked first: its format from the pool that holds it,
+// else (local) from its header; a size below its virtual size, or a declared
+// format it does not have (named with the spec line), is refused. On any
+// failure the volumes made so far are deleted again.
+std::vector<std::string> create_disk_volumes(virConnectPtr conn, const DiskPlace& place, VmSpec& spec,
+                                             std::set<std::string>& owned, const Context& ctx);
 
 }  // namespace hvctl::libvirt

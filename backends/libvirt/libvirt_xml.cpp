@@ -13,10 +13,14 @@
 //   format is set (name='qemu' for qemu/kvm, no name elsewhere so libxl picks its
 //   backend); target dev from the bus (vd*, sd*, hd*, xvd*) numbered per prefix in
 //   spec order; default bus virtio, xen on Xen.
+//   disks keep the target dev they have (DomainDefaults::disk_devs) while their
+//   bus stays, so a removed disk does not rename the ones after it.
 //   cdroms: <disk type='file' device='cdrom'>, raw, <readonly/>, <source file> only
 //   with an image (none: an empty tray); bus ide (sata on q35, xen on Xen PV/PVH);
-//   target dev numbered after the disks on the same prefix.
-//   nics: <interface type='network'>, network "default" when unset.
+//   target dev: the drive's id when that is a free name of its prefix ("hdc"),
+//   else the lowest free one after the disks'.
+//   nics: <interface type='network'>, network "default" when unset; network
+//   "user" (kUserNetwork) is <interface type='user'>, with no <source>.
 //   qemu/kvm get a pty serial console so `virsh console` works.
 //   Labels, disk/NIC ids, owned volumes and the machine alias asked for live in
 //   <metadata><hvctl:vm> (see kMetadataNs): libvirt has nowhere else for them.
@@ -72,30 +76,34 @@ std::string cdrom_bus(const VmSpec& spec, const CdromSpec& cd, const Resolved& r
   return r.machine && r.machine->find("q35") != std::string::npos ? "sata" : "ide";
 }
 
-// Target device names in spec order, counted per prefix (virtio vda, vdb; sata
-// sda...): the disks', then the drives' (which share the sd/hd/xvd prefixes).
-// A drive whose id is a free name of its prefix keeps it ("hdc", as a foreign
-// domain's drive reads back), so its device does not move on a reconfigure.
-std::vector<std::string> assign_devs(const VmSpec& spec, const Resolved& r) {
+// Whether `dev` is a device name of `bus` ("hdc" of ide).
+bool names_dev_of(const std::string& dev, const std::string& bus) {
+  const auto prefix = dev_prefix(bus);
+  return dev.size() > prefix.size() && dev.rfind(prefix, 0) == 0 &&
+         dev.find_first_not_of("abcdefghijklmnopqrstuvwxyz", prefix.size()) == std::string::npos;
+}
+
+// Target device names in spec order, the disks' and then the drives' (which
+// share the sd/hd/xvd prefixes). A disk keeps the name `known` gives it and a
+// drive the one its id is ("hdc", as a foreign domain's drive reads back),
+// while it fits the bus's prefix; the others take the lowest free name of
+// theirs (virtio vda, vdb; sata sda...).
+std::vector<std::string> assign_devs(const VmSpec& spec, const Resolved& r,
+                                     const std::map<std::string, std::string>& known) {
+  std::vector<std::string> buses, devs;
+  for (const auto& disk : spec.disks) buses.push_back(disk.bus.value_or(default_bus(r.type)));
+  for (const auto& cd : spec.cdroms) buses.push_back(cdrom_bus(spec, cd, r));
+  devs.resize(buses.size());
   std::set<std::string> taken;
-  std::vector<std::string> cd_devs;
-  for (const auto& cd : spec.cdroms) {
-    const auto prefix = dev_prefix(cdrom_bus(spec, cd, r));
-    const bool named = cd.id.size() > prefix.size() && cd.id.rfind(prefix, 0) == 0 &&
-                       cd.id.find_first_not_of("abcdefghijklmnopqrstuvwxyz", prefix.size()) == std::string::npos;
-    cd_devs.push_back(named && taken.insert(cd.id).second ? cd.id : "");
+  for (std::size_t i = 0; i < buses.size(); ++i) {
+    const bool disk = i < spec.disks.size();
+    const auto it = disk ? known.find(spec.disks[i].id) : known.end();
+    const auto wanted = disk ? (it != known.end() ? it->second : "") : spec.cdroms[i - spec.disks.size()].id;
+    if (names_dev_of(wanted, buses[i]) && taken.insert(wanted).second) devs[i] = wanted;
   }
-  std::map<std::string, std::size_t> next;
-  auto next_free = [&](const std::string& bus) {
-    std::string dev;
-    do dev = disk_dev_name(bus, next[dev_prefix(bus)]++);
-    while (!taken.insert(dev).second);
-    return dev;
-  };
-  std::vector<std::string> devs;
-  for (const auto& disk : spec.disks) devs.push_back(next_free(disk.bus.value_or(default_bus(r.type))));
-  for (std::size_t i = 0; i < spec.cdroms.size(); ++i)
-    devs.push_back(cd_devs[i].empty() ? next_free(cdrom_bus(spec, spec.cdroms[i], r)) : cd_devs[i]);
+  for (std::size_t i = 0; i < buses.size(); ++i)
+    for (std::size_t n = 0; devs[i].empty(); ++n)
+      if (auto name = disk_dev_name(buses[i], n); taken.insert(name).second) devs[i] = name;
   return devs;
 }
 
@@ -219,10 +227,11 @@ void add_cdrom(xmlNode* devices, const CdromSpec& cd, const std::string& dev, co
 }
 
 void add_nic(xmlNode* devices, const NicSpec& nic) {
+  const bool user = nic.network == kUserNetwork;
   auto* node = xml::add(devices, "interface");
-  xml::set(node, "type", "network");
+  xml::set(node, "type", user ? "user" : "network");
   if (nic.mac) xml::set(xml::add(node, "mac"), "address", *nic.mac);
-  xml::set(xml::add(node, "source"), "network", nic.network.value_or("default"));
+  if (!user) xml::set(xml::add(node, "source"), "network", nic.network.value_or("default"));
   if (nic.model) xml::set(xml::add(node, "model"), "type", *nic.model);
 }
 
@@ -238,7 +247,45 @@ void add_devices(xmlNode* root, const VmSpec& spec, const Resolved& r, const std
   xml::set(xml::add(devices, "console"), "type", "pty");
 }
 
+// The one element `add` appends to a <devices>, as a document of its own.
+template <typename Add>
+std::string single_device(Add add) {
+  auto doc = xml::new_doc("devices");
+  xmlNode* devices = xmlDocGetRootElement(doc.get());
+  add(devices);
+  xmlNode* node = xmlFirstElementChild(devices);
+  xmlUnlinkNode(node);
+  xmlFreeNode(xmlDocSetRootElement(doc.get(), node));
+  return xml::dump(doc.get());
+}
+
 }  // namespace
+
+std::string disk_device_xml(const VmSpec& spec, const std::string& id, const DomainDefaults& d) {
+  const Resolved r = resolve(spec, d);
+  const auto devs = assign_devs(spec, r, d.disk_devs);
+  for (std::size_t i = 0; i < spec.disks.size(); ++i)
+    if (spec.disks[i].id == id)
+      return single_device([&](xmlNode* devices) { add_disk(devices, spec, spec.disks[i], devs[i], r.type); });
+  throw BackendError(fmt::format("VM '{}': its spec has no disk '{}'", spec.name, id));
+}
+
+std::string cdrom_device_xml(const VmSpec& spec, const std::string& id, const DomainDefaults& d) {
+  const Resolved r = resolve(spec, d);
+  const auto devs = assign_devs(spec, r, d.disk_devs);
+  for (std::size_t i = 0; i < spec.cdroms.size(); ++i)
+    if (spec.cdroms[i].id == id)
+      return single_device([&](xmlNode* devices) {
+        add_cdrom(devices, spec.cdroms[i], devs[spec.disks.size() + i], cdrom_bus(spec, spec.cdroms[i], r), r.type);
+      });
+  throw BackendError(fmt::format("VM '{}': its spec has no cdrom '{}'", spec.name, id));
+}
+
+std::string nic_device_xml(const VmSpec& spec, const std::string& id) {
+  for (const auto& nic : spec.nics)
+    if (nic.id == id) return single_device([&](xmlNode* devices) { add_nic(devices, nic); });
+  throw BackendError(fmt::format("VM '{}': its spec has no NIC '{}'", spec.name, id));
+}
 
 std::string disk_dev_name(const std::string& bus, std::size_t index) {
   std::string letters;
@@ -248,7 +295,7 @@ std::string disk_dev_name(const std::string& bus, std::size_t index) {
 
 std::string spec_to_domain_xml(const VmSpec& spec, const DomainDefaults& d) {
   const Resolved r = resolve(spec, d);
-  const auto devs = assign_devs(spec, r);
+  const auto devs = assign_devs(spec, r, d.disk_devs);
   auto doc = xml::new_doc("domain");
   auto* root = xmlDocGetRootElement(doc.get());
   xml::set(root, "type", r.type);
@@ -267,24 +314,8 @@ std::string spec_to_domain_xml(const VmSpec& spec, const DomainDefaults& d) {
 
 std::string metadata_xml(const VmSpec& spec, const DomainDefaults& d) {
   auto doc = xml::new_doc("vm");
-  fill_metadata(xmlDocGetRootElement(doc.get()), spec, d, assign_devs(spec, resolve(spec, d)), false);
+  fill_metadata(xmlDocGetRootElement(doc.get()), spec, d, assign_devs(spec, resolve(spec, d), d.disk_devs), false);
   return xml::dump(doc.get());
-}
-
-std::string cdrom_xml(const VmSpec& spec, const DomainDefaults& d, const std::string& id) {
-  const Resolved r = resolve(spec, d);
-  const auto devs = assign_devs(spec, r);
-  for (std::size_t i = 0; i < spec.cdroms.size(); ++i) {
-    if (spec.cdroms[i].id != id) continue;
-    auto doc = xml::new_doc("devices");
-    auto* devices = xmlDocGetRootElement(doc.get());
-    add_cdrom(devices, spec.cdroms[i], devs[spec.disks.size() + i], cdrom_bus(spec, spec.cdroms[i], r), r.type);
-    xmlNode* disk = xmlFirstElementChild(devices);
-    xmlUnlinkNode(disk);
-    xmlFreeNode(xmlDocSetRootElement(doc.get(), disk));  // the <disk> alone, as virDomainUpdateDeviceFlags wants it
-    return xml::dump(doc.get());
-  }
-  throw BackendError(fmt::format("VM '{}' has no cdrom '{}'", spec.name, id));
 }
 
 std::string volume_xml(const VolumeRequest& r) {

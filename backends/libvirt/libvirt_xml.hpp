@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -24,11 +25,34 @@ struct DomainDefaults {
   std::optional<std::string> arch;     // unset: libvirt picks the host's
   std::optional<std::string> machine;  // unset: libvirt picks the arch's default
   std::set<std::string> owned_disks;   // ids of disks whose volumes hvctl created (recorded in metadata)
+  // Target device each disk id has on the domain ("root" -> "vda"), kept
+  // while its bus stays: removing a disk does not rename the ones after it.
+  std::map<std::string, std::string> disk_devs;
 };
+
+// The network name that means user-mode networking: nics[].network "user" is
+// <interface type='user'> (QEMU's own NAT and DHCP, which a session libvirtd,
+// having no libvirt networks to offer, can do), not a libvirt network.
+inline constexpr const char* kUserNetwork = "user";
 
 // The domain XML for `spec`. Every disk must have a path (the backend creates
 // volumes for size-only disks first). Throws BackendError on a disk without one.
 std::string spec_to_domain_xml(const VmSpec& spec, const DomainDefaults& d);
+
+// The <disk> element spec_to_domain_xml writes for the disk or drive with
+// this id, and the <interface> for the NIC with this id, as documents of their
+// own (what virDomainAttachDeviceFlags and UpdateDeviceFlags take). Throws
+// BackendError on an id the spec lacks, or a disk without a path.
+std::string disk_device_xml(const VmSpec& spec, const std::string& id, const DomainDefaults& d);
+std::string cdrom_device_xml(const VmSpec& spec, const std::string& id, const DomainDefaults& d);
+std::string nic_device_xml(const VmSpec& spec, const std::string& id);
+
+// The <disk> whose source is `path` (with its <source> and <target> only),
+// or the <interface> whose MAC is `mac` (with <mac> and <source> only), in a
+// domain XML as libvirt reports it, as a document of its own: what
+// virDomainDetachDeviceFlags matches, by target and MAC. "" when absent.
+std::string disk_element(const std::string& domain_xml, const std::string& path);
+std::string nic_element(const std::string& domain_xml, const std::string& mac);
 
 // The <hvctl:vm> metadata element of spec_to_domain_xml without its namespace,
 // as virDomainSetMetadata wants it (libvirt puts it under kMetadataNs itself).
@@ -37,7 +61,7 @@ std::string metadata_xml(const VmSpec& spec, const DomainDefaults& d);
 // What the reverse translation reads from a domain's XML.
 struct DomainDescription {
   VmState state;                      // name, uuid and spec; power is left to the caller
-  std::set<std::string> owned_disks;  // disk ids hvctl created volumes for
+  std::map<std::string, std::string> disk_devs;  // disk id -> its target dev
 };
 
 // Reads a domain XML as libvirt reports it (with its defaults, addresses and
@@ -59,10 +83,6 @@ bool machine_matches(const std::string& requested, const std::string& reported);
 
 // libvirt target device name for the index-th disk on `bus`: vda, sdb, hdc, xvdd, vdaa.
 std::string disk_dev_name(const std::string& bus, std::size_t index);
-
-// The <disk device='cdrom'> element of drive `id` as spec_to_domain_xml writes
-// it, alone (for virDomainUpdateDeviceFlags: a medium changed live).
-std::string cdrom_xml(const VmSpec& spec, const DomainDefaults& d, const std::string& id);
 
 // A storage volume to create: empty, or a copy-on-write overlay of a base image.
 struct VolumeRequest {

@@ -49,7 +49,9 @@ bool managed_disk(const xmlNode* n) {
          ((device == "disk" && (type == "file" || type == "block")) || (device == "cdrom" && type == "file"));
 }
 
-bool managed_nic(const xmlNode* n) { return xml::is(n, "interface") && xml::attr(n, "type") == "network"; }
+bool managed_nic(const xmlNode* n) {
+  return xml::is(n, "interface") && (xml::attr(n, "type") == "network" || xml::attr(n, "type") == "user");
+}
 
 std::string disk_key(const xmlNode* n) {
   const auto* t = xml::child(n, "target");

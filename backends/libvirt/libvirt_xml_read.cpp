@@ -12,10 +12,12 @@
 //   clusters are 1 or absent (otherwise "cores per socket" would not say it all).
 //   description: <description>, when not empty.
 //   Only file/block disks with device='disk', file drives with device='cdrom'
-//   and type='network' interfaces are the spec's disks, cdroms and nics;
-//   floppies, bridges and the like are left alone.
+//   and type='network' or 'user' interfaces are the spec's disks, cdroms and
+//   nics (a 'user' one as network "user"); floppies, bridges and the like are
+//   left alone.
 #include <charconv>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -125,7 +127,7 @@ void read_os(const xmlNode* root, const Meta& meta, VmSpec& spec) {
   spec.xen = xen;
 }
 
-void read_disks(const xmlNode* devices, const Meta& meta, VmSpec& spec) {
+void read_disks(const xmlNode* devices, const Meta& meta, VmSpec& spec, std::map<std::string, std::string>& devs) {
   for (auto* node : xml::children(devices, "disk")) {
     const auto type = xml::attr(node, "type").value_or("file");
     if (xml::attr(node, "device").value_or("disk") != "disk" || (type != "file" && type != "block")) continue;
@@ -138,6 +140,7 @@ void read_disks(const xmlNode* devices, const Meta& meta, VmSpec& spec) {
     disk.readonly = xml::child(node, "readonly") != nullptr;
     auto id = meta.disk_by_dev.find(xml::attr(target, "dev").value_or(""));
     disk.id = id != meta.disk_by_dev.end() ? id->second : fmt::format("disk{}", spec.disks.size());
+    if (auto dev = xml::attr(target, "dev")) devs[disk.id] = *dev;
     spec.disks.push_back(std::move(disk));
   }
 }
@@ -162,12 +165,39 @@ void read_cdroms(const xmlNode* devices, const Meta& meta, VmSpec& spec) {
   }
 }
 
+// A copy of `node` with only its attributes and the children named in
+// `keep`, as the root of a document of its own.
+std::string element_doc(const xmlNode* node, const std::set<std::string>& keep) {
+  auto doc = xml::new_doc("devices");
+  xmlNode* copy = xmlDocCopyNode(const_cast<xmlNode*>(node), doc.get(), 1);
+  for (auto* c : xml::children(copy))
+    if (!keep.count(reinterpret_cast<const char*>(c->name))) {
+      xmlUnlinkNode(c);
+      xmlFreeNode(c);
+    }
+  xmlFreeNode(xmlDocSetRootElement(doc.get(), copy));
+  return xml::dump(doc.get());
+}
+
+// The first element under <devices> named `name` for which `match` holds, as
+// a document with the children in `keep` only; "" if none.
+template <typename Match>
+std::string device_doc(const std::string& domain_xml, const char* name, const std::set<std::string>& keep,
+                       Match match) {
+  const auto doc = xml::parse(domain_xml, "domain");
+  for (auto* node : xml::children(xml::child(xmlDocGetRootElement(doc.get()), "devices"), name))
+    if (match(node)) return element_doc(node, keep);
+  return "";
+}
+
 void read_nics(const xmlNode* devices, const Meta& meta, VmSpec& spec) {
   for (auto* node : xml::children(devices, "interface")) {
-    if (xml::attr(node, "type") != "network") continue;
+    const auto type = xml::attr(node, "type");
+    if (type != "network" && type != "user") continue;
     NicSpec nic;
     nic.mac = xml::attr(xml::child(node, "mac"), "address");
-    nic.network = xml::attr(xml::child(node, "source"), "network");
+    nic.network = type == "user" ? std::optional<std::string>(kUserNetwork)
+                                 : xml::attr(xml::child(node, "source"), "network");
     nic.model = xml::attr(xml::child(node, "model"), "type");
     const auto index = std::to_string(spec.nics.size());
     if (auto it = meta.nic_by_mac.find(nic.mac.value_or("")); it != meta.nic_by_mac.end())
@@ -206,12 +236,27 @@ DomainDescription parse_domain_xml(const std::string& text) {
   read_cpu_and_memory(root, spec);
   read_os(root, meta, spec);
   const auto* devices = xml::child(root, "devices");
-  read_disks(devices, meta, spec);
+  read_disks(devices, meta, spec, out.disk_devs);
   read_cdroms(devices, meta, spec);
   read_nics(devices, meta, spec);
   for (const auto& disk : spec.disks)
-    if (meta.owned.count(disk.id)) out.owned_disks.insert(disk.id);
+    if (meta.owned.count(disk.id)) state.owned_disks.insert(disk.id);
   return out;
+}
+
+// Only what names the device: libvirt matches a disk by its target dev, a
+// NIC by its MAC (and a PCI address, were one given, which the live and the
+// persistent definition need not share); a network NIC needs its <source>.
+std::string disk_element(const std::string& domain_xml, const std::string& path) {
+  return device_doc(domain_xml, "disk", {"source", "target"}, [&](const xmlNode* n) {
+    const auto* source = xml::child(n, "source");
+    return xml::attr(source, "file") == path || xml::attr(source, "dev") == path;
+  });
+}
+
+std::string nic_element(const std::string& domain_xml, const std::string& mac) {
+  return device_doc(domain_xml, "interface", {"mac", "source"},
+                    [&](const xmlNode* n) { return xml::attr(xml::child(n, "mac"), "address") == mac; });
 }
 
 VmState domain_xml_to_state(const std::string& xml) { return parse_domain_xml(xml).state; }

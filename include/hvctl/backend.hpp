@@ -29,6 +29,10 @@ struct Capabilities {
   std::string hypervisor;              // what runs the VMs: "xen", "esxi", "kvm", "qemu", "test"
   std::set<std::string> fields;        // spec fields it can express ("cpu.cap", "boot.kernel", ...)
   std::set<std::string> hot_fields;    // fields it can change on a running VM without a restart
+  // Disk buses it cannot attach to or detach from a running VM, though
+  // "disks.add"/"disks.remove" are hot (QEMU cannot hot-plug ide or sata):
+  // such a disk's add or removal needs a restart.
+  std::set<std::string> cold_disk_buses;
   bool pause = false;                  // pause/resume
   bool graceful_stop = false;          // a guest-cooperative shutdown exists
   bool snapshots = false;

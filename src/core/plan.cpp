@@ -3,6 +3,8 @@
 #include "hvctl/plan.hpp"
 
 
+#include <type_traits>
+
 #include <fmt/format.h>
 
 #include "hvctl/spec_fields.hpp"
@@ -20,6 +22,7 @@ public:
   void add(const std::string& name, const std::string& hot_key, std::string from, std::string to) {
     out_.push_back({name, std::move(from), std::move(to), caps_.hot_fields.count(hot_key) > 0});
   }
+  FieldChange& last() { return out_.back(); }
 
   // Records a change of `f` named `name` when the desired value is set and differs.
   void field(const Field& f, const std::string& name, const Value& want, const Value& have) {
@@ -54,6 +57,16 @@ bool compared_on(const Field& f, const Capabilities& caps) {
   return !column || f.on(*column).use != Use::create;
 }
 
+// Whether attaching or detaching `item` (a disk or NIC) on a running VM is
+// hot: its list's `hot_key` ("disks.add") is, and a disk is not on a bus the
+// target cannot hot-plug. An unset bus is the backend's default, which can.
+template <typename Item>
+bool device_hot(const Capabilities& caps, const std::string& hot_key, const Item& item) {
+  if (!caps.hot_fields.count(hot_key)) return false;
+  if constexpr (std::is_same_v<Item, DiskSpec>) return !item.bus || !caps.cold_disk_buses.count(*item.bus);
+  return true;
+}
+
 template <typename Item>
 void diff_items(Differ& d, const Field& list, const std::vector<Item>& want, const std::vector<Item>& have,
                 const Capabilities& caps) {
@@ -63,6 +76,7 @@ void diff_items(Differ& d, const Field& list, const std::vector<Item>& want, con
     const std::string base = list.key() + "[" + w.id + "]";
     if (!h) {
       d.add(base, list.key() + ".add", "", "add");
+      d.last().hot = device_hot(caps, list.key() + ".add", w);
       continue;
     }
     for (const Field* f : item_fields) {
@@ -149,9 +163,8 @@ std::vector<std::string> unlisted_devices(const VmSpec& desired, const VmSpec& a
   return out;
 }
 
-// What pruning disk "disks[id]" does with its image.
-static std::string disk_removal(const std::string& device, const VmSpec& desired, const VmState& actual) {
-  const auto id = device.substr(6, device.size() - 7);
+// What pruning disk `id` does with its image.
+static std::string disk_removal(const std::string& id, const VmSpec& desired, const VmState& actual) {
   if (!desired.delete_images) return "remove (image kept)";
   if (!actual.owned_disks.count(id)) return "remove (image kept: hvctl did not make it)";
   return "remove (image deleted)";
@@ -185,8 +198,11 @@ VmPlan plan_vm(const VmSpec& desired, const std::optional<VmState>& actual, cons
       continue;
     }
     const auto list = device.substr(0, device.find('['));
-    plan.changes.push_back({device, "present", list == "disks" ? disk_removal(device, desired, *actual) : "remove",
-                            caps.hot_fields.count(list + ".remove") > 0});
+    const auto id = device.substr(list.size() + 1, device.size() - list.size() - 2);
+    bool hot = false;
+    visit_list(*find_key(list), actual->spec,
+               [&](const auto& items) { hot = device_hot(caps, list + ".remove", *find_by_id(items, id)); });
+    plan.changes.push_back({device, "present", list == "disks" ? disk_removal(id, desired, *actual) : "remove", hot});
   }
   const auto want_power = desired.power.value_or(actual->power);
   if (want_power != actual->power) {

@@ -118,7 +118,8 @@ std::vector<Field> make_table() {
       {.path = "spec.disks", .kind = Kind::list, .scope = Scope::vm, .type = "list",
        .doc = "Disks, matched by id. A disk the VM has and the list does not name is kept (plan says `kept (not in "
               "spec)`; spec.prune or apply --prune removes it (its image is kept).",
-       .libvirt = restart("<disk>"),
+       .libvirt = hot("virDomainAttachDeviceFlags / DetachDeviceFlags, live and config; an ide or sata disk needs a "
+                      "restart"),
        .vsphere = hot("VirtualDisk, added and removed by ReconfigVM_Task on a running VM where the guest allows it "
                       "(SCSI, SATA, NVMe; vSphere refuses IDE disks on a running VM); a removed disk's VMDK is kept"),
        .xen = restart("disk"), .compared = false},
@@ -128,7 +129,8 @@ std::vector<Field> make_table() {
       {.path = "spec.disks[].size", .kind = Kind::size, .scope = Scope::disk, .type = "size",
        .doc = "Size of a disk the backend creates, or the size to grow one to; never smaller. A disk needs size or "
               "path.",
-       .libvirt = restart("volume in the target's storage pool"),
+       .libvirt = hot("volume in the target's storage pool; grown by virDomainBlockResize while the VM runs, "
+                      "virStorageVolResize while it is off"),
        .vsphere = hot("capacityInKB of a new VMDK on the datastore; a larger one grows the disk in place, live "
                       "(ReconfigVM_Task edit)"),
        .xen = refused("the Xen backend attaches existing images only; give disks[].path"), .min = 1,
@@ -141,7 +143,8 @@ std::vector<Field> make_table() {
        .doc = "A base image the new disk starts as a copy of, read once when the disk is made; later changes change "
               "nothing. size may grow it beyond the image's virtual size, never below. hvctl never overwrites an "
               "existing file.",
-       .libvirt = at_create("a copy-on-write qcow2 volume in the target's pool, backed by the image"),
+       .libvirt = at_create("a copy-on-write qcow2 volume in the target's pool, backed by the image; a format set "
+                            "with it is the image's too, so only qcow2, for a qcow2 image"),
        .vsphere = at_create("CopyVirtualDisk_Task of a datastore VMDK (\"[ds] images/base.vmdk\") into the VM's folder, "
                             "then attached; a larger size grows the copy"),
        .xen = refused("the Xen backend cannot make a disk from a base image yet; give disks[].path"),
@@ -185,7 +188,7 @@ std::vector<Field> make_table() {
       {.path = "spec.nics", .kind = Kind::list, .scope = Scope::vm, .type = "list",
        .doc = "Network interfaces, matched by id. A NIC the VM has and the list does not name is kept (plan says "
               "`kept (not in spec)`; spec.prune or apply --prune removes it.",
-       .libvirt = restart("<interface>"),
+       .libvirt = hot("virDomainAttachDeviceFlags / DetachDeviceFlags (by MAC), live and config"),
        .vsphere = hot("VirtualEthernetCard (vmxnet3, e1000...), added and removed by ReconfigVM_Task on a running VM "
                       "where the guest allows it; removed by device key, found by its MAC"),
        .xen = restart("vif"),
@@ -195,7 +198,9 @@ std::vector<Field> make_table() {
        .libvirt = all(), .vsphere = all(), .xen = all(), .access = member<&NicSpec::id>(), .compared = false},
       {.path = "spec.nics[].network", .kind = Kind::text, .scope = Scope::nic, .type = "string",
        .doc = "What the NIC connects to.",
-       .libvirt = restart("libvirt network"), .vsphere = restart("portgroup"), .xen = restart("bridge"),
+       .libvirt = restart("libvirt network; `user` is user-mode networking (<interface type='user'>, which a session "
+                          "libvirtd can do)"),
+       .vsphere = restart("portgroup"), .xen = restart("bridge"),
        .access = member<&NicSpec::network>()},
       {.path = "spec.nics[].mac", .kind = Kind::mac, .scope = Scope::nic, .type = "MAC",
        .doc = "Unicast MAC address, xx:xx:xx:xx:xx:xx. Unset: generated at create.",
@@ -230,7 +235,7 @@ std::vector<Field> make_table() {
        .doc = "As apply --prune, for this VM: the disks and NICs it has and the spec does not name are removed, in "
               "each device list the spec has (a spec without nics: never loses a NIC). A removed disk's image is "
               "kept. Unset: false, and plan shows them as `kept (not in spec)`.",
-       .libvirt = restart("the domain redefined without them"),
+       .libvirt = hot("detached from the running VM (live and config), waiting for the guest to release them"),
        .vsphere = hot("ReconfigVM_Task remove by device key (a disk's VMDK is kept; NICs found by MAC)"),
        .xen = refused("the Xen backend cannot remove devices yet"), .access = member<&VmSpec::prune>(),
        .compared = false},

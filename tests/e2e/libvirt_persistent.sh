@@ -105,7 +105,8 @@ spec:
   power: ${3:-running}
 EOS
 }
-disk_spec img-a "[{id: root, from: $WORK/base/base.qcow2, size: 256MiB}, {id: data, size: 32MiB}]" > "$E2E_TMP/img-a.yaml"
+# data is on ide, which QEMU cannot hot-plug: its removal takes a restart.
+disk_spec img-a "[{id: root, from: $WORK/base/base.qcow2, size: 256MiB}, {id: data, size: 32MiB, bus: ide}]" > "$E2E_TMP/img-a.yaml"
 expect_exit 0 "apply: a running VM whose root disk is made from a base image" -- apply -f "$E2E_TMP/img-a.yaml"
 info=$(qemu-img info -U --output=json "$WORK/pool/img-a-root.img" 2>&1)  # -U: QEMU holds it
 ok "the root disk is a qcow2 overlay of the base image" \
@@ -118,7 +119,7 @@ disk_spec img-a "[{id: root, from: $WORK/base/base.qcow2, size: 256MiB}]" > "$E2
 expect_exit 0 "a disk the spec leaves out is no change" -- plan -f "$E2E_TMP/img-a-root.yaml" --detailed-exitcode
 ok "plan says it is kept" contains "$out" "kept (not in spec): disks[data]"
 expect_exit 2 "plan --prune: its removal is a change" -- plan --prune -f "$E2E_TMP/img-a-root.yaml" --detailed-exitcode
-ok "plan --prune names it, its image kept, with a restart" contains "$out" "disks[data] present -> remove (image kept) (needs restart)"
+ok "plan --prune names it, its image kept, with a restart (ide)" contains "$out" "disks[data] present -> remove (image kept) (needs restart)"
 expect_exit 0 "apply --prune removes it" -- apply --prune --force-stop -f "$E2E_TMP/img-a-root.yaml"
 expect_exit 0 "get after the prune" -- get img-a -o json
 ok "the VM runs with its root disk only" [ "$(json_get "$out" "(d['power'], [x['id'] for x in d['spec']['disks']])")" = "('running', ['root'])" ]
@@ -153,7 +154,7 @@ marker_specs paused > "$E2E_TMP/marker.yaml"
 expect_exit 0 "apply: two paused VMs whose root disks are made from the marker image" -- apply -f "$E2E_TMP/marker.yaml"
 consoles=()
 for vm in img-d img-e; do
-  "$HVCTL" console "$vm" --timeout 180 </dev/null >"$E2E_TMP/$vm.console" 2>"$E2E_TMP/$vm.console.err" &
+  "$HVCTL" console "$vm" --timeout 300 </dev/null >"$E2E_TMP/$vm.console" 2>"$E2E_TMP/$vm.console.err" &
   consoles+=($!)
 done
 for vm in img-d img-e; do
@@ -171,6 +172,87 @@ done | sed 's/^/  /'
 info=$(qemu-img info -U --output=json "$WORK/pool/img-e-root.img" 2>&1)
 ok "img-e's overlay is 64MiB over the 8M image" \
   [ "$(json_get "$info" "(d['virtual-size'], d['backing-filename'])")" = "($((64 << 20)), '$WORK/base/marker.qcow2')" ]
+
+# Hot-plug into img-d's running guest, each with apply --no-restart (which
+# fails rather than restart) and the same QEMU process (domain id) after:
+# a second disk (an empty volume) and a NIC on user-mode networking in one
+# apply; the guest reports the disk ("HVCTL-GUEST-BLOCK vdb 16MiB") and the
+# address DHCP gave the NIC. Then the disk grows, and the NIC is pruned.
+hot_start=$SECONDS
+domid=$("${LVIRSH[@]}" domid img-d)
+hot_spec() {  # hot_spec DATA_SIZE NICS [EXTRA_DISK] [PRUNE] [POWER]; DATA_SIZE "": no data disk
+  disk_spec img-d "[{id: root, from: $WORK/base/marker.qcow2}${1:+, {id: data, size: $1\}}${3:+, $3}]" "${5:-running}" 128MiB
+  printf '  nics: %s\n' "$2"
+  [ -z "${4:-}" ] || echo "  prune: true"
+}
+changes() { json_get "$1" "[(c['field'], c['to'], c['needsRestart']) for i in d['items'] for c in i['changes']]"; }
+hot_spec 16MiB "[{id: eth0, network: user, model: virtio}]" > "$E2E_TMP/hot.yaml"
+expect_exit 2 "plan: a disk and a NIC added to a running VM" -- plan -f "$E2E_TMP/hot.yaml" --detailed-exitcode -o json
+ok "both are hot: no restart" [ "$(changes "$out")" = "[('disks[data]', 'add', False), ('nics[eth0]', 'add', False)]" ]
+expect_exit 0 "apply --no-restart attaches them" -- apply --no-restart -f "$E2E_TMP/hot.yaml"
+ok "the guest sees the new disk" wait_for 60 grep -aqF "HVCTL-GUEST-BLOCK vdb 16MiB" "$E2E_TMP/img-d.console"
+ok "the guest's new NIC got an address by DHCP (user-mode networking)" \
+  wait_for 60 grep -aqF "HVCTL-GUEST-IP 10.0.2.15" "$E2E_TMP/img-d.console"
+expect_exit 0 "get" -- get img-d -o json
+ok "hvctl lists both, the NIC as network user" \
+  [ "$(json_get "$out" "(d['power'], [x['id'] for x in d['spec']['disks']], [(n['id'], n['network']) for n in d['spec']['nics']])")" = "('running', ['root', 'data'], [('eth0', 'user')])" ]
+ok "libvirt's config has them too" bash -c '"${@:2}" dumpxml --inactive img-d | grep -q "type=.user." && "${@:2}" domblklist --inactive img-d | grep -q "$1/pool/img-d-data.img"' _ "$WORK" "${LVIRSH[@]}"
+expect_exit 0 "then the plan is clean" -- plan -f "$E2E_TMP/hot.yaml" --detailed-exitcode
+hot_spec 16MiB "[{id: eth0, network: user, model: virtio}]" "{id: legacy, size: 8MiB, bus: ide}" > "$E2E_TMP/hot-ide.yaml"
+expect_exit 2 "plan: an ide disk cannot be hot-plugged, so it takes a restart" -- \
+  plan -f "$E2E_TMP/hot-ide.yaml" --detailed-exitcode
+ok "and the plan says so" contains "$out" "disks[legacy] (unset) -> add (needs restart)"
+
+hot_spec 32MiB "[{id: eth0, network: user, model: virtio}]" > "$E2E_TMP/hot.yaml"
+expect_exit 2 "plan: a larger disk on a running VM" -- plan -f "$E2E_TMP/hot.yaml" --detailed-exitcode -o json
+ok "grows hot" [ "$(changes "$out")" = "[('disks[data].size', '32MiB', False)]" ]
+expect_exit 0 "apply --no-restart grows it" -- apply --no-restart -f "$E2E_TMP/hot.yaml"
+info=$(qemu-img info -U --output=json "$WORK/pool/img-d-data.img" 2>&1)
+ok "the volume is 32MiB" [ "$(json_get "$info" "d['virtual-size']")" = $((32 << 20)) ]
+ok "and the guest sees it grow" wait_for 30 grep -aqF "HVCTL-GUEST-BLOCK vdb 32MiB" "$E2E_TMP/img-d.console"
+
+hot_spec 32MiB "[]" "" prune > "$E2E_TMP/hot.yaml"
+expect_exit 2 "plan --prune: the NIC the spec leaves out goes, hot" -- plan -f "$E2E_TMP/hot.yaml" --detailed-exitcode -o json
+ok "a hot removal" [ "$(changes "$out")" = "[('nics[eth0]', 'remove', False)]" ]
+expect_exit 0 "apply --no-restart detaches it" -- apply --no-restart -f "$E2E_TMP/hot.yaml"
+ok "the guest saw it go" wait_for 30 grep -aqF "HVCTL-GUEST-NIC-GONE eth0" "$E2E_TMP/img-d.console"
+expect_exit 0 "get after the prune" -- get img-d -o json
+ok "hvctl no longer lists it, the VM runs" [ "$(json_get "$out" "(d['power'], d['spec'].get('nics', []))")" = "('running', [])" ]
+ok "libvirt's live and persistent XML agree" bash -c '! "$@" dumpxml img-d | grep -q "<interface" && ! "$@" dumpxml --inactive img-d | grep -q "<interface"' _ "${LVIRSH[@]}"
+expect_exit 0 "and a second plan is clean" -- plan -f "$E2E_TMP/hot.yaml" --detailed-exitcode
+
+# A detach the guest cannot answer: img-d paused, its data disk pruned, with
+# the target's timeout at 3s. apply fails saying the config no longer has the
+# disk and the running VM does; resumed, the guest lets go of it.
+sed 's/^\(  lab: .*\)}$/\1, timeout: 3s}/' "$E2E_TMP/config.yaml" > "$E2E_TMP/config-3s.yaml"
+hot_spec 32MiB "[]" "" prune paused > "$E2E_TMP/hot.yaml"
+expect_exit 0 "apply pauses img-d" -- apply -f "$E2E_TMP/hot.yaml"
+hot_spec "" "[]" "" prune paused > "$E2E_TMP/hot.yaml"
+HVCTL_CONFIG=$E2E_TMP/config-3s.yaml expect_exit 4 "apply --prune of a disk the paused guest cannot release fails" -- \
+  apply --no-restart -f "$E2E_TMP/hot.yaml"
+ok "saying why, and where config and live stand" contains "$out$err" \
+  "cannot detach disk 'data' from VM 'img-d': the guest has not released it within 3s (the VM is paused: its guest cannot answer); its config no longer has it, the running VM keeps it until the guest lets go or the VM restarts"
+ok "the config has lost it, the live domain has not" bash -c \
+  '! "${@:2}" domblklist --inactive img-d | grep -q "$1" && "${@:2}" domblklist img-d | grep -q "$1"' _ "$WORK/pool/img-d-data.img" "${LVIRSH[@]}"
+hot_spec "" "[]" "" prune > "$E2E_TMP/hot.yaml"
+expect_exit 0 "apply resumes img-d, with nothing else to change" -- apply --no-restart -f "$E2E_TMP/hot.yaml"
+ok "and the guest lets go of the disk: live and config agree" \
+  wait_for 30 bash -c '! "${@:2}" domblklist img-d | grep -q "$1"' _ "$WORK/pool/img-d-data.img" "${LVIRSH[@]}"
+expect_exit 0 "get" -- get img-d -o json
+ok "hvctl lists its root disk only, running" [ "$(json_get "$out" "(d['power'], [x['id'] for x in d['spec']['disks']])")" = "('running', ['root'])" ]
+ok "the removed disk's image is kept" test -f "$WORK/pool/img-d-data.img"
+ok "img-d ran throughout, in one QEMU process" [ "$("${LVIRSH[@]}" domid img-d)" = "$domid" ]
+echo "  (hot-plug, growth and prune took $((SECONDS - hot_start))s)"
+
+# A base image of another format than the disk declares: refused before
+# anything is made, naming the VM, the disk and the spec line.
+cp "$E2E_TMP/marker.raw" "$WORK/base/marker.raw"
+disk_spec img-f "[{id: root, from: $WORK/base/marker.raw, format: qcow2}]" > "$E2E_TMP/img-f.yaml"
+expect_exit 4 "a raw image declared qcow2 is refused" -- apply -f "$E2E_TMP/img-f.yaml"
+ok "naming the VM, the disk, both formats and the line" \
+  grep -q "disk 'root' from base image $WORK/base/marker.raw for VM 'img-f': the image is raw, not qcow2 as its format says at $E2E_TMP/img-f.yaml:9:" <<<"$out"
+ok "and nothing is made" bash -c '[ ! -e "$1/pool/img-f-root.img" ] && ! "${@:2}" list --all | grep -q img-f' _ "$WORK" "${LVIRSH[@]}"
+
 expect_exit 0 "destroy both" -- destroy --yes img-d img-e
 ok "their consoles closed with them" wait "${consoles[@]}"
 finish

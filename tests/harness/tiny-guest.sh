@@ -12,7 +12,14 @@
 # After READY, a guest with a virtio-blk PCI device loads virtio_pci,
 # virtio_blk and ext4 (which mounts ext2), waits up to 5 s for /dev/vda,
 # mounts it read-only and prints "HVCTL-GUEST-DISK <contents of /marker>", or
-# "HVCTL-GUEST-DISK-FAIL <reason>".  A guest without one prints nothing more.
+# "HVCTL-GUEST-DISK-FAIL <reason>".  A guest without one prints nothing more
+# about it.  Then the guest watches for devices, so hot-plug shows:
+#   "HVCTL-GUEST-BLOCK vdX <size>MiB"  for each virtio disk after vda, as it
+#                                      appears and each time its size changes;
+#   "HVCTL-GUEST-IP <address>"         for each NIC (virtio_net) as it
+#                                      appears, once it has a DHCP lease
+#                                      (busybox udhcpc);
+#   "HVCTL-GUEST-NIC-GONE <ethN>"      when a NIC is unplugged.
 #
 # Debian packages needed: busybox-static cpio gzip
 # Kernel source, first that applies:
@@ -78,7 +85,7 @@ if [ -z "$kernel" ]; then
     cache=${HVCTL_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/hvctl-test}/kernel-$v
     # .extracted names what was taken out, so a cache from before the disk
     # modules is extracted again.
-    extracted="vmlinuz button evdev virtio virtio_blk ext4 jbd2 mbcache crc16 crc32c_generic"
+    extracted="vmlinuz button evdev virtio virtio_blk ext4 jbd2 mbcache crc16 crc32c_generic virtio_net failover"
     if [ ! -s "$cache/boot/vmlinuz-$v" ] ||
        [ "$(cat "$cache/.extracted" 2>/dev/null)" != "$extracted" ]; then
         mkdir -p "${cache%/*}"
@@ -94,6 +101,9 @@ if [ -z "$kernel" ]; then
                 './lib/modules/*/kernel/drivers/input/evdev.ko*' \
                 './lib/modules/*/kernel/drivers/virtio/*' \
                 './lib/modules/*/kernel/drivers/block/virtio_blk.ko*' \
+                './lib/modules/*/kernel/drivers/net/virtio_net.ko*' \
+                './lib/modules/*/kernel/drivers/net/net_failover.ko*' \
+                './lib/modules/*/kernel/net/core/failover.ko*' \
                 './lib/modules/*/kernel/fs/ext4/*' './lib/modules/*/kernel/fs/jbd2/*' \
                 './lib/modules/*/kernel/fs/mbcache.ko*' \
                 './lib/modules/*/kernel/lib/crc16.ko*' \
@@ -164,6 +174,18 @@ for m in virtio_pci virtio_blk crc32c_generic ext4; do
     add_module $m diskmods ||
         { echo "tiny-guest.sh: warning: guest will not read its disk" >&2; diskmods=""; break; }
 done
+netmods=""
+add_module virtio_net netmods || { echo "tiny-guest.sh: warning: guest will not use a NIC" >&2; netmods=""; }
+
+cat >"$root/etc/udhcpc.script" <<'EOF'
+#!/bin/sh
+case $1 in
+    bound|renew)
+        ifconfig "$interface" "$ip" netmask "${subnet:-255.255.255.0}" up
+        echo "HVCTL-GUEST-IP $ip" >/dev/console ;;
+esac
+EOF
+chmod 755 "$root/etc/udhcpc.script"
 
 cat >"$root/etc/acpid.conf" <<'EOF'
 PWRF PWRF/00000080
@@ -209,7 +231,32 @@ done
         echo "HVCTL-GUEST-DISK \$(cat /mnt/marker)"
     fi
 }
-while :; do sleep 3600; done
+# Devices as they come and go (hot-plug): virtio disks after vda and their
+# sizes, NICs with a DHCP lease. virtio_pci too, for a guest that had no disk.
+for m in $diskmods $netmods; do insmod /lib/modules/\$m 2>/dev/null; done
+blocks="" nics=""
+while :; do
+    for b in /sys/block/vd[b-z]; do
+        [ -e "\$b" ] || continue
+        entry="\${b##*/}:\$(cat \$b/size)"
+        case " \$blocks " in *" \$entry "*) continue ;; esac
+        blocks="\$blocks \$entry"
+        echo "HVCTL-GUEST-BLOCK \${b##*/} \$((\${entry#*:} / 2048))MiB"
+    done
+    for e in /sys/class/net/eth*; do
+        [ -e "\$e" ] || continue
+        case " \$nics " in *" \${e##*/} "*) continue ;; esac
+        nics="\$nics \${e##*/}"
+        ip link set \${e##*/} up
+        udhcpc -i \${e##*/} -s /etc/udhcpc.script -q -n -t 30 -T 1 >/dev/null 2>&1 &
+    done
+    left=""
+    for n in \$nics; do
+        if [ -e /sys/class/net/\$n ]; then left="\$left \$n"; else echo "HVCTL-GUEST-NIC-GONE \$n"; fi
+    done
+    nics=\$left
+    sleep 0.5
+done
 EOF
 chmod 755 "$root/init"
 

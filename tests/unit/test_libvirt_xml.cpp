@@ -13,6 +13,7 @@
 #include "hvctl/spec_io.hpp"
 #include "libvirt_backend.hpp"
 #include "libvirt_xml.hpp"
+#include "xml_util.hpp"
 
 namespace hvctl::libvirt {
 namespace {
@@ -170,6 +171,103 @@ TEST_CASE("libvirt golden: domain XML -> spec reports every field the spec sets"
   }
 }
 
+TEST_CASE("libvirt golden: each device's own XML (for attach) is its element in the domain XML") {
+  std::size_t devices = 0;
+  for (const auto& yaml : golden_cases()) {
+    auto xml_path = yaml;
+    xml_path.replace_extension(".xml");
+    INFO("case: ", yaml.stem().string());
+    const auto spec = load_case(yaml);
+    const auto doc = xml::parse(read_file(xml_path), "golden");
+    const auto* root = xml::child(xmlDocGetRootElement(doc.get()), "devices");
+    const auto element = [](const xmlNode* node) {  // the golden's element as a document of its own
+      auto one = xml::new_doc("x");
+      xmlFreeNode(xmlDocSetRootElement(one.get(), xmlDocCopyNode(const_cast<xmlNode*>(node), one.get(), 1)));
+      return xml::dump(one.get());
+    };
+    const auto disks = xml::children(root, "disk");
+    const auto nics = xml::children(root, "interface");
+    REQUIRE(disks.size() == spec.disks.size() + spec.cdroms.size());  // the drives follow the disks
+    REQUIRE(nics.size() == spec.nics.size());
+    for (std::size_t i = 0; i < spec.disks.size(); ++i, ++devices)
+      CHECK(disk_device_xml(spec, spec.disks[i].id, {}) == element(disks[i]));
+    for (std::size_t i = 0; i < spec.cdroms.size(); ++i, ++devices)
+      CHECK(cdrom_device_xml(spec, spec.cdroms[i].id, {}) == element(disks[spec.disks.size() + i]));
+    for (std::size_t i = 0; i < nics.size(); ++i, ++devices)
+      CHECK(nic_device_xml(spec, spec.nics[i].id) == element(nics[i]));
+  }
+  CHECK(devices >= 20);
+  VmSpec spec;
+  spec.name = "v";
+  CHECK_THROWS_WITH_AS(disk_device_xml(spec, "data", {}), doctest::Contains("VM 'v': its spec has no disk 'data'"),
+                       BackendError);
+  CHECK_THROWS_WITH_AS(nic_device_xml(spec, "eth0"), doctest::Contains("VM 'v': its spec has no NIC 'eth0'"),
+                       BackendError);
+}
+
+TEST_CASE("libvirt XML: a disk keeps its target dev when one before it goes, and new ones take a free one") {
+  VmSpec spec;
+  spec.name = "v";
+  for (const char* id : {"root", "scratch", "new"}) {
+    auto& disk = spec.disks.emplace_back();
+    disk.id = id;
+    disk.path = std::string("/i/") + id + ".img";
+  }
+  DomainDefaults d;
+  d.domain_type = "qemu";
+  d.disk_devs = {{"root", "vda"}, {"data", "vdb"}, {"scratch", "vdc"}};  // data was pruned
+  const auto xml = spec_to_domain_xml(spec, d);
+  CHECK(xml.find(R"(<hvctl:disk id="scratch" dev="vdc"/>)") != std::string::npos);
+  CHECK(xml.find(R"(<hvctl:disk id="new" dev="vdb"/>)") != std::string::npos);
+  CHECK(disk_device_xml(spec, "new", d).find(R"(<target dev="vdb" bus="virtio"/>)") != std::string::npos);
+  CHECK(parse_domain_xml(xml).disk_devs == std::map<std::string, std::string>{{"new", "vdb"}, {"root", "vda"},
+                                                                                {"scratch", "vdc"}});
+  SUBCASE("a disk moved to another bus is named for it") {
+    spec.disks[1].bus = "sata";
+    CHECK(disk_device_xml(spec, "scratch", d).find(R"(<target dev="sda" bus="sata"/>)") != std::string::npos);
+  }
+  SUBCASE("without known names: in spec order, as ever") {
+    CHECK(spec_to_domain_xml(spec, {}).find(R"(<hvctl:disk id="scratch" dev="vdb"/>)") != std::string::npos);
+  }
+}
+
+TEST_CASE("libvirt XML: the live element of a disk (by source) and a NIC (by MAC), for detach") {
+  const auto disk = disk_element(kRewrittenQemu, "/var/lib/libvirt/images/web-01-data.img");
+  CHECK(disk.rfind("<disk type=\"file\" device=\"disk\">", 0) == 0);
+  CHECK(disk.find(R"(<target dev="vdb" bus="virtio"/>)") != std::string::npos);
+  CHECK(disk.find("web-01-data.img") != std::string::npos);
+  CHECK(disk.find("web.qcow2") == std::string::npos);  // the other disk's
+  CHECK(disk.find("<address") == std::string::npos);   // what the live and the config may not share
+  CHECK(disk.find("<driver") == std::string::npos);
+  const auto nic = nic_element(kRewrittenQemu, "52:54:00:6b:3c:58");
+  CHECK(nic == "<interface type=\"network\">\n  <mac address=\"52:54:00:6b:3c:58\"/>\n  <source network=\"default\"/>\n"
+               "</interface>\n");
+  CHECK(nic_element(kRewrittenQemu, "52:54:00:00:00:99").find("br0") != std::string::npos);
+  CHECK(disk_element(kRewrittenQemu, "/nowhere.img") == "");
+  CHECK(nic_element(kRewrittenQemu, "52:54:00:00:00:00") == "");
+}
+
+TEST_CASE("libvirt XML: a user-mode NIC as libvirt reports it reads back as network user, and keeps its address") {
+  const char* current = R"(<domain type='qemu'><name>u</name><memory>131072</memory><vcpu>1</vcpu>
+    <os><type arch='x86_64' machine='pc-i440fx-7.2'>hvm</type></os>
+    <devices>
+      <interface type='user'>
+        <mac address='52:54:00:12:34:56'/>
+        <model type='virtio'/>
+        <alias name='net0'/>
+        <address type='pci' domain='0x0000' bus='0x00' slot='0x07' function='0x0'/>
+      </interface>
+    </devices></domain>)";
+  const auto spec = domain_xml_to_state(current).spec;
+  REQUIRE(spec.nics.size() == 1);
+  CHECK(spec.nics[0].network == "user");
+  CHECK(spec.nics[0].mac == "52:54:00:12:34:56");
+  const auto merged = carry_over_unmanaged(spec_to_domain_xml(spec, {}), current);
+  CHECK(merged.find(R"(slot="0x07")") != std::string::npos);
+  CHECK(merged.find("<source") == std::string::npos);
+  CHECK(merged.find("<interface type=\"user\">") == merged.rfind("<interface"));  // one, not a copy besides
+}
+
 TEST_CASE("libvirt XML: round trip through XML as libvirt rewrites it") {
   const auto state = domain_xml_to_state(kRewrittenQemu);
   const auto& s = state.spec;
@@ -197,7 +295,7 @@ TEST_CASE("libvirt XML: round trip through XML as libvirt rewrites it") {
   REQUIRE(s.nics.size() == 1);  // the bridge interface is not managed
   CHECK(s.nics[0].id == "eth0");
   CHECK(s.nics[0].mac == "52:54:00:6b:3c:58");
-  CHECK(parse_domain_xml(kRewrittenQemu).owned_disks == std::set<std::string>{"data"});
+  CHECK(parse_domain_xml(kRewrittenQemu).state.owned_disks == std::set<std::string>{"data"});
 }
 
 TEST_CASE("libvirt XML: reverse without hvctl metadata") {

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <map>
+
 #include "hvctl/plan.hpp"
 
 using namespace hvctl;
@@ -226,4 +228,40 @@ TEST_CASE("with --delete-images, a pruned disk's image is deleted only when hvct
   CHECK(p.changes[2].to == "remove");
   s.delete_images = false;
   CHECK(plan_vm(s, h, "t", caps()).changes[0].to == "remove (image kept)");
+}
+
+TEST_CASE("adding and pruning devices is hot where the target hot-plugs them, but not on a bus it cannot") {
+  auto c = caps();
+  c.hot_fields.insert({"disks.add", "disks.remove", "nics.add", "nics.remove"});
+  c.cold_disk_buses = {"ide", "sata"};
+  auto s = want();
+  s.disks = {{"root", std::nullopt, "/a.img", std::nullopt, std::nullopt, std::nullopt},
+             {"data", 64, std::nullopt, std::nullopt, std::nullopt, std::nullopt},
+             {"legacy", 64, std::nullopt, "sata", std::nullopt, std::nullopt}};
+  s.nics = {{"eth1", "br0", std::nullopt, std::nullopt}};
+  s.field_marks["nics"] = {};
+  s.field_marks["disks"] = {};
+  s.prune = true;
+  auto h = have(PowerState::running);
+  h.spec.nics = {{"eth0", "br0", "52:54:00:00:00:01", "virtio"}};
+  h.spec.disks = {{"root", std::nullopt, "/a.img", "virtio", "raw", false}, {"old", 8, "/o.img", "ide", "raw", false}};
+  const auto p = plan_vm(s, h, "t", c);
+  std::map<std::string, bool> hot;
+  for (const auto& change : p.changes) hot[change.field] = change.hot;
+  CHECK(hot == std::map<std::string, bool>{{"disks[data]", true}, {"disks[legacy]", false}, {"disks[old]", false},
+                                           {"nics[eth0]", true}, {"nics[eth1]", true}});
+  CHECK(p.needs_restart);  // for the sata add and the ide removal
+  CHECK(p.describe().find("disks[legacy] (unset) -> add (needs restart)") != std::string::npos);
+  CHECK(p.describe().find("disks[data] (unset) -> add,") != std::string::npos);
+
+  SUBCASE("without them, a running VM takes the rest with no restart") {
+    s.disks.pop_back();
+    h.spec.disks.pop_back();
+    CHECK_FALSE(plan_vm(s, h, "t", c).needs_restart);
+  }
+  SUBCASE("a target whose device lists are not hot restarts for any of them") {
+    s.disks.pop_back();
+    h.spec.disks.pop_back();
+    CHECK(plan_vm(s, h, "t", caps()).needs_restart);
+  }
 }
