@@ -168,6 +168,21 @@ TEST_CASE("what vSphere cannot do with drives and controllers is refused at plan
                        doctest::Contains("cannot change a controller's model"), std::invalid_argument);
 }
 
+TEST_CASE("prune: a controller goes after the devices on it, and only when none stays") {
+  const auto xml = reconfig_spec_document(
+      parse_one(std::string(kHead) + "  prune: true\n  controllers: [{id: scsi0, type: scsi}]\n  disks: [{id: root, size: 2GiB}]\n"),
+      fixture_vm(), kNets);
+  const auto disk = xml.find("<key>205</key>"), controller = xml.find("<device xsi:type=\"VirtualAHCIController\">");
+  REQUIRE(disk != std::string::npos);
+  REQUIRE(controller != std::string::npos);
+  CHECK(disk < controller);
+  CHECK(xml.find("<key>204</key>", controller) != std::string::npos);
+  CHECK(xml.find("<value xsi:type=\"xsd:string\">scsi0=scsi0</value>") != std::string::npos);
+  CHECK_THROWS_WITH_AS(
+      reconfig_spec_document(parse_one(std::string(kHead) + "  prune: true\n  controllers: [{id: scsi0, type: scsi}]\n"), fixture_vm(), kNets),
+      doctest::Contains("controllers[sata0]: cannot be pruned while devices the spec keeps sit on it"), std::invalid_argument);
+}
+
 TEST_CASE("offline checks: an ISO that is no datastore path, IDE controllers, virtio, a fifth controller") {
   const VmSpec spec = parse_one(std::string(kHead) +
                                 "  cdroms: [{id: cd0, image: /isos/netinst.iso}, {id: cd1, image: \"\"}]\n"
