@@ -1,6 +1,8 @@
 // VmOps' part for disks made from a base image (disks[].from): read each
 // image's size from its descriptor, copy it into the VM's folder, delete
 // copies a failure leaves behind. base_disks.hpp says what vSphere needs.
+// Also the other datastore files a spec names before anything is made: the
+// ISOs of CD-ROM drives (check_isos), through the same ranged GET.
 #include <algorithm>
 
 #include <fmt/format.h>
