@@ -16,6 +16,8 @@ packages=(
   # vSphere test counterpart: vcsim and govc built from Debian's govmomi source package
   golang-go golang-github-vmware-govmomi-dev golang-github-google-uuid-dev golang-github-kr-pretty-dev
   dpkg-dev openssl
+  # genisoimage: the vSphere e2e puts a small ISO it builds into a CD-ROM drive
+  genisoimage
   # fuzzing (tests/fuzz: libFuzzer harnesses built with clang)
   clang libclang-rt-14-dev
   # completion and man page tests; a real terminal for the live status line test

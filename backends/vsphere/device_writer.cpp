@@ -1,18 +1,12 @@
 #include "device_writer.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
 namespace hvctl::vsphere {
 namespace {
-
-const char* controller_type(const std::string& kind) {
-  if (kind == "scsi") return "ParaVirtualSCSIController";
-  if (kind == "sata") return "VirtualAHCIController";
-  if (kind == "nvme") return "VirtualNVMEController";
-  return nullptr;  // ide: only the two built-in ones
-}
 
 void write_device_info(xml::Element dev, const std::string& label, const std::string& summary) {
   if (label.empty()) return;
@@ -32,7 +26,9 @@ std::vector<int> units_for(const std::string& kind) {
 }
 
 DeviceWriter::DeviceWriter(xml::Element spec, const VmConfig& base, const NetworkMap& nets)
-    : spec_(spec), nets_(nets), controllers_(base.controllers), slots_(base.slots) {}
+    : spec_(spec), nets_(nets), controllers_(base.controllers), slots_(base.slots) {
+  for (const auto& [key, id] : controller_ids(base)) by_id_[id] = key;
+}
 
 xml::Element DeviceWriter::change(const char* operation, const char* file_operation) {
   ++changes_;
@@ -42,18 +38,19 @@ xml::Element DeviceWriter::change(const char* operation, const char* file_operat
   return c;
 }
 
-const Controller& DeviceWriter::controller_for(const std::string& kind) {
-  int max_bus = -1;
-  for (const auto& c : controllers_) {
-    if (c.kind != kind) continue;
-    max_bus = std::max(max_bus, c.bus);
-    for (int u : units_for(kind))
-      if (!slots_.count({c.key, u})) return c;
-  }
-  const char* type = controller_type(kind);
-  if (!type || max_bus >= 3)
-    throw std::invalid_argument(fmt::format("no free {} slot for another disk", kind));
-  controllers_.push_back({next_key_--, type, kind, max_bus + 1});
+int DeviceWriter::free_unit(const Controller& c) const {
+  for (int u : units_for(c.kind))
+    if (!slots_.count({c.key, u})) return u;
+  return -1;
+}
+
+// A controller on the lowest bus number its kind has free (vSphere: 0-3).
+const Controller& DeviceWriter::new_controller(const std::string& kind, const std::string& type) {
+  int bus = 0;
+  while (std::any_of(controllers_.begin(), controllers_.end(), [&](const Controller& c) { return c.kind == kind && c.bus == bus; }))
+    ++bus;
+  if (type.empty() || bus > 3) throw std::invalid_argument(fmt::format("a VM has at most 4 {} controllers", kind));
+  controllers_.push_back({next_key_--, type, kind, bus});
   const Controller& c = controllers_.back();
   auto dev = change("add", nullptr).add("device");
   dev.typed(type);
@@ -63,12 +60,40 @@ const Controller& DeviceWriter::controller_for(const std::string& kind) {
   return c;
 }
 
+const Controller& DeviceWriter::controller_for(const std::string& kind) {
+  for (const auto& c : controllers_)
+    if (c.kind == kind && free_unit(c) >= 0) return c;
+  if (kind == "ide") throw std::invalid_argument("the two IDE controllers have no free unit");
+  return new_controller(kind, controller_type(kind, ""));
+}
+
+const Controller& DeviceWriter::named_controller(const std::string& id) {
+  auto it = by_id_.find(id);
+  for (const auto& c : controllers_)
+    if (it != by_id_.end() && c.key == it->second) return c;
+  throw std::invalid_argument(fmt::format("controller '{}' is neither in spec.controllers nor on the VM", id));
+}
+
+std::string DeviceWriter::add_controller(const ControllerSpec& spec) {
+  const std::string kind = spec.type.value_or("scsi");
+  const Controller& c = new_controller(kind, controller_type(kind, spec.model.value_or("")));
+  by_id_[spec.id] = c.key;
+  return c.address();
+}
+
+void DeviceWriter::remove_controller(const Controller& have) {
+  auto dev = change("remove", nullptr).add("device");
+  dev.typed(have.type);
+  dev.add("key", static_cast<long long>(have.key));
+  write_device_info(dev, have.label, have.summary);
+  dev.add("busNumber", static_cast<long long>(have.bus));
+}
+
 std::string DeviceWriter::add_disk(const DiskSpec& d) {
-  const std::string kind = d.bus.value_or("scsi");
-  const Controller c = controller_for(kind);
-  int unit = -1;
-  for (int u : units_for(kind))
-    if (unit < 0 && !slots_.count({c.key, u})) unit = u;
+  const Controller c = d.controller ? named_controller(*d.controller) : controller_for(d.bus.value_or("scsi"));
+  const std::string& kind = c.kind;
+  const int unit = free_unit(c);
+  if (unit < 0) throw std::invalid_argument(fmt::format("controller {} has no free unit", c.address()));
   slots_.emplace(c.key, unit);
   auto dev = change("add", d.path ? nullptr : "create").add("device");
   dev.typed("VirtualDisk");
@@ -110,6 +135,54 @@ void DeviceWriter::remove_disk(const Disk& have) {
   dev.add("controllerKey", static_cast<long long>(have.controller_key));
   if (have.unit) dev.add("unitNumber", static_cast<long long>(*have.unit));
   dev.add("capacityInKB", have.capacity_kb);
+}
+
+void DeviceWriter::write_cdrom(xml::Element dev, const std::string& image, int controller_key, int unit) {
+  auto backing = dev.add("backing");
+  if (image.empty()) {
+    backing.typed("VirtualCdromAtapiBackingInfo");
+    backing.add("deviceName", fmt::format("cdrom-{}-{}", controller_key, unit));
+    backing.add("useAutoDetect", false);
+  } else {
+    backing.typed("VirtualCdromIsoBackingInfo");
+    backing.add("fileName", image);
+  }
+  auto connect = dev.add("connectable");
+  connect.add("startConnected", !image.empty());
+  connect.add("allowGuestControl", true);
+  connect.add("connected", !image.empty());
+  dev.add("controllerKey", static_cast<long long>(controller_key));
+  dev.add("unitNumber", static_cast<long long>(unit));
+}
+
+std::string DeviceWriter::add_cdrom(const CdromSpec& cd) {
+  const std::string kind = cd.bus.value_or("ide");
+  if (kind != "ide" && kind != "sata")
+    throw std::invalid_argument(fmt::format("cdroms[{}]: vSphere adds CD-ROM drives on ide or sata, not {}", cd.id, kind));
+  const Controller c = controller_for(kind);
+  const int unit = free_unit(c);
+  slots_.emplace(c.key, unit);
+  auto dev = change("add", nullptr).add("device");
+  dev.typed("VirtualCdrom");
+  dev.add("key", static_cast<long long>(next_key_--));
+  write_cdrom(dev, cd.image.value_or(""), c.key, unit);
+  return fmt::format("{}:{}", c.address(), unit);
+}
+
+void DeviceWriter::edit_cdrom(const Cdrom& have, const std::string& image) {
+  auto dev = change("edit", nullptr).add("device");
+  dev.typed("VirtualCdrom");
+  dev.add("key", static_cast<long long>(have.key));
+  write_device_info(dev, have.label, have.summary);
+  write_cdrom(dev, image, have.controller_key, have.unit.value_or(0));
+}
+
+void DeviceWriter::remove_cdrom(const Cdrom& have) {
+  auto dev = change("remove", nullptr).add("device");
+  dev.typed("VirtualCdrom");
+  dev.add("key", static_cast<long long>(have.key));
+  dev.add("controllerKey", static_cast<long long>(have.controller_key));
+  if (have.unit) dev.add("unitNumber", static_cast<long long>(*have.unit));
 }
 
 void DeviceWriter::write_backing(xml::Element dev, const std::string& network) {

@@ -123,6 +123,80 @@ bool nic_removals(DeviceWriter& w, const VmSpec& desired, const VmConfig& actual
   return removed;
 }
 
+// Controllers: add the ones `now` lacks (their ids to `ids`); a listed one
+// keeps its type and model (vsphere_transition refuses a change).
+void controller_changes(DeviceWriter& w, const VmSpec& desired, const VmSpec& now, std::vector<std::string>& ids) {
+  for (const auto& want : desired.controllers) {
+    const auto it = std::find_if(now.controllers.begin(), now.controllers.end(),
+                                 [&](const ControllerSpec& c) { return c.id == want.id; });
+    if (it == now.controllers.end()) {
+      ids.push_back(want.id + "=" + w.add_controller(want));
+      continue;
+    }
+    if (auto r = refused_controller_change(want, *it))
+      throw std::invalid_argument(fmt::format("controllers[{}]: {}", want.id, r->why));
+  }
+}
+
+// Whether a disk or drive of `actual` on controller `key` stays after this change.
+bool keeps_device_on(int key, const VmSpec& desired, const VmConfig& actual, const VmSpec& now) {
+  for (std::size_t i = 0; i < actual.disks.size(); ++i)
+    if (actual.disks[i].controller_key == key && (!prunes(desired, "disks") || named(desired.disks, now.disks[i].id)))
+      return true;
+  for (std::size_t i = 0; i < actual.cdroms.size(); ++i)
+    if (actual.cdroms[i].controller_key == key && (!prunes(desired, "cdroms") || named(desired.cdroms, now.cdroms[i].id)))
+      return true;
+  return false;
+}
+
+// Pruned controllers, after the devices on them: removed by device key. One
+// that keeps a device is refused (vsphere_transition says so at plan time).
+void controller_removals(DeviceWriter& w, const VmSpec& desired, const VmConfig& actual, const VmSpec& now,
+                         std::vector<std::string>& ids) {
+  if (!prunes(desired, "controllers")) return;
+  const auto have = controller_ids(actual);
+  for (const auto& c : actual.controllers) {
+    auto it = have.find(c.key);
+    if (it == have.end() || named(desired.controllers, it->second)) continue;
+    if (keeps_device_on(c.key, desired, actual, now))
+      throw std::invalid_argument(fmt::format("controllers[{}]: cannot be pruned while devices the spec keeps sit on it",
+                                              it->second));
+    w.remove_controller(c);
+    std::erase(ids, it->second + "=" + c.address());
+  }
+}
+
+// CD-ROM drives: add the missing ones, change the medium where the image
+// differs ("" ejects), remove the unlisted ones when pruning.
+void cdrom_changes(DeviceWriter& w, const VmSpec& desired, const VmConfig& actual, const VmSpec& now,
+                   std::vector<std::string>& ids) {
+  for (std::size_t i = 0; i < now.cdroms.size(); ++i) {  // now.cdroms follows actual.cdroms
+    if (!prunes(desired, "cdroms") || named(desired.cdroms, now.cdroms[i].id)) continue;
+    w.remove_cdrom(actual.cdroms[i]);
+    std::erase(ids, now.cdroms[i].id + "=" + actual.cdroms[i].address);
+  }
+  for (const auto& want : desired.cdroms) {
+    std::size_t i = 0;
+    while (i < now.cdroms.size() && now.cdroms[i].id != want.id) ++i;
+    if (i == now.cdroms.size()) {
+      ids.push_back(want.id + "=" + w.add_cdrom(want));
+      continue;
+    }
+    if (auto r = refused_cdrom_change(want, now.cdroms[i]))
+      throw std::invalid_argument(fmt::format("cdroms[{}]: {}", want.id, r->why));
+    if (want.image && *want.image != now.cdroms[i].image.value_or("")) w.edit_cdrom(actual.cdroms[i], *want.image);
+  }
+}
+
+// "id=address" of each controller but the IDE ones.
+std::vector<std::string> controller_entries(const VmConfig& vm) {
+  std::vector<std::string> out;
+  const auto ids = controller_ids(vm);
+  for (const auto& c : vm.controllers)
+    if (auto it = ids.find(c.key); it != ids.end()) out.push_back(it->second + "=" + c.address());
+  return out;
+}
+
 // NICs: add the missing ones, edit those whose network or MAC differs.
 // `entries` (hvctl.nics, one per NIC of `now`) gains the added NICs and
 // follows a changed MAC; returns whether it changed.
@@ -151,6 +225,37 @@ bool nic_changes(DeviceWriter& w, const VmSpec& desired, const VmConfig& actual,
   return changed;
 }
 
+// Every <deviceChange> from `actual` to `desired`, in the order vSphere
+// needs (controllers before the disks on them, removals of the devices on a
+// controller before it); the id lists that changed go to `options`.
+// Returns whether any device changes.
+bool device_changes(xml::Element spec, const VmSpec& desired, const VmConfig& actual, const VmSpec& now,
+                    const NetworkMap& nets, OptionChanges& options) {
+  DeviceWriter w(spec, actual, nets);
+  std::vector<std::string> disk_list, nic_list, cdrom_list, controller_list = controller_entries(actual);
+  for (std::size_t i = 0; i < now.disks.size(); ++i)  // now.disks follows actual.disks
+    if (!actual.disks[i].address.empty()) disk_list.push_back(now.disks[i].id + "=" + actual.disks[i].address);
+  for (std::size_t i = 0; i < now.cdroms.size(); ++i)  // now.cdroms follows actual.cdroms
+    if (!actual.cdroms[i].address.empty()) cdrom_list.push_back(now.cdroms[i].id + "=" + actual.cdroms[i].address);
+  for (const auto& n : now.nics) nic_list.push_back(nic_entry(n.id, n.mac.value_or("")));
+  const auto disks_before = disk_list, cdroms_before = cdrom_list, controllers_before = controller_list;
+  const auto attached_before = split_list(actual.extra_config.count(kAttachedKey) ? actual.extra_config.at(kAttachedKey) : "");
+  auto attached = attached_before;
+  controller_changes(w, desired, now, controller_list);
+  disk_removals(w, desired, actual, now, disk_list, attached);
+  disk_changes(w, desired, actual, now, disk_list, attached);
+  cdrom_changes(w, desired, actual, now, cdrom_list);
+  controller_removals(w, desired, actual, now, controller_list);
+  bool nics_renamed = nic_changes(w, desired, actual, now, nic_list);
+  nics_renamed = nic_removals(w, desired, actual, nic_list) || nics_renamed;
+  if (disk_list != disks_before) options[kDisksKey] = join(disk_list);
+  if (cdrom_list != cdroms_before) options[kCdromsKey] = join(cdrom_list);
+  if (controller_list != controllers_before) options[kControllersKey] = join(controller_list);
+  if (nics_renamed) options[kNicsKey] = join(nic_list);
+  if (attached != attached_before) options[kAttachedKey] = join(attached);  // "" when none is left
+  return w.changes() > 0;
+}
+
 }  // namespace
 
 void write_create_spec(xml::Element config, const VmSpec& spec, const CreateContext& ctx) {
@@ -165,13 +270,15 @@ void write_create_spec(xml::Element config, const VmSpec& spec, const CreateCont
   }
   if (spec.memory.size_mib) config.add("memoryMB", static_cast<long long>(*spec.memory.size_mib));
   DeviceWriter w(config, new_vm_base(), ctx.networks);
-  std::vector<std::string> disk_ids, attached, nic_ids;
+  std::vector<std::string> disk_ids, attached, nic_ids, cdrom_list, controller_list;
+  for (const auto& c : spec.controllers) controller_list.push_back(c.id + "=" + w.add_controller(c));
   for (const auto& d : spec.disks) {
     if (d.from) continue;  // copied into the VM's folder once it exists, then attached (base_disks.hpp)
     const auto addr = w.add_disk(d);
     disk_ids.push_back(d.id + "=" + addr);
     if (d.path) attached.push_back(addr);
   }
+  for (const auto& cd : spec.cdroms) cdrom_list.push_back(cd.id + "=" + w.add_cdrom(cd));
   for (const auto& n : spec.nics) {
     w.add_nic(n);
     nic_ids.push_back(nic_entry(n.id, n.mac.value_or("")));  // a generated MAC: write_nic_pins, after
@@ -181,6 +288,8 @@ void write_create_spec(xml::Element config, const VmSpec& spec, const CreateCont
   label_changes(spec, {}, options);
   extra_changes(spec, {}, options);
   if (!disk_ids.empty()) options[kDisksKey] = join(disk_ids);
+  if (!cdrom_list.empty()) options[kCdromsKey] = join(cdrom_list);
+  if (!controller_list.empty()) options[kControllersKey] = join(controller_list);
   if (!nic_ids.empty()) options[kNicsKey] = join(nic_ids);
   if (!attached.empty()) options[kAttachedKey] = join(attached);
   for (const auto& [k, v] : options) add_option(config, k, v);
@@ -207,27 +316,12 @@ bool write_reconfig_spec(xml::Element spec, const VmSpec& desired, const VmConfi
   if (new_cores) changed = (spec.add("numCoresPerSocket", static_cast<long long>(*desired.cpu.cores_per_socket)), true);
   if (desired.memory.size_mib && desired.memory.size_mib != now.memory.size_mib)
     changed = (spec.add("memoryMB", static_cast<long long>(*desired.memory.size_mib)), true);
-  DeviceWriter w(spec, actual, nets);
-  std::vector<std::string> disk_list, attached, nic_list;
-  for (std::size_t i = 0; i < now.disks.size(); ++i)  // now.disks follows actual.disks
-    if (!actual.disks[i].address.empty()) disk_list.push_back(now.disks[i].id + "=" + actual.disks[i].address);
-  for (const auto& n : now.nics) nic_list.push_back(nic_entry(n.id, n.mac.value_or("")));
-  const auto disks_before = disk_list;
-  auto attached_before = split_list(actual.extra_config.count(kAttachedKey) ? actual.extra_config.at(kAttachedKey) : "");
-  attached = attached_before;
-  disk_removals(w, desired, actual, now, disk_list, attached);
-  disk_changes(w, desired, actual, now, disk_list, attached);
-  bool nics_renamed = nic_changes(w, desired, actual, now, nic_list);
-  nics_renamed = nic_removals(w, desired, actual, nic_list) || nics_renamed;
-  changed = changed || w.changes() > 0;
+  OptionChanges options;
+  changed = device_changes(spec, desired, actual, now, nets, options) || changed;
   if (desired.cpu.weight && desired.cpu.weight != actual.custom_shares)
     changed = (write_shares(spec, *desired.cpu.weight), true);
-  OptionChanges options;
   label_changes(desired, now.labels, options);
   extra_changes(desired, now.vsphere ? now.vsphere->extra_config : std::map<std::string, std::string>{}, options);
-  if (disk_list != disks_before) options[kDisksKey] = join(disk_list);
-  if (nics_renamed) options[kNicsKey] = join(nic_list);
-  if (attached != attached_before) options[kAttachedKey] = join(attached);  // "" when none is left
   for (const auto& [k, v] : options) add_option(spec, k, v);
   changed = changed || !options.empty();
   if (desired.firmware && desired.firmware != now.firmware)

@@ -5,7 +5,11 @@
 // cpu.coresPerSocket -> numCoresPerSocket, cpu.weight -> cpuAllocation custom
 // shares, memory.size -> memoryMB, firmware uefi -> "efi", disks -> VirtualDisk
 // (thin, persistent) on a ParaVirtual SCSI, AHCI (sata) or NVMe controller
-// hvctl adds, or on the built-in IDE controllers 200/201; nics ->
+// hvctl adds, or on the built-in IDE controllers 200/201, or on the
+// controller disks[].controller names; controllers -> ParaVirtualSCSI
+// (pvscsi, the default), LsiLogic, LsiLogicSAS, BusLogic, AHCI or NVMe
+// controllers; cdroms -> VirtualCdrom on IDE or SATA (device_writer.hpp);
+// nics ->
 // VirtualVmxnet3 (default) / VirtualE1000 / ... backed by a port group name
 // or a distributed port group; a mac makes the address "manual". Labels, disk
 // and NIC ids go to extraConfig (see vm_model.hpp); NICs by MAC, which for a
@@ -45,13 +49,15 @@ void write_create_spec(xml::Element config, const VmSpec& spec, const CreateCont
 // Writes ReconfigVM_Task's spec that makes `actual` match the fields
 // `desired` sets. With desired.prune, the disks and NICs of each list
 // `desired` has that it does not name are removed (by device key; a disk's
-// VMDK is kept). A new disk with `from` must carry the path of its copy
+// VMDK is kept; a controller only once nothing stays on it). A drive whose
+// image differs gets the new medium ("" ejects). A new disk with `from` must carry the path of its copy
 // (base_disks.hpp) and is attached as the VM's own disk, keeping the copy's
 // size (a larger one is a second reconfigure's grow, once vSphere reads it).
 // Returns false when nothing differs. Throws
 // std::invalid_argument for changes vSphere cannot make (shrinking a disk,
-// moving it to another bus, changing a NIC's model, a vCPU count that is not
-// a multiple of the cores per socket).
+// moving it to another bus or controller, changing a NIC's or controller's
+// model, moving a drive to another bus, a vCPU count that is not a multiple
+// of the cores per socket).
 bool write_reconfig_spec(xml::Element spec, const VmSpec& desired, const VmConfig& actual, const NetworkMap& nets);
 
 // Writes ReconfigVM_Task's spec that records the MAC of each NIC that

@@ -1,6 +1,8 @@
 // VmOps' part for disks made from a base image (disks[].from): read each
 // image's size from its descriptor, copy it into the VM's folder, delete
 // copies a failure leaves behind. base_disks.hpp says what vSphere needs.
+// Also the other datastore files a spec names before anything is made: the
+// ISOs of CD-ROM drives (check_isos), through the same ranged GET.
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -23,11 +25,40 @@ bool has_disk(const VmConfig* vm, const std::string& id) {
 
 }  // namespace
 
-[[noreturn]] void VmOps::refuse_disk(const VmSpec& spec, std::size_t i, const char* field, const std::string& why) {
-  const SourceMark mark = spec.mark_of(fmt::format("disks[{}].{}", i, field));
+[[noreturn]] void VmOps::refuse_at(const VmSpec& spec, const char* list, std::size_t i, const std::string& id,
+                                   const char* field, const std::string& why) {
+  const SourceMark mark = spec.mark_of(fmt::format("{}[{}].{}", list, i, field));
   const std::string at = mark.file.empty() ? "" : mark.str() + ": ";
-  throw InputError(fmt::format("{}target '{}': VM '{}': disks[{}]: {}", at, s_.target().name, spec.name,
-                               spec.disks[i].id, why));
+  throw InputError(fmt::format("{}target '{}': VM '{}': {}[{}]: {}", at, s_.target().name, spec.name, list, id, why));
+}
+
+[[noreturn]] void VmOps::refuse_disk(const VmSpec& spec, std::size_t i, const char* field, const std::string& why) {
+  refuse_at(spec, "disks", i, spec.disks[i].id, field, why);
+}
+
+void VmOps::check_isos(const VmSpec& spec, const VmConfig* vm, const Moref& vm_dc) {
+  const auto now = vm ? to_vm_state(*vm).spec.cdroms : std::vector<CdromSpec>{};
+  for (std::size_t i = 0; i < spec.cdroms.size(); ++i) {
+    const CdromSpec& cd = spec.cdroms[i];
+    const auto have = std::find_if(now.begin(), now.end(), [&](const CdromSpec& c) { return c.id == cd.id; });
+    if (have == now.end() && cd.bus && *cd.bus != "ide" && *cd.bus != "sata")  // vsphere_transition, for a new VM
+      refuse_at(spec, "cdroms", i, cd.id, "bus", fmt::format("vSphere adds CD-ROM drives on ide or sata, not {}", *cd.bus));
+    if (!cd.image || cd.image->empty()) continue;
+    if (have != now.end() && have->image == cd.image) continue;  // in the drive already
+    const auto iso = parse_datastore_path(*cd.image);
+    if (!iso) refuse_at(spec, "cdroms", i, cd.id, "image", fmt::format("'{}' is no datastore path like '[datastore] iso/x.iso'", *cd.image));
+    Moref dc;
+    try {
+      dc = datacenter_of_datastore(iso->datastore, vm_dc);
+    } catch (const std::invalid_argument& e) {
+      refuse_at(spec, "cdroms", i, cd.id, "image", fmt::format("ISO {}: {}", *cd.image, e.what()));
+    }
+    const auto answer = read_datastore_file(*iso, dc, 1);
+    if (answer.status == 404)
+      refuse_at(spec, "cdroms", i, cd.id, "image", fmt::format("ISO {} does not exist on datastore {}", *cd.image, iso->datastore));
+    if (answer.status != 200 && answer.status != 206)
+      throw std::runtime_error(fmt::format("cdroms[{}]: cannot read ISO {}: HTTP {}", cd.id, *cd.image, answer.status));
+  }
 }
 
 Moref VmOps::datacenter_of_datastore(const std::string& datastore, const Moref& prefer) {

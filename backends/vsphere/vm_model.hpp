@@ -7,6 +7,8 @@
 //   hvctl.disks = root=scsi0:0,data=sata0:1   disk ids by controller address
 //   hvctl.nics = eth0=00:50:56:8a:00:01,eth1  NIC ids by MAC address
 //   hvctl.attached = scsi0:1       disks attached by path (kept on destroy)
+//   hvctl.cdroms = cd0=ide1:0      CD-ROM ids by controller address, as disks
+//   hvctl.controllers = fast=scsi1 controller ids by kind and bus number
 // An empty value means "removed" (vSphere deletes such keys; vcsim keeps them).
 // None of them shows in the spec's vsphere.extraConfig.
 //
@@ -26,8 +28,14 @@
 //   address is), but the server assigns it only once the task has run, it is
 //   not in the .vmx, and it means nothing to a human. hvctl never moves a disk
 //   to another slot (translate.hpp refuses it).
+// * A CD-ROM drive is its controller address too (ide1:0, sata0:1).
+// * A controller is its kind and bus number (scsi1): vSphere keeps busNumber
+//   for the controller's life, and an id hvctl did not record is that name
+//   (what the .vmx calls it: scsi1.virtualDev). The two built-in IDE
+//   controllers are no entry of spec.controllers: every VM has them, and
+//   they can be neither added nor removed.
 // Devices no entry names (made outside hvctl) keep order-based names,
-// disk<N> and nic<N>, avoiding the ids in use.
+// disk<N>, cdrom<N> and nic<N>, avoiding the ids in use.
 #pragma once
 
 #include <map>
@@ -45,12 +53,25 @@ inline constexpr const char* kLabelPrefix = "hvctl.label.";
 inline constexpr const char* kDisksKey = "hvctl.disks";
 inline constexpr const char* kNicsKey = "hvctl.nics";
 inline constexpr const char* kAttachedKey = "hvctl.attached";
+inline constexpr const char* kCdromsKey = "hvctl.cdroms";
+inline constexpr const char* kControllersKey = "hvctl.controllers";
 
 struct Controller {
   int key = 0;
   std::string type;  // ParaVirtualSCSIController ...
   std::string kind;  // scsi | sata | nvme | ide
   int bus = 0;
+  std::string label{}, summary{};  // deviceInfo, sent back on a removal
+  std::string address() const { return kind + std::to_string(bus); }  // "scsi1"
+};
+
+struct Cdrom {
+  int key = 0, controller_key = 0;
+  std::optional<int> unit;
+  std::string backing_type;  // VirtualCdromIsoBackingInfo, VirtualCdromAtapiBackingInfo...
+  std::string iso;           // the ISO backing's fileName; "" for any other backing (no medium)
+  std::string address;       // "ide1:0"
+  std::string label, summary;
 };
 
 struct Disk {
@@ -86,6 +107,7 @@ struct VmConfig {
   std::map<std::string, std::string> extra_config;  // last value wins; empty values dropped
   std::vector<Controller> controllers;
   std::vector<Disk> disks;
+  std::vector<Cdrom> cdroms;
   std::vector<Nic> nics;
   std::set<std::pair<int, int>> slots;  // (controller key, unit) of every device
   // For VmRuntime (vm_runtime.hpp): read with the configuration...
@@ -116,8 +138,17 @@ PowerState to_power_state(const std::string& vim_state);
 // The VM in spec terms: the fields vSphere can express, plus labels and ids.
 VmState to_vm_state(const VmConfig& vm);
 
-// Ids of disks ("root" for address "scsi0:0").
+// Ids of disks ("root" for address "scsi0:0"), CD-ROMs and controllers, as
+// hvctl.disks, hvctl.cdroms and hvctl.controllers record them.
 std::map<std::string, std::string> disk_ids(const VmConfig& vm);  // address -> id
+std::map<std::string, std::string> cdrom_ids(const VmConfig& vm);  // address -> id
+// Every controller but the IDE ones, by key: its recorded id, else its address.
+std::map<int, std::string> controller_ids(const VmConfig& vm);
+
+// A SCSI controller's model for its vim25 type ("" for another), and the type
+// for a spec controller's type and model (pvscsi when unset; "" for none).
+std::string controller_model(const std::string& type);
+std::string controller_type(const std::string& kind, const std::string& model);
 std::vector<std::string> split_list(const std::string& text);
 // NICs sorted by PCI unit number (devices without one last, in device order).
 std::vector<const Nic*> nics_in_order(const VmConfig& vm);

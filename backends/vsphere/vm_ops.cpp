@@ -57,7 +57,8 @@ Moref VmOps::create(const VmSpec& spec) {
   for (const auto& nic : spec.nics)
     if (nic.network && !ctx.networks.count(*nic.network))
       throw std::invalid_argument(fmt::format("nics[{}]: network '{}' not found in the datacenter", nic.id, *nic.network));
-  auto copies = base_copies(spec, nullptr, p.datacenter);  // before anything is made
+  check_isos(spec, nullptr, p.datacenter);  // before anything is made
+  auto copies = base_copies(spec, nullptr, p.datacenter);
   // Where vSphere will put the VM's files: a file there already is refused
   // now, as nothing of the VM exists yet (a rollback's Destroy_Task may
   // remove the VM's folder with whatever is in it; vcsim does).
@@ -97,6 +98,8 @@ void VmOps::record_macs(const Moref& vm) {
 void VmOps::reconfigure(const Moref& vm, const VmSpec& desired) {
   const VmConfig actual = inv_.vm(vm);
   const auto vmx = parse_datastore_path(actual.vm_path);
+  if (std::any_of(desired.cdroms.begin(), desired.cdroms.end(), [](const CdromSpec& c) { return c.image && !c.image->empty(); }))
+    check_isos(desired, &actual, vmx ? datacenter_of_datastore(vmx->datastore, {}) : Moref{});
   auto copies = std::any_of(desired.disks.begin(), desired.disks.end(), [](const DiskSpec& d) { return d.from.has_value(); })
                     ? base_copies(desired, &actual, vmx ? datacenter_of_datastore(vmx->datastore, {}) : Moref{})
                     : std::vector<BaseCopy>{};

@@ -36,7 +36,8 @@ public:
   // (CopyVirtualDisk_Task; the copies are deleted when the attach fails),
   // and a size above the image's costs a ReconfigVM_Task more (a grow).
   // A missing image, or a size below it, throws InputError naming the VM,
-  // the disk and the spec's line, before anything is made.
+  // the disk and the spec's line, before anything is made; so does an ISO
+  // a drive gets that is not on its datastore (create checks them too).
   void reconfigure(const Moref& vm, const VmSpec& desired);
   // Idempotent power change; graceful stop polls until off or `timeout`.
   void power(const Moref& vm, const PowerRequest& request);
@@ -69,7 +70,14 @@ private:
   void attach_bases(const Moref& vm, const VmConfig& actual, const VmSpec& desired, std::vector<BaseCopy> copies);
   Moref datacenter_of_datastore(const std::string& datastore, const Moref& prefer);
   SoapClient::FileAnswer read_datastore_file(const DatastorePath& p, const Moref& dc, std::size_t max_bytes);
+  // InputError "<file:line>: target 'T': VM 'N': <list>[<id>]: <why>", at the field's mark.
+  [[noreturn]] void refuse_at(const VmSpec& spec, const char* list, std::size_t i, const std::string& id,
+                              const char* field, const std::string& why);
   [[noreturn]] void refuse_disk(const VmSpec& spec, std::size_t i, const char* field, const std::string& why);
+  // Every ISO `spec` puts into a drive (one `vm` lacks there; nullptr: a new
+  // VM in `vm_dc`) exists on its datastore: one ranged GET each; and a new
+  // drive's bus is one vSphere adds drives on. Reads only.
+  void check_isos(const VmSpec& spec, const VmConfig* vm, const Moref& vm_dc);
   void shutdown_guest(const Moref& vm, std::chrono::seconds timeout);
   void reboot(const Moref& vm, const PowerRequest& request);
   std::vector<SnapshotInfo> snapshots(const Moref& vm);

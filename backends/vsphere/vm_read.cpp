@@ -17,6 +17,10 @@ const std::pair<const char*, const char*> kControllerKinds[] = {
     {"VirtualLsiLogicSASController", "scsi"}, {"VirtualBusLogicController", "scsi"},
     {"VirtualAHCIController", "sata"}, {"VirtualNVMEController", "nvme"}, {"VirtualIDEController", "ide"}};
 
+const std::pair<const char*, const char*> kScsiModels[] = {
+    {"ParaVirtualSCSIController", "pvscsi"}, {"VirtualLsiLogicController", "lsilogic"},
+    {"VirtualLsiLogicSASController", "lsisas"}, {"VirtualBusLogicController", "buslogic"}};
+
 std::optional<int> to_int(const std::string& s) {
   try {
     return s.empty() ? std::nullopt : std::optional<int>(std::stoi(s));
@@ -47,6 +51,27 @@ Disk read_disk(const xmlNode* d) {
   disk.label = xml::child_text(xml::child(d, "deviceInfo"), "label");
   disk.summary = xml::child_text(xml::child(d, "deviceInfo"), "summary");
   return disk;
+}
+
+Cdrom read_cdrom(const xmlNode* d) {
+  Cdrom cd;
+  cd.key = to_int(xml::child_text(d, "key")).value_or(0);
+  cd.controller_key = to_int(xml::child_text(d, "controllerKey")).value_or(0);
+  cd.unit = to_int(xml::child_text(d, "unitNumber"));
+  const xmlNode* backing = xml::child(d, "backing");
+  cd.backing_type = xml::xsi_type(backing);
+  if (cd.backing_type == "VirtualCdromIsoBackingInfo") cd.iso = xml::child_text(backing, "fileName");
+  cd.label = xml::child_text(xml::child(d, "deviceInfo"), "label");
+  cd.summary = xml::child_text(xml::child(d, "deviceInfo"), "summary");
+  return cd;
+}
+
+Controller read_controller(const xmlNode* d, const std::string& type, const std::string& kind) {
+  Controller c{to_int(xml::child_text(d, "key")).value_or(0), type, kind,
+               to_int(xml::child_text(d, "busNumber")).value_or(0)};
+  c.label = xml::child_text(xml::child(d, "deviceInfo"), "label");
+  c.summary = xml::child_text(xml::child(d, "deviceInfo"), "summary");
+  return c;
 }
 
 Nic read_nic(const xmlNode* d, const std::string& type) {
@@ -80,11 +105,11 @@ void read_extra_config(const xmlNode* val, VmConfig& out) {
   }
 }
 
-void compute_addresses(VmConfig& vm) {
-  for (auto& disk : vm.disks)
+template <typename Device>
+void compute_addresses(const VmConfig& vm, std::vector<Device>& devices) {
+  for (auto& dev : devices)
     for (const auto& c : vm.controllers)
-      if (c.key == disk.controller_key && disk.unit)
-        disk.address = c.kind + std::to_string(c.bus) + ":" + std::to_string(*disk.unit);
+      if (c.key == dev.controller_key && dev.unit) dev.address = c.address() + ":" + std::to_string(*dev.unit);
 }
 
 }  // namespace
@@ -106,6 +131,21 @@ std::string nic_model(const std::string& type) {
   return "";
 }
 
+std::string controller_model(const std::string& type) {
+  for (const auto& [t, m] : kScsiModels)
+    if (type == t) return m;
+  return "";
+}
+
+std::string controller_type(const std::string& kind, const std::string& model) {
+  if (kind == "sata") return "VirtualAHCIController";
+  if (kind == "nvme") return "VirtualNVMEController";
+  if (kind != "scsi") return "";
+  for (const auto& [t, m] : kScsiModels)
+    if (model.empty() ? m == std::string("pvscsi") : model == m) return t;
+  return "";
+}
+
 std::string nic_type(const std::string& model) {
   for (const auto& [t, m] : kNicModels)
     if (model == m) return t;
@@ -119,16 +159,17 @@ void read_devices(const xmlNode* val, VmConfig& out) {
     if (unit) out.slots.emplace(to_int(xml::child_text(d, "controllerKey")).value_or(0), *unit);
     if (type == "VirtualDisk") {
       out.disks.push_back(read_disk(d));
+    } else if (type == "VirtualCdrom") {
+      out.cdroms.push_back(read_cdrom(d));
     } else if (!nic_model(type).empty()) {
       out.nics.push_back(read_nic(d, type));
     } else {
       for (const auto& [t, kind] : kControllerKinds)
-        if (type == t)
-          out.controllers.push_back({to_int(xml::child_text(d, "key")).value_or(0), type, kind,
-                                     to_int(xml::child_text(d, "busNumber")).value_or(0)});
+        if (type == t) out.controllers.push_back(read_controller(d, type, kind));
     }
   }
-  compute_addresses(out);
+  compute_addresses(out, out.disks);
+  compute_addresses(out, out.cdroms);
 }
 
 VmConfig read_vm_config(const ObjectContent& o, const std::map<std::string, std::string>& portgroups) {

@@ -27,21 +27,77 @@ std::string fresh_id(const std::string& stem, std::size_t& counter, const std::v
   }
 }
 
-void add_disks(const VmConfig& vm, VmSpec& spec) {
-  const auto ids = disk_ids(vm);
-  std::vector<std::string> taken;
+// "id=address" entries of extraConfig `key`, by address.
+std::map<std::string, std::string> address_ids(const VmConfig& vm, const char* key) {
+  std::map<std::string, std::string> out;
+  auto it = vm.extra_config.find(key);
+  if (it == vm.extra_config.end()) return out;
+  for (const auto& entry : split_list(it->second)) {
+    const auto eq = entry.find('=');
+    if (eq != std::string::npos) out[entry.substr(eq + 1)] = entry.substr(0, eq);
+  }
+  return out;
+}
+
+// Each device's recorded id, else `stem`<N>.
+template <typename Device>
+std::vector<std::string> device_ids(const std::vector<Device>& devices, const std::map<std::string, std::string>& ids,
+                                    const char* stem) {
+  std::vector<std::string> taken, out;
   for (const auto& [addr, id] : ids) taken.push_back(id);
   std::size_t counter = 0;
-  for (const auto& d : vm.disks) {
-    DiskSpec out;
+  for (const auto& d : devices) {
     auto it = ids.find(d.address);
-    out.id = it != ids.end() ? it->second : fresh_id("disk", counter, taken);
+    out.push_back(it != ids.end() ? it->second : fresh_id(stem, counter, taken));
+  }
+  return out;
+}
+
+const Controller* controller_of(const VmConfig& vm, int key) {
+  for (const auto& c : vm.controllers)
+    if (c.key == key) return &c;
+  return nullptr;
+}
+
+void add_disks(const VmConfig& vm, VmSpec& spec) {
+  const auto ids = device_ids(vm.disks, disk_ids(vm), "disk");
+  const auto controllers = controller_ids(vm);
+  for (std::size_t i = 0; i < vm.disks.size(); ++i) {
+    const Disk& d = vm.disks[i];
+    DiskSpec out;
+    out.id = ids[i];
     if (d.capacity_kb > 0) out.size_mib = static_cast<std::uint64_t>(d.capacity_kb / 1024);
     if (!d.file.empty()) out.path = d.file;
-    for (const auto& c : vm.controllers)
-      if (c.key == d.controller_key) out.bus = c.kind;
+    if (const Controller* c = controller_of(vm, d.controller_key)) out.bus = c->kind;
+    if (auto it = controllers.find(d.controller_key); it != controllers.end()) out.controller = it->second;
     out.format = "vmdk";
     spec.disks.push_back(std::move(out));
+  }
+}
+
+// A drive with an ISO has it as its image; any other backing (a host drive,
+// none) reads as an empty drive, as the spec has no words for it.
+void add_cdroms(const VmConfig& vm, VmSpec& spec) {
+  const auto ids = device_ids(vm.cdroms, cdrom_ids(vm), "cdrom");
+  for (std::size_t i = 0; i < vm.cdroms.size(); ++i) {
+    CdromSpec out;
+    out.id = ids[i];
+    out.image = vm.cdroms[i].iso;
+    if (const Controller* c = controller_of(vm, vm.cdroms[i].controller_key)) out.bus = c->kind;
+    spec.cdroms.push_back(std::move(out));
+  }
+}
+
+void add_controllers(const VmConfig& vm, VmSpec& spec) {
+  const auto ids = controller_ids(vm);
+  for (const auto& c : vm.controllers) {
+    auto it = ids.find(c.key);
+    if (it == ids.end()) continue;  // IDE
+    ControllerSpec out;
+    out.id = it->second;
+    out.type = c.kind;
+    if (auto model = controller_model(c.type); !model.empty()) out.model = model;
+    spec.controllers.push_back(std::move(out));
   }
 }
 
@@ -70,13 +126,26 @@ std::vector<std::string> split_list(const std::string& text) {
   return out;
 }
 
-std::map<std::string, std::string> disk_ids(const VmConfig& vm) {
-  std::map<std::string, std::string> out;
-  auto it = vm.extra_config.find(kDisksKey);
-  if (it == vm.extra_config.end()) return out;
-  for (const auto& entry : split_list(it->second)) {
-    const auto eq = entry.find('=');
-    if (eq != std::string::npos) out[entry.substr(eq + 1)] = entry.substr(0, eq);
+std::map<std::string, std::string> disk_ids(const VmConfig& vm) { return address_ids(vm, kDisksKey); }
+std::map<std::string, std::string> cdrom_ids(const VmConfig& vm) { return address_ids(vm, kCdromsKey); }
+
+std::map<int, std::string> controller_ids(const VmConfig& vm) {
+  const auto recorded = address_ids(vm, kControllersKey);
+  std::vector<std::string> taken;
+  for (const auto& [addr, id] : recorded) taken.push_back(id);
+  std::map<int, std::string> out;
+  for (const auto& c : vm.controllers) {
+    if (c.kind == "ide") continue;
+    auto it = recorded.find(c.address());
+    if (it != recorded.end()) {
+      out[c.key] = it->second;
+      continue;
+    }
+    std::size_t counter = 0;  // its address, unless a recorded id took that name
+    std::string id = c.address();
+    if (std::find(taken.begin(), taken.end(), id) != taken.end()) id = fresh_id(c.kind + "-", counter, taken);
+    taken.push_back(id);
+    out[c.key] = id;
   }
   return out;
 }
@@ -144,7 +213,9 @@ VmState to_vm_state(const VmConfig& vm) {
   if (vm.firmware == "efi") spec.firmware = Firmware::uefi;
   if (vm.firmware == "bios") spec.firmware = Firmware::bios;
   add_disks(vm, spec);
+  add_cdroms(vm, spec);
   add_nics(vm, spec);
+  add_controllers(vm, spec);
   VsphereBlock block;
   if (!vm.guest_id.empty()) block.guest_id = vm.guest_id;
   if (auto ds = datastore_of(vm.vm_path); !ds.empty()) block.datastore = ds;

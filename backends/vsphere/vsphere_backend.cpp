@@ -77,6 +77,19 @@
 //   vcsim reads an attached existing disk's size as 0 and has no
 //   ExtendVirtualDisk_Task; through vCenter, CopyVirtualDisk_Task takes no
 //   destSpec (base_disks.hpp).
+// * CD-ROM drives (device_writer.hpp): a drive's ISO is changed or ejected
+//   live by a device edit; a drive is added or removed with the VM off,
+//   since vSphere cannot hot-add IDE devices (the default bus; SATA could,
+//   but the table's one column for the list cannot tell buses apart, so
+//   the plan says restart for both). An ISO is looked for on its datastore
+//   (a ranged GET of the file) before the VM is made or changed.
+// * Controllers: spec.controllers become ParaVirtualSCSIController,
+//   VirtualLsiLogicController, VirtualLsiLogicSASController,
+//   VirtualBusLogicController, VirtualAHCIController or
+//   VirtualNVMEController on the next free bus number. The model is the
+//   device's type, which vSphere cannot edit; replacing the controller would
+//   move every disk on it, so a model change is refused (impossible), not
+//   planned as a restart.
 #include "vsphere_backend.hpp"
 
 #include <map>

@@ -1,5 +1,6 @@
 #include "vsphere_checks.hpp"
 
+#include <map>
 #include <mutex>
 
 #include <curl/curl.h>
@@ -53,6 +54,34 @@ void check_disks(const VmSpec& spec, std::vector<Problem>& out) {
   }
 }
 
+void check_cdroms(const VmSpec& spec, std::vector<Problem>& out) {
+  for (std::size_t i = 0; i < spec.cdroms.size(); ++i) {
+    const auto& cd = spec.cdroms[i];
+    if (cd.image && !cd.image->empty() && (cd.image->front() != '[' || cd.image->find(']') == std::string::npos))
+      out.push_back({spec.mark_of(fmt::format("cdroms[{}].image", i)),
+                     fmt::format("VM '{}': cdroms[{}].image must be a datastore path like '[datastore] iso/x.iso' (\"\" "
+                                 "for an empty drive)", spec.name, cd.id)});
+  }
+}
+
+void check_controllers(const VmSpec& spec, std::vector<Problem>& out) {
+  std::map<std::string, int> per_type;
+  for (std::size_t i = 0; i < spec.controllers.size(); ++i) {
+    const auto& c = spec.controllers[i];
+    const auto at = spec.mark_of(fmt::format("controllers[{}]", i));
+    if (c.type == "ide")
+      out.push_back({at, fmt::format("VM '{}': controllers[{}]: a vSphere VM has two built-in IDE controllers, which "
+                                     "cannot be added or removed; leave them out (bus: ide uses them)", spec.name, c.id)});
+    else if (c.type && ++per_type[*c.type] == 5)
+      out.push_back({at, fmt::format("VM '{}': controllers[{}]: a vSphere VM has at most 4 {} controllers", spec.name,
+                                     c.id, *c.type)});
+    if (c.model == "virtio")
+      out.push_back({spec.mark_of(fmt::format("controllers[{}].model", i)),
+                     fmt::format("VM '{}': controllers[{}].model virtio does not exist on vSphere (lsilogic, lsisas, "
+                                 "pvscsi, buslogic)", spec.name, c.id)});
+  }
+}
+
 void check_nics(const VmSpec& spec, std::vector<Problem>& out) {
   for (std::size_t i = 0; i < spec.nics.size(); ++i) {
     const auto& n = spec.nics[i];
@@ -79,6 +108,8 @@ std::vector<Problem> vsphere_check(const VmSpec& spec) {
     out.push_back({spec.mark_of("memory.size"),
                    fmt::format("VM '{}': memory.size must be a multiple of 4MiB on vSphere", spec.name)});
   check_disks(spec, out);
+  check_cdroms(spec, out);
+  check_controllers(spec, out);
   check_nics(spec, out);
   if (spec.vsphere)
     for (const auto& [key, value] : spec.vsphere->extra_config)
@@ -97,11 +128,12 @@ void vsphere_global_init() {
 }
 
 std::optional<Refusal> refused_disk_change(const DiskSpec& want, const DiskSpec& have) {
-  const char* moved = want.bus && want.bus != have.bus         ? "bus"
-                      : want.path && want.path != have.path     ? "path"
-                      : want.format && want.format != have.format ? "format"
-                                                                  : nullptr;
-  if (moved) return Refusal{moved, "vSphere cannot move a disk to another bus, file or format"};
+  const char* moved = want.bus && want.bus != have.bus                              ? "bus"
+                      : want.controller && want.controller != have.controller        ? "controller"
+                      : want.path && want.path != have.path                          ? "path"
+                      : want.format && want.format != have.format                    ? "format"
+                                                                                     : nullptr;
+  if (moved) return Refusal{moved, "vSphere cannot move a disk to another bus, controller, file or format"};
   if (want.size_mib && have.size_mib && *want.size_mib < *have.size_mib)
     return Refusal{"size", fmt::format("vSphere cannot shrink a disk ({} -> {})", format_size_mib(*have.size_mib),
                                        format_size_mib(*want.size_mib))};
@@ -111,6 +143,47 @@ std::optional<Refusal> refused_disk_change(const DiskSpec& want, const DiskSpec&
 std::optional<Refusal> refused_nic_change(const NicSpec& want, const NicSpec& have) {
   if (want.model && want.model != have.model) return Refusal{"model", "vSphere cannot change a NIC's model in place"};
   return std::nullopt;
+}
+
+std::optional<Refusal> refused_cdrom_change(const CdromSpec& want, const CdromSpec& have) {
+  if (want.bus && want.bus != have.bus)
+    return Refusal{"bus", "vSphere cannot move a CD-ROM drive to another bus; give the new drive another id"};
+  return std::nullopt;
+}
+
+// A controller's device type is its model: vSphere edits neither in place,
+// and replacing it would detach every disk on it. hvctl does not guess.
+std::optional<Refusal> refused_controller_change(const ControllerSpec& want, const ControllerSpec& have) {
+  if (want.type && want.type != have.type)
+    return Refusal{"type", fmt::format("vSphere cannot turn a {} controller into a {} one", have.type.value_or("?"), *want.type)};
+  if (want.model && want.model != have.model)
+    return Refusal{"model", fmt::format("vSphere cannot change a controller's model in place ({} -> {}): its device "
+                                        "type is the model; move the disks to a new controller instead",
+                                        have.model.value_or("none"), *want.model)};
+  return std::nullopt;
+}
+
+// New drives on a bus vSphere offers none on; pruned controllers that keep a disk.
+void check_new_devices(const VmSpec& desired, const VmSpec& actual, std::vector<Problem>& out) {
+  for (std::size_t i = 0; i < desired.cdroms.size(); ++i) {
+    const auto& cd = desired.cdroms[i];
+    if (!with_id(actual.cdroms, cd.id) && cd.bus && *cd.bus != "ide" && *cd.bus != "sata")
+      out.push_back({desired.mark_of(fmt::format("cdroms[{}].bus", i)),
+                     fmt::format("VM '{}': cdroms[{}]: vSphere adds CD-ROM drives on ide or sata, not {}", desired.name,
+                                 cd.id, *cd.bus)});
+  }
+  if (!desired.prune.value_or(false) || !desired.field_marks.count("controllers")) return;
+  const bool prunes_disks = desired.field_marks.count("disks") > 0;
+  for (const auto& c : actual.controllers) {
+    if (with_id(desired.controllers, c.id)) continue;
+    for (const auto& d : actual.disks)
+      if (d.controller == c.id && (!prunes_disks || with_id(desired.disks, d.id))) {
+        out.push_back({desired.mark_of("controllers"),
+                       fmt::format("VM '{}': controllers[{}] is pruned, but disk {} stays on it: list the controller, "
+                                   "or prune the disk too", desired.name, c.id, d.id)});
+        break;
+      }
+  }
 }
 
 std::vector<Problem> vsphere_transition(const VmSpec& desired, const VmSpec& actual) {
@@ -125,6 +198,14 @@ std::vector<Problem> vsphere_transition(const VmSpec& desired, const VmSpec& act
   for (std::size_t i = 0; i < desired.nics.size(); ++i)
     if (const auto* have = with_id(actual.nics, desired.nics[i].id))
       if (auto r = refused_nic_change(desired.nics[i], *have)) refuse("nics", i, desired.nics[i].id, *r);
+  for (std::size_t i = 0; i < desired.cdroms.size(); ++i)
+    if (const auto* have = with_id(actual.cdroms, desired.cdroms[i].id))
+      if (auto r = refused_cdrom_change(desired.cdroms[i], *have)) refuse("cdroms", i, desired.cdroms[i].id, *r);
+  for (std::size_t i = 0; i < desired.controllers.size(); ++i)
+    if (const auto* have = with_id(actual.controllers, desired.controllers[i].id))
+      if (auto r = refused_controller_change(desired.controllers[i], *have))
+        refuse("controllers", i, desired.controllers[i].id, *r);
+  check_new_devices(desired, actual, out);
   return out;
 }
 

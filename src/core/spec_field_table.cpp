@@ -156,7 +156,8 @@ std::vector<Field> make_table() {
       {.path = "spec.disks[].controller", .kind = Kind::text, .scope = Scope::disk, .type = "controller id",
        .doc = "The entry of spec.controllers the disk sits on; its type must match disks[].bus when both are set. "
               "Unset: the first controller of the disk's bus.",
-       .libvirt = refused(kLibvirtControllers), .vsphere = restart("controllerKey"),
+       .libvirt = refused(kLibvirtControllers),
+       .vsphere = restart("controllerKey of that controller, for a new disk; moving an existing disk is impossible"),
        .xen = refused("Xen guests have no disk controllers to choose"), .access = member<&DiskSpec::controller>()},
       {.path = "spec.disks[].format", .kind = Kind::choice, .scope = Scope::disk, .type = "raw|qcow2|vmdk|vhd",
        .doc = "Image format. Unset: raw (vmdk on vSphere).",
@@ -169,7 +170,9 @@ std::vector<Field> make_table() {
       {.path = "spec.cdroms", .kind = Kind::list, .scope = Scope::vm, .type = "list",
        .doc = "CD/DVD drives, matched by id. As with disks, a drive the VM has and the list does not name is kept "
               "unless pruned.",
-       .libvirt = restart("<disk device='cdrom'>"), .vsphere = restart("VirtualCdrom"),
+       .libvirt = restart("<disk device='cdrom'>"),
+       .vsphere = restart("VirtualCdrom, added and removed with the VM off: vSphere cannot hot-add IDE devices, the "
+                          "default bus"),
        .xen = restart("a cdrom disk (HVM) or a read-only xen disk (PV, PVH)"), .compared = false},
       {.path = "spec.cdroms[].id", .kind = Kind::id, .scope = Scope::cdrom, .type = "name",
        .doc = "Stable name of the drive within the VM; required and unique.",
@@ -178,12 +181,15 @@ std::vector<Field> make_table() {
        .doc = "The ISO in the drive: an absolute host path (libvirt, Xen) or a datastore path (vSphere, \"[ds] "
               "iso/x.iso\"). \"\" ejects: an empty drive. Unset: as the VM has it (empty when new).",
        .libvirt = hot("<source file>, changed live (virDomainUpdateDeviceFlags)"),
-       .vsphere = hot("VirtualCdromIsoBackingInfo, changed live"),
+       .vsphere = hot("VirtualCdromIsoBackingInfo of a datastore ISO, checked to exist first; changed live; \"\" ejects "
+                      "(the default ATAPI backing, disconnected)"),
        .xen = restart("target= (access=ro)"), .access = member<&CdromSpec::image>()},
       {.path = "spec.cdroms[].bus", .kind = Kind::choice, .scope = Scope::cdrom, .type = "ide|sata|scsi",
        .doc = "The drive's bus. Unset: ide (sata on a libvirt q35 machine); a Xen PV or PVH guest has only xen "
               "disks, and its drive is one.",
-       .libvirt = restart("<target bus>"), .vsphere = restart("IDE or SATA controller"),
+       .libvirt = restart("<target bus>"),
+       .vsphere = restart("the built-in IDE controllers or an AHCI (SATA) controller (added when needed), for a new "
+                          "drive; moving an existing one is impossible"),
        .xen = restart("hdX (HVM)"), .values = &kCdromBusValues, .access = member<&CdromSpec::bus>()},
       {.path = "spec.nics", .kind = Kind::list, .scope = Scope::vm, .type = "list",
        .doc = "Network interfaces, matched by id. A NIC the VM has and the list does not name is kept (plan says "
@@ -214,21 +220,26 @@ std::vector<Field> make_table() {
        .doc = "Disk controllers, matched by id, one entry per controller (real VMs mix models); disks name theirs "
               "with disks[].controller. A controller the VM has and the list does not name is kept.",
        .libvirt = refused(kLibvirtControllers),
-       .vsphere = restart("VirtualSCSIController, VirtualAHCIController..."),
+       .vsphere = restart("VirtualSCSIController, VirtualAHCIController, VirtualNVMEController on the next free bus "
+                          "number; the two built-in IDE controllers are not listed"),
        .xen = refused("Xen guests have no disk controllers to choose"), .compared = false},
       {.path = "spec.controllers[].id", .kind = Kind::id, .scope = Scope::controller, .type = "name",
        .doc = "Stable name of the controller within the VM, such as scsi0; required and unique.",
        .libvirt = all(), .vsphere = all(), .xen = all(), .access = member<&ControllerSpec::id>(), .compared = false},
       {.path = "spec.controllers[].type", .kind = Kind::choice, .scope = Scope::controller,
        .type = "scsi|sata|ide|nvme", .doc = "What the controller is; required.",
-       .libvirt = refused(kLibvirtControllers), .vsphere = restart("device type"),
+       .libvirt = refused(kLibvirtControllers),
+       .vsphere = restart("device type, for a new controller; changing an existing one's is impossible"),
        .xen = refused("Xen guests have no disk controllers to choose"), .values = &kControllerTypes,
        .access = member<&ControllerSpec::type>()},
       {.path = "spec.controllers[].model", .kind = Kind::choice, .scope = Scope::controller,
        .type = "lsilogic|lsisas|pvscsi|buslogic|virtio",
        .doc = "A SCSI controller's model. Unset: pvscsi for a new vSphere controller, virtio on libvirt; a .vmx "
               "without scsiN.virtualDev leaves it to VMware.",
-       .libvirt = refused(kLibvirtControllers), .vsphere = restart("VirtualLsiLogicController..."),
+       .libvirt = refused(kLibvirtControllers),
+       .vsphere = restart("VirtualLsiLogicController, VirtualLsiLogicSASController, ParaVirtualSCSIController, "
+                          "VirtualBusLogicController, for a new controller; changing an existing one's is impossible "
+                          "(vSphere cannot change it in place)"),
        .xen = refused("Xen guests have no disk controllers to choose"), .values = &kControllerModels,
        .access = member<&ControllerSpec::model>()},
       {.path = "spec.prune", .kind = Kind::boolean, .scope = Scope::vm, .type = "boolean",

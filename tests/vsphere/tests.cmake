@@ -19,6 +19,7 @@ target_sources(hvctl_tests PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_vcsim_inventory.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_device_ids.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_devices.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_cdroms.cpp
 )
 target_link_libraries(hvctl_tests PRIVATE hvctl_backend_vsphere)
 
