@@ -124,8 +124,8 @@ void DeviceWriter::grow_disk(const Disk& have, std::uint64_t size_mib) {
   dev.add("capacityInBytes", static_cast<long long>(size_mib << 20));  // what vSphere 5.5+ reads first
 }
 
-void DeviceWriter::remove_disk(const Disk& have) {
-  auto dev = change("remove", nullptr).add("device");  // no fileOperation: the VMDK is kept
+void DeviceWriter::remove_disk(const Disk& have, bool delete_file) {
+  auto dev = change("remove", delete_file ? "destroy" : nullptr).add("device");  // none: the VMDK is kept
   dev.typed("VirtualDisk");
   dev.add("key", static_cast<long long>(have.key));
   auto backing = dev.add("backing");

@@ -43,8 +43,9 @@ public:
   void remove_cdrom(const Cdrom& have);
   // An edit to `size_mib`: capacityInKB and capacityInBytes.
   void grow_disk(const Disk& have, std::uint64_t size_mib);
-  // A removal by device key, without fileOperation: the VMDK stays on the datastore.
-  void remove_disk(const Disk& have);
+  // A removal by device key; without fileOperation the VMDK stays on the
+  // datastore, with delete_file it is destroyed too.
+  void remove_disk(const Disk& have, bool delete_file = false);
   void add_nic(const NicSpec& n);
   void edit_nic(const Nic& have, const NicSpec& want);
   void remove_nic(const Nic& have);

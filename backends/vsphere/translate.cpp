@@ -96,14 +96,16 @@ bool named(const std::vector<T>& items, const std::string& id) {
 }
 
 // Pruned disks: removed by device key (found through hvctl.disks' address),
-// their VMDKs kept; their entries leave hvctl.disks and hvctl.attached.
+// their VMDKs kept unless --delete-images and hvctl made them (fileOperation
+// destroy); their entries leave hvctl.disks and hvctl.attached.
 void disk_removals(DeviceWriter& w, const VmSpec& desired, const VmConfig& actual, const VmSpec& now,
                    std::vector<std::string>& ids, std::vector<std::string>& attached) {
   if (!prunes(desired, "disks")) return;
+  const auto owned = owned_disks(actual, now.disks);  // deleted with --delete-images
   for (std::size_t i = 0; i < now.disks.size(); ++i) {  // now.disks follows actual.disks
     if (named(desired.disks, now.disks[i].id)) continue;
     const Disk& d = actual.disks[i];
-    w.remove_disk(d);
+    w.remove_disk(d, desired.delete_images && owned.count(now.disks[i].id));
     std::erase(ids, now.disks[i].id + "=" + d.address);
     std::erase(attached, d.address);
   }

@@ -142,6 +142,9 @@ VmState to_vm_state(const VmConfig& vm);
 // hvctl.disks, hvctl.cdroms and hvctl.controllers record them.
 std::map<std::string, std::string> disk_ids(const VmConfig& vm);  // address -> id
 std::map<std::string, std::string> cdrom_ids(const VmConfig& vm);  // address -> id
+// The ids of the disks hvctl made for the VM (recorded, not attached by path);
+// `disks` are the VM's in spec terms, in vm.disks' order.
+std::set<std::string> owned_disks(const VmConfig& vm, const std::vector<DiskSpec>& disks);
 // Every controller but the IDE ones, by key: its recorded id, else its address.
 std::map<int, std::string> controller_ids(const VmConfig& vm);
 

@@ -129,6 +129,22 @@ std::vector<std::string> split_list(const std::string& text) {
 std::map<std::string, std::string> disk_ids(const VmConfig& vm) { return address_ids(vm, kDisksKey); }
 std::map<std::string, std::string> cdrom_ids(const VmConfig& vm) { return address_ids(vm, kCdromsKey); }
 
+// The disks hvctl made for this VM (a size or a copy of `from`): recorded in
+// hvctl.disks and not in hvctl.attached (the user's own files). A VM hvctl did
+// not make has none, though vSphere would delete its disks with it.
+std::set<std::string> owned_disks(const VmConfig& vm, const std::vector<DiskSpec>& disks) {
+  const auto recorded = disk_ids(vm);
+  const auto it = vm.extra_config.find(kAttachedKey);
+  const auto attached = split_list(it == vm.extra_config.end() ? "" : it->second);
+  std::set<std::string> out;
+  for (std::size_t i = 0; i < vm.disks.size(); ++i) {
+    const auto& address = vm.disks[i].address;
+    if (recorded.count(address) && std::find(attached.begin(), attached.end(), address) == attached.end())
+      out.insert(disks[i].id);
+  }
+  return out;
+}
+
 std::map<int, std::string> controller_ids(const VmConfig& vm) {
   const auto recorded = address_ids(vm, kControllersKey);
   std::vector<std::string> taken;
@@ -213,6 +229,7 @@ VmState to_vm_state(const VmConfig& vm) {
   if (vm.firmware == "efi") spec.firmware = Firmware::uefi;
   if (vm.firmware == "bios") spec.firmware = Firmware::bios;
   add_disks(vm, spec);
+  st.owned_disks = owned_disks(vm, spec.disks);
   add_cdroms(vm, spec);
   add_nics(vm, spec);
   add_controllers(vm, spec);

@@ -124,6 +124,17 @@ TEST_CASE("prune: the unlisted disk and NIC go by device key, the VMDK stays, th
     const auto out = reconfig_spec_document(parse_one(std::string(kHead) + "  prune: true\n  disks: [{id: root, size: 2GiB}]\n"), attached, kNets);
     CHECK(out.find("<key>hvctl.attached</key>\n    <value xsi:type=\"xsd:string\"></value>") != std::string::npos);
   }
+  SUBCASE("--delete-images destroys the VMDK of a disk hvctl made, never of one attached by path") {
+    auto spec = parse_one(std::string(kHead) + "  prune: true\n  disks: [{id: root, size: 2GiB}]\n");
+    spec.delete_images = true;
+    CHECK(to_vm_state(vm).owned_disks == std::set<std::string>{"root", "data"});
+    const auto made = reconfig_spec_document(spec, vm, kNets);
+    CHECK(count(made, "<fileOperation>destroy</fileOperation>") == 1);
+    VmConfig attached = vm;
+    attached.extra_config[kAttachedKey] = "sata0:0";
+    CHECK(to_vm_state(attached).owned_disks == std::set<std::string>{"root"});
+    CHECK(reconfig_spec_document(spec, attached, kNets).find("fileOperation") == std::string::npos);
+  }
 }
 
 TEST_CASE("grow: a larger size edits capacityInKB and capacityInBytes; the VMDK keeps its file") {
