@@ -56,6 +56,9 @@ struct VmState {
   VmSpec spec;
   VmRuntime runtime;
   std::string target;  // the target's name, filled in by the engine
+  // Hot keys of the backend's Capabilities this VM cannot take while it
+  // runs ("disks.add" on a Xen HVM guest): the planner plans them as restarts.
+  std::set<std::string> cold_fields;
 };
 
 enum class PowerOp { start, stop, reboot, pause, resume };

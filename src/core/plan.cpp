@@ -170,7 +170,14 @@ VmPlan plan_vm(const VmSpec& desired, const std::optional<VmState>& actual, cons
     }
     return plan;
   }
-  plan.changes = diff_spec(desired, actual->spec, caps);
+  // What this VM cannot take while it runs is not hot for it (VmState::cold_fields).
+  Capabilities narrowed;
+  const Capabilities& vm_caps = actual->cold_fields.empty() ? caps : narrowed;
+  if (!actual->cold_fields.empty()) {
+    narrowed = caps;
+    for (const auto& key : actual->cold_fields) narrowed.hot_fields.erase(key);
+  }
+  plan.changes = diff_spec(desired, actual->spec, vm_caps);
   for (auto& device : unlisted_devices(desired, actual->spec)) {
     if (!desired.prune.value_or(false)) {
       plan.kept.push_back(std::move(device));
@@ -178,7 +185,7 @@ VmPlan plan_vm(const VmSpec& desired, const std::optional<VmState>& actual, cons
     }
     const bool disk = device.rfind("disks[", 0) == 0;
     plan.changes.push_back({device, "present", disk ? "remove (image kept)" : "remove",
-                            caps.hot_fields.count(disk ? "disks.remove" : "nics.remove") > 0});
+                            vm_caps.hot_fields.count(disk ? "disks.remove" : "nics.remove") > 0});
   }
   const auto want_power = desired.power.value_or(actual->power);
   if (want_power != actual->power) {
