@@ -116,7 +116,9 @@ std::vector<Field> make_table() {
       {.path = "spec.disks", .kind = Kind::list, .scope = Scope::vm, .type = "list",
        .doc = "Disks, matched by id. A disk the VM has and the list does not name is kept (plan says `kept (not in "
               "spec)`; spec.prune or apply --prune removes it (its image is kept).",
-       .libvirt = restart("<disk>"), .vsphere = restart("VirtualDisk"), .xen = restart("disk"), .compared = false},
+       .libvirt = restart("<disk>"), .vsphere = restart("VirtualDisk"),
+       .xen = hot("disk (libxl_device_disk_add / _remove; an HVM guest needs a restart)"),
+       .compared = false},
       {.path = "spec.disks[].id", .kind = Kind::id, .scope = Scope::disk, .type = "name",
        .doc = "Stable name of the disk within the VM; required and unique.",
        .libvirt = all(), .vsphere = all(), .xen = all(), .access = member<&DiskSpec::id>(), .compared = false},
@@ -153,7 +155,8 @@ std::vector<Field> make_table() {
       {.path = "spec.nics", .kind = Kind::list, .scope = Scope::vm, .type = "list",
        .doc = "Network interfaces, matched by id. A NIC the VM has and the list does not name is kept (plan says "
               "`kept (not in spec)`; spec.prune or apply --prune removes it.",
-       .libvirt = restart("<interface>"), .vsphere = restart("VirtualEthernetCard"), .xen = restart("vif"),
+       .libvirt = restart("<interface>"), .vsphere = restart("VirtualEthernetCard"),
+       .xen = hot("vif (libxl_device_nic_add / _remove; an HVM guest needs a restart)"),
        .compared = false},
       {.path = "spec.nics[].id", .kind = Kind::id, .scope = Scope::nic, .type = "name",
        .doc = "Stable name of the NIC within the VM; required and unique.",
@@ -176,7 +179,9 @@ std::vector<Field> make_table() {
               "kept. Unset: false, and plan shows them as `kept (not in spec)`.",
        .libvirt = restart("the domain redefined without them"),
        .vsphere = refused("the vSphere backend cannot remove devices yet"),
-       .xen = refused("the Xen backend cannot remove devices yet"), .access = member<&VmSpec::prune>(),
+       .xen = hot("libxl_device_disk_remove / libxl_device_nic_remove, and dropped from the VM's record (an HVM "
+                  "guest needs a restart)"),
+       .access = member<&VmSpec::prune>(),
        .compared = false},
       {.path = "spec.power", .kind = Kind::choice, .scope = Scope::vm, .type = "running|stopped|paused",
        .doc = "Power state apply keeps the VM in. New VMs default to running; unset leaves an existing VM as it is, "
