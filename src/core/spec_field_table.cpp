@@ -126,7 +126,9 @@ std::vector<Field> make_table() {
        .doc = "Size of a disk the backend creates, or the size to grow one to; never smaller. A disk needs size or "
               "path.",
        .libvirt = restart("volume in the target's storage pool"), .vsphere = restart("new VMDK on the datastore"),
-       .xen = refused("the Xen backend attaches existing images only; give disks[].path"), .min = 1,
+       .xen = refused("the Xen backend attaches existing images only; give disks[].path (Xen can grow a "
+                      "file-backed image with the VM off, a restart; hvctl does not yet)"),
+       .min = 1,
        .access = member<&DiskSpec::size_mib>()},
       {.path = "spec.disks[].path", .kind = Kind::text, .scope = Scope::disk, .type = "string",
        .doc = "An existing image (libvirt, Xen) or a datastore path (vSphere).",
