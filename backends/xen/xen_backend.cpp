@@ -45,6 +45,13 @@
 //   would rename the rest at its next start while the domain keeps the old
 //   names (and the next removal would pick the wrong device), so that is
 //   refused while it runs (check_transition); new devices go last.
+// * A disk with `from` is made by hvctl: a sparse copy of a raw base image
+//   (FICLONE, else copy_file_range over its data extents) in
+//   STATE_DIR/disks/VM/DISK.img, recorded in the VM's record (images) and
+//   attached through blkback like any image; the translation sees it as a
+//   path (with_images). dom0 here runs no qdisk (qemu-system-xen), so a
+//   qcow2 base is refused. Its size grows with the VM off (ftruncate: a
+//   restart); destroy deletes the images hvctl made, prune keeps them.
 // * A NIC without a MAC gets one (00:16:3e:...) in the record at create, as
 //   libxl would draw a new one at every start.
 // * Bridges and images are dom0's: create, reconfigure and start check that
@@ -69,6 +76,7 @@
 #include "xen_config.hpp"
 #include "xen_devices.hpp"
 #include "xen_domain.hpp"
+#include "xen_images.hpp"
 
 namespace hvctl {
 namespace xen {
@@ -214,29 +222,45 @@ void XenBackend::create(const VmSpec& spec) {
     throw BackendError(fmt::format("{}: cannot create: a VM of that name exists", who(spec.name)));
   if (auto problems = check_spec(spec); !problems.empty()) throw ValidationError(std::move(problems));
   if (auto problems = host_problems(spec); !problems.empty()) throw ValidationError(std::move(problems));
-  DomainConfig probe;  // fail now, not at start, on values libxl rejects
-  VmRecord record{new_uuid(), spec};
+  VmRecord record{new_uuid(), spec, {}};
   record.spec.prune.reset();
   assign_macs(record.spec);
-  build_domain_config(record.spec, record.uuid, probe);
-  store_.save(record);
+  const auto made = make_images(record, store_.dir(), who(spec.name));
+  try {
+    DomainConfig probe;  // fail now, not at start, on values libxl rejects
+    build_domain_config(with_images(record), record.uuid, probe);
+    store_.save(record);
+  } catch (...) {
+    remove_images(made);
+    throw;
+  }
 }
 
 void XenBackend::reconfigure(const VmSpec& spec, const VmState& actual) {
   VmRecord record = require_record(spec.name, "reconfigure");
-  const VmSpec before = record.spec;
-  record.spec = overlay_spec(before, spec);
+  const VmRecord before = record;
+  record.spec = overlay_spec(before.spec, spec);
   record.spec.prune.reset();  // (an apply's, not the VM's)
   assign_macs(record.spec);
+  forget_pruned_images(record);
   if (auto problems = check_spec(record.spec); !problems.empty()) throw ValidationError(std::move(problems));
   if (auto problems = host_problems(record.spec); !problems.empty()) throw ValidationError(std::move(problems));
-  DomainConfig probe;
-  build_domain_config(record.spec, record.uuid, probe);
-  if (auto dom = xl().find(spec.name); dom && !dom->shut_down) {
-    apply_live(*dom, record.spec, before);
-    store_userdata(xl(), dom->domid, kUserdataId, record_to_json(record), who(spec.name));
+  const auto made = make_images(record, store_.dir(), who(spec.name));
+  try {
+    DomainConfig probe;
+    build_domain_config(with_images(record), record.uuid, probe);
+    const auto dom = xl().find(spec.name);
+    const bool live = dom && !dom->shut_down;
+    if (!live) grow_images(record, before.spec, who(spec.name));  // (size is not hot: apply stopped it)
+    if (live) {
+      apply_live(*dom, with_images(record), with_images(before));
+      store_userdata(xl(), dom->domid, kUserdataId, record_to_json(record), who(spec.name));
+    }
+    store_.save(record);
+  } catch (...) {
+    remove_images(made);
+    throw;
   }
-  store_.save(record);
 }
 
 void XenBackend::apply_live(const DomainInfo& dom, const VmSpec& to, const VmSpec& from) {
@@ -263,8 +287,13 @@ void XenBackend::destroy(const std::string& name) {
   // crash-looping guest is either restarted before (and that domain is found
   // and destroyed here) or finds no record after, so none is left behind.
   const auto lock = store_.lock();
+  const auto record = store_.load(name);
   if (auto dom = xl().find(name)) destroy_domain(xl(), dom->domid, who(name));
   store_.remove(name);
+  std::vector<std::string> images;  // made by hvctl for this VM: deleted with it
+  if (record)
+    for (const auto& [disk, path] : record->images) images.push_back(path);
+  remove_images(images);
 }
 
 Readiness XenBackend::readiness(const VmSpec& spec) {

@@ -53,8 +53,16 @@ void check_disks(const VmSpec& spec, const std::string& type, std::vector<Proble
   for (std::size_t i = 0; i < spec.disks.size(); ++i) {
     const auto& d = spec.disks[i];
     const auto at = fmt::format("disks[{}]", i);
-    if (!d.path && !d.size_mib)  // a size alone is reported by the planner (no disks.size on Xen)
-      add(out, spec, at + ".size", fmt::format("disk '{}': Xen cannot create disk images; give an existing image as path", d.id));
+    if (!d.path && !d.from)
+      add(out, spec, at + (d.size_mib ? ".size" : ""),
+          fmt::format("disk '{}': the Xen backend makes disks only from a base image; give an existing image as path, "
+                      "or a raw base image as from", d.id));
+    else if (d.path && d.size_mib)
+      add(out, spec, at + ".size", fmt::format("disk '{}': size grows only a disk hvctl made from a base image (from), "
+                                               "not an image given as path", d.id));
+    if (d.from && d.format && *d.format != "raw")
+      add(out, spec, at + ".format", fmt::format("disk '{}': a disk made from a base image is a raw copy attached through "
+                                                 "blkback on Xen; format {} needs qdisk, which hvctl does not use", d.id, *d.format));
     if (vdev_prefix(d.bus).empty())
       add(out, spec, at + ".bus", fmt::format("disk '{}': bus {} does not exist on Xen (use xen, scsi or, for hvm, ide)", d.id, *d.bus));
     else if (d.bus == "ide" && type != "hvm")

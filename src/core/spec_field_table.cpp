@@ -126,8 +126,8 @@ std::vector<Field> make_table() {
        .doc = "Size of a disk the backend creates, or the size to grow one to; never smaller. A disk needs size or "
               "path.",
        .libvirt = restart("volume in the target's storage pool"), .vsphere = restart("new VMDK on the datastore"),
-       .xen = refused("the Xen backend attaches existing images only; give disks[].path (Xen can grow a "
-                      "file-backed image with the VM off, a restart; hvctl does not yet)"),
+       .xen = restart("grows the raw copy hvctl made from a base image (from), sparse, with the VM off; an image "
+                      "given as path is not grown"),
        .min = 1,
        .access = member<&DiskSpec::size_mib>()},
       {.path = "spec.disks[].path", .kind = Kind::text, .scope = Scope::disk, .type = "string",
@@ -140,7 +140,8 @@ std::vector<Field> make_table() {
               "existing file.",
        .libvirt = at_create("a copy-on-write qcow2 volume in the target's pool, backed by the image"),
        .vsphere = refused("the vSphere backend cannot make a disk from a base image yet; give disks[].path or size"),
-       .xen = refused("the Xen backend cannot make a disk from a base image yet; give disks[].path"),
+       .xen = at_create("a sparse copy (FICLONE, else copy_file_range) of a raw base image in "
+                        "STATE_DIR/disks/VM/, attached through blkback; a qcow2 base is refused (no qdisk)"),
        .access = member<&DiskSpec::from>()},
       {.path = "spec.disks[].bus", .kind = Kind::choice, .scope = Scope::disk, .type = "virtio|scsi|sata|ide|nvme|xen",
        .doc = "Controller type. Unset: the backend's default (virtio, scsi, xen).",

@@ -168,7 +168,7 @@ TEST_CASE("check_spec reports what Xen cannot do, each at its field") {
     CHECK(m.size() == 3);
     auto spec = spec_with("{boot: {kernel: /k}}");
     spec.disks.push_back(DiskSpec{"d", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
-    CHECK(any_contains(messages(spec), "cannot create disk images"));
+    CHECK(any_contains(messages(spec), "makes disks only from a base image"));
   }
   SUBCASE("NIC models") {
     CHECK(any_contains(messages(spec_with("{boot: {kernel: /k}, nics: [{id: n, model: e1000}]}")), "only netfront"));
