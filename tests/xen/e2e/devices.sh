@@ -96,6 +96,38 @@ refused() {
   check "hvctl has no e2e-$1" test "$(hvctl_power "e2e-$1")" = absent
 }
 
+# from_disk: a disk made from a base image (disks[].from) is a sparse copy in
+# the state directory, grown with the VM stopped, read by the booted guest
+# through blkback, and deleted with the VM; a qcow2 base is refused.
+fromspec() {  # fromspec SIZE POWER
+  spec e2e-from pv sleep "$(printf '  ready: {console: "GUEST-MARKER: sleeping"}\n  power: %s\n  disks: [{id: root, from: /guest/disk-a.img, size: %s}]' "$2" "$1")"
+}
+from_disk() {
+  IMG=/var/lib/hvctl/xen/disks/e2e-from/root.img
+  fromspec 4MiB stopped > from.yaml
+  run_rc 0 "apply of a stopped guest whose disk is made from a base image" -- apply -f from.yaml
+  same_start() { [ "$(head -c 1048576 "$IMG" | md5sum | cut -c1-32)" = "$(md5sum < /guest/disk-a.img | cut -c1-32)" ]; }
+  check "its image is a copy of the base" same_start
+  check "of the size asked (4 MiB)" test "$(stat -c %s "$IMG")" = 4194304
+  check "sparse (under 2 MiB allocated)" test "$(($(stat -c %b "$IMG") * $(stat -c %B "$IMG")))" -lt 2097152
+  fromspec 8MiB stopped > from.yaml
+  run_rc 2 "plan: a larger size is a change" -- plan -f from.yaml --detailed-exitcode
+  run_rc 0 "apply grows it" -- apply -f from.yaml
+  check "to 8 MiB" test "$(stat -c %s "$IMG")" = 8388608
+  fromspec 8MiB running > from.yaml
+  t0=$(uptime_s)
+  run_rc 0 "the guest starts" -- apply -f from.yaml --wait --timeout 120
+  check "and reads the base image's marker from its copy" console_has e2e-from "GUEST-DISK-MARKER hvctl-disk-a"
+  console_has e2e-from "GUEST-DISK-MARKER hvctl-disk-a" || tail -5 /var/log/xen/console/guest-e2e-from.log
+  run_rc 0 "delete e2e-from" -- delete -f from.yaml
+  check "its image is deleted with it (hvctl made it)" test ! -e "$IMG"
+  check "the base image is kept" test -f /guest/disk-a.img
+  printf 'QFI\373\0\0\0\3' > /tmp/base.qcow2 && dd if=/dev/zero bs=504 count=1 >> /tmp/base.qcow2 2>/dev/null
+  refused qcow2 "a qcow2 base image" "  disks: [{id: root, from: /tmp/base.qcow2}]" \
+    "cannot make disk 'root' from base image /tmp/base.qcow2: base image /tmp/base.qcow2 is qcow2"
+  check "and makes no image" test ! -e /var/lib/hvctl/xen/disks/e2e-qcow2
+}
+
 T_DEV=$(uptime_s)
 if bridge_up xenbr0 10.99.0.1/24; then
   ok "dom0 makes bridge xenbr0 with 10.99.0.1/24"
@@ -111,4 +143,5 @@ if bridge_up xenbr0 10.99.0.1/24; then
     "disk 'root': /guest/no-such.img does not exist in dom0"
   ip link del xenbr0
 else bad "dom0 makes bridge xenbr0 with 10.99.0.1/24"; fi
+from_disk
 echo "devices.sh: $(since "$T_DEV")s"
