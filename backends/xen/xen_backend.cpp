@@ -241,7 +241,7 @@ void XenBackend::reconfigure(const VmSpec& spec, const VmState& actual) {
   const VmRecord before = record;
   record.spec = overlay_spec(before.spec, spec);
   record.spec.prune.reset();  // (an apply's, not the VM's)
-  assign_macs(record.spec);
+  assign_macs(record.spec, before.spec);
   forget_pruned_images(record);
   if (auto problems = check_spec(record.spec); !problems.empty()) throw ValidationError(std::move(problems));
   if (auto problems = host_problems(record.spec); !problems.empty()) throw ValidationError(std::move(problems));

@@ -51,10 +51,10 @@ std::vector<Problem> host_problems(const VmSpec& spec, const std::string& sys_cl
   return out;
 }
 
-void assign_macs(VmSpec& spec) {
+void assign_macs(VmSpec& spec, const VmSpec& kept) {
   std::random_device random;
   for (auto& n : spec.nics)
-    if (!n.mac) {
+    if (!n.mac && !has_id(kept.nics, n.id)) {
       const auto r = random();
       n.mac = fmt::format("00:16:3e:{:02x}:{:02x}:{:02x}", (r >> 16) & 0x7f, (r >> 8) & 0xff, r & 0xff);
     }

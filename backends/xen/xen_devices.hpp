@@ -21,8 +21,9 @@ std::vector<Problem> host_problems(const VmSpec& spec, const std::string& sys_cl
 
 // Gives each NIC of `spec` without a MAC a random one in Xen's OUI
 // (00:16:3e), so the VM keeps its address across restarts (libxl would draw
-// a new one at every start).
-void assign_macs(VmSpec& spec);
+// a new one at every start). NICs `kept` has are left as they are: a record
+// from before MACs were kept may run a domain whose vif has libxl's own.
+void assign_macs(VmSpec& spec, const VmSpec& kept = {});
 
 // The hot keys a VM of this (effective) spec cannot take while it runs,
 // although the backend can for others: an HVM guest's emulated disks and NICs

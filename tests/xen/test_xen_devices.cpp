@@ -91,6 +91,10 @@ TEST_CASE("a NIC without a MAC gets one in Xen's OUI, once") {
   const auto kept = spec.nics[1].mac;
   assign_macs(spec);
   CHECK(spec.nics[1].mac == kept);
+  VmSpec later = vm("{nics: [{id: old}, {id: new}]}");
+  assign_macs(later, vm("{nics: [{id: old}]}"));  // a NIC the record had without one: libxl's, left alone
+  CHECK_FALSE(later.nics[0].mac);
+  CHECK(later.nics[1].mac);
 }
 
 TEST_CASE("the xen column makes disks and NICs hot-pluggable and prunable") {
