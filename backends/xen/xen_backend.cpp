@@ -36,6 +36,28 @@
 // * Live changes: memory target (libxl_set_memory_target, up to the max the
 //   domain booted with) and scheduler weight/cap. vCPU count is not hot:
 //   max_vcpus is fixed at boot to cpu.count.
+// * Disks and NICs are hot-plugged and removed on a running PV or PVH guest
+//   (libxl_device_{disk,nic}_{add,remove}, xen_devices.cpp), each built by
+//   the same translation as the domain config. An HVM guest's emulated
+//   devices cannot be, so its VmState names them cold and the plan restarts
+//   it. Xen names a disk by its place among its bus's disks (xvda, xvdb) and
+//   a vif by its index: removing one before others from a running domain
+//   would rename the rest at its next start while the domain keeps the old
+//   names (and the next removal would pick the wrong device), so that is
+//   refused while it runs (check_transition); new devices go last.
+// * A disk with `from` is made by hvctl: a sparse copy of a raw base image
+//   (FICLONE, else copy_file_range over its data extents) in
+//   STATE_DIR/disks/VM/DISK.img, recorded in the VM's record (images) and
+//   attached through blkback like any image; the translation sees it as a
+//   path (with_images). dom0 here runs no qdisk (qemu-system-xen), so a
+//   qcow2 base is refused. Its size grows with the VM off (ftruncate: a
+//   restart); destroy deletes the images hvctl made, prune keeps them.
+// * A NIC without a MAC gets one (00:16:3e:...) in the record at create, as
+//   libxl would draw a new one at every start.
+// * Bridges and images are dom0's: create, reconfigure and start check that
+//   each NIC's bridge (/sys/class/net/BR/bridge) and each disk's image exist
+//   before anything is made, as libxl would fail only in a hotplug script,
+//   half-way through building the domain.
 // * Off a dom0 libxl_ctx_alloc fails; we check /proc/xen/capabilities first
 //   and say "no Xen hypervisor here: ...".
 #include "xen_backend.hpp"
@@ -52,7 +74,9 @@
 #include "hvctl/spec_overlay.hpp"
 #include "xen_backend_impl.hpp"
 #include "xen_config.hpp"
+#include "xen_devices.hpp"
 #include "xen_domain.hpp"
+#include "xen_images.hpp"
 
 namespace hvctl {
 namespace xen {
@@ -143,7 +167,9 @@ VmRecord XenBackend::require_record(const std::string& name, const char* what) c
 std::vector<Problem> XenBackend::check(const VmSpec& spec) const { return check_spec(spec); }
 
 std::vector<Problem> XenBackend::check_transition(const VmSpec& desired, const VmState& actual) const {
-  return check_merged(desired, actual.spec);
+  auto out = check_merged(desired, actual.spec);
+  for (auto& p : live_renames(desired, actual.spec, actual.power)) out.push_back(std::move(p));
+  return out;
 }
 
 TargetInfo XenBackend::probe() {
@@ -166,6 +192,7 @@ std::optional<VmState> XenBackend::describe(const std::string& name, const std::
   state.power = dom ? dom->power : PowerState::stopped;
   state.spec = record ? effective_spec(record->spec) : spec_from_domain(*dom);
   state.spec.power = state.power;
+  state.cold_fields = cold_fields(state.spec);
   char host[256] = {};
   if (gethostname(host, sizeof host - 1) == 0) state.runtime.host = host;
   return state;
@@ -194,27 +221,52 @@ void XenBackend::create(const VmSpec& spec) {
   if (store_.load(spec.name) || xl().find(spec.name))
     throw BackendError(fmt::format("{}: cannot create: a VM of that name exists", who(spec.name)));
   if (auto problems = check_spec(spec); !problems.empty()) throw ValidationError(std::move(problems));
-  DomainConfig probe;  // fail now, not at start, on values libxl rejects
-  VmRecord record{new_uuid(), spec};
-  build_domain_config(spec, record.uuid, probe);
-  store_.save(record);
+  if (auto problems = host_problems(spec); !problems.empty()) throw ValidationError(std::move(problems));
+  VmRecord record{new_uuid(), spec, {}};
+  record.spec.prune.reset();
+  assign_macs(record.spec);
+  const auto made = make_images(record, store_.dir(), who(spec.name));
+  try {
+    DomainConfig probe;  // fail now, not at start, on values libxl rejects
+    build_domain_config(with_images(record), record.uuid, probe);
+    store_.save(record);
+  } catch (...) {
+    remove_images(made);
+    throw;
+  }
 }
 
 void XenBackend::reconfigure(const VmSpec& spec, const VmState& actual) {
   VmRecord record = require_record(spec.name, "reconfigure");
-  const VmSpec before = record.spec;
-  record.spec = overlay_spec(before, spec);
+  const VmRecord before = record;
+  record.spec = overlay_spec(before.spec, spec);
+  record.spec.prune.reset();  // (an apply's, not the VM's)
+  assign_macs(record.spec, before.spec);
+  forget_pruned_images(record);
   if (auto problems = check_spec(record.spec); !problems.empty()) throw ValidationError(std::move(problems));
-  DomainConfig probe;
-  build_domain_config(record.spec, record.uuid, probe);
-  if (auto dom = xl().find(spec.name); dom && !dom->shut_down) {
-    apply_live(*dom, record.spec, before);
-    store_userdata(xl(), dom->domid, kUserdataId, record_to_json(record), who(spec.name));
+  if (auto problems = host_problems(record.spec); !problems.empty()) throw ValidationError(std::move(problems));
+  const auto made = make_images(record, store_.dir(), who(spec.name));
+  try {
+    DomainConfig probe;
+    build_domain_config(with_images(record), record.uuid, probe);
+    const auto dom = xl().find(spec.name);
+    const bool live = dom && !dom->shut_down;
+    if (!live) grow_images(record, before.spec, who(spec.name));  // (size is not hot: apply stopped it)
+    if (live) {
+      apply_live(*dom, with_images(record), with_images(before));
+      store_userdata(xl(), dom->domid, kUserdataId, record_to_json(record), who(spec.name));
+    }
+    store_.save(record);
+  } catch (...) {
+    remove_images(made);
+    throw;
   }
-  store_.save(record);
 }
 
 void XenBackend::apply_live(const DomainInfo& dom, const VmSpec& to, const VmSpec& from) {
+  if (!cold_fields(to).empty() && devices_differ(to, from))
+    throw BackendError(fmt::format("{}: an HVM guest's disks and NICs change only with a restart", who(to.name)));
+  change_devices(xl(), dom.domid, to, from, who(to.name));
   if (to.memory.size_mib && to.memory.size_mib != from.memory.size_mib) {
     const auto kib = static_cast<int64_t>(*to.memory.size_mib * 1024);
     if (int rc = libxl_set_memory_target(xl().get(), dom.domid, kib, 0, 1))
@@ -235,8 +287,13 @@ void XenBackend::destroy(const std::string& name) {
   // crash-looping guest is either restarted before (and that domain is found
   // and destroyed here) or finds no record after, so none is left behind.
   const auto lock = store_.lock();
+  const auto record = store_.load(name);
   if (auto dom = xl().find(name)) destroy_domain(xl(), dom->domid, who(name));
   store_.remove(name);
+  std::vector<std::string> images;  // made by hvctl for this VM: deleted with it
+  if (record)
+    for (const auto& [disk, path] : record->images) images.push_back(path);
+  remove_images(images);
 }
 
 Readiness XenBackend::readiness(const VmSpec& spec) {

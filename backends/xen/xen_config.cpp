@@ -53,8 +53,16 @@ void check_disks(const VmSpec& spec, const std::string& type, std::vector<Proble
   for (std::size_t i = 0; i < spec.disks.size(); ++i) {
     const auto& d = spec.disks[i];
     const auto at = fmt::format("disks[{}]", i);
-    if (!d.path && !d.size_mib)  // a size alone is reported by the planner (no disks.size on Xen)
-      add(out, spec, at + ".size", fmt::format("disk '{}': Xen cannot create disk images; give an existing image as path", d.id));
+    if (!d.path && !d.from)
+      add(out, spec, at + (d.size_mib ? ".size" : ""),
+          fmt::format("disk '{}': the Xen backend makes disks only from a base image; give an existing image as path, "
+                      "or a raw base image as from", d.id));
+    else if (d.path && d.size_mib)
+      add(out, spec, at + ".size", fmt::format("disk '{}': size grows only a disk hvctl made from a base image (from), "
+                                               "not an image given as path", d.id));
+    if (d.from && d.format && *d.format != "raw")
+      add(out, spec, at + ".format", fmt::format("disk '{}': a disk made from a base image is a raw copy attached through "
+                                                 "blkback on Xen; format {} needs qdisk, which hvctl does not use", d.id, *d.format));
     if (vdev_prefix(d.bus).empty())
       add(out, spec, at + ".bus", fmt::format("disk '{}': bus {} does not exist on Xen (use xen, scsi or, for hvm, ide)", d.id, *d.bus));
     else if (d.bus == "ide" && type != "hvm")
@@ -145,28 +153,17 @@ void set_disks(const VmSpec& spec, libxl_domain_config& c) {
   for (std::size_t i = 0; i < spec.disks.size(); ++i) {
     libxl_device_disk_init(&c.disks[i]);
     c.num_disks = static_cast<int>(i + 1);
-    parse_disk(disk_spec_string(spec, i), c.disks[i]);
+    fill_disk(spec, i, c.disks[i]);
   }
 }
 
-void set_nics(const VmSpec& spec, const std::string& type, libxl_domain_config& c) {
+void set_nics(const VmSpec& spec, libxl_domain_config& c) {
   if (spec.nics.empty()) return;
   c.nics = static_cast<libxl_device_nic*>(std::calloc(spec.nics.size(), sizeof(libxl_device_nic)));
   for (std::size_t i = 0; i < spec.nics.size(); ++i) {
-    const auto& n = spec.nics[i];
-    auto& nic = c.nics[i];
-    libxl_device_nic_init(&nic);
+    libxl_device_nic_init(&c.nics[i]);
     c.num_nics = static_cast<int>(i + 1);
-    nic.devid = static_cast<libxl_devid>(i);
-    if (n.network) nic.bridge = dup(*n.network);
-    if (n.mac && !parse_mac(*n.mac, nic.mac))
-      throw InputError(fmt::format("VM '{}': NIC '{}': bad MAC address '{}'", spec.name, n.id, *n.mac));
-    if (n.model == "netfront" || (type != "hvm" && !n.model)) {
-      nic.nictype = LIBXL_NIC_TYPE_VIF;
-    } else if (n.model) {
-      nic.nictype = LIBXL_NIC_TYPE_VIF_IOEMU;
-      nic.model = dup(kHvmNicModels.count(*n.model) ? kHvmNicModels.at(*n.model) : *n.model);
-    }
+    fill_nic(spec, i, c.nics[i]);
   }
 }
 
@@ -193,13 +190,35 @@ libxl_action_on_shutdown action_from_word(const std::string& word) {
   return it->second;
 }
 
-std::string disk_spec_string(const VmSpec& spec, std::size_t index) {
+std::string disk_vdev(const VmSpec& spec, std::size_t index) {
   const auto& d = spec.disks.at(index);
   const std::string prefix = vdev_prefix(d.bus);
   std::size_t nth = 0;
   for (std::size_t i = 0; i < index; ++i) nth += vdev_prefix(spec.disks[i].bus) == prefix;
   if (prefix.empty() || nth >= 26) throw InputError(fmt::format("VM '{}': disk '{}': no Xen device name for it", spec.name, d.id));
-  return xl_disk_spec(d, prefix + static_cast<char>('a' + nth));
+  return prefix + static_cast<char>('a' + nth);
+}
+
+std::string disk_spec_string(const VmSpec& spec, std::size_t index) {
+  return xl_disk_spec(spec.disks.at(index), disk_vdev(spec, index));
+}
+
+void fill_disk(const VmSpec& spec, std::size_t index, libxl_device_disk& disk) {
+  parse_disk(disk_spec_string(spec, index), disk);
+}
+
+void fill_nic(const VmSpec& spec, std::size_t index, libxl_device_nic& nic) {
+  const auto& n = spec.nics.at(index);
+  nic.devid = static_cast<libxl_devid>(index);
+  if (n.network) nic.bridge = dup(*n.network);
+  if (n.mac && !parse_mac(*n.mac, nic.mac))
+    throw InputError(fmt::format("VM '{}': NIC '{}': bad MAC address '{}'", spec.name, n.id, *n.mac));
+  if (n.model == "netfront" || (domain_type(spec) != "hvm" && !n.model)) {
+    nic.nictype = LIBXL_NIC_TYPE_VIF;
+  } else if (n.model) {
+    nic.nictype = LIBXL_NIC_TYPE_VIF_IOEMU;
+    nic.model = dup(kHvmNicModels.count(*n.model) ? kHvmNicModels.at(*n.model) : *n.model);
+  }
 }
 
 std::vector<Problem> check_merged(const VmSpec& desired, const VmSpec& actual) {
@@ -235,7 +254,7 @@ void build_domain_config(const VmSpec& spec, const std::string& uuid, DomainConf
   set_basics(spec, type, uuid, c);
   set_actions(spec, c);
   set_disks(spec, c);
-  set_nics(spec, type, c);
+  set_nics(spec, c);
 }
 
 }  // namespace hvctl::xen

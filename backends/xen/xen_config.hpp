@@ -56,6 +56,33 @@ std::vector<Problem> check_merged(const VmSpec& desired, const VmSpec& actual);
 // The libxl action for a spec word ("destroy", "rename-restart", ...).
 libxl_action_on_shutdown action_from_word(const std::string& word);
 
+// The device name Xen gives disk `index` of `spec` ("xvdb"): the next letter
+// of its bus's prefix (xvd, hd, sd), in list order. Throws InputError past z.
+std::string disk_vdev(const VmSpec& spec, std::size_t index);
+
+// Disk or NIC `index` of `spec` as the libxl device build_domain_config puts
+// in the domain config, for hot-plug and removal on a running domain (one
+// translation for both). `out` is freshly initialised; throws as
+// build_domain_config does. A NIC's devid is its index in the list.
+void fill_disk(const VmSpec& spec, std::size_t index, libxl_device_disk& out);
+void fill_nic(const VmSpec& spec, std::size_t index, libxl_device_nic& out);
+
+// A libxl device struct, initialised on construction, disposed on destruction.
+template <typename T, void (*Init)(T*), void (*Dispose)(T*)>
+class Device {
+public:
+  Device() { Init(&d_); }
+  ~Device() { Dispose(&d_); }
+  Device(const Device&) = delete;
+  Device& operator=(const Device&) = delete;
+  T& get() { return d_; }
+
+private:
+  T d_;
+};
+using DiskDevice = Device<libxl_device_disk, libxl_device_disk_init, libxl_device_disk_dispose>;
+using NicDevice = Device<libxl_device_nic, libxl_device_nic_init, libxl_device_nic_dispose>;
+
 // The xl disk specification string for disk `index` of `spec`
 // ("format=raw,vdev=xvda,access=rw,target=/img"), fed to xlu_disk_parse.
 std::string disk_spec_string(const VmSpec& spec, std::size_t index);

@@ -13,12 +13,13 @@
 
 #include "hvctl/error.hpp"
 #include "xen_config.hpp"
+#include "xen_images.hpp"
 
 namespace hvctl::xen {
 
 std::uint32_t start_domain(const Libxl& xl, const VmRecord& record, bool paused, const std::string& who) {
   DomainConfig config;
-  build_domain_config(record.spec, record.uuid, config);
+  build_domain_config(with_images(record), record.uuid, config);
   uint32_t domid = kInvalidDomid;
   int rc = libxl_domain_create_new(xl.get(), config.get(), &domid, nullptr, nullptr);
   if (rc) {

@@ -1,6 +1,6 @@
 // hvctl hosts / networks / storage on Xen: the host as `xl info` shows it
 // (libxl_get_physinfo, the version), the dom0's bridges, and the state
-// directory where the backend keeps its records (and, later, its images).
+// directory where the backend keeps its records and the disk images it makes.
 #include "xen_inventory.hpp"
 
 #include <sys/statvfs.h>

@@ -7,7 +7,9 @@
 #include <fmt/format.h>
 
 #include "xen_backend_impl.hpp"
+#include "xen_devices.hpp"
 #include "xen_domain.hpp"
+#include "xen_images.hpp"
 
 namespace hvctl::xen {
 
@@ -39,6 +41,8 @@ void XenBackend::start(const std::string& name, bool paused) {
   if (dom && !dom->shut_down) return;
   if (dom) destroy_domain(xl(), dom->domid, who(name));  // left shut down: clear it first
   const VmRecord record = require_record(name, "start");
+  if (const auto problems = host_problems(with_images(record)); !problems.empty())  // (a bridge or image gone since)
+    throw BackendError(fmt::format("{}: cannot start: {}", who(name), problems.front().message));
   if (!monitor_.empty() && access(monitor_.c_str(), X_OK) != 0)
     throw BackendError(fmt::format("{}: cannot start: the domain monitor {} is not executable: {} "
                                    "(target option monitor=PATH, or monitor=none)",

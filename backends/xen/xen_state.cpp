@@ -25,6 +25,7 @@ std::string record_to_json(const VmRecord& record) {
   spec.target.reset();
   spec.power.reset();
   Json doc = {{"uuid", record.uuid}, {"vm", spec_json(spec)}};
+  if (!record.images.empty()) doc["images"] = record.images;
   return doc.dump(2) + "\n";
 }
 
@@ -38,7 +39,11 @@ VmRecord record_from_json(const std::string& text, const std::string& origin) {
   if (!problems.empty() || specs.size() != 1)
     throw BackendError(fmt::format("{}: bad spec in the record: {}", origin,
                                    problems.empty() ? "no VM" : problems.front().str()));
-  return {doc["uuid"].get<std::string>(), std::move(specs.front())};
+  VmRecord record{doc["uuid"].get<std::string>(), std::move(specs.front()), {}};
+  if (doc.contains("images") && doc["images"].is_object())
+    for (const auto& [disk, path] : doc["images"].items())
+      if (path.is_string()) record.images[disk] = path.get<std::string>();
+  return record;
 }
 
 std::string StateStore::path(const std::string& name) const { return dir_ + "/" + name + ".json"; }

@@ -4,6 +4,7 @@
 // domain's libxl userdata under the "hvctl" userid (what it was started with).
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@ inline constexpr const char* kStopIntentId = "hvctl-stopping"; // libxl userdata
 struct VmRecord {
   std::string uuid;  // the domain's UUID, kept across restarts
   VmSpec spec;       // the definition, without target and power
+  std::map<std::string, std::string> images;  // disk id -> the image hvctl made for it (disks[].from)
 };
 
 // The record as one JSON document, and back. `origin` names the source in

@@ -61,6 +61,9 @@ struct VmState {
   VmRuntime runtime;
   std::string target;  // the target's name, filled in by the engine
   std::set<std::string> owned_disks;  // ids of disks whose images hvctl made for this VM (destroy deletes them)
+  // Hot keys of the backend's Capabilities this VM cannot take while it
+  // runs ("disks.add" on a Xen HVM guest): the planner plans them as restarts.
+  std::set<std::string> cold_fields;
 };
 
 enum class PowerOp { start, stop, reboot, pause, resume };

@@ -191,7 +191,14 @@ VmPlan plan_vm(const VmSpec& desired, const std::optional<VmState>& actual, cons
     }
     return plan;
   }
-  plan.changes = diff_spec(desired, actual->spec, caps);
+  // What this VM cannot take while it runs is not hot for it (VmState::cold_fields).
+  Capabilities narrowed;
+  const Capabilities& vm_caps = actual->cold_fields.empty() ? caps : narrowed;
+  if (!actual->cold_fields.empty()) {
+    narrowed = caps;
+    for (const auto& key : actual->cold_fields) narrowed.hot_fields.erase(key);
+  }
+  plan.changes = diff_spec(desired, actual->spec, vm_caps);
   for (auto& device : unlisted_devices(desired, actual->spec)) {
     if (!desired.prune.value_or(false)) {
       plan.kept.push_back(std::move(device));
@@ -201,7 +208,7 @@ VmPlan plan_vm(const VmSpec& desired, const std::optional<VmState>& actual, cons
     const auto id = device.substr(list.size() + 1, device.size() - list.size() - 2);
     bool hot = false;
     visit_list(*find_key(list), actual->spec,
-               [&](const auto& items) { hot = device_hot(caps, list + ".remove", *find_by_id(items, id)); });
+               [&](const auto& items) { hot = device_hot(vm_caps, list + ".remove", *find_by_id(items, id)); });
     plan.changes.push_back({device, "present", list == "disks" ? disk_removal(id, desired, *actual) : "remove", hot});
   }
   const auto want_power = desired.power.value_or(actual->power);

@@ -122,7 +122,8 @@ std::vector<Field> make_table() {
                       "restart"),
        .vsphere = hot("VirtualDisk, added and removed by ReconfigVM_Task on a running VM where the guest allows it "
                       "(SCSI, SATA, NVMe; vSphere refuses IDE disks on a running VM); a removed disk's VMDK is kept"),
-       .xen = restart("disk"), .compared = false},
+       .xen = hot("disk (libxl_device_disk_add / _remove; an HVM guest needs a restart)"),
+       .compared = false},
       {.path = "spec.disks[].id", .kind = Kind::id, .scope = Scope::disk, .type = "name",
        .doc = "Stable name of the disk within the VM; required and unique.",
        .libvirt = all(), .vsphere = all(), .xen = all(), .access = member<&DiskSpec::id>(), .compared = false},
@@ -133,7 +134,9 @@ std::vector<Field> make_table() {
                       "virStorageVolResize while it is off"),
        .vsphere = hot("capacityInKB of a new VMDK on the datastore; a larger one grows the disk in place, live "
                       "(ReconfigVM_Task edit)"),
-       .xen = refused("the Xen backend attaches existing images only; give disks[].path"), .min = 1,
+       .xen = restart("grows the raw copy hvctl made from a base image (from), sparse, with the VM off; an image "
+                      "given as path is not grown"),
+       .min = 1,
        .access = member<&DiskSpec::size_mib>()},
       {.path = "spec.disks[].path", .kind = Kind::text, .scope = Scope::disk, .type = "string",
        .doc = "An existing image (libvirt, Xen) or a datastore path (vSphere).",
@@ -147,7 +150,8 @@ std::vector<Field> make_table() {
                             "with it is the image's too, so only qcow2, for a qcow2 image"),
        .vsphere = at_create("CopyVirtualDisk_Task of a datastore VMDK (\"[ds] images/base.vmdk\") into the VM's folder, "
                             "then attached; a larger size grows the copy"),
-       .xen = refused("the Xen backend cannot make a disk from a base image yet; give disks[].path"),
+       .xen = at_create("a sparse copy (FICLONE, else copy_file_range) of a raw base image in "
+                        "STATE_DIR/disks/VM/, attached through blkback; a qcow2 base is refused (no qdisk)"),
        .access = member<&DiskSpec::from>()},
       {.path = "spec.disks[].bus", .kind = Kind::choice, .scope = Scope::disk, .type = "virtio|scsi|sata|ide|nvme|xen",
        .doc = "Controller type. Unset: the backend's default (virtio, scsi, xen).",
@@ -197,7 +201,7 @@ std::vector<Field> make_table() {
        .libvirt = hot("virDomainAttachDeviceFlags / DetachDeviceFlags (by MAC), live and config"),
        .vsphere = hot("VirtualEthernetCard (vmxnet3, e1000...), added and removed by ReconfigVM_Task on a running VM "
                       "where the guest allows it; removed by device key, found by its MAC"),
-       .xen = restart("vif"),
+       .xen = hot("vif (libxl_device_nic_add / _remove; an HVM guest needs a restart)"),
        .compared = false},
       {.path = "spec.nics[].id", .kind = Kind::id, .scope = Scope::nic, .type = "name",
        .doc = "Stable name of the NIC within the VM; required and unique.",
@@ -243,12 +247,15 @@ std::vector<Field> make_table() {
        .xen = refused("Xen guests have no disk controllers to choose"), .values = &kControllerModels,
        .access = member<&ControllerSpec::model>()},
       {.path = "spec.prune", .kind = Kind::boolean, .scope = Scope::vm, .type = "boolean",
-       .doc = "As apply --prune, for this VM: the disks and NICs it has and the spec does not name are removed, in "
-              "each device list the spec has (a spec without nics: never loses a NIC). A removed disk's image is "
-              "kept. Unset: false, and plan shows them as `kept (not in spec)`.",
+       .doc = "As apply --prune, for this VM: the devices it has and the spec does not name are removed, in each "
+              "device list the spec has (a spec without nics: never loses a NIC). A removed disk's image is kept, "
+              "unless apply --delete-images and hvctl made it. Unset: false, and plan shows them as `kept (not in "
+              "spec)`.",
        .libvirt = hot("detached from the running VM (live and config), waiting for the guest to release them"),
        .vsphere = hot("ReconfigVM_Task remove by device key (a disk's VMDK is kept; NICs found by MAC)"),
-       .xen = refused("the Xen backend cannot remove devices yet"), .access = member<&VmSpec::prune>(),
+       .xen = hot("libxl_device_disk_remove / libxl_device_nic_remove, and dropped from the VM's record (an HVM "
+                  "guest needs a restart)"),
+       .access = member<&VmSpec::prune>(),
        .compared = false},
       {.path = "spec.power", .kind = Kind::choice, .scope = Scope::vm, .type = "running|stopped|paused",
        .doc = "Power state apply keeps the VM in. New VMs default to running; unset leaves an existing VM as it is, "

@@ -265,3 +265,28 @@ TEST_CASE("adding and pruning devices is hot where the target hot-plugs them, bu
     CHECK(plan_vm(s, h, "t", caps()).needs_restart);
   }
 }
+
+TEST_CASE("a hot key the VM names cold is a restart for that VM only") {
+  auto c = caps();
+  c.hot_fields.insert({"nics.add", "nics.remove"});
+  auto s = want();
+  s.memory.size_mib = 768;  // hot for every VM (within the maximum)
+  s.nics = {{"eth0", "br0", std::nullopt, std::nullopt}};
+  s.field_marks["nics"] = {};
+  s.prune = true;
+  auto h = have(PowerState::running);
+  h.spec.nics = {{"eth1", "br0", "52:54:00:00:00:02", std::nullopt}};
+  const auto warm = plan_vm(s, h, "t", c);
+  REQUIRE(warm.changes.size() == 3);
+  CHECK_FALSE(warm.needs_restart);
+  h.cold_fields = {"nics.add", "nics.remove"};
+  const auto cold = plan_vm(s, h, "t", c);
+  REQUIRE(cold.changes.size() == 3);
+  CHECK(cold.changes[0].field == "memory.size");
+  CHECK(cold.changes[0].hot);
+  CHECK(cold.changes[1].field == "nics[eth0]");
+  CHECK_FALSE(cold.changes[1].hot);
+  CHECK(cold.changes[2].field == "nics[eth1]");
+  CHECK_FALSE(cold.changes[2].hot);
+  CHECK(cold.needs_restart);
+}

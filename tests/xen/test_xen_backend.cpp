@@ -133,7 +133,8 @@ TEST_CASE("the xen backend describes itself and refuses clearly off a dom0") {
   const auto& caps = backend->capabilities();
   CHECK(caps.backend == "xen");
   CHECK(caps.fields.count("cpu.cap"));
-  CHECK_FALSE(caps.fields.count("disks.size"));
+  CHECK(caps.fields.count("disks.size"));  // (grows a disk made from a base image)
+  CHECK(caps.fields.count("disks.from"));
   CHECK(caps.hot_fields.count("memory.size"));
   CHECK(backend->check(spec_with("vm", "{firmware: uefi, boot: {kernel: /k}}")).size() == 1);
   // From the field table: cpu.coresPerSocket is refused with its reason, description is kept (hot).

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "hvctl/spec_io.hpp"
@@ -167,11 +168,56 @@ TEST_CASE("check_spec reports what Xen cannot do, each at its field") {
     CHECK(m.size() == 3);
     auto spec = spec_with("{boot: {kernel: /k}}");
     spec.disks.push_back(DiskSpec{"d", std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
-    CHECK(any_contains(messages(spec), "cannot create disk images"));
+    CHECK(any_contains(messages(spec), "makes disks only from a base image"));
   }
   SUBCASE("NIC models") {
     CHECK(any_contains(messages(spec_with("{boot: {kernel: /k}, nics: [{id: n, model: e1000}]}")), "only netfront"));
     CHECK(any_contains(messages(spec_with("{xen: {type: hvm}, nics: [{id: n, model: vmxnet3}]}")), "not emulated"));
     CHECK(messages(spec_with("{xen: {type: hvm}, nics: [{id: n, model: virtio}, {id: m, model: netfront}]}")).empty());
   }
+}
+
+namespace {
+// libxl's JSON of one device, as libxl_domain_config_to_json writes it in the domain config.
+template <typename T>
+std::string device_json(char* (*to_json)(libxl_ctx*, T*), T& device) {
+  std::unique_ptr<char, decltype(&std::free)> text(to_json(nullptr, &device), std::free);
+  return text ? text.get() : "";
+}
+}  // namespace
+
+TEST_CASE("a hot-plugged disk or NIC is the very device the domain config has") {
+  const VmSpec spec = spec_with("{boot: {kernel: /k}, xen: {type: pv}, disks: [{id: root, path: /r.img}, "
+                                "{id: cd, path: /s.iso, readonly: true}, {id: data, path: /d.qcow2, format: qcow2}], "
+                                "nics: [{id: eth0, network: br0, mac: '00:16:3e:00:00:01'}, {id: eth1, network: br1}]}");
+  DomainConfig config;
+  build_domain_config(spec, "", config);
+  REQUIRE(config.get()->num_disks == 3);
+  REQUIRE(config.get()->num_nics == 2);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CAPTURE(i);
+    DiskDevice disk;
+    fill_disk(spec, i, disk.get());
+    CHECK(device_json(libxl_device_disk_to_json, disk.get()) == device_json(libxl_device_disk_to_json, config.get()->disks[i]));
+  }
+  CHECK(std::string(config.get()->disks[2].vdev) == "xvdc");
+  CHECK(std::string(config.get()->disks[2].pdev_path) == "/d.qcow2");
+  for (std::size_t i = 0; i < 2; ++i) {
+    CAPTURE(i);
+    NicDevice nic;
+    fill_nic(spec, i, nic.get());
+    CHECK(nic.get().devid == static_cast<libxl_devid>(i));
+    CHECK(device_json(libxl_device_nic_to_json, nic.get()) == device_json(libxl_device_nic_to_json, config.get()->nics[i]));
+  }
+  CHECK(std::string(config.get()->nics[1].bridge) == "br1");
+}
+
+TEST_CASE("disks are named by their place among the disks of their bus") {
+  const VmSpec spec = spec_with("{xen: {type: hvm}, disks: [{id: a, path: /a}, {id: b, path: /b, bus: ide}, "
+                                "{id: c, path: /c}, {id: d, path: /d, bus: scsi}, {id: e, path: /e, bus: ide}]}");
+  CHECK(disk_vdev(spec, 0) == "xvda");
+  CHECK(disk_vdev(spec, 1) == "hda");
+  CHECK(disk_vdev(spec, 2) == "xvdb");
+  CHECK(disk_vdev(spec, 3) == "sda");
+  CHECK(disk_vdev(spec, 4) == "hdb");
 }

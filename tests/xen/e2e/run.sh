@@ -132,7 +132,7 @@ check "no VMs left" test -z "$(hvctl_view)$(xl_view)"
 
 . ./wait_ready.sh
 . ./bad_boot.sh
-. ./devices_probe.sh
+. ./devices.sh
 
 echo "e2e_xen: $(since "$T0")s in dom0"
 echo "$PASS passed, $FAIL failed"

@@ -1,0 +1,54 @@
+// The disk images the Xen backend makes: for a disk with `from`, a sparse
+// copy of a raw base image (dom0 runs no qdisk, so a qcow2 base is refused),
+// under the state directory, attached through blkback like any image.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hvctl/spec.hpp"
+#include "xen_state.hpp"
+
+namespace hvctl::xen {
+
+// Where the image of disk `disk` of VM `vm` goes: STATE_DIR/disks/VM/DISK.img.
+std::string image_path(const std::string& state_dir, const std::string& vm, const std::string& disk);
+
+// The spec the domain is built from: each disk hvctl made (record.images)
+// given its image as path, without `from`. Pure.
+VmSpec with_images(const VmRecord& record);
+
+// Copies raw `base` to a new file `path` (its directory made as needed),
+// sparse: ioctl(FICLONE) where the file system shares extents, else
+// copy_file_range over the base's data extents (SEEK_DATA/SEEK_HOLE); then
+// grows it to `size_mib` when that is larger. Never replaces an existing
+// file. Returns the image's size in MiB. Throws InputError for a base that
+// is not raw or is larger than `size_mib` (naming `what`), BackendError for
+// I/O failures; a half-made copy is removed.
+std::uint64_t copy_image(const std::string& base, const std::string& path, std::uint64_t size_mib, const std::string& what);
+
+// Grows the image at `path` to `size_mib` (sparse: ftruncate). Never shrinks.
+void grow_image(const std::string& path, std::uint64_t size_mib, const std::string& what);
+
+}  // namespace hvctl::xen
+
+namespace hvctl::xen {
+
+// Makes the image of each disk of `record.spec` with `from` and no image yet,
+// in `state_dir` (copy_image), records it in record.images and sets the
+// disk's size to the image's. Returns the paths made; on a failure removes
+// the ones made and rethrows. `who` starts the messages.
+std::vector<std::string> make_images(VmRecord& record, const std::string& state_dir, const std::string& who);
+
+// Grows the image of each disk hvctl made whose size grew from `before`.
+void grow_images(const VmRecord& record, const VmSpec& before, const std::string& who);
+
+// Forgets the images of disks record.spec no longer has (pruned: their files
+// are kept, as the plan says).
+void forget_pruned_images(VmRecord& record);
+
+// Removes `paths` and, when empty then, their directories; absent is fine.
+void remove_images(const std::vector<std::string>& paths);
+
+}  // namespace hvctl::xen

@@ -1,0 +1,142 @@
+// Disks the Xen backend makes from a base image: sparse copies in a
+// temporary directory, never over an existing file, grown, refused for
+// qcow2 bases and sizes below the image's, and the record that keeps them.
+#include <doctest/doctest.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "hvctl/spec_io.hpp"
+#include "xen_config.hpp"
+#include "xen_images.hpp"
+#include "xen_state.hpp"
+
+using namespace hvctl;
+using namespace hvctl::xen;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Dir {
+  fs::path path = fs::temp_directory_path() / ("hvctl-xen-images-" + std::to_string(getpid()));
+  Dir() {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~Dir() { fs::remove_all(path); }
+};
+
+// A raw image: `marker` at offset 0, then a hole up to `mib` MiB.
+std::string raw_base(const fs::path& file, const std::string& marker, int mib) {
+  std::ofstream(file) << marker;
+  fs::resize_file(file, static_cast<std::uintmax_t>(mib) << 20);
+  return file.string();
+}
+
+std::string head(const std::string& file, std::size_t n) {
+  std::ifstream in(file);
+  std::string out(n, '\0');
+  in.read(out.data(), static_cast<std::streamsize>(n));
+  return out;
+}
+
+std::uint64_t allocated(const std::string& file) {
+  struct stat st {};
+  REQUIRE(::stat(file.c_str(), &st) == 0);
+  return static_cast<std::uint64_t>(st.st_blocks) * 512;
+}
+
+VmSpec vm(const std::string& body) {
+  std::vector<Problem> problems;
+  auto specs = parse_specs("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: vm1}\nspec: " + body + "\n",
+                           "t.yaml", problems);
+  REQUIRE(problems.empty());
+  return specs.at(0);
+}
+
+}  // namespace
+
+TEST_CASE("a base image is copied sparse, grown to the size asked, and never over an existing file") {
+  Dir d;
+  const auto base = raw_base(d.path / "base.img", "hvctl-base", 8);
+  const auto copy = image_path(d.path.string(), "vm1", "root");
+  CHECK(copy == d.path.string() + "/disks/vm1/root.img");
+  CHECK(copy_image(base, copy, 16, "w") == 16);
+  CHECK(fs::file_size(copy) == (16u << 20));
+  CHECK(head(copy, 10) == "hvctl-base");
+  CHECK(allocated(copy) < (1u << 20));  // the hole stays a hole
+  std::ofstream(base, std::ios::in | std::ios::out) << "changed!!!";
+  CHECK_THROWS_WITH_AS(copy_image(base, copy, 0, "w"), doctest::Contains("never replaces an existing file"), BackendError);
+  CHECK(head(copy, 10) == "hvctl-base");
+  const auto same = image_path(d.path.string(), "vm1", "same");
+  CHECK(copy_image(base, same, 0, "w") == 8);  // no size: the image's
+  grow_image(same, 32, "w");
+  CHECK(fs::file_size(same) == (32u << 20));
+  grow_image(same, 4, "w");  // never shrinks
+  CHECK(fs::file_size(same) == (32u << 20));
+}
+
+TEST_CASE("a qcow2 base, a size below the image's and a missing base are refused, nothing made") {
+  Dir d;
+  std::string qcow2("QFI\xfb\0\0\0\3", 8);
+  qcow2.resize(512, '\0');
+  qcow2[24 + 4] = 1;  // virtual size 2^32 (big-endian at byte 24)
+  std::ofstream(d.path / "base.qcow2") << qcow2;
+  const auto copy = image_path(d.path.string(), "vm1", "root");
+  const std::string why = "VM 'vm1': disk 'root': base image " + (d.path / "base.qcow2").string() +
+                          " is qcow2; Xen disks made here are raw copies";
+  CHECK_THROWS_WITH_AS(copy_image((d.path / "base.qcow2").string(), copy, 0, "VM 'vm1': disk 'root'"),
+                       doctest::Contains(why.c_str()), InputError);
+  const auto base = raw_base(d.path / "base.img", "x", 8);
+  CHECK_THROWS_WITH_AS(copy_image(base, copy, 4, "w"), doctest::Contains("size 4MiB is below base image"), InputError);
+  CHECK_THROWS_WITH_AS(copy_image((d.path / "none.img").string(), copy, 0, "w"), doctest::Contains("w: base image"), InputError);
+  CHECK_FALSE(fs::exists(copy));
+}
+
+TEST_CASE("make_images records each copy and its size, and removes what it made when one fails") {
+  Dir d;
+  const auto base = raw_base(d.path / "base.img", "b", 2);
+  VmRecord record{"u", vm("{disks: [{id: a, from: " + base + "}, {id: b, from: " + base + ", size: 8MiB}, "
+                          "{id: c, path: /c.img}]}"), {}};
+  const auto made = make_images(record, d.path.string(), "VM 'vm1'");
+  CHECK(made.size() == 2);
+  CHECK(record.images.at("a") == image_path(d.path.string(), "vm1", "a"));
+  CHECK(record.spec.disks[0].size_mib == 2);
+  CHECK(record.spec.disks[1].size_mib == 8);
+  CHECK(make_images(record, d.path.string(), "VM 'vm1'").empty());  // made once
+  const VmSpec built = with_images(record);
+  CHECK(built.disks[0].path == record.images.at("a"));
+  CHECK_FALSE(built.disks[0].from);
+  CHECK(built.disks[2].path == "/c.img");
+  CHECK(disk_spec_string(built, 1) == "format=raw,vdev=xvdb,access=rw,target=" + record.images.at("b"));
+  const VmRecord back = record_from_json(record_to_json(record), "r.json");
+  CHECK(back.images == record.images);
+
+  VmRecord broken{"u", vm("{disks: [{id: a, from: " + base + "}, {id: b, from: /no/such.img}]}"), {}};
+  CHECK_THROWS_AS(make_images(broken, (d.path / "other").string(), "VM 'vm1'"), InputError);
+  CHECK_FALSE(fs::exists(image_path((d.path / "other").string(), "vm1", "a")));
+
+  record.spec.disks.erase(record.spec.disks.begin());  // pruned: forgotten, its file kept
+  forget_pruned_images(record);
+  CHECK_FALSE(record.images.count("a"));
+  CHECK(fs::exists(image_path(d.path.string(), "vm1", "a")));
+  remove_images(made);
+  CHECK_FALSE(fs::exists(d.path / "disks" / "vm1"));
+}
+
+TEST_CASE("check_spec on disks made from a base image") {
+  auto messages = [](const std::string& body) {
+    std::string out;
+    for (const auto& p : check_spec(vm("{boot: {kernel: /k}, disks: [" + body + "]}"))) out += p.message + "\n";
+    return out;
+  };
+  CHECK(messages("{id: a, from: /b.img}").empty());
+  CHECK(messages("{id: a, from: /b.img, size: 1GiB, format: raw}").empty());
+  CHECK(messages("{id: a, from: /b.qcow2, format: qcow2}").find("format qcow2 needs qdisk") != std::string::npos);
+  CHECK(messages("{id: a, path: /a.img, size: 1GiB}").find("size grows only a disk hvctl made") != std::string::npos);
+  CHECK(messages("{id: a, size: 1GiB}").find("makes disks only from a base image") != std::string::npos);
+}
