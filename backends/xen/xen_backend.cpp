@@ -51,7 +51,8 @@
 //   attached through blkback like any image; the translation sees it as a
 //   path (with_images). dom0 here runs no qdisk (qemu-system-xen), so a
 //   qcow2 base is refused. Its size grows with the VM off (ftruncate: a
-//   restart); destroy deletes the images hvctl made, prune keeps them.
+//   restart); destroy deletes the images hvctl made, prune keeps them (apply
+//   --delete-images deletes them once the record is saved without them).
 // * A NIC without a MAC gets one (00:16:3e:...) in the record at create, as
 //   libxl would draw a new one at every start.
 // * Bridges and images are dom0's: create, reconfigure and start check that
@@ -193,6 +194,8 @@ std::optional<VmState> XenBackend::describe(const std::string& name, const std::
   state.spec = record ? effective_spec(record->spec) : spec_from_domain(*dom);
   state.spec.power = state.power;
   state.cold_fields = cold_fields(state.spec);
+  if (record)
+    for (const auto& [disk, path] : record->images) state.owned_disks.insert(disk);
   char host[256] = {};
   if (gethostname(host, sizeof host - 1) == 0) state.runtime.host = host;
   return state;
@@ -242,7 +245,7 @@ void XenBackend::reconfigure(const VmSpec& spec, const VmState& actual) {
   record.spec = overlay_spec(before.spec, spec);
   record.spec.prune.reset();  // (an apply's, not the VM's)
   assign_macs(record.spec, before.spec);
-  forget_pruned_images(record);
+  const auto pruned_images = forget_pruned_images(record);
   if (auto problems = check_spec(record.spec); !problems.empty()) throw ValidationError(std::move(problems));
   if (auto problems = host_problems(record.spec); !problems.empty()) throw ValidationError(std::move(problems));
   const auto made = make_images(record, store_.dir(), who(spec.name));
@@ -261,6 +264,7 @@ void XenBackend::reconfigure(const VmSpec& spec, const VmState& actual) {
     remove_images(made);
     throw;
   }
+  if (spec.delete_images) remove_images(pruned_images);  // apply --delete-images, once the VM is without them
 }
 
 void XenBackend::apply_live(const DomainInfo& dom, const VmSpec& to, const VmSpec& from) {

@@ -145,12 +145,15 @@ void grow_images(const VmRecord& record, const VmSpec& before, const std::string
   }
 }
 
-void forget_pruned_images(VmRecord& record) {
+std::vector<std::string> forget_pruned_images(VmRecord& record) {
+  std::vector<std::string> gone;
   std::erase_if(record.images, [&](const auto& image) {
     for (const auto& d : record.spec.disks)
       if (d.id == image.first) return false;
+    gone.push_back(image.second);
     return true;
   });
+  return gone;
 }
 
 void remove_images(const std::vector<std::string>& paths) {

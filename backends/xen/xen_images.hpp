@@ -45,8 +45,8 @@ std::vector<std::string> make_images(VmRecord& record, const std::string& state_
 void grow_images(const VmRecord& record, const VmSpec& before, const std::string& who);
 
 // Forgets the images of disks record.spec no longer has (pruned: their files
-// are kept, as the plan says).
-void forget_pruned_images(VmRecord& record);
+// are kept, as the plan says, unless apply --delete-images) and returns their paths.
+std::vector<std::string> forget_pruned_images(VmRecord& record);
 
 // Removes `paths` and, when empty then, their directories; absent is fine.
 void remove_images(const std::vector<std::string>& paths);
