@@ -49,6 +49,23 @@ void add(std::vector<Problem>& out, const VmSpec& spec, const std::string& field
   out.push_back({spec.mark_of(field), fmt::format("VM '{}': {}", spec.name, message)});
 }
 
+void check_cdroms(const VmSpec& spec, const std::string& type, std::vector<Problem>& out) {
+  for (std::size_t i = 0; i < spec.cdroms.size(); ++i) {
+    const auto& cd = spec.cdroms[i];
+    const auto at = fmt::format("cdroms[{}]", i);
+    if (type != "hvm" && cd.bus)
+      add(out, spec, at + ".bus", fmt::format("cdrom '{}': a {} guest's drive is a read-only xen disk; leave bus out",
+                                              cd.id, type));
+    else if (cd.bus == "sata")
+      add(out, spec, at + ".bus", fmt::format("cdrom '{}': Xen HVM guests have no sata; use ide or scsi", cd.id));
+    if (type != "hvm" && cd.image.value_or("").empty())
+      add(out, spec, at + ".image", fmt::format("cdrom '{}': a {} guest's drive is a read-only disk and cannot be "
+                                                "empty; give an ISO, or an hvm guest for an empty tray", cd.id, type));
+    else if (cd.image && !cd.image->empty() && cd.image->front() != '/')
+      add(out, spec, at + ".image", fmt::format("cdrom '{}': image '{}' must be an absolute path in dom0", cd.id, *cd.image));
+  }
+}
+
 void check_disks(const VmSpec& spec, const std::string& type, std::vector<Problem>& out) {
   for (std::size_t i = 0; i < spec.disks.size(); ++i) {
     const auto& d = spec.disks[i];
@@ -147,13 +164,16 @@ void set_actions(const VmSpec& spec, libxl_domain_config& c) {
   c.on_soft_reset = LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET;
 }
 
+// The disks, then the drives.
 void set_disks(const VmSpec& spec, libxl_domain_config& c) {
-  if (spec.disks.empty()) return;
-  c.disks = static_cast<libxl_device_disk*>(std::calloc(spec.disks.size(), sizeof(libxl_device_disk)));
-  for (std::size_t i = 0; i < spec.disks.size(); ++i) {
+  const auto total = spec.disks.size() + spec.cdroms.size();
+  if (total == 0) return;
+  c.disks = static_cast<libxl_device_disk*>(std::calloc(total, sizeof(libxl_device_disk)));
+  for (std::size_t i = 0; i < total; ++i) {
     libxl_device_disk_init(&c.disks[i]);
     c.num_disks = static_cast<int>(i + 1);
-    fill_disk(spec, i, c.disks[i]);
+    if (i < spec.disks.size()) fill_disk(spec, i, c.disks[i]);
+    else parse_disk(cdrom_spec_string(spec, i - spec.disks.size()), c.disks[i]);
   }
 }
 
@@ -203,6 +223,30 @@ std::string disk_spec_string(const VmSpec& spec, std::size_t index) {
   return xl_disk_spec(spec.disks.at(index), disk_vdev(spec, index));
 }
 
+// A drive's device: after the disks and the drives before it on its prefix
+// (hd, or sd for scsi, on HVM; xvd on PV and PVH, where it is a disk).
+std::string cdrom_vdev(const VmSpec& spec, std::size_t index) {
+  const auto prefix_of = [&](const CdromSpec& cd) {
+    return domain_type(spec) != "hvm" ? std::string("xvd") : cd.bus == "scsi" ? std::string("sd") : std::string("hd");
+  };
+  const auto prefix = prefix_of(spec.cdroms.at(index));
+  std::size_t nth = 0;
+  for (const auto& d : spec.disks) nth += vdev_prefix(d.bus) == prefix;
+  for (std::size_t i = 0; i < index; ++i) nth += prefix_of(spec.cdroms[i]) == prefix;
+  if (nth >= (prefix == "hd" ? 4u : 26u))
+    throw InputError(fmt::format("VM '{}': cdrom '{}': no Xen device name for it", spec.name, spec.cdroms[index].id));
+  return prefix + static_cast<char>('a' + nth);
+}
+
+// HVM: an emulated drive (devtype=cdrom; no target is an empty tray). PV and
+// PVH have no emulated devices: the ISO is a read-only xen disk.
+std::string cdrom_spec_string(const VmSpec& spec, std::size_t index) {
+  const auto& cd = spec.cdroms.at(index);
+  const bool hvm = domain_type(spec) == "hvm";
+  return fmt::format("format=raw,vdev={},access=ro,{}target={}", cdrom_vdev(spec, index), hvm ? "devtype=cdrom," : "",
+                     cd.image.value_or(""));
+}
+
 void fill_disk(const VmSpec& spec, std::size_t index, libxl_device_disk& disk) {
   parse_disk(disk_spec_string(spec, index), disk);
 }
@@ -244,6 +288,7 @@ std::vector<Problem> check_spec(const VmSpec& spec) {
     add(out, spec, spec.xen && spec.xen->type ? "xen.type" : "boot",
         fmt::format("a {} guest boots a kernel directly: set boot.kernel (pygrub and PVH firmware are not supported)", type));
   check_disks(spec, type, out);
+  check_cdroms(spec, type, out);
   check_nics(spec, type, out);
   return out;
 }

@@ -86,5 +86,8 @@ using NicDevice = Device<libxl_device_nic, libxl_device_nic_init, libxl_device_n
 // The xl disk specification string for disk `index` of `spec`
 // ("format=raw,vdev=xvda,access=rw,target=/img"), fed to xlu_disk_parse.
 std::string disk_spec_string(const VmSpec& spec, std::size_t index);
+// Drive `index` (spec.cdroms) likewise: an emulated cdrom on HVM, a read-only
+// xen disk on PV and PVH; its device follows the disks'.
+std::string cdrom_spec_string(const VmSpec& spec, std::size_t index);
 
 }  // namespace hvctl::xen

@@ -48,6 +48,12 @@ std::vector<Problem> host_problems(const VmSpec& spec, const std::string& sys_cl
     if (d.path && !fs::exists(*d.path, ec))
       problem(out, spec, fmt::format("disks[{}].path", i), fmt::format("disk '{}': {} does not exist in dom0", d.id, *d.path));
   }
+  for (std::size_t i = 0; i < spec.cdroms.size(); ++i) {
+    const auto& image = spec.cdroms[i].image;
+    if (image && !image->empty() && !fs::exists(*image, ec))
+      problem(out, spec, fmt::format("cdroms[{}].image", i),
+              fmt::format("cdrom '{}': {} does not exist in dom0", spec.cdroms[i].id, *image));
+  }
   return out;
 }
 

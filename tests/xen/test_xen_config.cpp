@@ -175,6 +175,16 @@ TEST_CASE("check_spec reports what Xen cannot do, each at its field") {
     CHECK(any_contains(messages(spec_with("{xen: {type: hvm}, nics: [{id: n, model: vmxnet3}]}")), "not emulated"));
     CHECK(messages(spec_with("{xen: {type: hvm}, nics: [{id: n, model: virtio}, {id: m, model: netfront}]}")).empty());
   }
+  SUBCASE("drives: a PV or PVH one is a read-only disk with an ISO and no bus; HVM has no sata") {
+    auto m = messages(spec_with("{boot: {kernel: /k}, xen: {type: pv}, cdroms: [{id: a, image: ''}, {id: b, image: /i.iso, bus: ide}]}"));
+    CHECK(any_contains(m, "cdrom 'a': a pv guest's drive is a read-only disk and cannot be empty"));
+    CHECK(any_contains(m, "cdrom 'b': a pv guest's drive is a read-only xen disk; leave bus out"));
+    CHECK(m.size() == 2);
+    m = messages(spec_with("{xen: {type: hvm}, cdroms: [{id: a, image: '', bus: sata}, {id: b, image: iso/x.iso}]}"));
+    CHECK(any_contains(m, "cdrom 'a': Xen HVM guests have no sata"));
+    CHECK(any_contains(m, "cdrom 'b': image 'iso/x.iso' must be an absolute path in dom0"));
+    CHECK(messages(spec_with("{xen: {type: hvm}, cdroms: [{id: a, image: ''}, {id: b, image: /x.iso, bus: scsi}]}")).empty());
+  }
 }
 
 namespace {

@@ -114,6 +114,15 @@ from_disk() {
   run_rc 2 "plan: a larger size is a change" -- plan -f from.yaml --detailed-exitcode
   run_rc 0 "apply grows it" -- apply -f from.yaml
   check "to 8 MiB" test "$(stat -c %s "$IMG")" = 8388608
+  EXTRA=/var/lib/hvctl/xen/disks/e2e-from/extra.img
+  fromspec 8MiB stopped | sed 's|^  disks: \[\(.*\)\]$|  disks: [\1, {id: extra, from: /guest/disk-b.img}]|' > from2.yaml
+  run_rc 0 "apply adds a second disk made from a base image" -- apply -f from2.yaml
+  check "its copy is made" test -f "$EXTRA"
+  run_rc 0 "plan --prune --delete-images" -- plan -f from.yaml --prune --delete-images
+  check "says the copy hvctl made goes" contains "$OUT" "disks[extra] present -> remove (image deleted)"
+  run_rc 0 "apply --prune --delete-images removes the disk" -- apply -f from.yaml --prune --delete-images
+  check "and deletes its copy" test ! -e "$EXTRA"
+  check "the root disk's copy stays" test -f "$IMG"
   fromspec 8MiB running > from.yaml
   t0=$(uptime_s)
   run_rc 0 "the guest starts" -- apply -f from.yaml --wait --timeout 120
