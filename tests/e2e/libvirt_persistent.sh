@@ -146,9 +146,19 @@ printf '%s\n' "$marker" > "$E2E_TMP/marker-fs/marker"
 ok "an ext2 base image holding the marker, as qcow2" bash -c \
   'mke2fs -q -t ext2 -d "$1/marker-fs" "$1/marker.raw" 8M && qemu-img convert -O qcow2 "$1/marker.raw" "$2" && chmod a+r "$2"' \
   _ "$E2E_TMP" "$WORK/base/marker.qcow2"
-marker_specs() {  # marker_specs POWER
+# img-e also has a CD-ROM (ide), with an ISO holding a marker of its own:
+# the guest prints "HVCTL-GUEST-CDROM <its /marker>" each time the medium
+# changes, "HVCTL-GUEST-CDROM-EMPTY" once it is ejected.
+for cd in a b; do
+  mkdir -p "$E2E_TMP/cd-$cd"
+  printf 'cd-%s-%s\n' "$cd" "$marker" > "$E2E_TMP/cd-$cd/marker"
+  ok "an ISO holding marker cd-$cd" bash -c 'genisoimage -quiet -V "HVCTL$2" -o "$3" "$1" && chmod a+r "$3"' \
+    _ "$E2E_TMP/cd-$cd" "$cd" "$WORK/base/cd-$cd.iso"
+done
+marker_specs() {  # marker_specs POWER [IMG-E'S ISO]
   disk_spec img-d "[{id: root, from: $WORK/base/marker.qcow2}]" "$1" 128MiB
   disk_spec img-e "[{id: root, from: $WORK/base/marker.qcow2, size: 64MiB}]" "$1" 128MiB
+  echo "  cdroms: [{id: cd0, image: \"${2-$WORK/base/cd-a.iso}\"}]"
 }
 marker_specs paused > "$E2E_TMP/marker.yaml"
 expect_exit 0 "apply: two paused VMs whose root disks are made from the marker image" -- apply -f "$E2E_TMP/marker.yaml"
@@ -166,6 +176,8 @@ ok "img-d's guest mounted its disk and read the marker" \
   wait_for 150 grep -aqF "HVCTL-GUEST-DISK $marker" "$E2E_TMP/img-d.console"
 ok "img-e's guest, on the disk grown past the image, too" \
   wait_for 30 grep -aqF "HVCTL-GUEST-DISK $marker" "$E2E_TMP/img-e.console"
+ok "img-e's guest reads the ISO in its CD-ROM" \
+  wait_for 60 grep -aqF "HVCTL-GUEST-CDROM cd-a-$marker" "$E2E_TMP/img-e.console"
 for vm in img-d img-e; do  # what each guest said, or how far it got
   grep -a "HVCTL-GUEST-DISK" "$E2E_TMP/$vm.console" || tail -n 5 "$E2E_TMP/$vm.console"
 done | sed 's/^/  /'
@@ -243,6 +255,28 @@ ok "hvctl lists its root disk only, running" [ "$(json_get "$out" "(d['power'], 
 ok "the removed disk's image is kept" test -f "$WORK/pool/img-d-data.img"
 ok "img-d ran throughout, in one QEMU process" [ "$("${LVIRSH[@]}" domid img-d)" = "$domid" ]
 echo "  (hot-plug, growth and prune took $((SECONDS - hot_start))s)"
+
+# img-e's CD-ROM: another ISO, then none, each changed live (no restart).
+cd_start=$SECONDS
+domid_e=$("${LVIRSH[@]}" domid img-e)
+marker_specs running "$WORK/base/cd-b.iso" > "$E2E_TMP/marker.yaml"
+expect_exit 2 "plan: a new medium is a change" -- plan -f "$E2E_TMP/marker.yaml" --detailed-exitcode -o json
+ok "made live" [ "$(changes "$out")" = "[('cdroms[cd0].image', '$WORK/base/cd-b.iso', False)]" ]
+expect_exit 0 "apply --no-restart changes the medium" -- apply --no-restart -f "$E2E_TMP/marker.yaml"
+ok "the guest reads the new ISO" wait_for 60 grep -aqF "HVCTL-GUEST-CDROM cd-b-$marker" "$E2E_TMP/img-e.console"
+marker_specs running "" > "$E2E_TMP/marker.yaml"
+expect_exit 0 "apply --no-restart ejects it" -- apply --no-restart -f "$E2E_TMP/marker.yaml"
+ok "the guest finds the drive empty" wait_for 60 grep -aqF "HVCTL-GUEST-CDROM-EMPTY" "$E2E_TMP/img-e.console"
+expect_exit 0 "get img-e" -- get img-e -o json
+ok "get says the drive is empty" [ "$(json_get "$out" "d['spec']['cdroms']")" = "[{'id': 'cd0', 'image': '', 'bus': 'ide'}]" ]
+ok "libvirt's live and persistent XML agree: no medium" bash -c \
+  '! "$@" dumpxml img-e | grep -q "cd-.\.iso" && ! "$@" dumpxml --inactive img-e | grep -q "cd-.\.iso"' _ "${LVIRSH[@]}"
+ok "img-e ran throughout, in one QEMU process" [ "$("${LVIRSH[@]}" domid img-e)" = "$domid_e" ]
+marker_specs running "$WORK/base/missing.iso" > "$E2E_TMP/marker.yaml"
+expect_exit 5 "a missing ISO is refused (img-d, unchanged, succeeds: partial)" -- apply --no-restart -f "$E2E_TMP/marker.yaml"
+ok "naming the VM, the drive and the file" grep -q "cannot put $WORK/base/missing.iso in cdrom 'cd0' of VM 'img-e': no such file" <<<"$out"
+ok "and the drive is left as it was" bash -c '! "$@" dumpxml --inactive img-e | grep -q "missing.iso"' _ "${LVIRSH[@]}"
+echo "  (CD-ROM changes took $((SECONDS - cd_start))s)"
 
 # A base image of another format than the disk declares: refused before
 # anything is made, naming the VM, the disk and the spec line.

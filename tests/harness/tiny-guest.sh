@@ -19,7 +19,10 @@
 #   "HVCTL-GUEST-IP <address>"         for each NIC (virtio_net) as it
 #                                      appears, once it has a DHCP lease
 #                                      (busybox udhcpc);
-#   "HVCTL-GUEST-NIC-GONE <ethN>"      when a NIC is unplugged.
+#   "HVCTL-GUEST-NIC-GONE <ethN>"      when a NIC is unplugged;
+#   "HVCTL-GUEST-CDROM <its /marker>"  when the IDE CD-ROM (/dev/sr0) gets an
+#                                      ISO9660 medium, each time it changes;
+#   "HVCTL-GUEST-CDROM-EMPTY"          when it has none (ejected).
 #
 # Debian packages needed: busybox-static cpio gzip
 # Kernel source, first that applies:
@@ -85,7 +88,7 @@ if [ -z "$kernel" ]; then
     cache=${HVCTL_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/hvctl-test}/kernel-$v
     # .extracted names what was taken out, so a cache from before the disk
     # modules is extracted again.
-    extracted="vmlinuz button evdev virtio virtio_blk ext4 jbd2 mbcache crc16 crc32c_generic virtio_net failover"
+    extracted="vmlinuz button evdev virtio virtio_blk ext4 jbd2 mbcache crc16 crc32c_generic virtio_net failover ata scsi cdrom isofs"
     if [ ! -s "$cache/boot/vmlinuz-$v" ] ||
        [ "$(cat "$cache/.extracted" 2>/dev/null)" != "$extracted" ]; then
         mkdir -p "${cache%/*}"
@@ -107,7 +110,10 @@ if [ -z "$kernel" ]; then
                 './lib/modules/*/kernel/fs/ext4/*' './lib/modules/*/kernel/fs/jbd2/*' \
                 './lib/modules/*/kernel/fs/mbcache.ko*' \
                 './lib/modules/*/kernel/lib/crc16.ko*' \
-                './lib/modules/*/kernel/crypto/crc32c_generic.ko*' ||
+                './lib/modules/*/kernel/crypto/crc32c_generic.ko*' \
+                './lib/modules/*/kernel/drivers/ata/*' './lib/modules/*/kernel/drivers/scsi/scsi_mod.ko*' \
+                './lib/modules/*/kernel/drivers/scsi/scsi_common.ko*' './lib/modules/*/kernel/drivers/scsi/sr_mod.ko*' \
+                './lib/modules/*/kernel/drivers/cdrom/*' './lib/modules/*/kernel/fs/isofs/*' ||
             die "extracting $pkg failed"
         echo "$extracted" >"$tmp/x/.extracted"
         rm -rf "$cache"
@@ -176,6 +182,13 @@ for m in virtio_pci virtio_blk crc32c_generic ext4; do
 done
 netmods=""
 add_module virtio_net netmods || { echo "tiny-guest.sh: warning: guest will not use a NIC" >&2; netmods=""; }
+# The IDE CD-ROM of a pc machine: ata_piix (with libata and the SCSI core),
+# sr_mod (with cdrom) and isofs.
+cdmods=""
+for m in ata_piix sr_mod isofs; do
+    add_module $m cdmods ||
+        { echo "tiny-guest.sh: warning: guest will not read a CD-ROM" >&2; cdmods=""; break; }
+done
 
 cat >"$root/etc/udhcpc.script" <<'EOF'
 #!/bin/sh
@@ -232,10 +245,24 @@ done
     fi
 }
 # Devices as they come and go (hot-plug): virtio disks after vda and their
-# sizes, NICs with a DHCP lease. virtio_pci too, for a guest that had no disk.
-for m in $diskmods $netmods; do insmod /lib/modules/\$m 2>/dev/null; done
-blocks="" nics=""
+# sizes, NICs with a DHCP lease, the CD-ROM's medium. virtio_pci too, for a guest that had no disk.
+for m in $diskmods $netmods $cdmods; do insmod /lib/modules/\$m 2>/dev/null; done
+mkdir -p /cd
+blocks="" nics="" cd=""
 while :; do
+    # A CD-ROM's medium as it changes: the ISO's /marker, or none.
+    if [ -b /dev/sr0 ]; then
+        if mount -t iso9660 -o ro /dev/sr0 /cd 2>/dev/null; then
+            now="\$(cat /cd/marker 2>/dev/null)"
+            umount /cd
+        else
+            now=EMPTY
+        fi
+        if [ "\$now" != "\$cd" ]; then
+            cd=\$now
+            if [ "\$now" = EMPTY ]; then echo HVCTL-GUEST-CDROM-EMPTY; else echo "HVCTL-GUEST-CDROM \$now"; fi
+        fi
+    fi
     for b in /sys/block/vd[b-z]; do
         [ -e "\$b" ] || continue
         entry="\${b##*/}:\$(cat \$b/size)"
