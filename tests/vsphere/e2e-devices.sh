@@ -19,28 +19,7 @@
 set -euo pipefail
 
 hvctl=$1 url=$2 work=$3 govc=$4
-mkdir -p "$work"
-cfg=$work/config.yaml
-cat >"$cfg" <<YAML
-targets:
-  vc:
-    type: vsphere
-    uri: $url
-    username: user
-    password_env: VC_PASSWORD
-    insecure: true
-YAML
-export VC_PASSWORD=pass XDG_CACHE_HOME=$work/cache
-export GOVC_URL="user:pass@${url#https://}" GOVC_INSECURE=1 GOVMOMI_HOME=$work/govmomi
-ds=LocalDS_0
-
-fail() { echo "FAIL: $*" >&2; echo "--- stdout"; cat "$work/out"; echo "--- stderr"; cat "$work/err"; exit 1; } >&2
-expect() {  # RC ARGS...: hvctl with the config; output in $work/out, $work/err
-  local want=$1 rc=0; shift
-  "$hvctl" --config "$cfg" "$@" >"$work/out" 2>"$work/err" || rc=$?
-  [ "$rc" = "$want" ] || fail "hvctl $* exited $rc, expected $want"
-}
-contains() { grep -qF -- "$2" "$work/$1" || fail "$1 lacks '$2'"; }
+source "$(dirname "$0")/e2e_lib.sh"
 
 # govc vm.info -json VM, one line per disk ("disk FILE CAPACITY_KB") and NIC ("nic MAC").
 devices() {

@@ -15,22 +15,14 @@
 #include "hvctl/spec_io.hpp"
 #include "translate.hpp"
 #include "vsphere_checks.hpp"
-#include "vsphere_test_util.hpp"
+#include "vsphere_fixture.hpp"
 
 namespace fs = std::filesystem;
 using namespace hvctl;
 using namespace hvctl::vsphere;
-using hvctl::vsphere::test::read_file;
+using namespace hvctl::vsphere::test;
 
 namespace {
-
-VmConfig fixture_vm() {
-  Response r = parse_response(read_file(test::source_path("tests/vsphere/fixtures/vm-list.response.xml")), 200);
-  for (const auto& o : parse_retrieve_result(r.returnval()).objects)
-    if (o.text("name") == "fixture-vm") return read_vm_config(o, {{"dvportgroup-13", "DC0_DVPG0"}});
-  FAIL("no fixture-vm");
-  return {};
-}
 
 // fixture-vm with cd0 ([LocalDS_0] iso/a.iso, ide1:0) and cd1 (empty, ide1:1).
 VmConfig with_drives() {
@@ -40,25 +32,6 @@ VmConfig with_drives() {
   vm.slots.insert({{201, 0}, {201, 1}});
   vm.extra_config[kCdromsKey] = "cd0=ide1:0,cd1=ide1:1";
   return vm;
-}
-
-VmSpec parse_one(const std::string& text, const std::string& file = "t.yaml") {
-  std::vector<Problem> problems;
-  auto specs = parse_specs(text, file, problems);
-  REQUIRE_MESSAGE(problems.empty(), (problems.empty() ? "" : problems.front().str()));
-  REQUIRE(specs.size() == 1);
-  return specs.front();
-}
-
-void check_golden(const fs::path& path, const std::string& text) {
-  CAPTURE(path);
-  const char* u = std::getenv("HVCTL_UPDATE_GOLDEN");
-  if (u && std::string(u) == "1") {
-    std::ofstream(path, std::ios::binary) << text;
-    return;
-  }
-  REQUIRE_MESSAGE(fs::exists(path), "missing golden file; run with HVCTL_UPDATE_GOLDEN=1");
-  CHECK(text == read_file(path));
 }
 
 const NetworkMap kNets = {{"VM Network", {}}};

@@ -18,45 +18,14 @@
 #include "hvctl/spec_io.hpp"
 #include "translate.hpp"
 #include "vsphere_checks.hpp"
-#include "vsphere_test_util.hpp"
+#include "vsphere_fixture.hpp"
 
 namespace fs = std::filesystem;
 using namespace hvctl;
 using namespace hvctl::vsphere;
-using hvctl::vsphere::test::read_file;
+using namespace hvctl::vsphere::test;
 
 namespace {
-
-bool updating() {
-  const char* u = std::getenv("HVCTL_UPDATE_GOLDEN");
-  return u && std::string(u) == "1";
-}
-
-void check_golden(const fs::path& path, const std::string& text) {
-  CAPTURE(path);
-  if (updating()) {
-    std::ofstream(path, std::ios::binary) << text;
-    return;
-  }
-  REQUIRE_MESSAGE(fs::exists(path), "missing golden file; run with HVCTL_UPDATE_GOLDEN=1");
-  CHECK(text == read_file(path));
-}
-
-VmConfig fixture_vm() {
-  Response r = parse_response(read_file(test::source_path("tests/vsphere/fixtures/vm-list.response.xml")), 200);
-  for (const auto& o : parse_retrieve_result(r.returnval()).objects)
-    if (o.text("name") == "fixture-vm") return read_vm_config(o, {{"dvportgroup-13", "DC0_DVPG0"}});
-  FAIL("no fixture-vm");
-  return {};
-}
-
-VmSpec parse_one(const std::string& text, const std::string& file = "t.yaml") {
-  std::vector<Problem> problems;
-  auto specs = parse_specs(text, file, problems);
-  REQUIRE_MESSAGE(problems.empty(), (problems.empty() ? "" : problems.front().str()));
-  REQUIRE(specs.size() == 1);
-  return specs.front();
-}
 
 // A disk with `from` is attached as its copy: the path VmOps gives it.
 VmSpec with_copies(VmSpec spec, const VmConfig& vm) {

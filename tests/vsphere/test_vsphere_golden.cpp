@@ -10,12 +10,12 @@
 #include "hvctl/spec_io.hpp"
 #include "translate.hpp"
 #include "vsphere_checks.hpp"
-#include "vsphere_test_util.hpp"
+#include "vsphere_fixture.hpp"
 
 namespace fs = std::filesystem;
 using namespace hvctl;
 using namespace hvctl::vsphere;
-using hvctl::vsphere::test::read_file;
+using namespace hvctl::vsphere::test;
 
 namespace {
 
@@ -38,14 +38,6 @@ CreateContext golden_context(const VmSpec& spec) {
 }
 
 // A VM of a captured vcsim answer, read the way list() reads it.
-VmConfig fixture_vm(const std::string& name, const char* file = "vm-list.response.xml") {
-  Response r = parse_response(read_file(test::source_path(std::string("tests/vsphere/fixtures/") + file)), 200);
-  for (const auto& o : parse_retrieve_result(r.returnval()).objects)
-    if (o.text("name") == name) return read_vm_config(o, {{"dvportgroup-13", "DC0_DVPG0"}});
-  FAIL("no VM " << name << " in " << file);
-  return {};
-}
-
 // The elements of VirtualMachineConfigSpec that hvctl writes, in the order of
 // the vim25 WSDL's sequence (govmomi vim25/types.VirtualMachineConfigSpec).
 const std::vector<std::string> kConfigSpecOrder = {
