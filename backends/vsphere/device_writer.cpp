@@ -15,6 +15,23 @@ void write_device_info(xml::Element dev, const std::string& label, const std::st
   info.add("summary", summary.empty() ? label : summary);
 }
 
+// An existing disk as an edit or removal names it: its key, then (after the
+// device info an edit writes) its backing, controller and unit.
+xml::Element existing_disk(xml::Element change) {
+  auto dev = change.add("device");
+  dev.typed("VirtualDisk");
+  return dev;
+}
+
+void disk_place(xml::Element dev, const Disk& have) {
+  auto backing = dev.add("backing");
+  backing.typed(have.backing_type.empty() ? "VirtualDiskFlatVer2BackingInfo" : have.backing_type);
+  backing.add("fileName", have.file);
+  if (!have.disk_mode.empty()) backing.add("diskMode", have.disk_mode);
+  dev.add("controllerKey", static_cast<long long>(have.controller_key));
+  if (have.unit) dev.add("unitNumber", static_cast<long long>(*have.unit));
+}
+
 }  // namespace
 
 std::vector<int> units_for(const std::string& kind) {
@@ -110,30 +127,18 @@ std::string DeviceWriter::add_disk(const DiskSpec& d) {
 }
 
 void DeviceWriter::grow_disk(const Disk& have, std::uint64_t size_mib) {
-  auto dev = change("edit", nullptr).add("device");
-  dev.typed("VirtualDisk");
+  auto dev = existing_disk(change("edit", nullptr));
   dev.add("key", static_cast<long long>(have.key));
   write_device_info(dev, have.label, have.summary);
-  auto backing = dev.add("backing");
-  backing.typed(have.backing_type.empty() ? "VirtualDiskFlatVer2BackingInfo" : have.backing_type);
-  backing.add("fileName", have.file);
-  if (!have.disk_mode.empty()) backing.add("diskMode", have.disk_mode);
-  dev.add("controllerKey", static_cast<long long>(have.controller_key));
-  if (have.unit) dev.add("unitNumber", static_cast<long long>(*have.unit));
+  disk_place(dev, have);
   dev.add("capacityInKB", static_cast<long long>(size_mib * 1024));
   dev.add("capacityInBytes", static_cast<long long>(size_mib << 20));  // what vSphere 5.5+ reads first
 }
 
 void DeviceWriter::remove_disk(const Disk& have, bool delete_file) {
-  auto dev = change("remove", delete_file ? "destroy" : nullptr).add("device");  // none: the VMDK is kept
-  dev.typed("VirtualDisk");
+  auto dev = existing_disk(change("remove", delete_file ? "destroy" : nullptr));  // none: the VMDK is kept
   dev.add("key", static_cast<long long>(have.key));
-  auto backing = dev.add("backing");
-  backing.typed(have.backing_type.empty() ? "VirtualDiskFlatVer2BackingInfo" : have.backing_type);
-  backing.add("fileName", have.file);
-  if (!have.disk_mode.empty()) backing.add("diskMode", have.disk_mode);
-  dev.add("controllerKey", static_cast<long long>(have.controller_key));
-  if (have.unit) dev.add("unitNumber", static_cast<long long>(*have.unit));
+  disk_place(dev, have);
   dev.add("capacityInKB", have.capacity_kb);
 }
 
