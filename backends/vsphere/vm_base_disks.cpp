@@ -127,11 +127,13 @@ void VmOps::copy_bases(std::vector<BaseCopy>& copies, const VmConfig& vm, VmSpec
   for (auto& c : copies) {
     c.dest = copy_destination(vm.vm_path, vm.name, c.disk_id);
     refuse_existing(c);
-    s_.client().options().diagnostics->log(  // -v: a copy of a large image takes a while
-        LogLevel::verbose, fmt::format("target '{}': VM '{}': disks[{}]: copying {} ({}) to {}", s_.target().name, vm.name,
-                                       c.disk_id, c.source.str(), format_size_mib((c.image_bytes + (1 << 20) - 1) >> 20),
-                                       c.dest.str()));
-    task("CopyVirtualDisk_Task", vdm, [&](xml::Element top) { write_copy_request(top, c, host); });
+    Diagnostics& diagnostics = *s_.client().options().diagnostics;
+    diagnostics.log(LogLevel::verbose, fmt::format("target '{}': VM '{}': disks[{}]: copying {} ({}) to {}", s_.target().name,
+                                                   vm.name, c.disk_id, c.source.str(),
+                                                   format_size_mib((c.image_bytes + (1 << 20) - 1) >> 20), c.dest.str()));
+    ProgressTask progress(diagnostics, fmt::format("target '{}': VM '{}': copying disk '{}'", s_.target().name, vm.name, c.disk_id));
+    task("CopyVirtualDisk_Task", vdm, [&](xml::Element top) { write_copy_request(top, c, host); },
+         [&](unsigned percent) { progress.update(percent); });
     made.push_back(c);
     for (auto& d : want.disks)
       if (d.id == c.disk_id) d.path = c.dest.str();

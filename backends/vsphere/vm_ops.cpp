@@ -41,13 +41,14 @@ void walk_snapshots(const xmlNode* list_parent, const char* element, const std::
 
 }  // namespace
 
-TaskInfo VmOps::task(const std::string& method, const Moref& self, const std::function<void(xml::Element)>& args) {
+TaskInfo VmOps::task(const std::string& method, const Moref& self, const std::function<void(xml::Element)>& args,
+                     const TaskProgress& progress) {
   return run_task(s_, [&] {
     auto req = xml::Builder::soap(method);
     req.top().add_moref("_this", self.type, self.value);
     if (args) args(req.top());
     return read_moref(s_.call(req, method).returnval());
-  });
+  }, progress);
 }
 
 Moref VmOps::create(const VmSpec& spec) {

@@ -50,7 +50,8 @@ public:
   std::vector<SnapshotInfo> snapshot(const Moref& vm, const SnapshotRequest& request);
 
 private:
-  TaskInfo task(const std::string& method, const Moref& self, const std::function<void(xml::Element)>& args = {});
+  TaskInfo task(const std::string& method, const Moref& self, const std::function<void(xml::Element)>& args = {},
+                const TaskProgress& progress = {});
   // Records in hvctl.nics the MACs vSphere generated for NICs just added
   // (write_nic_pins), so their ids survive other NICs' removal.
   void record_macs(const Moref& vm);

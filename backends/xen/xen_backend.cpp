@@ -228,7 +228,7 @@ void XenBackend::create(const VmSpec& spec) {
   VmRecord record{new_uuid(), spec, {}};
   record.spec.prune.reset();
   assign_macs(record.spec);
-  const auto made = make_images(record, store_.dir(), who(spec.name));
+  const auto made = make_images(record, store_.dir(), who(spec.name), diagnostics_);
   try {
     DomainConfig probe;  // fail now, not at start, on values libxl rejects
     build_domain_config(with_images(record), record.uuid, probe);
@@ -248,7 +248,7 @@ void XenBackend::reconfigure(const VmSpec& spec, const VmState& actual) {
   const auto pruned_images = forget_pruned_images(record);
   if (auto problems = check_spec(record.spec); !problems.empty()) throw ValidationError(std::move(problems));
   if (auto problems = host_problems(record.spec); !problems.empty()) throw ValidationError(std::move(problems));
-  const auto made = make_images(record, store_.dir(), who(spec.name));
+  const auto made = make_images(record, store_.dir(), who(spec.name), diagnostics_);
   try {
     DomainConfig probe;
     build_domain_config(with_images(record), record.uuid, probe);

@@ -39,19 +39,25 @@ private:
   throw BackendError(fmt::format("{}: {}: {}", what, doing, std::strerror(errno)));
 }
 
-// copy_file_range of each data extent of `in` (holes stay holes in `out`).
-void copy_extents(int in, int out, off_t length, const std::string& what) {
+constexpr std::size_t kChunk = 64 << 20;  // progress is told between chunks
+
+// copy_file_range of each data extent of `in` (holes stay holes in `out`),
+// telling `progress` how far through `in` it is.
+void copy_extents(int in, int out, off_t length, const std::string& what, ProgressTask& progress) {
   off_t at = 0;
   while (at < length) {
+    progress.update(static_cast<unsigned long long>(at), static_cast<unsigned long long>(length));
     off_t data = ::lseek(in, at, SEEK_DATA);
     if (data < 0 && errno == ENXIO) break;  // only a hole is left
     if (data < 0) io_fail(what, "cannot find the base image's data");
     off_t hole = ::lseek(in, data, SEEK_HOLE);
     if (hole < 0) hole = length;
     for (off_t from = data, to = data; from < hole;) {
-      const ssize_t n = ::copy_file_range(in, &from, out, &to, static_cast<std::size_t>(hole - from), 0);
+      const auto want = std::min(static_cast<std::size_t>(hole - from), kChunk);
+      const ssize_t n = ::copy_file_range(in, &from, out, &to, want, 0);
       if (n < 0) io_fail(what, "cannot copy the base image");
       if (n == 0) break;
+      progress.update(static_cast<unsigned long long>(from), static_cast<unsigned long long>(length));
     }
     at = hole;
   }
@@ -73,7 +79,8 @@ VmSpec with_images(const VmRecord& record) {
   return spec;
 }
 
-std::uint64_t copy_image(const std::string& base, const std::string& path, std::uint64_t size_mib, const std::string& what) {
+std::uint64_t copy_image(const std::string& base, const std::string& path, std::uint64_t size_mib, const std::string& what,
+                         ProgressTask& progress) {
   ImageInfo info;
   try {
     info = probe_image(base);
@@ -96,7 +103,7 @@ std::uint64_t copy_image(const std::string& base, const std::string& path, std::
   if (out.get() < 0) io_fail(what, "cannot create " + path + " (hvctl never replaces an existing file)");
   try {
     if (::ioctl(out.get(), FICLONE, in.get()) != 0)
-      copy_extents(in.get(), out.get(), static_cast<off_t>(info.virtual_bytes), what);
+      copy_extents(in.get(), out.get(), static_cast<off_t>(info.virtual_bytes), what, progress);
     const std::uint64_t mib = std::max(size_mib, image_mib);
     if (::ftruncate(out.get(), static_cast<off_t>(mib * kMiB)) != 0) io_fail(what, "cannot size " + path);
     return mib;
@@ -117,14 +124,16 @@ void grow_image(const std::string& path, std::uint64_t size_mib, const std::stri
 
 namespace hvctl::xen {
 
-std::vector<std::string> make_images(VmRecord& record, const std::string& state_dir, const std::string& who) {
+std::vector<std::string> make_images(VmRecord& record, const std::string& state_dir, const std::string& who,
+                                     Diagnostics& diagnostics) {
   std::vector<std::string> made;
   try {
     for (auto& d : record.spec.disks) {
       if (!d.from || d.path || record.images.count(d.id)) continue;
       const std::string path = image_path(state_dir, record.spec.name, d.id);
       const std::string what = fmt::format("{}: cannot make disk '{}' from base image {}", who, d.id, *d.from);
-      d.size_mib = copy_image(*d.from, path, d.size_mib.value_or(0), what);
+      ProgressTask progress(diagnostics, fmt::format("{}: copying disk '{}'", who, d.id));
+      d.size_mib = copy_image(*d.from, path, d.size_mib.value_or(0), what, progress);
       made.push_back(path);
       record.images[d.id] = path;
     }

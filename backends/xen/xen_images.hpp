@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "hvctl/diagnostics.hpp"
 #include "hvctl/spec.hpp"
 #include "xen_state.hpp"
 
@@ -25,8 +26,10 @@ VmSpec with_images(const VmRecord& record);
 // grows it to `size_mib` when that is larger. Never replaces an existing
 // file. Returns the image's size in MiB. Throws InputError for a base that
 // is not raw or is larger than `size_mib` (naming `what`), BackendError for
-// I/O failures; a half-made copy is removed.
-std::uint64_t copy_image(const std::string& base, const std::string& path, std::uint64_t size_mib, const std::string& what);
+// I/O failures; a half-made copy is removed. Tells `progress` how far
+// through the base it is, every 64 MiB (a clone is at once).
+std::uint64_t copy_image(const std::string& base, const std::string& path, std::uint64_t size_mib, const std::string& what,
+                         ProgressTask& progress);
 
 // Grows the image at `path` to `size_mib` (sparse: ftruncate). Never shrinks.
 void grow_image(const std::string& path, std::uint64_t size_mib, const std::string& what);
@@ -38,8 +41,10 @@ namespace hvctl::xen {
 // Makes the image of each disk of `record.spec` with `from` and no image yet,
 // in `state_dir` (copy_image), records it in record.images and sets the
 // disk's size to the image's. Returns the paths made; on a failure removes
-// the ones made and rethrows. `who` starts the messages.
-std::vector<std::string> make_images(VmRecord& record, const std::string& state_dir, const std::string& who);
+// the ones made and rethrows. `who` starts the messages and names each
+// copy's progress on `diagnostics`.
+std::vector<std::string> make_images(VmRecord& record, const std::string& state_dir, const std::string& who,
+                                     Diagnostics& diagnostics);
 
 // Grows the image of each disk hvctl made whose size grew from `before`.
 void grow_images(const VmRecord& record, const VmSpec& before, const std::string& who);

@@ -25,6 +25,30 @@ public:
   // A warning shown once per run for each `key` (a target's name and topic),
   // however many backends or threads report it.
   virtual void warn_once(const std::string& key, const std::string& line) = 0;
+  // How far a long step has got (a disk copy): `task` names it ("target 'x':
+  // VM 'web': copying disk 'root'"), `percent` is 0..100, and 100 ends it.
+  // On a terminal the live status line shows it; elsewhere it becomes a -v
+  // line at each tenth. A sink that shows no progress ignores it.
+  virtual void progress(const std::string& task, unsigned percent) { (void)task, (void)percent; }
+};
+
+// One long step's progress, ended (100%) when it goes out of scope, so a
+// step that fails leaves no task on the status line.
+class ProgressTask {
+public:
+  ProgressTask(Diagnostics& sink, std::string task) : sink_(sink), task_(std::move(task)) { sink_.progress(task_, 0); }
+  ~ProgressTask() { sink_.progress(task_, 100); }
+  ProgressTask(const ProgressTask&) = delete;
+  ProgressTask& operator=(const ProgressTask&) = delete;
+  void update(unsigned percent) { sink_.progress(task_, percent < 100 ? percent : 99); }
+  // `done` of `total` (bytes, say); a total of 0 counts as nothing done.
+  void update(unsigned long long done, unsigned long long total) {
+    update(total ? static_cast<unsigned>(done * 100 / total) : 0u);
+  }
+
+private:
+  Diagnostics& sink_;
+  std::string task_;
 };
 
 // The sink that drops everything: offline uses (validate, tests).

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <iosfwd>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -76,6 +77,9 @@ public:
   bool shows(LogLevel level) const override;
   void log(LogLevel level, const std::string& line) override;
   void warn_once(const std::string& key, const std::string& line) override;
+  // On a terminal (unless -q) each running task's "task: 42%" joins the
+  // status line; elsewhere, with -v, a line at each tenth it passes.
+  void progress(const std::string& task, unsigned percent) override;
 
   // On a terminal, unless -q: `line` becomes the live status line at the
   // bottom of stderr, redrawn in place; "" removes it. Elsewhere: nothing.
@@ -95,11 +99,18 @@ private:
   Json held_;         // JSON/YAML: the document render() was given, until finish()
   std::set<std::string> warned_;  // warn_once keys already shown
   std::string status_;            // the live status line now drawn, if any
+  std::string status_base_;       // what set_status was given; status_ adds the tasks' progress
+  std::map<std::string, unsigned> progress_;  // running tasks: their last percent (tty) or tenth logged (-v)
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 
   void line_to_err(const std::string& line);  // with mutex_ held: clears the status line, writes, redraws it
   void clear_status();                        // with mutex_ held
+  void draw_status();                         // with mutex_ held: status_base_ and progress_, in place
 };
+
+// The status line: `base` ("apply: 1/3 done, ...") then each task's
+// "task: 42%", joined by " | ". Pure.
+std::string status_with_progress(const std::string& base, const std::map<std::string, unsigned>& progress);
 
 // Renderers, exposed for tests.
 std::string render_json(const Result& r);

@@ -222,12 +222,48 @@ void Output::warn_once(const std::string& key, const std::string& line) {
   warn(line);
 }
 
-void Output::set_status(const std::string& line) {
-  if (!shows_status()) return;
-  std::lock_guard lock(mutex_);
+std::string status_with_progress(const std::string& base, const std::map<std::string, unsigned>& progress) {
+  std::string line = base;
+  for (const auto& [task, percent] : progress) {
+    if (!line.empty()) line += " | ";
+    line += fmt::format("{}: {}%", task, percent);
+  }
+  return line;
+}
+
+void Output::draw_status() {
+  const std::string line = status_with_progress(status_base_, progress_);
   if (line == status_) return;
   err_ << "\r\033[K" << line << std::flush;
   status_ = line;
+}
+
+void Output::set_status(const std::string& line) {
+  if (!shows_status()) return;
+  std::lock_guard lock(mutex_);
+  status_base_ = line;
+  draw_status();
+}
+
+void Output::progress(const std::string& task, unsigned percent) {
+  percent = std::min(percent, 100u);
+  if (shows_status()) {
+    std::lock_guard lock(mutex_);
+    if (percent == 100) progress_.erase(task);
+    else progress_[task] = percent;
+    draw_status();
+    return;
+  }
+  if (!shows(LogLevel::verbose)) return;
+  const unsigned tenth = percent / 10;
+  {
+    std::lock_guard lock(mutex_);
+    auto [it, fresh] = progress_.try_emplace(task, tenth);
+    if (!fresh && it->second >= tenth) return;
+    it->second = tenth;
+    if (percent == 100) progress_.erase(it);
+  }
+  log(LogLevel::verbose, fmt::format("{}: {}%", task, tenth * 10));
 }
 
 }  // namespace hvctl

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "hvctl/error.hpp"
@@ -155,4 +156,39 @@ TEST_CASE("the status line: drawn in place on a terminal, cleared around other l
   CHECK(err2.str() == "web: create\n");
   Output silenced(out2, err2, Format::table, -1, true);  // -q
   CHECK_FALSE(silenced.shows_status());
+}
+
+TEST_CASE("a long step's progress: on the status line on a terminal, a -v line per tenth elsewhere") {
+  CHECK(status_with_progress("apply: 0/1 done, 1 in flight, 3s", {{"web: copying disk 'root'", 42}}) ==
+        "apply: 0/1 done, 1 in flight, 3s | web: copying disk 'root': 42%");
+  CHECK(status_with_progress("", {{"a", 1}, {"b", 2}}) == "a: 1% | b: 2%");
+
+  std::ostringstream out, err;
+  Output tty(out, err, Format::table, 0, true);
+  tty.set_status("apply: 0/1 done, 1 in flight, 0s");
+  {
+    ProgressTask copy(tty, "web: copying disk 'root'");
+    copy.update(512, 1024);
+  }  // ended: it leaves the line
+  CHECK(err.str() ==
+        "\r\033[Kapply: 0/1 done, 1 in flight, 0s"
+        "\r\033[Kapply: 0/1 done, 1 in flight, 0s | web: copying disk 'root': 0%"
+        "\r\033[Kapply: 0/1 done, 1 in flight, 0s | web: copying disk 'root': 50%"
+        "\r\033[Kapply: 0/1 done, 1 in flight, 0s");
+
+  std::ostringstream out2, err2;
+  Output pipe(out2, err2, Format::table, 1, false);  // -v, not a terminal
+  {
+    ProgressTask copy(pipe, "web: copying disk 'root'");
+    for (unsigned p : {3u, 9u, 10u, 15u, 37u, 99u}) copy.update(p);
+  }
+  std::string lines = err2.str();
+  for (const char* want : {"root': 0%\n", "root': 10%\n", "root': 30%\n", "root': 90%\n", "root': 100%\n"})
+    CHECK(lines.find(want) != std::string::npos);
+  CHECK(std::count(lines.begin(), lines.end(), '\n') == 5);  // 3%, 9% and 15% add no line of their own
+
+  std::ostringstream out3, err3;
+  Output quiet(out3, err3, Format::table, 0, false);  // no -v, not a terminal
+  ProgressTask(quiet, "x").update(50);
+  CHECK(err3.str().empty());
 }

@@ -125,6 +125,21 @@ TEST_CASE("tasks: success carries its result, errors the fault type and fields")
         "The operation is not allowed (InvalidState)");
 }
 
+TEST_CASE("tasks: a running task's progress is read, and only while it is a percent") {
+  std::string running = sample("10-RetrievePropertiesEx-Task-info-CreateVM.response.xml");
+  const std::string state = "<state>success</state>";
+  running.replace(running.find(state), state.size(), "<state>running</state>");
+  const std::string reason = "<reason ";
+  running.insert(running.find(reason), "<progress>42</progress>");
+  Response r = parse_response(running, 200);
+  const TaskInfo info = parse_task_info(parse_retrieve_result(r.returnval()).objects.at(0).prop("info"));
+  CHECK(info.state == "running");
+  CHECK(info.progress == 42u);
+  xml::DocPtr doc;
+  CHECK_FALSE(parse_task_info(objects_of("10-RetrievePropertiesEx-Task-info-CreateVM.response.xml", doc).objects.at(0).prop("info"))
+                  .progress);
+}
+
 TEST_CASE("requests: built by libxml2, escaped, and redacted for traces") {
   auto req = xml::Builder::soap("Login");
   req.top().add_moref("_this", "SessionManager", "SessionManager");

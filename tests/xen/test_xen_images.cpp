@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -50,6 +51,20 @@ std::uint64_t allocated(const std::string& file) {
   return static_cast<std::uint64_t>(st.st_blocks) * 512;
 }
 
+// Keeps each progress report.
+struct Recorder final : Diagnostics {
+  std::vector<std::pair<std::string, unsigned>> reports;
+  bool shows(LogLevel) const override { return false; }
+  void log(LogLevel, const std::string&) override {}
+  void warn_once(const std::string&, const std::string&) override {}
+  void progress(const std::string& task, unsigned percent) override { reports.emplace_back(task, percent); }
+};
+
+std::uint64_t copy_to(const std::string& base, const std::string& path, std::uint64_t mib, const std::string& what) {
+  ProgressTask progress(no_diagnostics(), what);
+  return copy_image(base, path, mib, what, progress);
+}
+
 VmSpec vm(const std::string& body) {
   std::vector<Problem> problems;
   auto specs = parse_specs("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: vm1}\nspec: " + body + "\n",
@@ -65,19 +80,42 @@ TEST_CASE("a base image is copied sparse, grown to the size asked, and never ove
   const auto base = raw_base(d.path / "base.img", "hvctl-base", 8);
   const auto copy = image_path(d.path.string(), "vm1", "root");
   CHECK(copy == d.path.string() + "/disks/vm1/root.img");
-  CHECK(copy_image(base, copy, 16, "w") == 16);
+  CHECK(copy_to(base, copy, 16, "w") == 16);
   CHECK(fs::file_size(copy) == (16u << 20));
   CHECK(head(copy, 10) == "hvctl-base");
   CHECK(allocated(copy) < (1u << 20));  // the hole stays a hole
   std::ofstream(base, std::ios::in | std::ios::out) << "changed!!!";
-  CHECK_THROWS_WITH_AS(copy_image(base, copy, 0, "w"), doctest::Contains("never replaces an existing file"), BackendError);
+  CHECK_THROWS_WITH_AS(copy_to(base, copy, 0, "w"), doctest::Contains("never replaces an existing file"), BackendError);
   CHECK(head(copy, 10) == "hvctl-base");
   const auto same = image_path(d.path.string(), "vm1", "same");
-  CHECK(copy_image(base, same, 0, "w") == 8);  // no size: the image's
+  CHECK(copy_to(base, same, 0, "w") == 8);  // no size: the image's
   grow_image(same, 32, "w");
   CHECK(fs::file_size(same) == (32u << 20));
   grow_image(same, 4, "w");  // never shrinks
   CHECK(fs::file_size(same) == (32u << 20));
+}
+
+TEST_CASE("a copy tells its progress as it goes through the base, and ends at 100%") {
+  Dir d;
+  const auto base = (d.path / "base.img").string();
+  {
+    std::ofstream out(base, std::ios::binary);
+    for (int at : {0, 100, 199}) {  // data at 0, 100 and 199 MiB, holes between
+      out.seekp(static_cast<std::streamoff>(at) << 20);
+      out << std::string(4096, 'x');
+    }
+  }
+  fs::resize_file(base, 200u << 20);
+  Recorder sink;
+  VmRecord record{"u", vm("{disks: [{id: root, from: " + base + "}]}"), {}};
+  CHECK(make_images(record, d.path.string(), "VM 'vm1'", sink).size() == 1);
+  REQUIRE(sink.reports.size() >= 3);
+  for (const auto& [task, percent] : sink.reports) CHECK(task == "VM 'vm1': copying disk 'root'");
+  CHECK(sink.reports.front().second == 0);
+  CHECK(sink.reports.back().second == 100);
+  CHECK(std::is_sorted(sink.reports.begin(), sink.reports.end(),
+                       [](const auto& a, const auto& b) { return a.second < b.second; }));
+  CHECK(std::any_of(sink.reports.begin(), sink.reports.end(), [](const auto& r) { return r.second == 50; }));
 }
 
 TEST_CASE("a qcow2 base, a size below the image's and a missing base are refused, nothing made") {
@@ -89,11 +127,11 @@ TEST_CASE("a qcow2 base, a size below the image's and a missing base are refused
   const auto copy = image_path(d.path.string(), "vm1", "root");
   const std::string why = "VM 'vm1': disk 'root': base image " + (d.path / "base.qcow2").string() +
                           " is qcow2; Xen disks made here are raw copies";
-  CHECK_THROWS_WITH_AS(copy_image((d.path / "base.qcow2").string(), copy, 0, "VM 'vm1': disk 'root'"),
+  CHECK_THROWS_WITH_AS(copy_to((d.path / "base.qcow2").string(), copy, 0, "VM 'vm1': disk 'root'"),
                        doctest::Contains(why.c_str()), InputError);
   const auto base = raw_base(d.path / "base.img", "x", 8);
-  CHECK_THROWS_WITH_AS(copy_image(base, copy, 4, "w"), doctest::Contains("size 4MiB is below base image"), InputError);
-  CHECK_THROWS_WITH_AS(copy_image((d.path / "none.img").string(), copy, 0, "w"), doctest::Contains("w: base image"), InputError);
+  CHECK_THROWS_WITH_AS(copy_to(base, copy, 4, "w"), doctest::Contains("size 4MiB is below base image"), InputError);
+  CHECK_THROWS_WITH_AS(copy_to((d.path / "none.img").string(), copy, 0, "w"), doctest::Contains("w: base image"), InputError);
   CHECK_FALSE(fs::exists(copy));
 }
 
@@ -102,12 +140,12 @@ TEST_CASE("make_images records each copy and its size, and removes what it made 
   const auto base = raw_base(d.path / "base.img", "b", 2);
   VmRecord record{"u", vm("{disks: [{id: a, from: " + base + "}, {id: b, from: " + base + ", size: 8MiB}, "
                           "{id: c, path: /c.img}]}"), {}};
-  const auto made = make_images(record, d.path.string(), "VM 'vm1'");
+  const auto made = make_images(record, d.path.string(), "VM 'vm1'", no_diagnostics());
   CHECK(made.size() == 2);
   CHECK(record.images.at("a") == image_path(d.path.string(), "vm1", "a"));
   CHECK(record.spec.disks[0].size_mib == 2);
   CHECK(record.spec.disks[1].size_mib == 8);
-  CHECK(make_images(record, d.path.string(), "VM 'vm1'").empty());  // made once
+  CHECK(make_images(record, d.path.string(), "VM 'vm1'", no_diagnostics()).empty());  // made once
   const VmSpec built = with_images(record);
   CHECK(built.disks[0].path == record.images.at("a"));
   CHECK_FALSE(built.disks[0].from);
@@ -117,7 +155,7 @@ TEST_CASE("make_images records each copy and its size, and removes what it made 
   CHECK(back.images == record.images);
 
   VmRecord broken{"u", vm("{disks: [{id: a, from: " + base + "}, {id: b, from: /no/such.img}]}"), {}};
-  CHECK_THROWS_AS(make_images(broken, (d.path / "other").string(), "VM 'vm1'"), InputError);
+  CHECK_THROWS_AS(make_images(broken, (d.path / "other").string(), "VM 'vm1'", no_diagnostics()), InputError);
   CHECK_FALSE(fs::exists(image_path((d.path / "other").string(), "vm1", "a")));
 
   record.spec.disks.erase(record.spec.disks.begin());  // pruned: forgotten, its file kept

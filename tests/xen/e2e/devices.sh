@@ -105,7 +105,8 @@ fromspec() {  # fromspec SIZE POWER
 from_disk() {
   IMG=/var/lib/hvctl/xen/disks/e2e-from/root.img
   fromspec 4MiB stopped > from.yaml
-  run_rc 0 "apply of a stopped guest whose disk is made from a base image" -- apply -f from.yaml
+  run_rc 0 "apply of a stopped guest whose disk is made from a base image" -- apply -v -f from.yaml
+  check "-v tells the copy's progress, to its end" grep -q "VM 'e2e-from': copying disk 'root': 100%" /tmp/stderr
   same_start() { [ "$(head -c 1048576 "$IMG" | md5sum | cut -c1-32)" = "$(md5sum < /guest/disk-a.img | cut -c1-32)" ]; }
   check "its image is a copy of the base" same_start
   check "of the size asked (4 MiB)" test "$(stat -c %s "$IMG")" = 4194304
