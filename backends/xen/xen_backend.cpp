@@ -173,6 +173,12 @@ std::vector<Problem> XenBackend::check_transition(const VmSpec& desired, const V
   return out;
 }
 
+std::vector<Problem> XenBackend::check_on_target(const VmSpec& desired, const VmState* actual) {
+  auto out = host_problems(desired);  // (the devices desired lists, at their own marks)
+  for (auto& p : base_problems(desired, actual ? actual->spec : VmSpec{})) out.push_back(std::move(p));
+  return out;
+}
+
 TargetInfo XenBackend::probe() {
   const libxl_version_info* v = libxl_get_version_info(xl().get());
   if (!v) Libxl::fail(fmt::format("target '{}': cannot read the Xen version", target_.name), ERROR_FAIL);

@@ -19,6 +19,7 @@ public:
   const Capabilities& capabilities() const override { return caps_; }
   std::vector<Problem> check(const VmSpec& spec) const override;
   std::vector<Problem> check_transition(const VmSpec& desired, const VmState& actual) const override;
+  std::vector<Problem> check_on_target(const VmSpec& desired, const VmState* actual) override;
   TargetInfo probe() override;
   std::vector<VmState> list() override;
   std::vector<HostInfo> hosts() override;        // xen_inventory.cpp

@@ -8,7 +8,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
 #include <filesystem>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -79,21 +81,41 @@ VmSpec with_images(const VmRecord& record) {
   return spec;
 }
 
-std::uint64_t copy_image(const std::string& base, const std::string& path, std::uint64_t size_mib, const std::string& what,
-                         ProgressTask& progress) {
-  ImageInfo info;
+std::optional<BaseFault> base_fault(const std::string& base, std::uint64_t size_mib, ImageInfo& info) {
   try {
     info = probe_image(base);
   } catch (const InputError& e) {
-    throw InputError(fmt::format("{}: {}", what, e.what()));
+    return BaseFault{"from", e.what()};
   }
   if (info.format != "raw")
-    throw InputError(fmt::format("{}: base image {} is {}; Xen disks made here are raw copies attached through "
-                                 "blkback (a {} base needs qdisk): convert it to raw", what, base, info.format, info.format));
+    return BaseFault{"from", fmt::format("base image {} is {}; Xen disks made here are raw copies attached through "
+                                         "blkback (a {} base needs qdisk): convert it to raw", base, info.format, info.format)};
   const std::uint64_t image_mib = (info.virtual_bytes + kMiB - 1) / kMiB;
   if (size_mib && size_mib < image_mib)
-    throw InputError(fmt::format("{}: size {} is below base image {}'s {}; a disk never shrinks", what,
-                                 format_size_mib(size_mib), base, format_size_mib(image_mib)));
+    return BaseFault{"size", fmt::format("size {} is below base image {}'s {}; a disk never shrinks", format_size_mib(size_mib),
+                                         base, format_size_mib(image_mib))};
+  return std::nullopt;
+}
+
+std::vector<Problem> base_problems(const VmSpec& spec, const VmSpec& made) {
+  std::vector<Problem> out;
+  for (std::size_t i = 0; i < spec.disks.size(); ++i) {
+    const auto& d = spec.disks[i];
+    const bool exists = std::any_of(made.disks.begin(), made.disks.end(), [&](const DiskSpec& m) { return m.id == d.id; });
+    if (!d.from || d.path || exists) continue;
+    ImageInfo info;
+    if (auto fault = base_fault(*d.from, d.size_mib.value_or(0), info))
+      out.push_back({spec.mark_of(fmt::format("disks[{}].{}", i, fault->field)),
+                     fmt::format("VM '{}': disk '{}': {}", spec.name, d.id, fault->message)});
+  }
+  return out;
+}
+
+std::uint64_t copy_image(const std::string& base, const std::string& path, std::uint64_t size_mib, const std::string& what,
+                         ProgressTask& progress) {
+  ImageInfo info;
+  if (auto fault = base_fault(base, size_mib, info)) throw InputError(fmt::format("{}: {}", what, fault->message));
+  const std::uint64_t image_mib = (info.virtual_bytes + kMiB - 1) / kMiB;
   std::error_code ec;
   fs::create_directories(fs::path(path).parent_path(), ec);
   if (ec) throw BackendError(fmt::format("{}: cannot create {}: {}", what, fs::path(path).parent_path().string(), ec.message()));

@@ -4,10 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "hvctl/diagnostics.hpp"
+#include "hvctl/disk_image.hpp"
+#include "hvctl/error.hpp"
 #include "hvctl/spec.hpp"
 #include "xen_state.hpp"
 
@@ -19,6 +22,19 @@ std::string image_path(const std::string& state_dir, const std::string& vm, cons
 // The spec the domain is built from: each disk hvctl made (record.images)
 // given its image as path, without `from`. Pure.
 VmSpec with_images(const VmRecord& record);
+
+// What is wrong with making a disk of `size_mib` (0: the image's) from
+// `base` here, if anything: the disk's field at fault ("from": missing,
+// unreadable or not raw; "size": below the image's) and why. Reads the
+// base's header into `info`.
+struct BaseFault {
+  std::string field, message;
+};
+std::optional<BaseFault> base_fault(const std::string& base, std::uint64_t size_mib, ImageInfo& info);
+
+// base_fault of each disk of `spec` with `from` that `made` (the VM as it
+// is) lacks, at its field's mark and naming the VM and the disk.
+std::vector<Problem> base_problems(const VmSpec& spec, const VmSpec& made);
 
 // Copies raw `base` to a new file `path` (its directory made as needed),
 // sparse: ioctl(FICLONE) where the file system shares extents, else

@@ -135,6 +135,12 @@ public:
   // I/O: plan shows the VM as impossible and apply leaves it untouched.
   virtual std::vector<Problem> check_transition(const VmSpec& desired, const VmState& actual) const { return {}; }
 
+  // What the target itself would refuse in `desired`, a new VM (`actual`
+  // null) or a change to `actual`: an image, ISO or network it lacks, a base
+  // image it cannot use. Each at its place in `desired`. Reads only: plan
+  // shows the VM as impossible and apply leaves it untouched.
+  virtual std::vector<Problem> check_on_target(const VmSpec& desired, const VmState* actual) { return {}; }
+
   // Connects if needed and says what answers. Throws BackendError if unreachable.
   virtual TargetInfo probe() = 0;
 

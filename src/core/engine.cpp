@@ -238,10 +238,14 @@ std::vector<VmPlan> make_plans(const std::vector<VmSpec>& specs, Session& sessio
         actual->target = g.target.name;
       }
       plans[i] = plan_vm(specs[i], actual, g.target.name, b.capabilities());
-      if (actual && plans[i].action() == PlanAction::update) {
-        plans[i].impossible = b.check_transition(specs[i], *actual);
-        for (auto& p : transition_problems(specs[i], actual->spec)) plans[i].impossible.push_back(std::move(p));
+      auto& impossible = plans[i].impossible;
+      const PlanAction action = plans[i].action();
+      if (actual && action == PlanAction::update) {
+        impossible = b.check_transition(specs[i], *actual);
+        for (auto& p : transition_problems(specs[i], actual->spec)) impossible.push_back(std::move(p));
       }
+      if (action == PlanAction::create || action == PlanAction::update)
+        for (auto& p : b.check_on_target(specs[i], actual ? &*actual : nullptr)) impossible.push_back(std::move(p));
     }
   }
   return plans;

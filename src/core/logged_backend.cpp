@@ -17,6 +17,9 @@ public:
   std::vector<Problem> check_transition(const VmSpec& desired, const VmState& actual) const override {
     return inner_->check_transition(desired, actual);
   }
+  std::vector<Problem> check_on_target(const VmSpec& desired, const VmState* actual) override {
+    return inner_->check_on_target(desired, actual);  // (per VM, mostly no I/O: not logged)
+  }
   TargetInfo probe() override { return logged("probe", [&] { return inner_->probe(); }); }
   std::vector<VmState> list() override {
     return logged("list", [&] { return inner_->list(); }, [](const auto& vms) { return fmt::format("{} VMs", vms.size()); });

@@ -135,6 +135,28 @@ TEST_CASE("a qcow2 base, a size below the image's and a missing base are refused
   CHECK_FALSE(fs::exists(copy));
 }
 
+TEST_CASE("base_problems: each new disk's unusable base at its own line, disks the VM has already left alone") {
+  Dir d;
+  const auto base = raw_base(d.path / "base.img", "b", 8);
+  std::string qcow2("QFI\xfb\0\0\0\3", 8);
+  qcow2.resize(512, '\0');
+  std::ofstream(d.path / "base.qcow2") << qcow2;
+  const VmSpec spec = vm("\n  disks:\n    - {id: a, from: /no/such.img}\n    - {id: b, from: " + (d.path / "base.qcow2").string() +
+                         "}\n    - {id: c, from: " + base + ", size: 4MiB}\n    - {id: ok, from: " + base + "}");
+  const auto problems = base_problems(spec, {});
+  REQUIRE(problems.size() == 3);
+  CHECK(problems[0].mark.line == 6);
+  CHECK(problems[0].message.find("VM 'vm1': disk 'a': base image /no/such.img") == 0);
+  CHECK(problems[1].mark.line == 7);
+  CHECK(problems[1].message.find("is qcow2; Xen disks made here are raw copies") != std::string::npos);
+  CHECK(problems[2].mark.line == 8);
+  CHECK(problems[2].mark.column > 40);  // at size, not at the disk
+  CHECK(problems[2].message.find("disk 'c': size 4MiB is below base image") != std::string::npos);
+  VmSpec has = spec;
+  has.disks.resize(2);  // a and b exist: their bases were read once, at create
+  CHECK(base_problems(spec, has).size() == 1);
+}
+
 TEST_CASE("make_images records each copy and its size, and removes what it made when one fails") {
   Dir d;
   const auto base = raw_base(d.path / "base.img", "b", 2);

@@ -5,8 +5,9 @@
 # checked against xl block-list / network-list and the back ends' xenstore
 # entries. Then a second disk is hot-plugged by apply into the running guest
 # (GUEST-DISK2), and removed by apply --prune, the domain the same throughout.
-# Last, a bridge dom0 lacks and an image that does not exist are refused
-# before anything is made.
+# Last, a bridge dom0 lacks, an image or ISO that does not exist, and a base
+# image that is qcow2, missing or larger than the size asked are impossible
+# at plan and at apply, before anything is made.
 # The images are prepare.sh's: /guest/disk-a.img and disk-b.img hold a /marker.
 DEV_ROOT='    - {id: root, path: /guest/disk-a.img, readonly: true}'
 DEV_DATA='    - {id: data, path: /guest/disk-b.img, readonly: true}'
@@ -86,14 +87,17 @@ $DEV_DATA" > dev2.yaml
 
 # refused NAME WHAT YAML_LINES MESSAGE: apply of e2e-NAME with these devices
 # fails naming the VM, the device and the reason, and leaves nothing behind
+# refused NAME WHAT SPEC_LINES WHY: a guest whose devices dom0 cannot give is
+# impossible at plan and at apply (exit 7), naming the VM and the device,
+# and nothing is made
 refused() {
   spec "e2e-$1" pv sleep "$3" > "$1.yaml"
-  OUT=$($HV apply -f "$1.yaml" 2>&1); rc=$?
-  if [ "$rc" != 0 ]; then ok "apply of a guest with $2 fails (rc $rc)"; else bad "apply of a guest with $2 succeeded"; fi
-  check "the error names VM e2e-$1 and says $4" contains "$OUT" "VM 'e2e-$1': $4"
-  contains "$OUT" "VM 'e2e-$1': $4" || echo "$OUT"
+  run_rc 7 "plan says a guest with $2 is impossible" -- plan -f "$1.yaml"
+  check "naming VM e2e-$1 and saying $4" contains "$OUT$(cat /tmp/stderr)" "VM 'e2e-$1': $4"
+  run_rc 7 "apply leaves it undone" -- apply -f "$1.yaml"
   check "no domain e2e-$1 is left in xl" gone_from_xl "e2e-$1"
   check "hvctl has no e2e-$1" test "$(hvctl_power "e2e-$1")" = absent
+  check "and no image was made for it" test ! -e "/var/lib/hvctl/xen/disks/e2e-$1"
 }
 
 # from_disk: a disk made from a base image (disks[].from) is a sparse copy in
@@ -134,8 +138,14 @@ from_disk() {
   check "the base image is kept" test -f /guest/disk-a.img
   printf 'QFI\373\0\0\0\3' > /tmp/base.qcow2 && dd if=/dev/zero bs=504 count=1 >> /tmp/base.qcow2 2>/dev/null
   refused qcow2 "a qcow2 base image" "  disks: [{id: root, from: /tmp/base.qcow2}]" \
-    "cannot make disk 'root' from base image /tmp/base.qcow2: base image /tmp/base.qcow2 is qcow2"
-  check "and makes no image" test ! -e /var/lib/hvctl/xen/disks/e2e-qcow2
+    "disk 'root': base image /tmp/base.qcow2 is qcow2"
+  refused nobase "a base image that does not exist" "  disks: [{id: root, from: /guest/no-such.img}]" \
+    "disk 'root': base image /guest/no-such.img"
+  truncate -s 8M /tmp/base8.img
+  refused small "a size below its base image's" "  disks: [{id: root, from: /tmp/base8.img, size: 4MiB}]" \
+    "disk 'root': size 4MiB is below base image /tmp/base8.img's 8MiB"
+  refused noiso "an ISO that does not exist" "  disks: [{id: root, path: /guest/disk-a.img, readonly: true}]
+  cdroms: [{id: cd0, image: /tmp/no-such.iso}]" "cdrom 'cd0': /tmp/no-such.iso does not exist in dom0"
 }
 
 T_DEV=$(uptime_s)
