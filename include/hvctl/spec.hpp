@@ -91,6 +91,18 @@ struct ReadySpec {
   bool operator==(const ReadySpec&) const = default;
 };
 
+// First-boot identity: what the guest's cloud-init reads when it first boots
+// (libvirt and Xen: a NoCloud seed ISO; vSphere: guestinfo keys). A change on
+// an existing VM makes it a new instance, so apply does it only with --reinit.
+struct InitSpec {
+  std::optional<std::string> hostname;
+  std::vector<std::string> ssh_authorized_keys;  // "ssh-ed25519 AAAA... ops@example"
+  std::optional<std::string> user_data;          // the text: read from its file at parse time, or inline
+  std::optional<std::string> network_config;     // network-config v1 or v2, likewise
+  bool empty() const { return !hostname && ssh_authorized_keys.empty() && !user_data && !network_config; }
+  bool operator==(const InitSpec&) const = default;
+};
+
 struct XenBlock {
   std::optional<std::string> type;  // pv | pvh | hvm
   std::optional<std::string> on_poweroff, on_reboot, on_crash;  // destroy | restart | preserve ...
@@ -131,6 +143,10 @@ struct VmSpec {
   bool delete_images = false;
   std::optional<PowerState> power;
   ReadySpec ready;
+  InitSpec init;
+  // Not a spec field: apply --reinit. A changed init is applied to an existing
+  // VM (else the plan calls it impossible: the guest would boot as a new machine).
+  bool reinit = false;
   std::optional<XenBlock> xen;
   std::optional<VsphereBlock> vsphere;
   std::optional<LibvirtBlock> libvirt;

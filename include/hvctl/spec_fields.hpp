@@ -19,7 +19,8 @@
 namespace hvctl::fields {
 
 // A field's value, whatever its C++ member: sizes are MiB, enumerations their word.
-using Value = std::variant<std::monostate, std::string, long long, bool, std::map<std::string, std::string>>;
+using Strings = std::vector<std::string>;
+using Value = std::variant<std::monostate, std::string, long long, bool, std::map<std::string, std::string>, Strings>;
 
 inline bool is_set(const Value& v) { return !std::holds_alternative<std::monostate>(v); }
 
@@ -38,6 +39,8 @@ enum class Kind {
   mac,        // unicast MAC, stored lower-case
   labels,     // map whose keys follow the label rule; compared and replaced whole
   settings,   // free map of strings; only the listed keys count
+  strings,    // a list of non-empty strings; compared and replaced whole
+  content,    // a file's text: a path (relative to the spec file) is read when the spec is; text with a newline is inline
 };
 
 // Which list a field belongs to: the VM itself, or one item of a device list.
@@ -145,7 +148,8 @@ void visit_list(const Field& list, Spec& s, Fn&& fn) {
 // "disk", "cdrom", "nic", "controller": one item of a list, for messages.
 const char* item_noun(Scope scope);
 
-// A value as a plan or a message shows it: sizes with their unit, maps as k=v,...
+// A value as a plan or a message shows it: sizes with their unit, maps as
+// k=v,..., lists by their length, a file's text by its lines, bytes and digest.
 std::string show(const Field& f, const Value& v);
 
 // What an unset xen.type means, everywhere (the table's doc says it): pvh

@@ -34,4 +34,8 @@ inline constexpr std::size_t kMaxInputFile = std::size_t{64} << 20;
 // when it cannot be read or is larger than kMaxInputFile.
 std::string read_input_file(const std::string& path);
 
+// A short, stable digest of `text` (16 hex digits of 64-bit FNV-1a): to tell
+// contents apart in plans and instance-ids, not for security.
+std::string content_digest(const std::string& text);
+
 }  // namespace hvctl

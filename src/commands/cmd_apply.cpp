@@ -17,6 +17,7 @@ struct ApplyCmdOptions {
   bool dry_run = false;
   bool prune = false;
   bool delete_images = false;
+  bool reinit = false;
   bool no_restart = false;
   bool force_stop = false;
   int stop_timeout = 120;
@@ -47,6 +48,7 @@ int run_apply(const ApplyCmdOptions& o, Context& ctx) {
   auto specs = ctx.load_specs(o.files);
   if (o.prune) prune_all(specs);
   if (o.delete_images) delete_pruned_images(specs);
+  if (o.reinit) allow_reinit(specs);
   std::vector<TargetLock> locks;
   if (!o.dry_run) locks = ctx.lock_targets(specs, "apply");  // before planning: the plan must stay true
   const auto plans = make_plans(specs, ctx.session());
@@ -82,6 +84,8 @@ void setup_apply(CLI::App& app, RunFn& run) {
                "(as spec.prune: true); a removed disk's image is kept");
   app.add_flag("--delete-images", o->delete_images,
                "With --prune or spec.prune: also delete a removed disk's image, when hvctl made it for that VM");
+  app.add_flag("--reinit", o->reinit,
+               "Apply a changed spec.init to existing VMs: the guest boots as a new instance (new host keys, users)");
   app.add_flag("--no-restart", o->no_restart, "Leave VMs whose changes need a restart unchanged (reported as failed)");
   app.add_flag("--force-stop", o->force_stop, "Power VMs off instead of asking the guest to shut down");
   add_duration(app, "--stop-timeout", o->stop_timeout, "How long to wait for a graceful shutdown");

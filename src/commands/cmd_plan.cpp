@@ -13,12 +13,14 @@ struct PlanOptions {
   bool detailed_exitcode = false;
   bool prune = false;
   bool delete_images = false;
+  bool reinit = false;
 };
 
 int run_plan(const PlanOptions& o, Context& ctx) {
   auto specs = ctx.load_specs(o.files);
   if (o.prune) prune_all(specs);
   if (o.delete_images) delete_pruned_images(specs);
+  if (o.reinit) allow_reinit(specs);
   const auto plans = make_plans(specs, ctx.session());
   ctx.out().render(plan_result(plans));
   for (const auto& p : plans)  // -v: what the spec says that this target does not read
@@ -37,6 +39,7 @@ void setup_plan(CLI::App& app, RunFn& run) {
   app.add_flag("--detailed-exitcode", o->detailed_exitcode, "Exit 0 when in sync, 2 when changes are pending (7 when one is impossible, either way)");
   app.add_flag("--prune", o->prune, "Plan as apply --prune would: remove the disks and NICs the specs do not name");
   app.add_flag("--delete-images", o->delete_images, "Plan as apply --delete-images would: say which images go");
+  app.add_flag("--reinit", o->reinit, "Plan as apply --reinit would: a changed spec.init is a change, not impossible");
   run = [o](Context& ctx) { return run_plan(*o, ctx); };
 }
 

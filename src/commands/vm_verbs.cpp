@@ -75,6 +75,10 @@ void delete_pruned_images(std::vector<VmSpec>& specs) {
   for (auto& spec : specs) spec.delete_images = true;
 }
 
+void allow_reinit(std::vector<VmSpec>& specs) {
+  for (auto& spec : specs) spec.reinit = true;
+}
+
 bool any_changes(const std::vector<VmPlan>& plans) {
   for (const auto& p : plans)
     if (p.has_changes()) return true;

@@ -26,6 +26,8 @@ std::vector<VmResult> apply_with_status(const std::vector<VmPlan>& plans, Contex
 void prune_all(std::vector<VmSpec>& specs);
 // apply/plan --delete-images: a pruned disk's image goes too, when hvctl made it.
 void delete_pruned_images(std::vector<VmSpec>& specs);
+// apply/plan --reinit: a changed spec.init is applied to existing VMs.
+void allow_reinit(std::vector<VmSpec>& specs);
 
 // Whether any plan changes anything.
 bool any_changes(const std::vector<VmPlan>& plans);

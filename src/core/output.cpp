@@ -34,6 +34,20 @@ bool looks_like_non_string(const std::string& s) {
   return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.';
 }
 
+// Whether `s` reads back the same from a `|` block (clip: one final line
+// break): lines of printable text ending in exactly one line break, none
+// with trailing blanks, the first not indented.
+bool reads_back_as_literal(const std::string& s) {
+  if (s.size() < 2 || s.back() != '\n' || s[s.size() - 2] == '\n' || s.find('\n') == s.size() - 1) return false;
+  if (s.front() == ' ' || s.front() == '\t') return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == '\n' && i > 0 && (s[i - 1] == ' ' || s[i - 1] == '\t')) return false;
+    if (c < 0x20 && c != '\n') return false;
+  }
+  return true;
+}
+
 void emit_yaml(YAML::Emitter& e, const Json& j) {
   switch (j.type()) {
     case Json::value_t::object:
@@ -51,8 +65,9 @@ void emit_yaml(YAML::Emitter& e, const Json& j) {
       break;
     case Json::value_t::string: {
       const auto& s = j.get_ref<const std::string&>();
-      const bool plain = !looks_like_non_string(s);
-      if (plain) e << s;
+      if (reads_back_as_literal(s))  // a file's text: its lines under `|`, whose clip adds the final break back
+        e << YAML::Literal << s.substr(0, s.size() - 1);
+      else if (!looks_like_non_string(s)) e << s;
       else e << YAML::DoubleQuoted << s;
       break;
     }

@@ -42,6 +42,14 @@ private:
   std::vector<FieldChange>& out_;
 };
 
+// The leaves of spec.init.
+std::vector<const Field*> init_fields() {
+  std::vector<const Field*> out;
+  for (const auto& f : table())
+    if (f.is_leaf() && f.key().rfind("init.", 0) == 0) out.push_back(&f);
+  return out;
+}
+
 template <typename T>
 const T* find_by_id(const std::vector<T>& items, const std::string& id) {
   for (const auto& item : items)
@@ -294,6 +302,15 @@ std::vector<Problem> unsupported_fields(const VmSpec& spec, const Capabilities& 
 
 std::vector<Problem> transition_problems(const VmSpec& desired, const VmSpec& actual) {
   std::vector<Problem> out;
+  if (!desired.reinit)
+    for (const Field* f : init_fields())
+      if (auto want = get(*f, desired); is_set(want) && want != get(*f, actual)) {
+        out.push_back({desired.mark_of(f->key()),
+                       fmt::format("VM '{}': {} changes its first-boot identity: the guest would boot as a new instance "
+                                   "(cloud-init makes new host keys and users); apply --reinit does it",
+                                   desired.name, f->path)});
+        break;
+      }
   const auto count = desired.cpu.count ? desired.cpu.count : actual.cpu.count;
   const auto cores = desired.cpu.cores_per_socket ? desired.cpu.cores_per_socket : actual.cpu.cores_per_socket;
   if (count && cores && *count % *cores != 0)

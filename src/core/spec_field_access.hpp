@@ -16,6 +16,7 @@ inline Value to_value(const std::optional<PowerState>& v) { return v ? Value{std
 inline Value to_value(const std::string& v) { return v.empty() ? Value{} : Value{v}; }
 inline Value to_value(Ensure e) { return e == Ensure::absent ? Value{std::string("absent")} : Value{}; }
 inline Value to_value(const std::map<std::string, std::string>& m) { return m.empty() ? Value{} : Value{m}; }
+inline Value to_value(const Strings& v) { return v.empty() ? Value{} : Value{v}; }
 
 inline void from_value(std::optional<std::string>& out, const Value& v) {
   if (auto* s = std::get_if<std::string>(&v)) out = *s; else out.reset();
@@ -44,6 +45,10 @@ inline void from_value(std::string& out, const Value& v) {
 inline void from_value(Ensure& out, const Value& v) {
   auto* s = std::get_if<std::string>(&v);
   out = s && *s == "absent" ? Ensure::absent : Ensure::present;
+}
+inline void from_value(Strings& out, const Value& v) {
+  auto* l = std::get_if<Strings>(&v);
+  out = l ? *l : Strings{};
 }
 inline void from_value(std::map<std::string, std::string>& out, const Value& v) {
   auto* m = std::get_if<std::map<std::string, std::string>>(&v);

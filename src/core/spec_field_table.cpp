@@ -29,6 +29,10 @@ const char* const kOnlyXenConsole = "only the Xen backend reads the guest's cons
 const char* const kOnlyXenstore = "only Xen has a xenstore";
 const char* const kLibvirtControllers =
     "libvirt places disks on controllers of their bus itself; give disks[].bus, and leave controllers out";
+const char* const kSeed =
+    "a NoCloud seed (an ISO 9660 volume labelled cidata: meta-data, user-data, network-config) attached read-only "
+    "as a CD-ROM and kept with the VM; rebuilt when init changes, read by the guest at its next boot";
+const char* const kNoInitYet = "this hvctl does not give first-boot identity on this backend yet; leave spec.init out";
 const char* const kNoXenAgent = "the Xen backend reads no guest agent or IP; use ready.console or ready.xenstore";
 
 std::vector<Field> make_table() {
@@ -283,6 +287,33 @@ std::vector<Field> make_table() {
        .doc = "Ready once the guest agent answers.",
        .libvirt = hot("qemu-guest-agent"), .vsphere = hot("Tools heartbeat green"), .xen = refused(kNoXenAgent),
        .access = nested<&VmSpec::ready, &ReadySpec::agent>(), .compared = false},
+      {.path = "spec.init", .kind = Kind::group, .scope = Scope::vm, .type = "mapping",
+       .doc = "First-boot identity for cloud-init: what the guest reads as a new instance. A change on an existing "
+              "VM makes the guest run first boot again (new host keys, users), so apply does it only with --reinit; "
+              "without it the plan calls the VM impossible and leaves it as it is.",
+       .libvirt = all(), .vsphere = all(), .xen = all(), .compared = false},
+      {.path = "spec.init.hostname", .kind = Kind::text, .scope = Scope::vm, .type = "hostname",
+       .doc = "The guest's host name (meta-data local-hostname): letters, digits and '-' in dot-separated labels of "
+              "at most 63, at most 253 in all.",
+       .libvirt = restart(kSeed), .vsphere = refused(kNoInitYet), .xen = refused(kNoInitYet),
+       .access = nested<&VmSpec::init, &InitSpec::hostname>()},
+      {.path = "spec.init.sshAuthorizedKeys", .kind = Kind::strings, .scope = Scope::vm, .type = "list of string",
+       .doc = "Public keys for the default user (meta-data public-keys), each a line of an authorized_keys file.",
+       .libvirt = restart(kSeed), .vsphere = refused(kNoInitYet), .xen = refused(kNoInitYet),
+       .access = nested<&VmSpec::init, &InitSpec::ssh_authorized_keys>()},
+      {.path = "spec.init.cloudInit", .kind = Kind::group, .scope = Scope::vm, .type = "mapping",
+       .doc = "cloud-init's own files, each a file next to the spec (a path relative to it) or inline text (a "
+              "block with `|`).",
+       .libvirt = all(), .vsphere = all(), .xen = all(), .compared = false},
+      {.path = "spec.init.cloudInit.userData", .kind = Kind::content, .scope = Scope::vm, .type = "file or text",
+       .doc = "user-data: #cloud-config YAML, a #! script, or MIME multi-part. validate checks it and reports its "
+              "problems at their line in that file.",
+       .libvirt = restart(kSeed), .vsphere = refused(kNoInitYet), .xen = refused(kNoInitYet),
+       .access = nested<&VmSpec::init, &InitSpec::user_data>()},
+      {.path = "spec.init.cloudInit.networkConfig", .kind = Kind::content, .scope = Scope::vm, .type = "file or text",
+       .doc = "network-config, version 1 or 2 (netplan-like). validate checks it like userData.",
+       .libvirt = restart(kSeed), .vsphere = refused(kNoInitYet), .xen = refused(kNoInitYet),
+       .access = nested<&VmSpec::init, &InitSpec::network_config>()},
       {.path = "spec.xen", .kind = Kind::group, .scope = Scope::vm, .type = "mapping",
        .doc = "Settings for a Xen hypervisor: read by xen targets and by libvirt targets on a Xen host "
               "(xen+ssh://); kept and ignored elsewhere.",

@@ -1,6 +1,11 @@
 // Lookups over the field table (spec_field_table.cpp).
 #include "hvctl/spec_fields.hpp"
 
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "hvctl/text.hpp"
 #include "hvctl/units.hpp"
 #include "spec_schema.hpp"
 
@@ -135,6 +140,10 @@ const char* item_noun(Scope scope) {
 }
 
 std::string show(const Field& f, const Value& v) {
+  if (auto* s = std::get_if<std::string>(&v); s && f.kind == Kind::content) {  // a file's text: its size and digest
+    const auto lines = std::count(s->begin(), s->end(), '\n') + (!s->empty() && s->back() != '\n');
+    return fmt::format("{} line{}, {} bytes, digest {}", lines, lines == 1 ? "" : "s", s->size(), content_digest(*s));
+  }
   if (auto* s = std::get_if<std::string>(&v)) return *s;
   if (auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
   if (auto* n = std::get_if<long long>(&v))
@@ -144,6 +153,7 @@ std::string show(const Field& f, const Value& v) {
     for (const auto& [k, value] : *m) out += (out.empty() ? "" : ",") + k + "=" + value;
     return out;
   }
+  if (auto* l = std::get_if<Strings>(&v)) return fmt::format("{} item{}", l->size(), l->size() == 1 ? "" : "s");
   return "";
 }
 

@@ -132,12 +132,59 @@ fields::Value SpecReader::read_value(const yaml::Node& n, const fields::Field& f
     case Kind::labels:
     case Kind::settings:
       return string_map(n, where, f.kind == Kind::labels);
+    case Kind::strings:
+      return strings(n, where);
+    case Kind::content:
+      return content(n, f, where);
     case Kind::group:
     case Kind::list:
     case Kind::constant:
       break;
   }
   return {};
+}
+
+fields::Value SpecReader::strings(const yaml::Node& n, const std::string& where) {
+  if (!n.IsSequence()) {
+    error(n, fmt::format("{} must be a list of strings", where));
+    return {};
+  }
+  fields::Strings out;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    auto s = str(n[i], fmt::format("{}[{}]", where, i));
+    if (s && s->empty()) error(n[i], fmt::format("{}[{}] must not be empty", where, i));
+    else if (s) out.push_back(*s);
+  }
+  return out.empty() ? fields::Value{} : fields::Value{out};
+}
+
+// A file's text: inline when it has a line break, else a path relative to
+// the spec file, read now. contents_ keeps where its line 1 is, for the
+// checks of what it says.
+fields::Value SpecReader::content(const yaml::Node& n, const fields::Field& f, const std::string& where) {
+  auto s = str(n, where);
+  if (!s) return {};
+  if (s->empty()) {
+    error(n, fmt::format("{} must not be empty: name a file, or give the text inline (with `|`)", where));
+    return {};
+  }
+  if (s->find('\n') != std::string::npos) {  // inline: a block scalar's text starts on the line after its key
+    SourceMark at = mark(n);
+    contents_[f.key()] = {at.file, at.line, at.column > 0 ? at.column - 1 : 0};
+    return *s;
+  }
+  std::filesystem::path path(*s);
+  if (path.is_relative() && file_ != "<stdin>") path = std::filesystem::absolute(std::filesystem::path(file_).parent_path()) / path;
+  path = path.lexically_normal();
+  try {
+    std::string text = read_input_file(path.string());
+    contents_[f.key()] = {path.string(), 0, 0};
+    if (text.empty() || text.back() != '\n') text += '\n';  // so that it is inline text when written back
+    return text;
+  } catch (const InputError& e) {
+    error(n, fmt::format("{}: cannot read {}: {}", where, path.string(), e.what()));
+    return {};
+  }
 }
 
 // Controllers and the disks that name them.
@@ -164,9 +211,44 @@ void SpecReader::check_controllers(const VmSpec& spec) {
   }
 }
 
+namespace {
+
+bool valid_hostname(const std::string& h) {
+  if (h.empty() || h.size() > 253) return false;
+  std::size_t start = 0;
+  for (;;) {
+    const auto dot = h.find('.', start);
+    const auto label = h.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
+    if (!std::all_of(label.begin(), label.end(), [](unsigned char c) { return std::isalnum(c) || c == '-'; }))
+      return false;
+    if (dot == std::string::npos) return true;
+    start = dot + 1;
+  }
+}
+
+}  // namespace
+
+// spec.init: a host name DNS takes, keys an authorized_keys file takes.
+void SpecReader::check_init(const VmSpec& spec) {
+  const auto& init = spec.init;
+  if (init.hostname && !valid_hostname(*init.hostname))
+    error_at(spec.mark_of("init.hostname"),
+             fmt::format("spec.init.hostname '{}' is no host name: letters, digits and '-' in dot-separated labels of "
+                         "1 to 63 (no '-' at either end), at most 253 in all", excerpt(*init.hostname)));
+  for (std::size_t i = 0; i < init.ssh_authorized_keys.size(); ++i) {
+    const auto& key = init.ssh_authorized_keys[i];
+    if (key.find('\n') != std::string::npos || key.find(' ') == std::string::npos)
+      error_at(spec.mark_of("init.sshAuthorizedKeys"),
+               fmt::format("spec.init.sshAuthorizedKeys[{}] '{}' is not one line of an authorized_keys file (TYPE "
+                           "BASE64 [COMMENT], e.g. ssh-ed25519 AAAA... ops@example)", i, excerpt(key)));
+  }
+}
+
 // The rules that span fields, each reported where the later field was written.
 void SpecReader::check_relations(const VmSpec& spec) {
   check_controllers(spec);
+  check_init(spec);
   const auto& cpu = spec.cpu;
   if (cpu.cap && cpu.count && *cpu.cap > 100 * *cpu.count)
     error_at(spec.mark_of("cpu.cap"), fmt::format("spec.cpu.cap {}% is more than {} vCPU can use ({}%)", *cpu.cap,
@@ -197,6 +279,7 @@ std::optional<VmSpec> SpecReader::read(const yaml::Node& doc) {
   VmSpec spec;
   spec_ = &spec;
   empty_values_.clear();
+  contents_.clear();
   spec.mark = mark(doc);
   const std::size_t before = problems_.size();
   if (!check_map(doc, "document", fields::child_keys(""))) return std::nullopt;

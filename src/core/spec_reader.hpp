@@ -44,6 +44,8 @@ private:
                                     const std::vector<std::string>& values);
   bool scalar(const yaml::Node& n, const std::string& path);
   std::map<std::string, std::string> string_map(const yaml::Node& n, const std::string& path, bool label_keys);
+  fields::Value strings(const yaml::Node& n, const std::string& where);
+  fields::Value content(const yaml::Node& n, const fields::Field& f, const std::string& where);
 
   void error_at(const SourceMark& m, std::string message) { problems_.push_back({m, std::move(message)}); }
 
@@ -55,11 +57,15 @@ private:
   fields::Value read_value(const yaml::Node& n, const fields::Field& f, const std::string& where);
   void check_relations(const VmSpec& spec);
   void check_controllers(const VmSpec& spec);
+  void check_init(const VmSpec& spec);
 
   std::string file_;
   std::vector<Problem>& problems_;
   VmSpec* spec_ = nullptr;
   std::vector<std::pair<yaml::Node, yaml::Mark>> empty_values_;  // `key:` with nothing after it, and its key
+  // Where each content field's text came from, by key ("init.cloudInit.userData"):
+  // its file, and the line and column its first line is offset by (inline text: the spec's).
+  std::map<std::string, SourceMark> contents_;
 };
 
 }  // namespace hvctl

@@ -19,6 +19,7 @@ Json value_json(const Field& f, const Value& v) {
   if (auto* n = std::get_if<long long>(&v))
     return f.kind == Kind::size ? Json(format_size_mib(static_cast<std::uint64_t>(*n))) : Json(*n);
   if (auto* m = std::get_if<std::map<std::string, std::string>>(&v)) return *m;
+  if (auto* l = std::get_if<Strings>(&v)) return *l;
   return nullptr;
 }
 

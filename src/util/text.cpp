@@ -1,6 +1,7 @@
 #include "hvctl/text.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -62,6 +63,18 @@ std::string read_input_file(const std::string& path) {
   }
   if (in.bad()) throw InputError("cannot read");
   return text;
+}
+
+std::string content_digest(const std::string& text) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  static const char* const kHex = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, h >>= 4) out[static_cast<std::size_t>(i)] = kHex[h & 0xf];
+  return out;
 }
 
 }  // namespace hvctl

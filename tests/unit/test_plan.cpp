@@ -171,6 +171,27 @@ TEST_CASE("a cpu.count the VM's cores per socket do not divide is impossible, wh
   CHECK(transition_problems(only_cores, have).size() == 1);
 }
 
+TEST_CASE("a changed spec.init is impossible on an existing VM unless apply --reinit") {
+  VmSpec have;
+  have.name = "vm1";
+  have.init.hostname = "web-01";
+  VmSpec want = have;
+  CHECK(transition_problems(want, have).empty());  // the same identity: nothing to do
+  want.init.hostname = "web-02";
+  auto problems = transition_problems(want, have);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].message.find("VM 'vm1': spec.init.hostname changes its first-boot identity") == 0);
+  CHECK(problems[0].message.find("apply --reinit does it") != std::string::npos);
+  VmSpec none;  // a VM that had no init gets one: a new instance as well
+  none.name = "vm1";
+  CHECK(transition_problems(want, none).size() == 1);
+  want.reinit = true;
+  CHECK(transition_problems(want, have).empty());
+  VmSpec keys = have;
+  keys.init.ssh_authorized_keys = {"ssh-ed25519 AAAA a@b"};
+  CHECK(transition_problems(keys, have).size() == 1);
+}
+
 TEST_CASE("devices the VM has and a listed device class does not name are kept, and are no change") {
   auto s = want();
   s.nics = {{"eth0", "br0", std::nullopt, std::nullopt}};

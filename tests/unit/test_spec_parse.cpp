@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -321,4 +323,36 @@ TEST_CASE("cdroms and controllers: a drive's image may be empty; disks name list
   CHECK(only_problem(kHead + "spec:\n  cdroms: [{id: c, bus: usb}]\n").find("spec.cdroms[0].bus must be one of ide, sata, scsi") !=
         std::string::npos);
   CHECK(only_problem(kHead + "spec:\n  cdroms: [{id: c}, {id: c}]\n").find("duplicate cdrom id 'c'") != std::string::npos);
+}
+
+TEST_CASE("spec.init: cloud-init files are read next to the spec, inline text kept, bad names and keys refused") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("hvctl-init-" + std::to_string(::getpid()));
+  fs::create_directories(dir / "cloud");
+  std::ofstream(dir / "cloud" / "web.yaml") << "#cloud-config\nhostname: web";  // no final line break
+  const std::string spec = kHead + "spec:\n  init:\n    hostname: web-01\n    cloudInit:\n      userData: cloud/web.yaml\n"
+                           "      networkConfig: |\n        version: 2\n        ethernets: {}\n";
+  std::vector<Problem> problems;
+  const auto specs = parse_specs(spec, (dir / "vm.yaml").string(), problems);
+  REQUIRE(problems.empty());
+  REQUIRE(specs.size() == 1);
+  CHECK(specs[0].init.hostname == "web-01");
+  CHECK(specs[0].init.user_data == "#cloud-config\nhostname: web\n");  // its text, with a final line break
+  CHECK(specs[0].init.network_config == "version: 2\nethernets: {}\n");
+
+  problems.clear();
+  parse_specs(kHead + "spec:\n  init:\n    cloudInit: {userData: cloud/none.yaml}\n", (dir / "vm.yaml").string(), problems);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].mark.line == 6);
+  CHECK(problems[0].message.find("spec.init.cloudInit.userData: cannot read " + (dir / "cloud" / "none.yaml").string()) == 0);
+  fs::remove_all(dir);
+
+  CHECK(only_problem(kHead + "spec:\n  init: {hostname: -web}\n").find("5:20: spec.init.hostname '-web' is no host name") == 0);
+  CHECK(only_problem(kHead + "spec:\n  init: {hostname: " + std::string(64, 'a') + "}\n").find("is no host name") != std::string::npos);
+  CHECK(problems_of(kHead + "spec:\n  init: {hostname: web-01.example.com}\n").empty());
+  CHECK(only_problem(kHead + "spec:\n  init: {sshAuthorizedKeys: [AAAAnospace]}\n")
+            .find("spec.init.sshAuthorizedKeys[0] 'AAAAnospace' is not one line of an authorized_keys file") != std::string::npos);
+  CHECK(only_problem(kHead + "spec:\n  init: {sshAuthorizedKeys: ssh-ed25519 AAAA}\n")
+            .find("spec.init.sshAuthorizedKeys must be a list of strings") != std::string::npos);
+  CHECK(only_problem(kHead + "spec:\n  init: {cloudInit: {userData: \"\"}}\n").find("must not be empty") != std::string::npos);
 }
