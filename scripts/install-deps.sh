@@ -20,6 +20,11 @@ packages=(
   genisoimage
   # fuzzing (tests/fuzz: libFuzzer harnesses built with clang)
   clang libclang-rt-14-dev
+  # cloud-init 22.4's own checks (tests/cloud-init/agreement.sh): its Python
+  # dependencies; cloud-init itself is fetched with apt-get download into the
+  # test cache and never installed (its units would reconfigure this host)
+  python3-configobj python3-jinja2 python3-jsonpatch python3-jsonschema python3-netifaces python3-oauthlib
+  python3-requests python3-serial python3-yaml
   # completion and man page tests; a real terminal for the live status line test
   bash-completion zsh fish mandoc groff-base man-db tmux
   # Xen: libxenlight/libxlutil (backend, xl.cfg import/export); the backend's
