@@ -5,6 +5,7 @@ find_package(fmt REQUIRED)
 find_package(yaml-cpp REQUIRED)
 pkg_check_modules(LIBYAML REQUIRED IMPORTED_TARGET yaml-0.1)  # the spec parser (src/core/yaml_tree.cpp)
 find_package(nlohmann_json 3 REQUIRED)
+pkg_check_modules(LIBISOFS REQUIRED IMPORTED_TARGET libisofs-1)  # NoCloud seed images (src/provision)
 find_package(Threads REQUIRED)
 
 pkg_check_modules(LIBVIRT IMPORTED_TARGET libvirt)

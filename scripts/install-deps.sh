@@ -9,6 +9,8 @@ packages=(
   # libraries
   libcli11-dev libyaml-cpp-dev libyaml-dev libfmt-dev nlohmann-json3-dev doctest-dev
   libvirt-dev libxml2-dev libcurl4-openssl-dev libssl-dev
+  # libisofs: the NoCloud seed image (src/provision/nocloud_seed.cpp)
+  libisofs-dev
   # libvirt test counterparts: a private libvirtd with QEMU (TCG) and a tiny guest
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 busybox-static cpio
   # qemu-img: libvirt makes qcow2 volumes (and overlays of base images) with it

@@ -10,7 +10,7 @@ dir=$(dirname "$hvctl")
 fail=0
 
 loaded=$(ldd "$hvctl")
-for lib in libvirt libcurl libxml2 libssl libxenlight libxlutil libxenctrl libyajl; do
+for lib in libvirt libcurl libxml2 libssl libxenlight libxlutil libxenctrl libyajl libisofs; do
   if grep -q "$lib" <<<"$loaded"; then
     echo "not ok - hvctl loads $lib at start-up:"; grep "$lib" <<<"$loaded" | sed 's/^/  /'; fail=1
   else
