@@ -59,6 +59,7 @@
 #include "libvirt_live.hpp"
 #include "libvirt_handles.hpp"
 #include "libvirt_inventory.hpp"
+#include "libvirt_seed.hpp"
 #include "libvirt_storage.hpp"
 #include "libvirt_xml.hpp"
 #include "hvctl/spec_overlay.hpp"
@@ -122,6 +123,7 @@ private:
   DomainDefaults defaults_for(const VmSpec& spec);
   std::vector<std::string> create_volumes(VmSpec& spec, std::set<std::string>& owned, const Context& c);
   void rollback(const std::vector<std::string>& paths, const Context& c);
+  std::string pool() const;  // where hvctl makes volumes: the target's pool option, else "default"
   void check_media(const VmSpec& spec, const Context& c) const;
   void delete_pruned_images(const VmSpec& before, const VmSpec& after, const std::set<std::string>& owned,
                             const Context& c);
@@ -231,8 +233,10 @@ DomainDefaults LibvirtBackend::defaults_for(const VmSpec& spec) {
 
 // Creates a volume for each disk with a size and no path (see create_disk_volumes).
 std::vector<std::string> LibvirtBackend::create_volumes(VmSpec& spec, std::set<std::string>& owned, const Context& c) {
-  return create_disk_volumes(conn(), {target_.option("pool", "default"), is_local(target_.uri)}, spec, owned, c);
+  return create_disk_volumes(conn(), {pool(), is_local(target_.uri)}, spec, owned, c);
 }
+
+std::string LibvirtBackend::pool() const { return target_.option("pool", "default"); }
 
 void LibvirtBackend::rollback(const std::vector<std::string>& paths, const Context& c) {
   delete_volumes(conn(), paths, c);
@@ -246,7 +250,17 @@ void LibvirtBackend::define(const std::string& xml, const Context& c, const char
 }
 
 std::vector<Problem> LibvirtBackend::check(const VmSpec& spec) const {
-  return check_spec(spec, target_.option("domain_type"));
+  auto out = check_spec(spec, target_.option("domain_type"));
+  for (std::size_t i = 0; i < spec.cdroms.size(); ++i)
+    if (spec.cdroms[i].id == kSeedDrive)
+      out.push_back({spec.mark_of(fmt::format("cdroms[{}].id", i)),
+                     fmt::format("VM '{}': cdrom id '{}' is the drive hvctl gives spec.init's seed; name yours otherwise",
+                                 spec.name, kSeedDrive)});
+  if (!spec.init.empty() && target_.uri.rfind("test:", 0) == 0)
+    out.push_back({spec.mark_of("init"),
+                   fmt::format("VM '{}': the test driver keeps no file contents (it has no volume upload), so it cannot "
+                               "hold spec.init's NoCloud seed; use a qemu:///session or qemu:///system target", spec.name)});
+  return out;
 }
 
 TargetInfo LibvirtBackend::probe() {
@@ -314,8 +328,9 @@ void LibvirtBackend::create(const VmSpec& spec) {
   check_media(spec, c);
   DomainDefaults d = defaults_for(spec);
   VmSpec s = spec;
-  const auto created = create_volumes(s, d.owned_disks, c);
+  auto created = create_volumes(s, d.owned_disks, c);
   try {
+    if (!spec.init.empty()) created.push_back(*(d.seed_path = make_seed_volume(conn(), pool(), spec, c)));
     define(spec_to_domain_xml(s, d), c, "cannot define");
   } catch (...) {
     rollback(created, c);
@@ -334,6 +349,9 @@ void LibvirtBackend::reconfigure(const VmSpec& spec, const VmState& actual) {
   const auto current = parse_domain_xml(domain_xml(dom.get(), VIR_DOMAIN_XML_INACTIVE, c));
   d.owned_disks = current.state.owned_disks;
   d.disk_devs = current.disk_devs;
+  d.seed_path = current.seed_path;
+  if (!merged.init.empty() && merged.init != now->spec.init)  // (a restart field: the VM is stopped)
+    d.seed_path = make_seed_volume(conn(), pool(), merged, c);
   if (now->power == PowerState::stopped) reconfigure_stopped(dom.get(), merged, now->spec, d, c);
   else reconfigure_running(dom.get(), merged, now->spec, d, c);
   if (spec.delete_images) delete_pruned_images(now->spec, merged, current.state.owned_disks, c);
@@ -424,6 +442,7 @@ void LibvirtBackend::destroy(const std::string& name) {
   }
   for (const auto& disk : description.state.spec.disks)
     if (description.state.owned_disks.count(disk.id) && disk.path) delete_volume(conn(), *disk.path, c);
+  if (description.seed_path) delete_volume(conn(), *description.seed_path, c);
 }
 
 std::vector<SnapshotInfo> LibvirtBackend::snapshot(const std::string& name, const SnapshotRequest& request) {

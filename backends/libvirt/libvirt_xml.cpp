@@ -107,6 +107,25 @@ std::vector<std::string> assign_devs(const VmSpec& spec, const Resolved& r,
   return devs;
 }
 
+// `spec` with its seed drive last, when it has init and a seed was made.
+VmSpec with_seed(const VmSpec& spec, const DomainDefaults& d) {
+  if (spec.init.empty() || !d.seed_path) return spec;
+  VmSpec out = spec;
+  out.cdroms.push_back({kSeedDrive, *d.seed_path, std::nullopt});
+  return out;
+}
+
+// <hvctl:init>: spec.init as it was applied, so that the plan compares it.
+void add_init(xmlNode* vm, xmlNs* ns, const InitSpec& init) {
+  if (init.empty()) return;
+  auto* node = xmlNewChild(vm, ns, x("init"), nullptr);
+  auto text = [&](const char* name, const std::string& value) { xmlNewTextChild(node, ns, x(name), x(value.c_str())); };
+  if (init.hostname) text("hostname", *init.hostname);
+  for (const auto& key : init.ssh_authorized_keys) text("sshAuthorizedKey", key);
+  if (init.user_data) text("userData", *init.user_data);
+  if (init.network_config) text("networkConfig", *init.network_config);
+}
+
 // `with_ns` false: no namespace, as virDomainSetMetadata wants it (it adds its own).
 void fill_metadata(xmlNode* vm, const VmSpec& spec, const DomainDefaults& d, const std::vector<std::string>& devs,
                    bool with_ns = true) {
@@ -130,6 +149,7 @@ void fill_metadata(xmlNode* vm, const VmSpec& spec, const DomainDefaults& d, con
     xml::set(cd, "id", spec.cdroms[i].id);
     xml::set(cd, "dev", devs[spec.disks.size() + i]);
   }
+  add_init(vm, ns, spec.init);
   for (std::size_t i = 0; i < spec.nics.size(); ++i) {
     auto* nic = add("nic");
     xml::set(nic, "id", spec.nics[i].id);
@@ -261,7 +281,8 @@ std::string single_device(Add add) {
 
 }  // namespace
 
-std::string disk_device_xml(const VmSpec& spec, const std::string& id, const DomainDefaults& d) {
+std::string disk_device_xml(const VmSpec& given, const std::string& id, const DomainDefaults& d) {
+  const VmSpec spec = with_seed(given, d);
   const Resolved r = resolve(spec, d);
   const auto devs = assign_devs(spec, r, d.disk_devs);
   for (std::size_t i = 0; i < spec.disks.size(); ++i)
@@ -270,7 +291,8 @@ std::string disk_device_xml(const VmSpec& spec, const std::string& id, const Dom
   throw BackendError(fmt::format("VM '{}': its spec has no disk '{}'", spec.name, id));
 }
 
-std::string cdrom_device_xml(const VmSpec& spec, const std::string& id, const DomainDefaults& d) {
+std::string cdrom_device_xml(const VmSpec& given, const std::string& id, const DomainDefaults& d) {
+  const VmSpec spec = with_seed(given, d);
   const Resolved r = resolve(spec, d);
   const auto devs = assign_devs(spec, r, d.disk_devs);
   for (std::size_t i = 0; i < spec.cdroms.size(); ++i)
@@ -293,7 +315,8 @@ std::string disk_dev_name(const std::string& bus, std::size_t index) {
   return dev_prefix(bus) + letters;
 }
 
-std::string spec_to_domain_xml(const VmSpec& spec, const DomainDefaults& d) {
+std::string spec_to_domain_xml(const VmSpec& given, const DomainDefaults& d) {
+  const VmSpec spec = with_seed(given, d);
   const Resolved r = resolve(spec, d);
   const auto devs = assign_devs(spec, r, d.disk_devs);
   auto doc = xml::new_doc("domain");
@@ -312,7 +335,8 @@ std::string spec_to_domain_xml(const VmSpec& spec, const DomainDefaults& d) {
   return xml::dump(doc.get());
 }
 
-std::string metadata_xml(const VmSpec& spec, const DomainDefaults& d) {
+std::string metadata_xml(const VmSpec& given, const DomainDefaults& d) {
+  const VmSpec spec = with_seed(given, d);
   auto doc = xml::new_doc("vm");
   fill_metadata(xmlDocGetRootElement(doc.get()), spec, d, assign_devs(spec, resolve(spec, d), d.disk_devs), false);
   return xml::dump(doc.get());

@@ -28,7 +28,14 @@ struct DomainDefaults {
   // Target device each disk id has on the domain ("root" -> "vda"), kept
   // while its bus stays: removing a disk does not rename the ones after it.
   std::map<std::string, std::string> disk_devs;
+  // The NoCloud seed volume of spec.init, when it has been made: written as
+  // a read-only drive (kSeedDrive) after the spec's own, and read back apart
+  // from spec.cdroms.
+  std::optional<std::string> seed_path;
 };
+
+// The drive id the seed has in hvctl's metadata; no spec drive may take it.
+inline constexpr const char* kSeedDrive = "hvctl-seed";
 
 // The network name that means user-mode networking: nics[].network "user" is
 // <interface type='user'> (QEMU's own NAT and DHCP, which a session libvirtd,
@@ -62,6 +69,7 @@ std::string metadata_xml(const VmSpec& spec, const DomainDefaults& d);
 struct DomainDescription {
   VmState state;                      // name, uuid and spec; power is left to the caller
   std::map<std::string, std::string> disk_devs;  // disk id -> its target dev
+  std::optional<std::string> seed_path;          // the seed drive's volume, when spec.init made one
 };
 
 // Reads a domain XML as libvirt reports it (with its defaults, addresses and

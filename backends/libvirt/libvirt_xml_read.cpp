@@ -35,7 +35,21 @@ struct Meta {
   std::map<std::string, std::string> cdrom_by_dev;
   std::set<std::string> owned;
   std::map<std::string, std::string> nic_by_mac, nic_by_index;
+  InitSpec init;
 };
+
+InitSpec read_init(const xmlNode* node) {
+  InitSpec init;
+  for (auto* n : xml::children(node)) {
+    if (!xml::in_ns(n, kMetadataNs)) continue;
+    const std::string text = xml::text(n).value_or("");
+    if (xml::is(n, "hostname")) init.hostname = text;
+    if (xml::is(n, "sshAuthorizedKey")) init.ssh_authorized_keys.push_back(text);
+    if (xml::is(n, "userData")) init.user_data = text;
+    if (xml::is(n, "networkConfig")) init.network_config = text;
+  }
+  return init;
+}
 
 Meta read_meta(const xmlNode* root) {
   Meta m;
@@ -53,6 +67,7 @@ Meta read_meta(const xmlNode* root) {
       if (xml::attr(n, "owned") == "yes") m.owned.insert(id);
     }
     if (xml::is(n, "cdrom")) m.cdrom_by_dev[xml::attr(n, "dev").value_or("")] = id;
+    if (xml::is(n, "init")) m.init = read_init(n);
     if (xml::is(n, "nic")) {
       if (auto mac = xml::attr(n, "mac")) m.nic_by_mac[*mac] = id;
       if (auto index = xml::attr(n, "index")) m.nic_by_index[*index] = id;
@@ -238,6 +253,13 @@ DomainDescription parse_domain_xml(const std::string& text) {
   const auto* devices = xml::child(root, "devices");
   read_disks(devices, meta, spec, out.disk_devs);
   read_cdroms(devices, meta, spec);
+  spec.init = meta.init;
+  for (auto it = spec.cdroms.begin(); it != spec.cdroms.end(); ++it)
+    if (it->id == kSeedDrive) {  // hvctl's own drive, not the spec's
+      out.seed_path = it->image;
+      spec.cdroms.erase(it);
+      break;
+    }
   read_nics(devices, meta, spec);
   for (const auto& disk : spec.disks)
     if (meta.owned.count(disk.id)) state.owned_disks.insert(disk.id);

@@ -176,6 +176,11 @@ std::vector<Problem> XenBackend::check_transition(const VmSpec& desired, const V
 std::vector<Problem> XenBackend::check_on_target(const VmSpec& desired, const VmState* actual) {
   auto out = host_problems(desired);  // (the devices desired lists, at their own marks)
   for (auto& p : base_problems(desired, actual ? actual->spec : VmSpec{})) out.push_back(std::move(p));
+  for (std::size_t i = 0; i < desired.cdroms.size(); ++i)
+    if (desired.cdroms[i].id == kSeedDrive)
+      out.push_back({desired.mark_of(fmt::format("cdroms[{}].id", i)),
+                     fmt::format("VM '{}': cdrom id '{}' is the drive hvctl gives spec.init's seed; name yours otherwise",
+                                 desired.name, kSeedDrive)});
   return out;
 }
 
@@ -234,8 +239,12 @@ void XenBackend::create(const VmSpec& spec) {
   VmRecord record{new_uuid(), spec, {}};
   record.spec.prune.reset();
   assign_macs(record.spec);
-  const auto made = make_images(record, store_.dir(), who(spec.name), diagnostics_);
+  auto made = make_images(record, store_.dir(), who(spec.name), diagnostics_);
   try {
+    if (!record.spec.init.empty()) {
+      make_seed(record, store_.dir(), who(spec.name));
+      made.push_back(*record.seed);
+    }
     DomainConfig probe;  // fail now, not at start, on values libxl rejects
     build_domain_config(with_images(record), record.uuid, probe);
     store_.save(record);
@@ -256,6 +265,8 @@ void XenBackend::reconfigure(const VmSpec& spec, const VmState& actual) {
   if (auto problems = host_problems(record.spec); !problems.empty()) throw ValidationError(std::move(problems));
   const auto made = make_images(record, store_.dir(), who(spec.name), diagnostics_);
   try {
+    if (!record.spec.init.empty() && (record.spec.init != before.spec.init || !record.seed))
+      make_seed(record, store_.dir(), who(spec.name));  // (a restart field: the domain is off)
     DomainConfig probe;
     build_domain_config(with_images(record), record.uuid, probe);
     const auto dom = xl().find(spec.name);
@@ -303,6 +314,7 @@ void XenBackend::destroy(const std::string& name) {
   std::vector<std::string> images;  // made by hvctl for this VM: deleted with it
   if (record)
     for (const auto& [disk, path] : record->images) images.push_back(path);
+  if (record && record->seed) images.push_back(*record->seed);
   remove_images(images);
 }
 

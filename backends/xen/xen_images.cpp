@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "hvctl/disk_image.hpp"
+#include "hvctl/first_boot.hpp"
 #include "hvctl/error.hpp"
 #include "hvctl/units.hpp"
 
@@ -78,7 +79,26 @@ VmSpec with_images(const VmRecord& record) {
       d.path = it->second;
       d.from.reset();
     }
+  if (record.seed && !spec.init.empty()) spec.cdroms.push_back({kSeedDrive, *record.seed, std::nullopt});
   return spec;
+}
+
+std::string seed_path(const std::string& state_dir, const std::string& vm) {
+  return fmt::format("{}/seeds/{}.iso", state_dir, vm);
+}
+
+void make_seed(VmRecord& record, const std::string& state_dir, const std::string& who) {
+  const std::string path = seed_path(state_dir, record.spec.name);
+  std::error_code ec;
+  fs::create_directories(fs::path(path).parent_path(), ec);
+  if (ec) throw BackendError(fmt::format("{}: cannot create {}: {}", who, fs::path(path).parent_path().string(), ec.message()));
+  fs::remove(path, ec);  // hvctl's own, from an earlier init
+  try {
+    write_seed_iso(path, nocloud_files(record.spec));
+  } catch (const std::exception& e) {
+    throw BackendError(fmt::format("{}: cannot build the NoCloud seed: {}", who, e.what()));
+  }
+  record.seed = path;
 }
 
 std::optional<BaseFault> base_fault(const std::string& base, std::uint64_t size_mib, ImageInfo& info) {

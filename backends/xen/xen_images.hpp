@@ -19,9 +19,20 @@ namespace hvctl::xen {
 // Where the image of disk `disk` of VM `vm` goes: STATE_DIR/disks/VM/DISK.img.
 std::string image_path(const std::string& state_dir, const std::string& vm, const std::string& disk);
 
+// The drive id spec.init's seed has; no spec drive may take it.
+inline constexpr const char* kSeedDrive = "hvctl-seed";
+
 // The spec the domain is built from: each disk hvctl made (record.images)
-// given its image as path, without `from`. Pure.
+// given its image as path, without `from`, and the seed (record.seed), when
+// spec.init is set, as a read-only drive after the spec's own. Pure.
 VmSpec with_images(const VmRecord& record);
+
+// Where the seed of VM `vm` goes: STATE_DIR/seeds/VM.iso.
+std::string seed_path(const std::string& state_dir, const std::string& vm);
+
+// Builds the NoCloud seed of record.spec.init at seed_path (replacing the
+// one hvctl made before) and records it. Throws BackendError naming `who`.
+void make_seed(VmRecord& record, const std::string& state_dir, const std::string& who);
 
 // What is wrong with making a disk of `size_mib` (0: the image's) from
 // `base` here, if anything: the disk's field at fault ("from": missing,

@@ -26,6 +26,7 @@ std::string record_to_json(const VmRecord& record) {
   spec.power.reset();
   Json doc = {{"uuid", record.uuid}, {"vm", spec_json(spec)}};
   if (!record.images.empty()) doc["images"] = record.images;
+  if (record.seed) doc["seed"] = *record.seed;
   return doc.dump(2) + "\n";
 }
 
@@ -43,6 +44,7 @@ VmRecord record_from_json(const std::string& text, const std::string& origin) {
   if (doc.contains("images") && doc["images"].is_object())
     for (const auto& [disk, path] : doc["images"].items())
       if (path.is_string()) record.images[disk] = path.get<std::string>();
+  if (doc.contains("seed") && doc["seed"].is_string()) record.seed = doc["seed"].get<std::string>();
   return record;
 }
 

@@ -20,6 +20,7 @@ struct VmRecord {
   std::string uuid;  // the domain's UUID, kept across restarts
   VmSpec spec;       // the definition, without target and power
   std::map<std::string, std::string> images;  // disk id -> the image hvctl made for it (disks[].from)
+  std::optional<std::string> seed;            // the NoCloud seed hvctl made of spec.init
 };
 
 // The record as one JSON document, and back. `origin` names the source in

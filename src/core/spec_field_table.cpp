@@ -30,9 +30,13 @@ const char* const kOnlyXenstore = "only Xen has a xenstore";
 const char* const kLibvirtControllers =
     "libvirt places disks on controllers of their bus itself; give disks[].bus, and leave controllers out";
 const char* const kSeed =
-    "a NoCloud seed (an ISO 9660 volume labelled cidata: meta-data, user-data, network-config) attached read-only "
-    "as a CD-ROM and kept with the VM; rebuilt when init changes, read by the guest at its next boot";
-const char* const kNoInitYet = "this hvctl does not give first-boot identity on this backend yet; leave spec.init out";
+    "a NoCloud seed (an ISO 9660 volume labelled cidata: meta-data, user-data, network-config) uploaded to the "
+    "target's pool as NAME-seed.iso and attached read-only as a CD-ROM; rebuilt when init changes, read by the guest "
+    "at its next boot, deleted with the VM";
+const char* const kSeedXen =
+    "a NoCloud seed (ISO 9660, label cidata) in the state directory (seeds/NAME.iso), attached read-only: an emulated "
+    "CD-ROM on HVM, a read-only xen disk on PV/PVH; rebuilt when init changes, read at the next boot";
+const char* const kNoInitYet = "this hvctl does not give first-boot identity on vSphere yet; leave spec.init out";
 const char* const kNoXenAgent = "the Xen backend reads no guest agent or IP; use ready.console or ready.xenstore";
 
 std::vector<Field> make_table() {
@@ -295,11 +299,11 @@ std::vector<Field> make_table() {
       {.path = "spec.init.hostname", .kind = Kind::text, .scope = Scope::vm, .type = "hostname",
        .doc = "The guest's host name (meta-data local-hostname): letters, digits and '-' in dot-separated labels of "
               "at most 63, at most 253 in all.",
-       .libvirt = restart(kSeed), .vsphere = refused(kNoInitYet), .xen = refused(kNoInitYet),
+       .libvirt = restart(kSeed), .vsphere = refused(kNoInitYet), .xen = restart(kSeedXen),
        .access = nested<&VmSpec::init, &InitSpec::hostname>()},
       {.path = "spec.init.sshAuthorizedKeys", .kind = Kind::strings, .scope = Scope::vm, .type = "list of string",
        .doc = "Public keys for the default user (meta-data public-keys), each a line of an authorized_keys file.",
-       .libvirt = restart(kSeed), .vsphere = refused(kNoInitYet), .xen = refused(kNoInitYet),
+       .libvirt = restart(kSeed), .vsphere = refused(kNoInitYet), .xen = restart(kSeedXen),
        .access = nested<&VmSpec::init, &InitSpec::ssh_authorized_keys>()},
       {.path = "spec.init.cloudInit", .kind = Kind::group, .scope = Scope::vm, .type = "mapping",
        .doc = "cloud-init's own files, each a file next to the spec (a path relative to it) or inline text (a "
@@ -308,11 +312,11 @@ std::vector<Field> make_table() {
       {.path = "spec.init.cloudInit.userData", .kind = Kind::content, .scope = Scope::vm, .type = "file or text",
        .doc = "user-data: #cloud-config YAML, a #! script, or MIME multi-part. validate checks it and reports its "
               "problems at their line in that file.",
-       .libvirt = restart(kSeed), .vsphere = refused(kNoInitYet), .xen = refused(kNoInitYet),
+       .libvirt = restart(kSeed), .vsphere = refused(kNoInitYet), .xen = restart(kSeedXen),
        .access = nested<&VmSpec::init, &InitSpec::user_data>()},
       {.path = "spec.init.cloudInit.networkConfig", .kind = Kind::content, .scope = Scope::vm, .type = "file or text",
        .doc = "network-config, version 1 or 2 (netplan-like). validate checks it like userData.",
-       .libvirt = restart(kSeed), .vsphere = refused(kNoInitYet), .xen = refused(kNoInitYet),
+       .libvirt = restart(kSeed), .vsphere = refused(kNoInitYet), .xen = restart(kSeedXen),
        .access = nested<&VmSpec::init, &InitSpec::network_config>()},
       {.path = "spec.xen", .kind = Kind::group, .scope = Scope::vm, .type = "mapping",
        .doc = "Settings for a Xen hypervisor: read by xen targets and by libvirt targets on a Xen host "

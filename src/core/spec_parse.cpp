@@ -3,6 +3,7 @@
 // instead of stopping at the first one.
 #include <fmt/format.h>
 
+#include "hvctl/cloud_init_check.hpp"
 #include "hvctl/spec_io.hpp"
 #include "hvctl/text.hpp"
 #include "spec_reader.hpp"
@@ -182,7 +183,7 @@ fields::Value SpecReader::content(const yaml::Node& n, const fields::Field& f, c
     if (text.empty() || text.back() != '\n') text += '\n';  // so that it is inline text when written back
     return text;
   } catch (const InputError& e) {
-    error(n, fmt::format("{}: cannot read {}: {}", where, path.string(), e.what()));
+    error(n, fmt::format("{}: {}: {}", where, path.string(), e.what()));
     return {};
   }
 }
@@ -245,10 +246,53 @@ void SpecReader::check_init(const VmSpec& spec) {
   }
 }
 
+namespace {
+
+// The indentation of line `line` (1-based) of `text`: where an inline
+// block's text starts on it.
+int indent_of(std::string_view text, int line) {
+  std::size_t at = 0;
+  for (int l = 1; l < line && at != std::string_view::npos; ++l) {
+    at = text.find('\n', at);
+    if (at != std::string_view::npos) ++at;
+  }
+  if (at == std::string_view::npos) return 0;
+  const auto end = text.find_first_not_of(' ', at);
+  return static_cast<int>((end == std::string_view::npos ? text.size() : end) - at);
+}
+
+}  // namespace
+
+// user-data and network-config, each checked as cloud-init reads it and
+// reported at its own file's line (inline text: at the spec's line), with
+// what a NoCloud seed can carry.
+void SpecReader::check_cloud_init(const VmSpec& spec) {
+  using Check = std::vector<Problem> (*)(std::string_view, const std::string&);
+  const std::pair<const char*, Check> files[] = {{"init.cloudInit.userData", &check_user_data},
+                                                 {"init.cloudInit.networkConfig", &check_network_config}};
+  for (const auto& [key, check] : files) {
+    const auto& text = std::string(key) == "init.cloudInit.userData" ? spec.init.user_data : spec.init.network_config;
+    const auto origin = contents_.find(key);
+    if (!text || origin == contents_.end()) continue;
+    const SourceMark& from = origin->second;
+    for (auto p : check(*text, from.file)) {
+      if (from.line > 0) {  // inline: its line 1 is the one after the key's
+        p.mark.line += from.line;
+        p.mark.column += indent_of(text_, p.mark.line);
+      }
+      p.message = fmt::format("spec.{}: {}", key, p.message);
+      problems_.push_back(std::move(p));
+    }
+    if (auto too_big = cloud_init_size_problem(text->size(), CloudInitTransport::nocloud_iso))
+      error_at(spec.mark_of(key), fmt::format("spec.{}: {}", key, *too_big));
+  }
+}
+
 // The rules that span fields, each reported where the later field was written.
 void SpecReader::check_relations(const VmSpec& spec) {
   check_controllers(spec);
   check_init(spec);
+  check_cloud_init(spec);
   const auto& cpu = spec.cpu;
   if (cpu.cap && cpu.count && *cpu.cap > 100 * *cpu.count)
     error_at(spec.mark_of("cpu.cap"), fmt::format("spec.cpu.cap {}% is more than {} vCPU can use ({}%)", *cpu.cap,
@@ -303,7 +347,7 @@ std::vector<VmSpec> parse_specs(const std::string& text, const std::string& file
                                 std::vector<Problem>& problems) {
   const yaml::Stream docs = load_yaml_documents(text, filename, problems);
   std::vector<VmSpec> specs;
-  SpecReader reader(filename, problems);
+  SpecReader reader(filename, problems, text);
   for (const auto& doc : docs.documents) {
     if (doc.IsNull()) continue;  // "---" with nothing after it
     if (auto spec = reader.read(doc)) specs.push_back(std::move(*spec));

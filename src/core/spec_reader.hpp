@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "yaml_tree.hpp"
@@ -16,7 +17,9 @@ namespace hvctl {
 
 class SpecReader {
 public:
-  SpecReader(std::string file, std::vector<Problem>& problems) : file_(std::move(file)), problems_(problems) {}
+  // `text`: the file's text, for the marks of inline cloud-init files.
+  SpecReader(std::string file, std::vector<Problem>& problems, std::string_view text = {})
+      : file_(std::move(file)), problems_(problems), text_(text) {}
 
   std::optional<VmSpec> read(const yaml::Node& doc);
 
@@ -58,9 +61,11 @@ private:
   void check_relations(const VmSpec& spec);
   void check_controllers(const VmSpec& spec);
   void check_init(const VmSpec& spec);
+  void check_cloud_init(const VmSpec& spec);
 
   std::string file_;
   std::vector<Problem>& problems_;
+  std::string_view text_;
   VmSpec* spec_ = nullptr;
   std::vector<std::pair<yaml::Node, yaml::Mark>> empty_values_;  // `key:` with nothing after it, and its key
   // Where each content field's text came from, by key ("init.cloudInit.userData"):

@@ -27,4 +27,6 @@ check_module() {  # MODULE LIB
 check_module hvctl-backend-libvirt.so libvirt
 check_module hvctl-backend-vsphere.so libcurl
 check_module hvctl-backend-xen.so libxlutil
+check_module hvctl-backend-libvirt.so libisofs  # (spec.init's seed)
+check_module hvctl-backend-xen.so libisofs
 exit $fail

@@ -149,6 +149,12 @@ TEST_CASE("libvirt backend: every golden spec survives libvirt's rewriting") {
   REQUIRE(specs.size() >= 7);
   for (const auto& spec : specs) {
     INFO("spec: ", spec.name);
+    if (!spec.init.empty()) {  // the test driver cannot hold a seed: refused before anything is made
+      const auto problems = b->check(spec);
+      REQUIRE(problems.size() == 1);
+      CHECK(problems[0].message.find("the test driver keeps no file contents") != std::string::npos);
+      continue;
+    }
     b->create(spec);
     const auto vm = b->lookup(spec.name);
     REQUIRE(vm);

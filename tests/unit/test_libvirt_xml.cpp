@@ -45,6 +45,13 @@ std::vector<fs::path> golden_cases() {
   return cases;
 }
 
+// The goldens' defaults: a spec with init has its seed in the default pool.
+DomainDefaults golden_defaults(const VmSpec& spec) {
+  DomainDefaults d;
+  if (!spec.init.empty()) d.seed_path = "/var/lib/libvirt/images/" + spec.name + "-seed.iso";
+  return d;
+}
+
 const Capabilities& libvirt_caps() {
   static const auto backend = [] {
     Target t;
@@ -147,7 +154,7 @@ TEST_CASE("libvirt golden: spec -> domain XML, byte for byte") {
     auto xml_path = yaml;
     xml_path.replace_extension(".xml");
     INFO("case: ", yaml.stem().string());
-    const auto xml = spec_to_domain_xml(load_case(yaml), DomainDefaults{});
+    const auto xml = spec_to_domain_xml(load_case(yaml), golden_defaults(load_case(yaml)));
     if (update) {
       std::ofstream(xml_path, std::ios::binary) << xml;
       continue;
@@ -163,9 +170,12 @@ TEST_CASE("libvirt golden: domain XML -> spec reports every field the spec sets"
     xml_path.replace_extension(".xml");
     INFO("case: ", yaml.stem().string());
     const auto spec = load_case(yaml);
-    const auto state = domain_xml_to_state(read_file(xml_path));
+    const auto description = parse_domain_xml(read_file(xml_path));
+    const auto& state = description.state;
     CHECK(state.name == spec.name);
     CHECK(drift(spec, state.spec) == "");
+    CHECK(description.seed_path == golden_defaults(spec).seed_path);  // read apart from the spec's drives
+    CHECK(state.spec.cdroms.size() == spec.cdroms.size());
     // Sizes are not in the XML (the backend reads them from the volume).
     for (const auto& disk : state.spec.disks) CHECK_FALSE(disk.size_mib);
   }
@@ -187,12 +197,14 @@ TEST_CASE("libvirt golden: each device's own XML (for attach) is its element in 
     };
     const auto disks = xml::children(root, "disk");
     const auto nics = xml::children(root, "interface");
-    REQUIRE(disks.size() == spec.disks.size() + spec.cdroms.size());  // the drives follow the disks
+    const auto d = golden_defaults(spec);
+    // the drives follow the disks, and the seed (spec.init) comes last
+    REQUIRE(disks.size() == spec.disks.size() + spec.cdroms.size() + (d.seed_path ? 1 : 0));
     REQUIRE(nics.size() == spec.nics.size());
     for (std::size_t i = 0; i < spec.disks.size(); ++i, ++devices)
-      CHECK(disk_device_xml(spec, spec.disks[i].id, {}) == element(disks[i]));
+      CHECK(disk_device_xml(spec, spec.disks[i].id, d) == element(disks[i]));
     for (std::size_t i = 0; i < spec.cdroms.size(); ++i, ++devices)
-      CHECK(cdrom_device_xml(spec, spec.cdroms[i].id, {}) == element(disks[spec.disks.size() + i]));
+      CHECK(cdrom_device_xml(spec, spec.cdroms[i].id, d) == element(disks[spec.disks.size() + i]));
     for (std::size_t i = 0; i < nics.size(); ++i, ++devices)
       CHECK(nic_device_xml(spec, spec.nics[i].id) == element(nics[i]));
   }

@@ -344,7 +344,21 @@ TEST_CASE("spec.init: cloud-init files are read next to the spec, inline text ke
   parse_specs(kHead + "spec:\n  init:\n    cloudInit: {userData: cloud/none.yaml}\n", (dir / "vm.yaml").string(), problems);
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].mark.line == 6);
-  CHECK(problems[0].message.find("spec.init.cloudInit.userData: cannot read " + (dir / "cloud" / "none.yaml").string()) == 0);
+  CHECK(problems[0].message.find("spec.init.cloudInit.userData: " + (dir / "cloud" / "none.yaml").string() + ": cannot read") == 0);
+
+  // What the files say is checked as cloud-init reads them, at their own lines
+  std::ofstream(dir / "cloud" / "net.yaml") << "# v3 does not exist\nversion: 3\n";
+  problems.clear();
+  parse_specs(kHead + "spec:\n  init:\n    cloudInit:\n      userData: |\n        #cloud-config\n        packages: [a\n"
+              "        runcmd: []\n      networkConfig: cloud/net.yaml\n", (dir / "vm.yaml").string(), problems);
+  REQUIRE(problems.size() == 2);
+  CHECK(problems[0].mark.file == (dir / "vm.yaml").string());  // inline: the spec's line, past its indentation
+  CHECK(problems[0].mark.line == 10);  // where libyaml finds the unclosed list
+  CHECK(problems[0].mark.column > 8);
+  CHECK(problems[0].message.find("spec.init.cloudInit.userData: YAML") == 0);
+  CHECK(problems[1].mark.file == (dir / "cloud" / "net.yaml").string());  // a file: its own line
+  CHECK(problems[1].mark.line == 2);
+  CHECK(problems[1].message.find("spec.init.cloudInit.networkConfig: ") == 0);
   fs::remove_all(dir);
 
   CHECK(only_problem(kHead + "spec:\n  init: {hostname: -web}\n").find("5:20: spec.init.hostname '-web' is no host name") == 0);

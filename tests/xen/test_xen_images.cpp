@@ -200,3 +200,18 @@ TEST_CASE("check_spec on disks made from a base image") {
   CHECK(messages("{id: a, path: /a.img, size: 1GiB}").find("size grows only a disk hvctl made") != std::string::npos);
   CHECK(messages("{id: a, size: 1GiB}").find("makes disks only from a base image") != std::string::npos);
 }
+
+TEST_CASE("the seed of spec.init is a read-only drive after the spec's own, kept in the record") {
+  VmRecord record{"u", vm("{xen: {type: pv}, cdroms: [{id: cd0, image: /isos/a.iso}], init: {hostname: web-01}}"), {}};
+  CHECK(with_images(record).cdroms.size() == 1);  // no seed made yet: none attached
+  record.seed = seed_path("/var/lib/hvctl/xen", "vm1");
+  CHECK(*record.seed == "/var/lib/hvctl/xen/seeds/vm1.iso");
+  const VmSpec built = with_images(record);
+  REQUIRE(built.cdroms.size() == 2);
+  CHECK(built.cdroms[1].id == kSeedDrive);
+  CHECK(built.cdroms[1].image == record.seed);
+  CHECK(record_from_json(record_to_json(record), "r.json").seed == record.seed);
+  VmRecord plain = record;
+  plain.spec.init = {};
+  CHECK(with_images(plain).cdroms.size() == 1);  // a record's seed counts only while init is set
+}

@@ -1,0 +1,24 @@
+// What a guest reads at first boot from spec.init, as cloud-init's NoCloud
+// files: the same on every backend that hands the guest a seed (libvirt,
+// Xen). Pure functions.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "hvctl/nocloud_seed.hpp"
+#include "hvctl/spec.hpp"
+
+namespace hvctl {
+
+// The instance-id the guest sees: "iid-" and a digest of the VM's name and
+// its init, so a new one exactly when init changes (cloud-init then runs
+// first boot again, which is why apply asks for --reinit).
+std::string instance_id(const VmSpec& spec);
+
+// The seed's files: meta-data (instance-id, local-hostname, public-keys),
+// user-data (the spec's, else an empty #cloud-config) and network-config
+// when the spec has one. NoCloud needs meta-data and user-data both.
+std::vector<SeedFile> nocloud_files(const VmSpec& spec);
+
+}  // namespace hvctl

@@ -1,0 +1,25 @@
+#include "hvctl/first_boot.hpp"
+
+#include "hvctl/output.hpp"
+#include "hvctl/text.hpp"
+
+namespace hvctl {
+
+std::string instance_id(const VmSpec& spec) {
+  const auto& init = spec.init;
+  std::string identity = spec.name + '\0' + init.hostname.value_or("") + '\0';
+  for (const auto& key : init.ssh_authorized_keys) identity += key + '\0';
+  identity += init.user_data.value_or("") + '\0' + init.network_config.value_or("");
+  return "iid-" + content_digest(identity);
+}
+
+std::vector<SeedFile> nocloud_files(const VmSpec& spec) {
+  std::string meta = nocloud_meta_data(instance_id(spec), spec.init.hostname.value_or(spec.name));
+  if (!spec.init.ssh_authorized_keys.empty()) meta += json_to_yaml(Json{{"public-keys", spec.init.ssh_authorized_keys}});
+  std::vector<SeedFile> files{{"meta-data", meta},
+                              {"user-data", spec.init.user_data.value_or("#cloud-config\n{}\n")}};
+  if (spec.init.network_config) files.push_back({"network-config", *spec.init.network_config});
+  return files;
+}
+
+}  // namespace hvctl
