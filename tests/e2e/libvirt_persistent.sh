@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # End to end against a private libvirtd running tiny QEMU guests under TCG,
 # whose state outlives each hvctl process.
-# Usage: libvirt_persistent.sh HVCTL SOURCE_DIR WORK_DIR
+# Usage: libvirt_persistent.sh HVCTL SOURCE_DIR WORK_DIR MAKE_SEED
+# (MAKE_SEED: tests/tools/make_seed.cpp, hvctl's NoCloud seed module)
 set -uo pipefail
-HVCTL=$1 SRC=$2
+HVCTL=$1 SRC=$2 MAKE_SEED=$4
 source "$SRC/tests/e2e/lib.sh"
 WORK=$(reachable_work_dir "$3")
 E2E_TMP=$WORK/tmp
@@ -155,8 +156,16 @@ for cd in a b; do
   ok "an ISO holding marker cd-$cd" bash -c 'genisoimage -quiet -V "HVCTL$2" -o "$3" "$1" && chmod a+r "$3"' \
     _ "$E2E_TMP/cd-$cd" "$cd" "$WORK/base/cd-$cd.iso"
 done
+# img-d boots with a NoCloud seed in an ordinary CD-ROM, made by hvctl's
+# own module (src/provision): the guest finds it by its label (cidata) and
+# prints "HVCTL-GUEST-SEED-HOSTNAME <local-hostname>" and
+# "HVCTL-GUEST-SEED-MARKER <value>" from user-data's "# hvctl-marker: <value>".
+printf '#cloud-config\n# hvctl-marker: seed-%s\n' "$marker" > "$E2E_TMP/user-data"
+ok "a NoCloud seed made by hvctl's module" "$MAKE_SEED" "$WORK/base/seed.iso" "seed-host-$$" "$E2E_TMP/user-data"
+seed_cdrom() { echo "  cdroms: [{id: seed, image: \"$WORK/base/seed.iso\"}]"; }
 marker_specs() {  # marker_specs POWER [IMG-E'S ISO]
   disk_spec img-d "[{id: root, from: $WORK/base/marker.qcow2}]" "$1" 128MiB
+  seed_cdrom
   disk_spec img-e "[{id: root, from: $WORK/base/marker.qcow2, size: 64MiB}]" "$1" 128MiB
   echo "  cdroms: [{id: cd0, image: \"${2-$WORK/base/cd-a.iso}\"}]"
 }
@@ -178,8 +187,15 @@ ok "img-e's guest, on the disk grown past the image, too" \
   wait_for 30 grep -aqF "HVCTL-GUEST-DISK $marker" "$E2E_TMP/img-e.console"
 ok "img-e's guest reads the ISO in its CD-ROM" \
   wait_for 60 grep -aqF "HVCTL-GUEST-CDROM cd-a-$marker" "$E2E_TMP/img-e.console"
+ok "img-d's guest finds its seed by label and reads local-hostname from meta-data" \
+  wait_for 60 grep -aqF "HVCTL-GUEST-SEED-HOSTNAME seed-host-$$" "$E2E_TMP/img-d.console"
+ok "and the marker from user-data (Rock Ridge names: meta-data, user-data)" \
+  wait_for 10 grep -aqF "HVCTL-GUEST-SEED-MARKER seed-$marker" "$E2E_TMP/img-d.console"
+ok "img-e's guest, whose CD-ROM has another label, finds no seed" \
+  wait_for 60 grep -aqF "HVCTL-GUEST-SEED-NONE" "$E2E_TMP/img-e.console"
+ok "and takes none for one" bash -c '! grep -aq "HVCTL-GUEST-SEED-\(HOSTNAME\|MARKER\|FAIL\)" "$1"' _ "$E2E_TMP/img-e.console"
 for vm in img-d img-e; do  # what each guest said, or how far it got
-  grep -a "HVCTL-GUEST-DISK" "$E2E_TMP/$vm.console" || tail -n 5 "$E2E_TMP/$vm.console"
+  grep -a "HVCTL-GUEST-\(DISK\|SEED\)" "$E2E_TMP/$vm.console" || tail -n 5 "$E2E_TMP/$vm.console"
 done | sed 's/^/  /'
 info=$(qemu-img info -U --output=json "$WORK/pool/img-e-root.img" 2>&1)
 ok "img-e's overlay is 64MiB over the 8M image" \
@@ -194,6 +210,7 @@ hot_start=$SECONDS
 domid=$("${LVIRSH[@]}" domid img-d)
 hot_spec() {  # hot_spec DATA_SIZE NICS [EXTRA_DISK] [PRUNE] [POWER]; DATA_SIZE "": no data disk
   disk_spec img-d "[{id: root, from: $WORK/base/marker.qcow2}${1:+, {id: data, size: $1\}}${3:+, $3}]" "${5:-running}" 128MiB
+  seed_cdrom
   printf '  nics: %s\n' "$2"
   [ -z "${4:-}" ] || echo "  prune: true"
 }

@@ -22,7 +22,21 @@
 #   "HVCTL-GUEST-NIC-GONE <ethN>"      when a NIC is unplugged;
 #   "HVCTL-GUEST-CDROM <its /marker>"  when the IDE CD-ROM (/dev/sr0) gets an
 #                                      ISO9660 medium, each time it changes;
-#   "HVCTL-GUEST-CDROM-EMPTY"          when it has none (ejected).
+#   "HVCTL-GUEST-CDROM-EMPTY"          when it has none (ejected);
+#   "HVCTL-GUEST-SEED-HOSTNAME <name>" and "HVCTL-GUEST-SEED-MARKER <value>"
+#                                      for a NoCloud seed: the first block
+#                                      device (sr*, vd*) whose ISO 9660
+#                                      volume id is cidata, mounted read-only:
+#                                      local-hostname from its meta-data
+#                                      (surrounding "" removed, nothing
+#                                      unescaped) and <value> from a line
+#                                      "# hvctl-marker: <value>" in its
+#                                      user-data; again when either changes;
+#   "HVCTL-GUEST-SEED-FAIL cannot mount <dev>"  for a cidata device that
+#                                      does not mount as iso9660;
+#   "HVCTL-GUEST-SEED-NONE"            once, when no seed was there in the
+#                                      first 5 s of watching (one found later
+#                                      is still reported).
 #
 # Debian packages needed: busybox-static cpio gzip
 # Kernel source, first that applies:
@@ -247,9 +261,37 @@ done
 # Devices as they come and go (hot-plug): virtio disks after vda and their
 # sizes, NICs with a DHCP lease, the CD-ROM's medium. virtio_pci too, for a guest that had no disk.
 for m in $diskmods $netmods $cdmods; do insmod /lib/modules/\$m 2>/dev/null; done
-mkdir -p /cd
-blocks="" nics="" cd=""
+mkdir -p /cd /seed
+blocks="" nics="" cd="" seed="" seedwait=0
 while :; do
+    # A NoCloud seed: a block device whose ISO 9660 volume id (at byte
+    # 32808) is cidata. Its meta-data's local-hostname (surrounding double
+    # quotes taken off) and user-data's "# hvctl-marker: <value>" line, each
+    # time they change; NONE once when there is none after 10 passes (5 s).
+    now=""
+    for s in /dev/sr* /dev/vd*; do
+        [ -b "\$s" ] || continue
+        case \$(dd if=\$s bs=8 skip=4101 count=4 2>/dev/null | tr -d ' \000') in cidata|CIDATA) ;; *) continue ;; esac
+        if mount -t iso9660 -o ro \$s /seed 2>/dev/null; then
+            h=\$(sed -n 's/^local-hostname: *//p' /seed/meta-data 2>/dev/null | sed 's/^"\(.*\)"\$/\1/')
+            m=\$(sed -n 's/^# hvctl-marker: *//p' /seed/user-data 2>/dev/null | head -n 1)
+            umount /seed
+            now="\$s|\$h|\$m"
+        else
+            now="\$s|FAIL"
+        fi
+        break
+    done
+    if [ -n "\$now" ] && [ "\$now" != "\$seed" ]; then
+        seed=\$now
+        case \$now in
+            *"|FAIL") echo "HVCTL-GUEST-SEED-FAIL cannot mount \${now%|FAIL}" ;;
+            *) h=\${now#*|}; echo "HVCTL-GUEST-SEED-HOSTNAME \${h%%|*}"; echo "HVCTL-GUEST-SEED-MARKER \${now##*|}" ;;
+        esac
+    elif [ -z "\$seed" ] && [ \$seedwait -lt 10 ]; then
+        seedwait=\$((seedwait + 1))
+        [ \$seedwait -eq 10 ] && echo HVCTL-GUEST-SEED-NONE
+    fi
     # A CD-ROM's medium as it changes: the ISO's /marker, or none.
     if [ -b /dev/sr0 ]; then
         if mount -t iso9660 -o ro /dev/sr0 /cd 2>/dev/null; then

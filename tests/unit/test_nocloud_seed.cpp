@@ -69,7 +69,7 @@ TEST_CASE("nocloud_meta_data: instance-id and local-hostname, quoted so any valu
         "instance-id: \"iid-web-01\"\nlocal-hostname: \"web-01\"\n");
   CHECK(hvctl::nocloud_meta_data("iid-x", "") == "instance-id: \"iid-x\"\n");
   CHECK_THROWS_AS(hvctl::nocloud_meta_data("", "web-01"), hvctl::InputError);
-  for (const std::string nasty : {std::string("a: b # c"), std::string("\"quoted\" \\back\\"), std::string("line\nbreak\ttab"),
+  for (const std::string& nasty : {std::string("a: b # c"), std::string("\"quoted\" \\back\\"), std::string("line\nbreak\ttab"),
                                   std::string("- [x] {y}"), std::string("yes"), std::string("0x1F"), std::string("h\x01\x7f"),
                                   std::string("h\xc3\xa9llo"), std::string("'single'")}) {
     CAPTURE(nasty);
