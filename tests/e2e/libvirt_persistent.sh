@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # End to end against a private libvirtd running tiny QEMU guests under TCG,
 # whose state outlives each hvctl process.
-# Usage: libvirt_persistent.sh HVCTL SOURCE_DIR WORK_DIR MAKE_SEED
-# (MAKE_SEED: tests/tools/make_seed.cpp, hvctl's NoCloud seed module)
+# Usage: libvirt_persistent.sh HVCTL SOURCE_DIR WORK_DIR
 set -uo pipefail
-HVCTL=$1 SRC=$2 MAKE_SEED=$4
+HVCTL=$1 SRC=$2
 source "$SRC/tests/e2e/lib.sh"
 WORK=$(reachable_work_dir "$3")
 E2E_TMP=$WORK/tmp
@@ -156,13 +155,13 @@ for cd in a b; do
   ok "an ISO holding marker cd-$cd" bash -c 'genisoimage -quiet -V "HVCTL$2" -o "$3" "$1" && chmod a+r "$3"' \
     _ "$E2E_TMP/cd-$cd" "$cd" "$WORK/base/cd-$cd.iso"
 done
-# img-d boots with a NoCloud seed in an ordinary CD-ROM, made by hvctl's
-# own module (src/provision): the guest finds it by its label (cidata) and
-# prints "HVCTL-GUEST-SEED-HOSTNAME <local-hostname>" and
-# "HVCTL-GUEST-SEED-MARKER <value>" from user-data's "# hvctl-marker: <value>".
-printf '#cloud-config\n# hvctl-marker: seed-%s\n' "$marker" > "$E2E_TMP/user-data"
-ok "a NoCloud seed made by hvctl's module" "$MAKE_SEED" "$WORK/base/seed.iso" "seed-host-$$" "$E2E_TMP/user-data"
-seed_cdrom() { echo "  cdroms: [{id: seed, image: \"$WORK/base/seed.iso\"}]"; }
+# img-d has spec.init: hvctl builds its NoCloud seed, uploads it to the
+# pool and attaches it; the guest finds it by its label (cidata) and prints
+# "HVCTL-GUEST-SEED-HOSTNAME <local-hostname>" and "HVCTL-GUEST-SEED-MARKER
+# <value>" from user-data's "# hvctl-marker: <value>" (a file next to the spec).
+printf '#cloud-config\n# hvctl-marker: seed-%s\npackage_update: false\n' "$marker" > "$E2E_TMP/user-data"
+seed_host=seed-host-$$
+seed_cdrom() { printf '  init:\n    hostname: %s\n    cloudInit: {userData: user-data}\n' "$seed_host"; }
 marker_specs() {  # marker_specs POWER [IMG-E'S ISO]
   disk_spec img-d "[{id: root, from: $WORK/base/marker.qcow2}]" "$1" 128MiB
   seed_cdrom
@@ -193,6 +192,10 @@ ok "and the marker from user-data (Rock Ridge names: meta-data, user-data)" \
   wait_for 10 grep -aqF "HVCTL-GUEST-SEED-MARKER seed-$marker" "$E2E_TMP/img-d.console"
 ok "img-e's guest, whose CD-ROM has another label, finds no seed" \
   wait_for 60 grep -aqF "HVCTL-GUEST-SEED-NONE" "$E2E_TMP/img-e.console"
+ok "img-d's seed is a volume hvctl uploaded to the pool" test -s "$WORK/pool/img-d-seed.iso"
+expect_exit 0 "get img-d" -- get img-d -o json
+ok "get shows its init, not the seed's drive" \
+  [ "$(json_get "$out" "(d['spec']['init']['hostname'], 'cdroms' in d['spec'])")" = "('$seed_host', False)" ]
 ok "and takes none for one" bash -c '! grep -aq "HVCTL-GUEST-SEED-\(HOSTNAME\|MARKER\|FAIL\)" "$1"' _ "$E2E_TMP/img-e.console"
 for vm in img-d img-e; do  # what each guest said, or how far it got
   grep -a "HVCTL-GUEST-\(DISK\|SEED\)" "$E2E_TMP/$vm.console" || tail -n 5 "$E2E_TMP/$vm.console"
@@ -304,6 +307,30 @@ ok "naming the VM, the disk, both formats and the line" \
   grep -q "disk 'root' from base image $WORK/base/marker.raw for VM 'img-f': the image is raw, not qcow2 as its format says at $E2E_TMP/img-f.yaml:9:" <<<"$out"
 ok "and nothing is made" bash -c '[ ! -e "$1/pool/img-f-root.img" ] && ! "${@:2}" list --all | grep -q img-f' _ "$WORK" "${LVIRSH[@]}"
 
+# A changed init would make img-d a new instance: impossible without
+# --reinit; with it, the seed is rebuilt with the VM off and its guest reads
+# the new one at the next boot (started paused, so its console misses nothing).
+seed_start=$SECONDS
+seed_host=seed-host2-$$
+domid=$("${LVIRSH[@]}" domid img-d)
+hot_spec "" "[]" "" prune > "$E2E_TMP/hot.yaml"
+expect_exit 7 "plan: a changed init is impossible without --reinit" -- plan -f "$E2E_TMP/hot.yaml"
+ok "saying why" contains "$out$err" "VM 'img-d': spec.init.hostname changes its first-boot identity"
+expect_exit 7 "apply leaves it as it is" -- apply -f "$E2E_TMP/hot.yaml"
+ok "img-d runs on, in the same QEMU process" [ "$("${LVIRSH[@]}" domid img-d)" = "$domid" ]
+hot_spec "" "[]" "" prune paused > "$E2E_TMP/hot.yaml"
+expect_exit 0 "apply --reinit rebuilds the seed and restarts img-d (paused)" -- apply --reinit -f "$E2E_TMP/hot.yaml"
+"$HVCTL" console img-d --timeout 200 </dev/null >"$E2E_TMP/img-d2.console" 2>"$E2E_TMP/img-d2.console.err" &
+consoles+=($!)
+ok "console attached to the new img-d" wait_for 30 grep -q "connected to img-d's console" "$E2E_TMP/img-d2.console.err"
+hot_spec "" "[]" "" prune > "$E2E_TMP/hot.yaml"
+expect_exit 0 "apply resumes it, nothing else to change" -- apply -f "$E2E_TMP/hot.yaml"
+ok "its guest reads the new host name from the rebuilt seed" \
+  wait_for 150 grep -aqF "HVCTL-GUEST-SEED-HOSTNAME $seed_host" "$E2E_TMP/img-d2.console"
+grep -a "HVCTL-GUEST-SEED" "$E2E_TMP/img-d2.console" | sed 's/^/  /'
+echo "  (--reinit took $((SECONDS - seed_start))s)"
+
 expect_exit 0 "destroy both" -- destroy --yes img-d img-e
 ok "their consoles closed with them" wait "${consoles[@]}"
+ok "img-d's seed went with it" test ! -e "$WORK/pool/img-d-seed.iso"
 finish
