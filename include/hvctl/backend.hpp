@@ -36,6 +36,9 @@ struct Capabilities {
   bool pause = false;                  // pause/resume
   bool graceful_stop = false;          // a guest-cooperative shutdown exists
   bool snapshots = false;
+  // Whether it clones a running VM (spec.source.vm): vSphere does; libvirt
+  // and Xen copy disks themselves, so their source must be stopped.
+  bool clone_running = false;
   int default_parallel = 4;            // sensible concurrent operations per target
 };
 

@@ -35,6 +35,9 @@ struct VmPlan {
   // Devices the VM has and its spec does not name, in a device list the spec
   // has ("nics[nic1]"): kept as they are, and not a change.
   std::vector<std::string> kept;
+  // Fields read at create only (spec.source, vSphere placement) whose value
+  // differs from what the VM was made with: not a change, and apply ignores them.
+  std::vector<FieldChange> create_only;
 
   PlanAction action() const;      // the most significant thing it does
   bool has_changes() const { return action() != PlanAction::none; }
@@ -47,6 +50,10 @@ struct VmPlan {
 // which changes count as hot (per `caps.hot_fields`).
 std::vector<FieldChange> diff_spec(const VmSpec& desired, const VmSpec& actual,
                                    const Capabilities& caps);
+
+// Fields `desired` sets that the backend reads at create only (Use::create)
+// and that differ from what `actual` reports: what apply will not change.
+std::vector<FieldChange> create_only_changes(const VmSpec& desired, const VmSpec& actual, const Capabilities& caps);
 
 // The devices of `actual` that `desired` does not name, in each device list
 // `desired` has: "disks[data]", "nics[eth1]".

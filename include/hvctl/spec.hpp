@@ -52,6 +52,9 @@ struct DiskSpec {
   std::optional<std::string> format;      // raw | qcow2 | vmdk
   std::optional<bool> readonly;
   std::optional<std::string> from;        // base image a new disk starts as a copy of (read when the disk is made)
+  // Not a spec field: a clone's disk is a whole copy of `from`, not an
+  // overlay on it (libvirt otherwise makes a qcow2 overlay). See clone_spec().
+  bool copy_from = false;
   std::optional<std::string> controller;  // id of the entry in `controllers` the disk sits on
   bool operator==(const DiskSpec&) const = default;
 };
@@ -103,6 +106,29 @@ struct InitSpec {
   bool operator==(const InitSpec&) const = default;
 };
 
+// Where a new VM comes from: a clone of a VM or of a template on the same
+// target. Read at create only; later changes change nothing.
+struct SourceSpec {
+  std::optional<std::string> vm;             // clone this VM
+  std::optional<std::string> template_name;  // clone this template (a VM with template: true)
+  std::optional<bool> linked;                // share the source's disks (overlay / delta disk); unset: full copies
+  const std::optional<std::string>& name() const { return vm ? vm : template_name; }
+  bool empty() const { return !vm && !template_name && !linked; }
+  bool operator==(const SourceSpec&) const = default;
+};
+
+// VMware guest customization (vSphere's GOSC): names the guest and sets its
+// first NIC's address. Like init, a change on an existing VM needs --reinit.
+struct CustomizationSpec {
+  std::optional<std::string> hostname;
+  std::optional<std::string> domain;
+  std::optional<std::string> ipv4;     // "10.0.0.21/24"; unset: DHCP
+  std::optional<std::string> gateway;  // "10.0.0.1"
+  std::vector<std::string> dns;        // DNS servers, IPv4
+  bool empty() const { return !hostname && !domain && !ipv4 && !gateway && dns.empty(); }
+  bool operator==(const CustomizationSpec&) const = default;
+};
+
 struct XenBlock {
   std::optional<std::string> type;  // pv | pvh | hvm
   std::optional<std::string> on_poweroff, on_reboot, on_crash;  // destroy | restart | preserve ...
@@ -113,6 +139,7 @@ struct XenBlock {
 struct VsphereBlock {
   std::optional<std::string> datacenter, cluster, host, pool, folder, datastore, guest_id;
   std::map<std::string, std::string> extra_config;
+  CustomizationSpec customization;
   bool operator==(const VsphereBlock&) const = default;
 };
 
@@ -142,6 +169,8 @@ struct VmSpec {
   // too, when hvctl made it for this VM (VmState::owned_disks).
   bool delete_images = false;
   std::optional<PowerState> power;
+  SourceSpec source;
+  std::optional<bool> is_template;  // spec.template: never powered on, a clone source
   ReadySpec ready;
   InitSpec init;
   // Not a spec field: apply --reinit. A changed init is applied to an existing

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "hvctl/clone.hpp"
 #include "hvctl/spec_io.hpp"
 #include "hvctl/units.hpp"
 
@@ -72,6 +73,12 @@ Result plan_result(const std::vector<VmPlan>& plans) {
     }
     if (!p.ignored_blocks.empty()) item["ignoredBlocks"] = p.ignored_blocks;
     if (!p.kept.empty()) item["kept"] = p.kept;
+    if (!p.create_only.empty()) {
+      item["ignoredCreateOnly"] = Json::array();
+      for (const auto& c : p.create_only)
+        item["ignoredCreateOnly"].push_back({{"field", c.field}, {"from", c.from}, {"to", c.to}});
+    }
+    if (auto source = describe_source(p.desired.source); !source.empty() && p.create) item["source"] = source;
     if (p.power_to) item["power"] = {{"from", to_string(*p.power_from)}, {"to", to_string(*p.power_to)}};
     items.push_back(std::move(item));
     ++counts[to_string(p.action())];

@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "hvctl/clone.hpp"
 #include "hvctl/interrupt.hpp"
 
 namespace hvctl {
@@ -244,6 +245,8 @@ std::vector<VmPlan> make_plans(const std::vector<VmSpec>& specs, Session& sessio
         impossible = b.check_transition(specs[i], *actual);
         for (auto& p : transition_problems(specs[i], actual->spec)) impossible.push_back(std::move(p));
       }
+      if (action == PlanAction::create)
+        for (auto& p : source_problems(specs[i], inventory, b.capabilities())) impossible.push_back(std::move(p));
       if (action == PlanAction::create || action == PlanAction::update)
         for (auto& p : b.check_on_target(specs[i], actual ? &*actual : nullptr)) impossible.push_back(std::move(p));
     }

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "hvctl/clone.hpp"
 #include "hvctl/spec_fields.hpp"
 #include "hvctl/units.hpp"
 
@@ -42,11 +43,13 @@ private:
   std::vector<FieldChange>& out_;
 };
 
-// The leaves of spec.init.
-std::vector<const Field*> init_fields() {
+// The leaves that make the guest's first-boot identity: spec.init, and
+// VMware's guest customization. A change makes the guest a new instance.
+std::vector<const Field*> identity_fields() {
   std::vector<const Field*> out;
   for (const auto& f : table())
-    if (f.is_leaf() && f.key().rfind("init.", 0) == 0) out.push_back(&f);
+    if (f.is_leaf() && (f.key().rfind("init.", 0) == 0 || f.key().rfind("vsphere.customization.", 0) == 0))
+      out.push_back(&f);
   return out;
 }
 
@@ -158,6 +161,18 @@ std::vector<FieldChange> diff_spec(const VmSpec& want, const VmSpec& have, const
   return out;
 }
 
+std::vector<FieldChange> create_only_changes(const VmSpec& want, const VmSpec& have, const Capabilities& caps) {
+  std::vector<FieldChange> out;
+  const auto column = column_of(caps.backend);
+  if (!column) return out;
+  for (const auto& f : table()) {
+    if (f.scope != Scope::vm || !f.is_leaf() || !f.compared || f.on(*column).use != Use::create) continue;
+    const auto w = get(f, want), h = get(f, have);
+    if (is_set(w) && is_set(h) && w != h) out.push_back({f.key(), show(f, h), show(f, w), false});
+  }
+  return out;
+}
+
 std::vector<std::string> unlisted_devices(const VmSpec& desired, const VmSpec& actual) {
   std::vector<std::string> out;
   for (const auto& f : table()) {
@@ -190,9 +205,11 @@ VmPlan plan_vm(const VmSpec& desired, const std::optional<VmState>& actual, cons
     plan.remove = actual.has_value();
     return plan;
   }
+  // A template is never powered on: marking one stops it, and a new one stays off.
+  const bool is_template = desired.is_template.value_or(false);
   if (!actual) {
     plan.create = true;
-    const auto want = desired.power.value_or(PowerState::running);
+    const auto want = desired.power.value_or(is_template ? PowerState::stopped : PowerState::running);
     if (want != PowerState::stopped) {
       plan.power_from = PowerState::stopped;
       plan.power_to = want;
@@ -219,7 +236,8 @@ VmPlan plan_vm(const VmSpec& desired, const std::optional<VmState>& actual, cons
                [&](const auto& items) { hot = device_hot(vm_caps, list + ".remove", *find_by_id(items, id)); });
     plan.changes.push_back({device, "present", list == "disks" ? disk_removal(id, desired, *actual) : "remove", hot});
   }
-  const auto want_power = desired.power.value_or(actual->power);
+  plan.create_only = create_only_changes(desired, actual->spec, caps);
+  const auto want_power = desired.power.value_or(is_template ? PowerState::stopped : actual->power);
   if (want_power != actual->power) {
     plan.power_from = actual->power;
     plan.power_to = want_power;
@@ -249,7 +267,12 @@ std::string VmPlan::describe() const {
     return "impossible, left as it is: " + why;
   }
   if (remove) return "delete (declared absent)";
-  if (create) {
+  if (create && desired.source.name()) {  // a clone's CPU and memory are the source's unless the spec says
+    std::string what = describe_source(desired.source);
+    if (desired.cpu.count) what += fmt::format(", {} vCPU", *desired.cpu.count);
+    if (desired.memory.size_mib) what += ", " + format_size_mib(*desired.memory.size_mib);
+    parts.push_back("create (" + what + ")");
+  } else if (create) {
     parts.push_back(fmt::format("create ({} vCPU, {})", desired.cpu.count.value_or(1),
                                 desired.memory.size_mib ? format_size_mib(*desired.memory.size_mib) : "default memory"));
   }
@@ -272,6 +295,11 @@ std::string VmPlan::describe() const {
     for (const auto& k : kept) list += (list.empty() ? "" : ", ") + k;
     parts.push_back("kept (not in spec): " + list);
   }
+  if (!create_only.empty()) {
+    std::string list;
+    for (const auto& c : create_only) list += fmt::format("{}{} {} -> {}", list.empty() ? "" : ", ", c.field, c.from, c.to);
+    parts.push_back((parts.empty() ? "no changes; " : "") + std::string("ignored (read at create only): ") + list);
+  }
   if (parts.empty()) return "no changes";
   std::string out;
   for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
@@ -291,7 +319,10 @@ std::vector<Problem> unsupported_fields(const VmSpec& spec, const Capabilities& 
   for (const auto& [key, mark] : spec.field_marks) {
     const auto* f = find_key(generic_field_name(key));
     if (!f || !f->is_leaf() || f->universal()) continue;
-    if (!reads_block(f->block(), caps.backend, hypervisor)) continue;  // another hypervisor's: kept, ignored
+    // Another hypervisor's block is kept and ignored, but for a field the
+    // table refuses even there (a customization no other backend would run).
+    if (!reads_block(f->block(), caps.backend, hypervisor) && !(column && f->on(*column).use == Use::refused))
+      continue;
     if (caps.fields.count(f->key())) continue;
     const std::string why = column ? f->on(*column).how : "";
     problems.push_back({mark, fmt::format("VM '{}': {} cannot be expressed on a {} target{}{}", spec.name, f->key(),
@@ -303,7 +334,7 @@ std::vector<Problem> unsupported_fields(const VmSpec& spec, const Capabilities& 
 std::vector<Problem> transition_problems(const VmSpec& desired, const VmSpec& actual) {
   std::vector<Problem> out;
   if (!desired.reinit)
-    for (const Field* f : init_fields())
+    for (const Field* f : identity_fields())
       if (auto want = get(*f, desired); is_set(want) && want != get(*f, actual)) {
         out.push_back({desired.mark_of(f->key()),
                        fmt::format("VM '{}': {} changes its first-boot identity: the guest would boot as a new instance "

@@ -92,6 +92,22 @@ Access in_block() {
           }};
 }
 
+// A member of a struct in an optional block:
+// in_block_nested<&VmSpec::vsphere, &VsphereBlock::customization, &CustomizationSpec::ipv4>().
+template <auto B, auto G, auto M>
+Access in_block_nested() {
+  return {[](const void* o) {
+            const auto& block = static_cast<const VmSpec*>(o)->*B;
+            return block ? to_value((*block).*G.*M) : Value{};
+          },
+          [](void* o, const Value& v) {
+            auto& block = static_cast<VmSpec*>(o)->*B;
+            if (!block && !is_set(v)) return;
+            if (!block) block.emplace();
+            from_value((*block).*G.*M, v);
+          }};
+}
+
 // The block itself: set when present (true), and made present by any value.
 template <auto B>
 Access block() {

@@ -36,8 +36,25 @@ const char* const kSeed =
 const char* const kSeedXen =
     "a NoCloud seed (ISO 9660, label cidata) in the state directory (seeds/NAME.iso), attached read-only: an emulated "
     "CD-ROM on HVM, a read-only xen disk on PV/PVH; rebuilt when init changes, read at the next boot";
-const char* const kNoInitYet = "this hvctl does not give first-boot identity on vSphere yet; leave spec.init out";
+const char* const kGuestinfo =
+    "guestinfo.metadata and guestinfo.userdata (base64, with their .encoding) in extraConfig, read by cloud-init's "
+    "VMware datasource at the next boot";
 const char* const kNoXenAgent = "the Xen backend reads no guest agent or IP; use ready.console or ready.xenstore";
+const char* const kCloneLibvirt =
+    "the new VM gets the stopped source's CPU, memory, firmware, boot, CD-ROMs and NICs (new MACs) unless the spec "
+    "sets them, and copies of its disks in the target's pool (virStorageVolCreateXMLFrom); linked: qcow2 overlays "
+    "on a template's disks instead";
+const char* const kCloneVsphere =
+    "CloneVM_Task (vCenter only) into the spec's placement, then the spec's settings by ReconfigVM_Task; linked: a "
+    "delta disk on the source's current snapshot";
+const char* const kCloneXen =
+    "the new VM gets the stopped source's CPU, memory, boot, CD-ROMs and NICs (new MACs) unless the spec sets them, "
+    "and sparse copies of its disks in STATE_DIR/disks/VM/; linked is refused (overlays need qdisk)";
+const char* const kCustomizationElsewhere =
+    "VMware guest customization runs only on vSphere; give the address in spec.init.cloudInit.networkConfig";
+const char* const kCustomization =
+    "CustomizationSpec in the CloneVM_Task, or CustomizeVM_Task on an existing VM (with it off); read by the guest "
+    "at its next boot, with VMware Tools";
 
 std::vector<Field> make_table() {
   return {
@@ -70,6 +87,33 @@ std::vector<Field> make_table() {
        .doc = "absent makes apply delete the VM if it exists. Default present.",
        .libvirt = all(), .vsphere = all(), .xen = all(), .values = &kEnsureValues, .access = member<&VmSpec::ensure>(),
        .compared = false},
+      {.path = "spec.source", .kind = Kind::group, .scope = Scope::vm, .type = "mapping",
+       .doc = "Where a new VM comes from: a clone of a VM (vm) or of a template (template) on the same target; set "
+              "one. Read at create only: later changes change nothing, and plan says so.",
+       .libvirt = all(), .vsphere = all(), .xen = all(), .compared = false},
+      {.path = "spec.source.vm", .kind = Kind::name, .scope = Scope::vm, .type = "VM name",
+       .doc = "Clone this VM. On libvirt and Xen it must be stopped.",
+       .libvirt = at_create(kCloneLibvirt), .vsphere = at_create(kCloneVsphere), .xen = at_create(kCloneXen),
+       .access = nested<&VmSpec::source, &SourceSpec::vm>()},
+      {.path = "spec.source.template", .kind = Kind::name, .scope = Scope::vm, .type = "template name",
+       .doc = "Clone this template (a VM with spec.template: true).",
+       .libvirt = at_create(kCloneLibvirt), .vsphere = at_create(kCloneVsphere), .xen = at_create(kCloneXen),
+       .access = nested<&VmSpec::source, &SourceSpec::template_name>()},
+      {.path = "spec.source.linked", .kind = Kind::boolean, .scope = Scope::vm, .type = "boolean",
+       .doc = "Share the source's disks instead of copying them: quick and small, and the source's disks must never "
+              "change. vSphere: needs a snapshot on the source (hvctl never makes one). libvirt: a template only. "
+              "Unset: false, full copies.",
+       .libvirt = at_create("qcow2 overlays backed by the template's volumes"),
+       .vsphere = at_create("diskMoveType createNewChildDiskBacking on the source's current snapshot"),
+       .xen = refused("Xen here has no qdisk for overlays; clone with full copies (leave source.linked out)"),
+       .access = nested<&VmSpec::source, &SourceSpec::linked>()},
+      {.path = "spec.template", .kind = Kind::boolean, .scope = Scope::vm, .type = "boolean",
+       .doc = "This VM is a template: never powered on, a source for clones (spec.source.template). Marking a "
+              "running VM stops it. Unset: as the VM is (a new VM: false).",
+       .libvirt = restart("hvctl's domain metadata; hvctl refuses to start it"),
+       .vsphere = restart("MarkAsTemplate; false: MarkAsVirtualMachine into the spec's pool and host"),
+       .xen = restart("hvctl's record of the VM; hvctl refuses to start it"),
+       .access = member<&VmSpec::is_template>()},
       {.path = "spec.cpu", .kind = Kind::group, .scope = Scope::vm, .type = "mapping", .doc = "Virtual CPUs.",
        .libvirt = all(), .vsphere = all(), .xen = all(), .compared = false},
       {.path = "spec.cpu.count", .kind = Kind::integer, .scope = Scope::vm, .type = "integer 1..512",
@@ -299,11 +343,11 @@ std::vector<Field> make_table() {
       {.path = "spec.init.hostname", .kind = Kind::text, .scope = Scope::vm, .type = "hostname",
        .doc = "The guest's host name (meta-data local-hostname): letters, digits and '-' in dot-separated labels of "
               "at most 63, at most 253 in all.",
-       .libvirt = restart(kSeed), .vsphere = refused(kNoInitYet), .xen = restart(kSeedXen),
+       .libvirt = restart(kSeed), .vsphere = restart(kGuestinfo), .xen = restart(kSeedXen),
        .access = nested<&VmSpec::init, &InitSpec::hostname>()},
       {.path = "spec.init.sshAuthorizedKeys", .kind = Kind::strings, .scope = Scope::vm, .type = "list of string",
        .doc = "Public keys for the default user (meta-data public-keys), each a line of an authorized_keys file.",
-       .libvirt = restart(kSeed), .vsphere = refused(kNoInitYet), .xen = restart(kSeedXen),
+       .libvirt = restart(kSeed), .vsphere = restart(kGuestinfo), .xen = restart(kSeedXen),
        .access = nested<&VmSpec::init, &InitSpec::ssh_authorized_keys>()},
       {.path = "spec.init.cloudInit", .kind = Kind::group, .scope = Scope::vm, .type = "mapping",
        .doc = "cloud-init's own files, each a file next to the spec (a path relative to it) or inline text (a "
@@ -312,11 +356,11 @@ std::vector<Field> make_table() {
       {.path = "spec.init.cloudInit.userData", .kind = Kind::content, .scope = Scope::vm, .type = "file or text",
        .doc = "user-data: #cloud-config YAML, a #! script, or MIME multi-part. validate checks it and reports its "
               "problems at their line in that file.",
-       .libvirt = restart(kSeed), .vsphere = refused(kNoInitYet), .xen = restart(kSeedXen),
+       .libvirt = restart(kSeed), .vsphere = restart(kGuestinfo), .xen = restart(kSeedXen),
        .access = nested<&VmSpec::init, &InitSpec::user_data>()},
       {.path = "spec.init.cloudInit.networkConfig", .kind = Kind::content, .scope = Scope::vm, .type = "file or text",
        .doc = "network-config, version 1 or 2 (netplan-like). validate checks it like userData.",
-       .libvirt = restart(kSeed), .vsphere = refused(kNoInitYet), .xen = restart(kSeedXen),
+       .libvirt = restart(kSeed), .vsphere = restart(kGuestinfo), .xen = restart(kSeedXen),
        .access = nested<&VmSpec::init, &InitSpec::network_config>()},
       {.path = "spec.xen", .kind = Kind::group, .scope = Scope::vm, .type = "mapping",
        .doc = "Settings for a Xen hypervisor: read by xen targets and by libvirt targets on a Xen host "
@@ -376,6 +420,36 @@ std::vector<Field> make_table() {
        .doc = "Advanced settings (extraConfig key/value pairs). Only the keys listed are compared and set.",
        .libvirt = none(), .vsphere = hot("extraConfig"), .xen = none(),
        .access = in_block<&VmSpec::vsphere, &VsphereBlock::extra_config>()},
+      {.path = "spec.vsphere.customization", .kind = Kind::group, .scope = Scope::vm, .type = "mapping",
+       .doc = "VMware guest customization (needs VMware Tools in the guest): its name and its first NIC's address. "
+              "hostname must agree with spec.init.hostname when both are set, and an address here leaves no room "
+              "for spec.init.cloudInit.networkConfig. Like init, a change on an existing VM needs apply --reinit.",
+       .libvirt = none(), .vsphere = all(), .xen = none(), .compared = false},
+      {.path = "spec.vsphere.customization.hostname", .kind = Kind::text, .scope = Scope::vm, .type = "hostname",
+       .doc = "The guest's host name (CustomizationFixedName). Unset: spec.init.hostname, else the VM's name.",
+       .libvirt = refused(kCustomizationElsewhere), .vsphere = restart(kCustomization),
+       .xen = refused(kCustomizationElsewhere),
+       .access = in_block_nested<&VmSpec::vsphere, &VsphereBlock::customization, &CustomizationSpec::hostname>()},
+      {.path = "spec.vsphere.customization.domain", .kind = Kind::text, .scope = Scope::vm, .type = "DNS domain",
+       .doc = "The guest's DNS domain (CustomizationLinuxPrep domain). Unset: none.",
+       .libvirt = refused(kCustomizationElsewhere), .vsphere = restart(kCustomization),
+       .xen = refused(kCustomizationElsewhere),
+       .access = in_block_nested<&VmSpec::vsphere, &VsphereBlock::customization, &CustomizationSpec::domain>()},
+      {.path = "spec.vsphere.customization.ipv4", .kind = Kind::text, .scope = Scope::vm, .type = "address/prefix",
+       .doc = "The first NIC's IPv4 address with its prefix length, 10.0.0.21/24 (CustomizationFixedIp). Unset: DHCP.",
+       .libvirt = refused(kCustomizationElsewhere), .vsphere = restart(kCustomization),
+       .xen = refused(kCustomizationElsewhere),
+       .access = in_block_nested<&VmSpec::vsphere, &VsphereBlock::customization, &CustomizationSpec::ipv4>()},
+      {.path = "spec.vsphere.customization.gateway", .kind = Kind::text, .scope = Scope::vm, .type = "IPv4 address",
+       .doc = "The first NIC's default gateway; needs ipv4.",
+       .libvirt = refused(kCustomizationElsewhere), .vsphere = restart(kCustomization),
+       .xen = refused(kCustomizationElsewhere),
+       .access = in_block_nested<&VmSpec::vsphere, &VsphereBlock::customization, &CustomizationSpec::gateway>()},
+      {.path = "spec.vsphere.customization.dns", .kind = Kind::strings, .scope = Scope::vm,
+       .type = "list of IPv4 address", .doc = "DNS servers (CustomizationGlobalIPSettings dnsServerList).",
+       .libvirt = refused(kCustomizationElsewhere), .vsphere = restart(kCustomization),
+       .xen = refused(kCustomizationElsewhere),
+       .access = in_block_nested<&VmSpec::vsphere, &VsphereBlock::customization, &CustomizationSpec::dns>()},
       {.path = "spec.libvirt", .kind = Kind::group, .scope = Scope::vm, .type = "mapping",
        .doc = "Settings for libvirt: read by libvirt targets, whatever their hypervisor; kept and ignored elsewhere.",
        .libvirt = all(), .vsphere = none(), .xen = none(), .access = block<&VmSpec::libvirt>(), .compared = false},

@@ -214,40 +214,6 @@ void SpecReader::check_controllers(const VmSpec& spec) {
 
 namespace {
 
-bool valid_hostname(const std::string& h) {
-  if (h.empty() || h.size() > 253) return false;
-  std::size_t start = 0;
-  for (;;) {
-    const auto dot = h.find('.', start);
-    const auto label = h.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
-    if (!std::all_of(label.begin(), label.end(), [](unsigned char c) { return std::isalnum(c) || c == '-'; }))
-      return false;
-    if (dot == std::string::npos) return true;
-    start = dot + 1;
-  }
-}
-
-}  // namespace
-
-// spec.init: a host name DNS takes, keys an authorized_keys file takes.
-void SpecReader::check_init(const VmSpec& spec) {
-  const auto& init = spec.init;
-  if (init.hostname && !valid_hostname(*init.hostname))
-    error_at(spec.mark_of("init.hostname"),
-             fmt::format("spec.init.hostname '{}' is no host name: letters, digits and '-' in dot-separated labels of "
-                         "1 to 63 (no '-' at either end), at most 253 in all", excerpt(*init.hostname)));
-  for (std::size_t i = 0; i < init.ssh_authorized_keys.size(); ++i) {
-    const auto& key = init.ssh_authorized_keys[i];
-    if (key.find('\n') != std::string::npos || key.find(' ') == std::string::npos)
-      error_at(spec.mark_of("init.sshAuthorizedKeys"),
-               fmt::format("spec.init.sshAuthorizedKeys[{}] '{}' is not one line of an authorized_keys file (TYPE "
-                           "BASE64 [COMMENT], e.g. ssh-ed25519 AAAA... ops@example)", i, excerpt(key)));
-  }
-}
-
-namespace {
-
 // The indentation of line `line` (1-based) of `text`: where an inline
 // block's text starts on it.
 int indent_of(std::string_view text, int line) {
@@ -291,8 +257,8 @@ void SpecReader::check_cloud_init(const VmSpec& spec) {
 // The rules that span fields, each reported where the later field was written.
 void SpecReader::check_relations(const VmSpec& spec) {
   check_controllers(spec);
-  check_init(spec);
   check_cloud_init(spec);
+  check_provisioning(spec);
   const auto& cpu = spec.cpu;
   if (cpu.cap && cpu.count && *cpu.cap > 100 * *cpu.count)
     error_at(spec.mark_of("cpu.cap"), fmt::format("spec.cpu.cap {}% is more than {} vCPU can use ({}%)", *cpu.cap,

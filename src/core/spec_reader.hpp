@@ -62,6 +62,10 @@ private:
   void check_controllers(const VmSpec& spec);
   void check_init(const VmSpec& spec);
   void check_cloud_init(const VmSpec& spec);
+  // spec_check_provisioning.cpp: init, customization, source, template.
+  void check_provisioning(const VmSpec& spec);
+  void check_customization(const VmSpec& spec);
+  void check_source(const VmSpec& spec);
 
   std::string file_;
   std::vector<Problem>& problems_;
