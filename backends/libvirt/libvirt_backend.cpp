@@ -47,6 +47,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <map>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -62,6 +63,7 @@
 #include "libvirt_seed.hpp"
 #include "libvirt_storage.hpp"
 #include "libvirt_xml.hpp"
+#include "hvctl/clone.hpp"
 #include "hvctl/spec_overlay.hpp"
 #include "hvctl/units.hpp"
 
@@ -87,6 +89,7 @@ public:
     virSetErrorFunc(nullptr, ignore_libvirt_error);
   }
   ~LibvirtBackend() override {
+    console_watches_.clear();  // their streams end before the connection does
     if (conn_) virConnectClose(conn_);
   }
   LibvirtBackend(const LibvirtBackend&) = delete;
@@ -125,6 +128,8 @@ private:
   void rollback(const std::vector<std::string>& paths, const Context& c);
   std::string pool() const;  // where hvctl makes volumes: the target's pool option, else "default"
   void check_media(const VmSpec& spec, const Context& c) const;
+  VmSpec clone_of(const VmSpec& spec, const Context& c);
+  void watch_console_of(const VmSpec& spec);  // its next start is watched (ready.console)
   void delete_pruned_images(const VmSpec& before, const VmSpec& after, const std::set<std::string>& owned,
                             const Context& c);
   void reconfigure_stopped(virDomainPtr dom, VmSpec& to, const VmSpec& from, DomainDefaults& d, const Context& c);
@@ -139,6 +144,8 @@ private:
   virConnectPtr conn_ = nullptr;
   std::optional<std::string> domain_type_;
   std::optional<std::string> node_name_;  // guarded by mutex_
+  std::mutex watch_mutex_;  // guards console_watches_
+  std::map<std::string, ConsoleWatch> console_watches_;  // by VM: ready.console
 };
 
 const std::string& LibvirtBackend::node_name() {
@@ -256,6 +263,10 @@ std::vector<Problem> LibvirtBackend::check(const VmSpec& spec) const {
       out.push_back({spec.mark_of(fmt::format("cdroms[{}].id", i)),
                      fmt::format("VM '{}': cdrom id '{}' is the drive hvctl gives spec.init's seed; name yours otherwise",
                                  spec.name, kSeedDrive)});
+  if (spec.ready.console && target_.uri.rfind("test:", 0) == 0)
+    out.push_back({spec.mark_of("ready.console"),
+                   fmt::format("VM '{}': the test driver's domains have no console to watch for ready.console",
+                               spec.name)});
   if (!spec.init.empty() && target_.uri.rfind("test:", 0) == 0)
     out.push_back({spec.mark_of("init"),
                    fmt::format("VM '{}': the test driver keeps no file contents (it has no volume upload), so it cannot "
@@ -290,7 +301,14 @@ Readiness LibvirtBackend::readiness(const VmSpec& spec) {
   if (!dom) return {false, "no such VM"};
   const Context c = ctx(spec.name);
   if (const auto power = power_state(dom.get(), c); power != PowerState::running) return {false, to_string(power)};
-  return guest_readiness(dom.get(), spec.ready, c);
+  auto ready = guest_readiness(dom.get(), spec.ready, c);
+  if (!ready.ready || !spec.ready.console) return ready;
+  std::lock_guard lock(watch_mutex_);
+  if (!console_watches_[spec.name].shows(conn(), dom.get(), *spec.ready.console, c))
+    return {false, fmt::format("running; its console has not shown '{}' since hvctl began watching it",
+                               *spec.ready.console)};
+  ready.detail += fmt::format(", console showed '{}'", *spec.ready.console);
+  return ready;
 }
 
 ConsoleAccess LibvirtBackend::console(const std::string& name) {
@@ -322,9 +340,24 @@ void LibvirtBackend::check_media(const VmSpec& spec, const Context& c) const {
       c.fail(fmt::format("cannot put {} in cdrom '{}' of", *cd.image, cd.id), "no such file");
 }
 
-void LibvirtBackend::create(const VmSpec& spec) {
-  const Context c = ctx(spec.name);
-  if (find(spec.name)) c.fail("cannot create", "a VM with this name already exists");
+// A clone's spec: the stopped source's settings, its disks as copies or
+// overlays, and the spec over them. The engine checked the source; this
+// checks again, as the source may have started since the plan.
+VmSpec LibvirtBackend::clone_of(const VmSpec& spec, const Context& c) {
+  const auto& name = *spec.source.name();
+  const std::string what = fmt::format("cannot clone '{}' into", name);
+  Domain dom = find(name);
+  const auto source = dom ? describe(dom.get()) : std::nullopt;
+  if (!source) c.fail(what, "no such VM");
+  if (source->power != PowerState::stopped)
+    c.fail(what, fmt::format("it is {}; a source's disks are copied only while it is stopped", to_string(source->power)));
+  return clone_spec(*source, spec);
+}
+
+void LibvirtBackend::create(const VmSpec& given) {
+  const Context c = ctx(given.name);
+  if (find(given.name)) c.fail("cannot create", "a VM with this name already exists");
+  const VmSpec spec = given.source.name() ? clone_of(given, c) : given;
   check_media(spec, c);
   DomainDefaults d = defaults_for(spec);
   VmSpec s = spec;
@@ -336,6 +369,7 @@ void LibvirtBackend::create(const VmSpec& spec) {
     rollback(created, c);
     throw;
   }
+  watch_console_of(spec);
 }
 
 void LibvirtBackend::reconfigure(const VmSpec& spec, const VmState& actual) {
@@ -355,6 +389,7 @@ void LibvirtBackend::reconfigure(const VmSpec& spec, const VmState& actual) {
   if (now->power == PowerState::stopped) reconfigure_stopped(dom.get(), merged, now->spec, d, c);
   else reconfigure_running(dom.get(), merged, now->spec, d, c);
   if (spec.delete_images) delete_pruned_images(now->spec, merged, current.state.owned_disks, c);
+  watch_console_of(spec);
 }
 
 // apply --delete-images: the volumes hvctl made for disks the domain no
@@ -418,9 +453,27 @@ void LibvirtBackend::redefine(virDomainPtr dom, const VmSpec& spec, const Domain
          "cannot redefine");
 }
 
+// A VM whose spec waits for its console (ready.console) starts paused, has
+// its console watched, then runs: the watch sees its first line.
 void LibvirtBackend::power(const std::string& name, const PowerRequest& request) {
   Domain dom = require(name, fmt::format("cannot {}", to_string(request.op)).c_str());
-  change_power(dom.get(), request, ctx(name));
+  const Context c = ctx(name);
+  if (request.op != PowerOp::start || virDomainIsActive(dom.get()) == 1) return change_power(dom.get(), request, c);
+  if (parse_domain_xml(domain_xml(dom.get(), VIR_DOMAIN_XML_INACTIVE, c)).state.spec.is_template)
+    throw InputError(fmt::format("target '{}': VM '{}' is a template: templates are never powered on; clone it with "
+                                 "spec.source.template", target_.name, name));
+  std::lock_guard lock(watch_mutex_);
+  const auto watch = console_watches_.find(name);
+  if (watch == console_watches_.end()) return change_power(dom.get(), request, c);
+  if (virDomainCreateWithFlags(dom.get(), VIR_DOMAIN_START_PAUSED) < 0) c.fail("cannot start");
+  watch->second.attach(conn(), dom.get(), c);
+  if (virDomainResume(dom.get()) < 0) c.fail("cannot resume");
+}
+
+void LibvirtBackend::watch_console_of(const VmSpec& spec) {
+  if (!spec.ready.console) return;
+  std::lock_guard lock(watch_mutex_);
+  console_watches_[spec.name];
 }
 
 void LibvirtBackend::destroy(const std::string& name) {

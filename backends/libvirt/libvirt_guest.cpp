@@ -143,6 +143,29 @@ std::unique_ptr<ConsoleStream> open_console(virConnectPtr conn, virDomainPtr dom
   return std::make_unique<LibvirtConsole>(stream, ctx);
 }
 
+void ConsoleWatch::attach(virConnectPtr conn, virDomainPtr dom, const Context& ctx) {
+  const unsigned id = virDomainGetID(dom);
+  if (stream_ && id == domain_id_) return;
+  stream_.reset();
+  seen_.clear();
+  stream_ = open_console(conn, dom, ctx);
+  domain_id_ = id;
+}
+
+bool ConsoleWatch::shows(virConnectPtr conn, virDomainPtr dom, const std::string& text, const Context& ctx) {
+  attach(conn, dom, ctx);
+  char buffer[4096];
+  long n = 0;
+  while ((n = stream_->read(buffer, sizeof buffer, 0)) > 0) {
+    seen_.append(buffer, static_cast<std::size_t>(n));
+    if (seen_.find(text) != std::string::npos) return true;
+    const std::size_t keep = std::max<std::size_t>(text.size(), 4096);
+    if (seen_.size() > 2 * keep) seen_.erase(0, seen_.size() - keep);
+  }
+  if (n < 0) stream_.reset();  // the domain stopped: the next look watches its next run
+  return seen_.find(text) != std::string::npos;
+}
+
 std::vector<std::string> guest_addresses(virDomainPtr dom) {
   std::string why;
   auto found = addresses(dom, VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE, why);

@@ -26,4 +26,22 @@ std::string agent_channel_state(const std::string& live_xml);
 // The domain's first console (serial pty). Fails if another client holds it.
 std::unique_ptr<ConsoleStream> open_console(virConnectPtr conn, virDomainPtr dom, const Context& ctx);
 
+// What one domain's console has shown since hvctl began watching it, for
+// ready.console. A pty keeps nothing for a reader who comes later, so the
+// watch starts at the first look and holds the console until it is dropped;
+// a restarted domain (a new domain id) is watched afresh.
+class ConsoleWatch {
+public:
+  // Opens the console of the running (or paused) domain, unless open already for this run.
+  void attach(virConnectPtr conn, virDomainPtr dom, const Context& ctx);
+  // Reads what arrived and says whether `text` has been seen. Throws
+  // BackendError when the console cannot be opened (another client holds it).
+  bool shows(virConnectPtr conn, virDomainPtr dom, const std::string& text, const Context& ctx);
+
+private:
+  unsigned domain_id_ = 0;
+  std::unique_ptr<ConsoleStream> stream_;
+  std::string seen_;  // the tail of what arrived, long enough to hold `text` across reads
+};
+
 }  // namespace hvctl::libvirt

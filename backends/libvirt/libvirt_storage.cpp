@@ -117,6 +117,35 @@ void delete_volumes(virConnectPtr conn, const std::vector<std::string>& paths, c
   }
 }
 
+namespace {
+
+// A clone's disk: a whole copy of the source's volume (virStorageVolCreateXMLFrom,
+// which reads it through its own pool, so a remote daemon copies in place), in
+// its format, grown to the spec's size when that is larger. Sets the disk's path and format.
+void copy_volume(virConnectPtr conn, const std::string& pool_name, VolumeRequest r, DiskSpec& disk, const Context& c) {
+  const std::string what = fmt::format("cannot copy disk '{}' from {} for", disk.id, *disk.from);
+  Vol source = lookup(conn, *disk.from);
+  if (!source) c.fail(what, "no storage pool on the target holds it");
+  const auto info = pool_image_info(conn, *disk.from);
+  if (!info) c.fail(what, "cannot read the source volume");
+  const std::uint64_t image_mib = (info->virtual_bytes + kMib - 1) / kMib;
+  if (r.size_mib && r.size_mib < image_mib)
+    c.fail(what, fmt::format("size {} is below the source disk's {}; a disk never shrinks", format_size_mib(r.size_mib),
+                             format_size_mib(image_mib)));
+  r.format = info->format;
+  r.size_mib = std::max(r.size_mib, image_mib);
+  Pool pool(virStoragePoolLookupByName(conn, pool_name.c_str()));
+  if (!pool) c.fail(fmt::format("cannot find storage pool '{}' (target option 'pool') for a disk of", pool_name));
+  Vol vol(virStorageVolCreateXMLFrom(pool.get(), volume_xml(r).c_str(), source.get(), 0));
+  if (!vol) c.fail(what);
+  CString path(virStorageVolGetPath(vol.get()));
+  if (!path) c.fail(fmt::format("cannot read the path of volume '{}' for", r.name));
+  disk.path = path.get();
+  disk.format = r.format;
+}
+
+}  // namespace
+
 std::vector<std::string> create_disk_volumes(virConnectPtr conn, const DiskPlace& place, VmSpec& spec,
                                              std::set<std::string>& owned, const Context& c) {
   std::vector<std::string> created;
@@ -124,9 +153,16 @@ std::vector<std::string> create_disk_volumes(virConnectPtr conn, const DiskPlace
     for (std::size_t i = 0; i < spec.disks.size(); ++i) {
       auto& disk = spec.disks[i];
       if (disk.path || (!disk.size_mib && !disk.from)) continue;
+      VolumeRequest r{fmt::format("{}-{}.img", spec.name, disk.id), disk.size_mib.value_or(0), "", "", ""};
+      if (disk.from && disk.copy_from) {
+        copy_volume(conn, place.pool, r, disk, c);
+        created.push_back(*disk.path);
+        owned.insert(disk.id);
+        continue;
+      }
       const auto declared = disk.format;
       disk.format = disk.format.value_or("qcow2");  // qcow2: qemu's internal snapshots need it
-      VolumeRequest r{fmt::format("{}-{}.img", spec.name, disk.id), disk.size_mib.value_or(0), *disk.format};
+      r.format = *disk.format;
       if (disk.from)
         base_image(conn, place, r, disk, declared ? spec.mark_of(fmt::format("disks[{}].format", i)).str() : "", c);
       disk.path = create_volume(conn, place.pool, r, c);

@@ -126,6 +126,16 @@ void add_init(xmlNode* vm, xmlNs* ns, const InitSpec& init) {
   if (init.network_config) text("networkConfig", *init.network_config);
 }
 
+// <hvctl:template/> and <hvctl:source vm|template= linked=>: what libvirt has
+// no element for. The source is what the VM was cloned from, for plans.
+void add_provenance(xmlNode* vm, xmlNs* ns, const VmSpec& spec) {
+  if (spec.is_template.value_or(false)) xmlNewChild(vm, ns, x("template"), nullptr);
+  if (!spec.source.name()) return;
+  auto* source = xmlNewChild(vm, ns, x("source"), nullptr);
+  xml::set(source, spec.source.vm ? "vm" : "template", *spec.source.name());
+  if (spec.source.linked) xml::set(source, "linked", *spec.source.linked ? "yes" : "no");
+}
+
 // `with_ns` false: no namespace, as virDomainSetMetadata wants it (it adds its own).
 void fill_metadata(xmlNode* vm, const VmSpec& spec, const DomainDefaults& d, const std::vector<std::string>& devs,
                    bool with_ns = true) {
@@ -150,6 +160,7 @@ void fill_metadata(xmlNode* vm, const VmSpec& spec, const DomainDefaults& d, con
     xml::set(cd, "dev", devs[spec.disks.size() + i]);
   }
   add_init(vm, ns, spec.init);
+  add_provenance(vm, ns, spec);
   for (std::size_t i = 0; i < spec.nics.size(); ++i) {
     auto* nic = add("nic");
     xml::set(nic, "id", spec.nics[i].id);

@@ -36,6 +36,8 @@ struct Meta {
   std::set<std::string> owned;
   std::map<std::string, std::string> nic_by_mac, nic_by_index;
   InitSpec init;
+  bool is_template = false;
+  SourceSpec source;
 };
 
 InitSpec read_init(const xmlNode* node) {
@@ -68,6 +70,12 @@ Meta read_meta(const xmlNode* root) {
     }
     if (xml::is(n, "cdrom")) m.cdrom_by_dev[xml::attr(n, "dev").value_or("")] = id;
     if (xml::is(n, "init")) m.init = read_init(n);
+    if (xml::is(n, "template")) m.is_template = true;
+    if (xml::is(n, "source")) {
+      m.source.vm = xml::attr(n, "vm");
+      m.source.template_name = xml::attr(n, "template");
+      if (auto linked = xml::attr(n, "linked")) m.source.linked = *linked == "yes";
+    }
     if (xml::is(n, "nic")) {
       if (auto mac = xml::attr(n, "mac")) m.nic_by_mac[*mac] = id;
       if (auto index = xml::attr(n, "index")) m.nic_by_index[*index] = id;
@@ -254,6 +262,8 @@ DomainDescription parse_domain_xml(const std::string& text) {
   read_disks(devices, meta, spec, out.disk_devs);
   read_cdroms(devices, meta, spec);
   spec.init = meta.init;
+  spec.source = meta.source;
+  if (meta.is_template) spec.is_template = true;
   for (auto it = spec.cdroms.begin(); it != spec.cdroms.end(); ++it)
     if (it->id == kSeedDrive) {  // hvctl's own drive, not the spec's
       out.seed_path = it->image;

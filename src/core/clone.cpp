@@ -68,7 +68,7 @@ VmSpec settings_of(const VmSpec& source, bool linked) {
     made.controller = disk.controller;
     made.from = disk.path;
     made.copy_from = !linked;
-    made.format = linked ? std::optional<std::string>("qcow2") : disk.format;
+    if (!linked) made.format = disk.format;  // an overlay's format is the backend's (qcow2)
     disk = std::move(made);
   }
   return base;

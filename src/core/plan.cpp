@@ -28,6 +28,8 @@ public:
   // Records a change of `f` named `name` when the desired value is set and differs.
   void field(const Field& f, const std::string& name, const Value& want, const Value& have) {
     if (!is_set(want) || want == have) return;
+    // A flag the target does not report is off: backends say only what is on (readonly, template).
+    if (f.kind == Kind::boolean && !is_set(have) && want == Value{false}) return;
     if (f.kind != Kind::settings) return add(name, f.key(), show(f, have), show(f, want));
     // Only the listed keys count: the platform keeps many of its own.
     const auto& h = is_set(have) ? std::get<std::map<std::string, std::string>>(have) : kNoSettings;
@@ -312,6 +314,10 @@ std::string spec_hypervisor(const VmSpec& spec, const Capabilities& caps) {
   return caps.hypervisor;
 }
 
+static bool refused_unread(const Field& f, const std::optional<Column>& column) {
+  return column && f.on(*column).use == Use::refused && find_key(f.block())->on(*column).use == Use::none;
+}
+
 std::vector<Problem> unsupported_fields(const VmSpec& spec, const Capabilities& caps) {
   std::vector<Problem> problems;
   const auto column = column_of(caps.backend);
@@ -319,10 +325,10 @@ std::vector<Problem> unsupported_fields(const VmSpec& spec, const Capabilities& 
   for (const auto& [key, mark] : spec.field_marks) {
     const auto* f = find_key(generic_field_name(key));
     if (!f || !f->is_leaf() || f->universal()) continue;
-    // Another hypervisor's block is kept and ignored, but for a field the
-    // table refuses even there (a customization no other backend would run).
-    if (!reads_block(f->block(), caps.backend, hypervisor) && !(column && f->on(*column).use == Use::refused))
-      continue;
+    // Another hypervisor's block is kept and ignored, but for a field that a
+    // backend which never reads the block refuses (a customization only
+    // vSphere would run: the guest would come up without its address).
+    if (!reads_block(f->block(), caps.backend, hypervisor) && !refused_unread(*f, column)) continue;
     if (caps.fields.count(f->key())) continue;
     const std::string why = column ? f->on(*column).how : "";
     problems.push_back({mark, fmt::format("VM '{}': {} cannot be expressed on a {} target{}{}", spec.name, f->key(),

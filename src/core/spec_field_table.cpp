@@ -25,7 +25,7 @@ constexpr BackendUse all() { return {Use::hot, ""}; }  // identity and control f
 const char* const kNoCap = "vSphere limits CPU in MHz, not in percent of a CPU; leave cpu.cap out";
 const char* const kNoBoot = "VMware boots from firmware; there is no direct kernel boot";
 const char* const kNoMaxMemory = "hvctl sets no memory hot-add ceiling on vSphere; leave memory.max out";
-const char* const kOnlyXenConsole = "only the Xen backend reads the guest's console for readiness";
+const char* const kNoConsole = "hvctl reads no vSphere guest console (VMware's is a web console); use ready.ip or ready.agent";
 const char* const kOnlyXenstore = "only Xen has a xenstore";
 const char* const kLibvirtControllers =
     "libvirt places disks on controllers of their bus itself; give disks[].bus, and leave controllers out";
@@ -320,8 +320,11 @@ std::vector<Field> make_table() {
               "are installed.",
        .libvirt = all(), .vsphere = all(), .xen = all(), .compared = false},
       {.path = "spec.ready.console", .kind = Kind::text, .scope = Scope::vm, .type = "string",
-       .doc = "Ready once the guest prints this text on its console.",
-       .libvirt = refused(kOnlyXenConsole), .vsphere = refused(kOnlyXenConsole), .xen = hot("console (xenconsoled pty)"),
+       .doc = "Ready once the guest prints this text on its console, such as the line its cloud-init prints at the end "
+              "of first boot.",
+       .libvirt = hot("the serial console (virDomainOpenConsole), watched from hvctl's first look on: what the guest "
+                      "printed before is not seen, and a console another client holds cannot be watched"),
+       .vsphere = refused(kNoConsole), .xen = hot("console (xenconsoled pty)"),
        .access = nested<&VmSpec::ready, &ReadySpec::console>(), .compared = false},
       {.path = "spec.ready.xenstore", .kind = Kind::text, .scope = Scope::vm, .type = "path",
        .doc = "Ready once the guest has written this key under its xenstore home (e.g. data/ready).",

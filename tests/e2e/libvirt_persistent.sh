@@ -330,6 +330,54 @@ ok "its guest reads the new host name from the rebuilt seed" \
 grep -a "HVCTL-GUEST-SEED" "$E2E_TMP/img-d2.console" | sed 's/^/  /'
 echo "  (--reinit took $((SECONDS - seed_start))s)"
 
+# Clones (spec.source) of tpl-a, a template whose root disk is made from the
+# marker image: a full copy and a linked overlay, each booting from its own
+# disk while the template's image stays as it was. One apply --wait makes
+# both and returns once each console shows its ready.console line: the full
+# clone's is the marker from its own seed.
+clone_start=$SECONDS
+clone_spec() {  # clone_spec NAME SOURCE READY [INIT]
+  printf -- '---\napiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: %s}\nspec:\n  source: %s\n' "$1" "$2"
+  printf '  ready: {console: "%s"}\n' "$3"
+  [ -z "${4:-}" ] || printf '  init:\n    hostname: %s\n    cloudInit: {userData: clone-user-data}\n' "$4"
+}
+{ disk_spec tpl-a "[{id: root, from: $WORK/base/marker.qcow2}]" stopped 128MiB; echo "  template: true"; } |
+  sed '/^  power:/d' > "$E2E_TMP/tpl.yaml"
+expect_exit 0 "apply: a template" -- apply -f "$E2E_TMP/tpl.yaml"
+ok "made and never started" [ "$("${LVIRSH[@]}" domstate tpl-a)" = "shut off" ]
+expect_exit 3 "start refuses a template" -- start tpl-a
+ok "saying why" contains "$out$err" "VM 'tpl-a' is a template: templates are never powered on"
+tpl_sum=$(sha256sum < "$WORK/pool/tpl-a-root.img")
+printf '#cloud-config\n# hvctl-marker: clone-%s\npackage_update: false\n' "$marker" > "$E2E_TMP/clone-user-data"
+{ clone_spec clone-full "{template: tpl-a}" "HVCTL-GUEST-SEED-MARKER clone-$marker" "clone-host-$$"
+  clone_spec clone-linked "{template: tpl-a, linked: true}" "HVCTL-GUEST-DISK $marker"; } > "$E2E_TMP/clones.yaml"
+expect_exit 2 "plan: two clones" -- plan -f "$E2E_TMP/clones.yaml" --detailed-exitcode
+ok "plan says what each is a clone of" contains "$out" "create (clone of tpl-a, linked), start"
+ok "and the full one" contains "$out" "create (clone of tpl-a), start"
+expect_exit 0 "apply --wait: both made, started and ready by their consoles" -- \
+  apply --wait --timeout 240 -f "$E2E_TMP/clones.yaml" -o json
+ok "ready by the seed's marker on the full clone's console" contains "$out" "console showed 'HVCTL-GUEST-SEED-MARKER clone-$marker'"
+ok "and by the disk's marker on the linked clone's" contains "$out" "console showed 'HVCTL-GUEST-DISK $marker'"
+info=$(qemu-img info -U --output=json "$WORK/pool/clone-full-root.img" 2>&1)
+ok "the full clone's disk is a copy, with no backing file" [ "$(json_get "$info" "d.get('backing-filename', 'none')")" = "none" ]
+info=$(qemu-img info -U --output=json "$WORK/pool/clone-linked-root.img" 2>&1)
+ok "the linked clone's disk is an overlay on the template's" \
+  [ "$(json_get "$info" "(d['format'], d['backing-filename'])")" = "('qcow2', '$WORK/pool/tpl-a-root.img')" ]
+ok "the template's image is unchanged" [ "$(sha256sum < "$WORK/pool/tpl-a-root.img")" = "$tpl_sum" ]
+ok "the template stays off" [ "$("${LVIRSH[@]}" domstate tpl-a)" = "shut off" ]
+expect_exit 0 "a second plan is clean" -- plan -f "$E2E_TMP/clones.yaml" --detailed-exitcode
+clone_spec clone-full "{template: tpl-b}" "x" > "$E2E_TMP/clone-changed.yaml"
+expect_exit 0 "a changed source is no change" -- plan -f "$E2E_TMP/clone-changed.yaml" --detailed-exitcode
+ok "and the plan says it is ignored" contains "$out" "ignored (read at create only): source.template tpl-a -> tpl-b"
+{ clone_spec clone-bad "{vm: img-e}" "x"; clone_spec clone-none "{template: tpl-gone}" "x"; } > "$E2E_TMP/clone-bad.yaml"
+expect_exit 7 "a running source and a missing template are impossible" -- apply -f "$E2E_TMP/clone-bad.yaml"
+ok "saying why for the running one" contains "$out$err" "source VM 'img-e' is running"
+ok "and for the missing one" contains "$out$err" "source template 'tpl-gone' does not exist on this target"
+ok "and nothing is made" bash -c '! "$@" list --all | grep -q "clone-\(bad\|none\)"' _ "${LVIRSH[@]}"
+expect_exit 0 "destroy the clones and the template" -- destroy --yes clone-full clone-linked tpl-a
+ok "their volumes went with them" bash -c '! ls "$1"/pool/ | grep -q "\(clone-\|tpl-a\)"' _ "$WORK"
+echo "  (clones took $((SECONDS - clone_start))s)"
+
 expect_exit 0 "destroy both" -- destroy --yes img-d img-e
 ok "their consoles closed with them" wait "${consoles[@]}"
 ok "img-d's seed went with it" test ! -e "$WORK/pool/img-d-seed.iso"

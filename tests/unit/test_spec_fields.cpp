@@ -66,17 +66,25 @@ Capabilities caps_of(const std::string& backend, const std::string& hypervisor) 
 }  // namespace
 
 TEST_CASE("every field in the table round-trips parse -> write -> parse against the hand-written golden") {
-  const auto golden = read_text(kGolden);
-  const auto spec = parse_one(golden, kGolden.string());
+  // every-field-2.yaml holds what cannot stand beside the rest (source.vm, a customization's network).
+  const fs::path second = kGolden.parent_path() / "every-field-2.yaml";
+  std::vector<VmSpec> specs;
+  for (const auto& path : {kGolden, second}) {
+    const auto golden = read_text(path);
+    const auto spec = parse_one(golden, path.string());
+    const auto written = spec_to_yaml(spec);
+    const auto comment_free = golden.substr(golden.find("apiVersion:"));
+    CHECK(written == comment_free);
+    const auto back = parse_one(written, "written.yaml");
+    for (const auto& f : fields::table())
+      if (f.is_leaf()) CHECK_MESSAGE(value_in(f, back) == value_in(f, spec), f.path);
+    specs.push_back(spec);
+  }
   for (const auto& f : fields::table()) {
     if (!f.is_leaf()) continue;
-    CHECK_MESSAGE(fields::is_set(value_in(f, spec)), std::string(f.path), " is not in the golden spec: add it by hand");
+    const bool in_either = fields::is_set(value_in(f, specs[0])) || fields::is_set(value_in(f, specs[1]));
+    CHECK_MESSAGE(in_either, std::string(f.path), " is not in the golden specs: add it by hand");
   }
-  const auto written = spec_to_yaml(spec);
-  CHECK(written == golden);
-  const auto back = parse_one(written, "written.yaml");
-  for (const auto& f : fields::table())
-    if (f.is_leaf()) CHECK_MESSAGE(value_in(f, back) == value_in(f, spec), f.path);
 }
 
 TEST_CASE("hvctl-spec(5) documents every field in the table, with what each backend does") {
