@@ -179,9 +179,37 @@ public:
     return to_vm_state(*config);
   }
 
+  // Reads only: a clone this target cannot make (a standalone host; a
+  // linked clone of a source without a snapshot) is refused before the plan
+  // runs. The source's existence and kind are the engine's (source_problems).
+  std::vector<Problem> check_on_target(const VmSpec& desired, const VmState* actual) override {
+    const auto& source = desired.source.name();
+    if (actual || !source) return {};
+    const SourceMark at = desired.mark_of(desired.source.vm ? "source.vm" : "source.template");
+    if (session_.content().api_type == "HostAgent")
+      return {{at, fmt::format("VM '{}': target '{}' is a standalone ESXi host, which cannot clone (CloneVM_Task "
+                               "is vCenter's); clone through the vCenter that manages it", desired.name, target().name)}};
+    if (!desired.source.linked.value_or(false)) return {};
+    const auto ref = find(*source);
+    if (!ref) return {};  // source_problems says so
+    const auto snapshot = with_context(target(), verb("read the snapshots of", *source), [&] { return ops_.current_snapshot(*ref); });
+    if (snapshot) return {};
+    return {{desired.mark_of("source.linked"),
+             fmt::format("VM '{}': a linked clone shares the disks of '{}' as they are in its current snapshot, and "
+                         "it has none; hvctl never changes the source to make a clone possible: take one (hvctl "
+                         "snapshot create {} NAME), or make full copies (leave source.linked out)",
+                         desired.name, *source, *source)}};
+  }
+
   void create(const VmSpec& spec) override {
     if (find(spec.name, Listing::reuse)) throw BackendError(fmt::format("target '{}': VM '{}' already exists", target().name, spec.name));
-    const Moref ref = with_context(target(), verb("create", spec.name), [&] { return ops_.create(spec); });
+    const Moref ref = with_context(target(), verb("create", spec.name), [&] {
+      const auto& source = spec.source.name();
+      if (!source) return ops_.create(spec);
+      const auto from = find(*source);
+      if (!from) throw std::invalid_argument(fmt::format("source '{}' does not exist", *source));
+      return ops_.clone(spec, *from);
+    });
     std::lock_guard lock(mutex_);
     refs_[spec.name] = ref;
   }

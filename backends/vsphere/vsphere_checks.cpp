@@ -9,6 +9,7 @@
 
 #include "hvctl/spec_fields.hpp"
 #include "hvctl/units.hpp"
+#include "guestinfo.hpp"
 #include "vm_model.hpp"
 
 namespace hvctl::vsphere {
@@ -23,6 +24,7 @@ Capabilities make_capabilities() {
   c.pause = true;  // suspend
   c.graceful_stop = true;
   c.snapshots = true;
+  c.clone_running = true;  // CloneVM_Task copies a running VM too
   c.default_parallel = kDefaultParallel;
   return c;
 }
@@ -111,11 +113,16 @@ std::vector<Problem> vsphere_check(const VmSpec& spec) {
   check_cdroms(spec, out);
   check_controllers(spec, out);
   check_nics(spec, out);
-  if (spec.vsphere)
-    for (const auto& [key, value] : spec.vsphere->extra_config)
-      if (key.rfind("hvctl.", 0) == 0)
-        out.push_back({spec.mark_of("vsphere.extraConfig"),
-                       fmt::format("VM '{}': extraConfig key '{}' is reserved for hvctl", spec.name, key)});
+  if (!spec.vsphere) return out;
+  for (const auto& [key, value] : spec.vsphere->extra_config) {
+    if (key.rfind("hvctl.", 0) == 0)
+      out.push_back({spec.mark_of("vsphere.extraConfig"),
+                     fmt::format("VM '{}': extraConfig key '{}' is reserved for hvctl", spec.name, key)});
+    else if (is_guestinfo_key(key))
+      out.push_back({spec.mark_of("vsphere.extraConfig"),
+                     fmt::format("VM '{}': extraConfig key '{}' is what hvctl writes for spec.init: give the "
+                                 "guest's first-boot identity there", spec.name, key)});
+  }
   return out;
 }
 
