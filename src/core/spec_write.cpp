@@ -45,7 +45,8 @@ Json group_json(const Field& group, const VmSpec& s) {
       visit_list(*f, s, [&](const auto& items) { list = items_json(*f, items); });
       if (!list.empty()) j[f->leaf()] = std::move(list);
     } else if (f->kind != Kind::constant) {
-      if (auto v = get(*f, s); is_set(v) || f->kind == Kind::name) j[f->leaf()] = is_set(v) ? value_json(*f, v) : "";
+      const bool required = f->key() == "name";  // metadata.name: written even when empty
+      if (auto v = get(*f, s); is_set(v) || required) j[f->leaf()] = is_set(v) ? value_json(*f, v) : "";
     }
   }
   return j;
