@@ -151,6 +151,21 @@ TEST_CASE("extraConfig keys hvctl writes for init are refused in vsphere.extraCo
   CHECK(problems.front().message.find("spec.init") != std::string::npos);
 }
 
+TEST_CASE("user-data or network-config too large for one guestinfo value is refused at its field") {
+  VmSpec spec = parse_one(kCloneSpec);
+  spec.init.user_data = "#cloud-config\n# " + std::string(750000, 'x') + "\n";
+  auto problems = vsphere_check(spec);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems.front().message.find("userData") != std::string::npos);
+  spec.init.user_data = "#cloud-config\n{}\n";
+  CHECK(vsphere_check(spec).empty());
+  spec.vsphere->customization = {};
+  spec.init.network_config = "version: 2\n# " + std::string(600000, 'x') + "\n";  // base64 inside base64: 4/3 twice
+  problems = vsphere_check(spec);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems.front().message.find("networkConfig") != std::string::npos);
+}
+
 TEST_CASE("golden: CloneVM_Task, full, of a template into the spec's placement, with its customization") {
   const VmSpec spec = parse_one(kCloneSpec);
   const VmConfig from = fixture_vm("fixture-vm");
