@@ -9,8 +9,9 @@
 # each exit 7 with nothing made and the source unchanged: a missing template
 # (plan and apply), source.template naming a plain VM, a linked clone of a VM
 # without a snapshot, and (with ESX_URL) any clone on a standalone ESXi host.
-# A changed customization is impossible without --reinit, and applied with
-# it (CustomizeVM_Task with the VM off). Last, `template: false` makes the
+# A changed host name or customization is impossible without --reinit, and
+# applied with it (new guestinfo with a new instance-id; CustomizeVM_Task
+# with the VM off). Last, `template: false` makes the
 # template a VM again (MarkAsVirtualMachine).
 #
 # What vcsim cannot show (QUIRKS.md): it ignores a linked clone's
@@ -111,6 +112,22 @@ assert m["local-hostname"] == "web-full", m
 assert m["public-keys"] == ["ssh-ed25519 AAAAC3NzaE2E ops@example"], m
 assert m["instance-id"].startswith("iid-"), m' || fail "guestinfo.metadata: $(base64 -d <<<"$meta")"
 expect 0 plan -f "$work/web-full.yaml" --detailed-exitcode
+
+# A new host name: impossible without --reinit; with it, new metadata and a new instance-id.
+metadata() { "$govc" vm.info -e "$1" | awk '$1 == "guestinfo.metadata:" {v=$2} END {print v}' | base64 -d; }
+sed 's|hostname: web-full|hostname: web-full-2|' "$work/web-full.yaml" >"$work/web-full-2.yaml"
+expect 7 apply -f "$work/web-full-2.yaml"
+contains err "--reinit"
+[ "$(metadata web-full | python3 -c 'import json,sys; print(json.load(sys.stdin)["local-hostname"])')" = web-full ] \
+  || fail "the refused change changed guestinfo.metadata"
+expect 0 apply -f "$work/web-full-2.yaml" --reinit
+metadata web-full | python3 -c '
+import json, sys
+m = json.load(sys.stdin)
+assert m["local-hostname"] == "web-full-2", m
+assert m["instance-id"] != sys.argv[1], m' "$(base64 -d <<<"$meta" | python3 -c 'import json,sys; print(json.load(sys.stdin)["instance-id"])')" \
+  || fail "after --reinit, guestinfo.metadata: $(metadata web-full)"
+expect 0 plan -f "$work/web-full-2.yaml" --detailed-exitcode
 
 # A linked clone with a guest customization, powered on.
 cat >"$work/web-linked.yaml" <<'YAML'
