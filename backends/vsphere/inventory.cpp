@@ -273,7 +273,6 @@ std::vector<VmConfig> Inventory::vms_in(const Moref& view) {
   out.reserve(refs.size());
   for (auto& slice : read)
     for (auto& vm : slice) {
-      if (vm.is_template) continue;
       if (auto it = hosts.find(vm.host); it != hosts.end()) vm.host_name = it->second;
       vm.path = runtime_path(paths[vm.ref]);
       out.push_back(std::move(vm));
@@ -293,7 +292,6 @@ std::vector<VmConfig> Inventory::named(const std::string& name) {
     });
     std::vector<VmConfig> out;
     if (!refs.empty()) read_configs(vm_configs_query(std::move(refs)), portgroups, out);
-    std::erase_if(out, [](const VmConfig& vm) { return vm.is_template; });
     return out;
   });
 }

@@ -78,10 +78,10 @@ class Inventory {
 public:
   explicit Inventory(VimSession& session) : session_(session) {}
 
-  // Every VM (templates left out): one round trip to list them, then their
+  // Every VM, templates too (config.template): one round trip to list them, then their
   // configurations in parallel slices.
   std::vector<VmConfig> vms();
-  // The VMs named `name` (templates left out; vSphere names are unique only
+  // The VMs named `name` (templates too; vSphere names are unique only
   // per folder, so there may be several): one read of every VM's name, then
   // the configuration of those that match, whatever the inventory's size.
   std::vector<VmConfig> named(const std::string& name);

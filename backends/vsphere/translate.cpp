@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "device_writer.hpp"
+#include "guestinfo.hpp"
 
 namespace hvctl::vsphere {
 namespace {
@@ -61,6 +62,12 @@ void label_changes(const VmSpec& desired, const std::map<std::string, std::strin
 void extra_changes(const VmSpec& desired, const std::map<std::string, std::string>& have, OptionChanges& out) {
   if (!desired.vsphere) return;
   for (const auto& [k, v] : desired.vsphere->extra_config)
+    if (auto it = have.find(k); it == have.end() || it->second != v) out[k] = v;
+}
+
+// spec.init's guestinfo keys where they differ from `have`'s (init unset: none).
+void guestinfo_changes(const VmSpec& desired, const std::map<std::string, std::string>& have, OptionChanges& out) {
+  for (const auto& [k, v] : guestinfo_entries(desired))
     if (auto it = have.find(k); it == have.end() || it->second != v) out[k] = v;
 }
 
@@ -289,6 +296,7 @@ void write_create_spec(xml::Element config, const VmSpec& spec, const CreateCont
   OptionChanges options;
   label_changes(spec, {}, options);
   extra_changes(spec, {}, options);
+  guestinfo_changes(spec, {}, options);
   if (!disk_ids.empty()) options[kDisksKey] = join(disk_ids);
   if (!cdrom_list.empty()) options[kCdromsKey] = join(cdrom_list);
   if (!controller_list.empty()) options[kControllersKey] = join(controller_list);
@@ -324,11 +332,43 @@ bool write_reconfig_spec(xml::Element spec, const VmSpec& desired, const VmConfi
     changed = (write_shares(spec, *desired.cpu.weight), true);
   label_changes(desired, now.labels, options);
   extra_changes(desired, now.vsphere ? now.vsphere->extra_config : std::map<std::string, std::string>{}, options);
+  guestinfo_changes(desired, actual.extra_config, options);
   for (const auto& [k, v] : options) add_option(spec, k, v);
   changed = changed || !options.empty();
   if (desired.firmware && desired.firmware != now.firmware)
     changed = (spec.add("firmware", firmware_name(*desired.firmware)), true);
   return changed;
+}
+
+void write_clone_config(xml::Element config, const VmSpec& spec, const VmConfig& source) {
+  if (spec.description) config.add("annotation", *spec.description);
+  if (spec.cpu.count) config.add("numCPUs", static_cast<long long>(*spec.cpu.count));
+  if (const auto cores = spec.cpu.cores_per_socket) {
+    check_topology(spec.cpu.count.value_or(source.num_cpu.value_or(1)), *cores);
+    config.add("numCoresPerSocket", static_cast<long long>(*cores));
+  }
+  if (spec.memory.size_mib) config.add("memoryMB", static_cast<long long>(*spec.memory.size_mib));
+  const VmSpec from = to_vm_state(source).spec;
+  OptionChanges options;
+  for (const auto& [k, v] : from.labels) options[kLabelPrefix + k] = "";  // the clone's labels are the spec's alone
+  for (const auto& [k, v] : spec.labels) options[kLabelPrefix + k] = v;
+  extra_changes(spec, {}, options);
+  if (spec.init.empty()) {
+    for (const auto& [k, v] : source.extra_config)
+      if (is_guestinfo_key(k)) options[k] = "";  // the source's identity is not the clone's
+  } else {
+    guestinfo_changes(spec, {}, options);
+  }
+  if (source.extra_config.count(kCustomizationKey)) options[kCustomizationKey] = "";
+  // The source's device ids, so that the clone's devices keep them (vcsim
+  // copies no extraConfig of the source); NICs by position: a clone's MACs are new.
+  for (const char* key : {kDisksKey, kCdromsKey, kControllersKey})
+    if (auto it = source.extra_config.find(key); it != source.extra_config.end()) options[key] = it->second;
+  std::vector<std::string> nics;
+  for (const auto& n : nic_ids(source)) nics.push_back(n.id);
+  if (!nics.empty()) options[kNicsKey] = join(nics);
+  if (source.extra_config.count(kAttachedKey)) options[kAttachedKey] = "";  // cloned disks are the clone's own
+  for (const auto& [k, v] : options) add_option(config, k, v);
 }
 
 bool write_nic_pins(xml::Element spec, const VmConfig& vm) {

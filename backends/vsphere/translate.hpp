@@ -60,6 +60,13 @@ void write_create_spec(xml::Element config, const VmSpec& spec, const CreateCont
 // of the cores per socket).
 bool write_reconfig_spec(xml::Element spec, const VmSpec& desired, const VmConfig& actual, const NetworkMap& nets);
 
+// Writes the VirtualMachineConfigSpec a CloneVM_Task of `source` carries
+// for `spec`: annotation, CPU, memory, and extraConfig (the spec's labels,
+// extraConfig and guestinfo, the source's labels and first-boot identity
+// cleared, the source's device ids kept). Devices are not in it: the clone
+// gets the source's, and a ReconfigVM_Task makes them the spec's after.
+void write_clone_config(xml::Element config, const VmSpec& spec, const VmConfig& source);
+
 // Writes ReconfigVM_Task's spec that records the MAC of each NIC that
 // hvctl.nics names without one (NICs just added with a MAC vSphere
 // generated; see vm_model.hpp), so that they keep their ids when other NICs

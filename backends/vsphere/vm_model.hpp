@@ -9,8 +9,11 @@
 //   hvctl.attached = scsi0:1       disks attached by path (kept on destroy)
 //   hvctl.cdroms = cd0=ide1:0      CD-ROM ids by controller address, as disks
 //   hvctl.controllers = fast=scsi1 controller ids by kind and bus number
+//   hvctl.customization = {"ipv4":...}  the guest customization last applied
+//                                  (spec.vsphere.customization; customization.hpp)
 // An empty value means "removed" (vSphere deletes such keys; vcsim keeps them).
-// None of them shows in the spec's vsphere.extraConfig.
+// None of them shows in the spec's vsphere.extraConfig, nor do the
+// guestinfo.* keys hvctl writes for spec.init (guestinfo.hpp).
 //
 // Device identity, so that adding or removing one device never renames another:
 // * A NIC is its MAC address: vSphere keeps it for the NIC's life (a generated
@@ -55,6 +58,7 @@ inline constexpr const char* kNicsKey = "hvctl.nics";
 inline constexpr const char* kAttachedKey = "hvctl.attached";
 inline constexpr const char* kCdromsKey = "hvctl.cdroms";
 inline constexpr const char* kControllersKey = "hvctl.controllers";
+inline constexpr const char* kCustomizationKey = "hvctl.customization";
 
 struct Controller {
   int key = 0;

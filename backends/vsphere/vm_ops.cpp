@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "customization.hpp"
 #include "hvctl/error.hpp"
 #include "properties.hpp"
 #include "vm_runtime.hpp"
@@ -52,6 +53,12 @@ TaskInfo VmOps::task(const std::string& method, const Moref& self, const std::fu
 }
 
 Moref VmOps::create(const VmSpec& spec) {
+  const Moref vm = create_new(spec);
+  provision(vm, spec);
+  return vm;
+}
+
+Moref VmOps::create_new(const VmSpec& spec) {
   const Infra& infra = inv_.infra();
   const Placement p = resolve_placement(infra, spec.vsphere);
   CreateContext ctx{p.datastore, network_map(infra, p.datacenter)};
@@ -97,7 +104,21 @@ void VmOps::record_macs(const Moref& vm) {
 }
 
 void VmOps::reconfigure(const Moref& vm, const VmSpec& desired) {
-  const VmConfig actual = inv_.vm(vm);
+  VmConfig actual = inv_.vm(vm);
+  if (actual.is_template && desired.is_template == false) {
+    mark_as_vm(vm, actual, desired);
+    actual = inv_.vm(vm);
+  }
+  change(vm, actual, desired);
+  const auto recorded = actual.extra_config.find(kCustomizationKey);
+  const CustomizationSpec want = desired.vsphere ? desired.vsphere->customization : CustomizationSpec{};
+  if (!want.empty() && !actual.is_template &&
+      (recorded == actual.extra_config.end() || read_customization_record(recorded->second) != want))
+    customize(vm, desired);
+  if (!actual.is_template && desired.is_template == true) mark_as_template(vm);
+}
+
+void VmOps::change(const Moref& vm, const VmConfig& actual, const VmSpec& desired) {
   const auto vmx = parse_datastore_path(actual.vm_path);
   if (std::any_of(desired.cdroms.begin(), desired.cdroms.end(), [](const CdromSpec& c) { return c.image && !c.image->empty(); }))
     check_isos(desired, &actual, vmx ? datacenter_of_datastore(vmx->datastore, {}) : Moref{});

@@ -4,6 +4,7 @@
 // TransportError, std::runtime_error and std::invalid_argument, TimeoutError).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,7 +30,19 @@ public:
   // Disks with `from`: their images are checked before anything is made,
   // then copied and attached as reconfigure does; when that fails, the new
   // VM and the copies are deleted again.
+  // Then, as for a clone: the guest customization (CustomizeVM_Task) and
+  // MarkAsTemplate when the spec asks for them; when one fails, the new VM
+  // is deleted again.
   Moref create(const VmSpec& spec);
+  // CloneVM_Task of `source` (a VM or a template; vCenter only) into the
+  // spec's placement (vm_clone.hpp), then reconfigure to the spec (vcsim
+  // ignores the clone spec's config), CustomizeVM_Task when the clone has no
+  // customization pending (vcsim ignores the clone spec's), MarkAsTemplate
+  // when the spec asks. Linked: on the source's current snapshot, which must
+  // exist. When a step after the clone fails, the clone is deleted again.
+  Moref clone(const VmSpec& spec, const Moref& source);
+  // The source's current snapshot, if it has one (one read).
+  std::optional<Moref> current_snapshot(const Moref& vm);
   // ReconfigVM_Task with only what differs; does nothing when nothing does.
   // Adding a NIC without a MAC costs a read and a ReconfigVM_Task more. A
   // new disk with `from` is first copied into the VM's folder
@@ -38,6 +51,11 @@ public:
   // A missing image, or a size below it, throws InputError naming the VM,
   // the disk and the spec's line, before anything is made; so does an ISO
   // a drive gets that is not on its datastore (create checks them too).
+  // A template the spec makes a VM is first MarkAsVirtualMachine'd into the
+  // spec's pool (and host), or its datacenter's first; a VM the spec makes
+  // a template is MarkAsTemplate'd last (it is off: the planner stops it).
+  // A customization that differs from the one hvctl.customization records
+  // runs CustomizeVM_Task (the VM off), then is recorded.
   void reconfigure(const Moref& vm, const VmSpec& desired);
   // Idempotent power change; graceful stop polls until off or `timeout`.
   void power(const Moref& vm, const PowerRequest& request);
@@ -50,6 +68,19 @@ public:
   std::vector<SnapshotInfo> snapshot(const Moref& vm, const SnapshotRequest& request);
 
 private:
+  Moref create_new(const VmSpec& spec);
+  void change(const Moref& vm, const VmConfig& actual, const VmSpec& desired);
+  // vm_provision.cpp: customization and template marking of a VM just made;
+  // deletes it when they fail.
+  void provision(const Moref& vm, const VmSpec& spec);
+  // CustomizeVM_Task with one nicSettingMap entry per NIC the VM has, then
+  // hvctl.customization records it.
+  void customize(const Moref& vm, const VmSpec& spec);
+  void record_customization(const Moref& vm, const VmSpec& spec);
+  void mark_as_vm(const Moref& vm, const VmConfig& actual, const VmSpec& desired);
+  void mark_as_template(const Moref& vm);
+  // The spec's placement, in `vm`'s datacenter unless the spec names one.
+  Placement placement_near(const VmConfig& vm, const VmSpec& spec);
   TaskInfo task(const std::string& method, const Moref& self, const std::function<void(xml::Element)>& args = {},
                 const TaskProgress& progress = {});
   // Records in hvctl.nics the MACs vSphere generated for NICs just added

@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "customization.hpp"
+#include "guestinfo.hpp"
 #include "vm_model.hpp"
 #include "vm_runtime.hpp"
 
@@ -240,10 +242,14 @@ VmState to_vm_state(const VmConfig& vm) {
   for (const auto& [key, value] : vm.extra_config) {
     if (key.rfind(label_prefix, 0) == 0)
       spec.labels[key.substr(label_prefix.size())] = value;
-    else if (key.rfind("hvctl.", 0) != 0)
+    else if (key.rfind("hvctl.", 0) != 0 && !is_guestinfo_key(key))
       block.extra_config[key] = value;
   }
+  if (auto it = vm.extra_config.find(kCustomizationKey); it != vm.extra_config.end())
+    block.customization = read_customization_record(it->second);
   spec.vsphere = std::move(block);
+  spec.init = read_guestinfo(vm.extra_config);
+  spec.is_template = vm.is_template;
   spec.power = st.power;
   st.runtime.host = vm.host_name;
   st.runtime.path = vm.path;

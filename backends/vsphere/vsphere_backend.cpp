@@ -90,6 +90,21 @@
 //   device's type, which vSphere cannot edit; replacing the controller would
 //   move every disk on it, so a model change is refused (impossible), not
 //   planned as a restart.
+// * Clones (vm_clone.hpp): CloneVM_Task is vCenter's; a standalone host has
+//   none, which check_on_target says before anything is made, as it does a
+//   linked clone of a source without a snapshot. vcsim 0.24.2 ignores the
+//   clone spec's config, powerOn, customization and diskMoveType (the clone's
+//   disk has no parent) and copies none of the source's extraConfig, so after
+//   the clone hvctl reconfigures it to the spec (as govc does), then runs
+//   CustomizeVM_Task unless a customization is pending (a real vCenter took
+//   the clone spec's), then marks it a template if the spec says so.
+//   Templates are listed with the VMs (spec.template: true). MarkAsTemplate
+//   needs the VM off; MarkAsVirtualMachine needs a pool, as a template has none.
+// * spec.init is cloud-init's VMware guestinfo keys (guestinfo.hpp). vcsim's
+//   CustomizeVM_Task wants the VM off and one nicSettingMap entry per
+//   guest.net entry, and sets guest.hostName and guest.ipAddress at the next
+//   power-on; vSphere keeps no readable copy of a customization, so hvctl
+//   records it (hvctl.customization) for plans to compare.
 #include "vsphere_backend.hpp"
 
 #include <map>
@@ -179,9 +194,39 @@ public:
     return to_vm_state(*config);
   }
 
+  // Reads only: a clone this target cannot make (a standalone host; a
+  // linked clone of a source without a snapshot) is refused before the plan
+  // runs. The source's existence and kind are the engine's (source_problems).
+  std::vector<Problem> check_on_target(const VmSpec& desired, const VmState* actual) override {
+    const auto& source = desired.source.name();
+    if (actual || !source) return {};
+    const SourceMark at = desired.mark_of(desired.source.vm ? "source.vm" : "source.template");
+    const bool host_agent = with_context(target(), verb("check the clone source of", desired.name),
+                                         [&] { return session_.content().api_type == "HostAgent"; });
+    if (host_agent)
+      return {{at, fmt::format("VM '{}': target '{}' is a standalone ESXi host, which cannot clone (CloneVM_Task "
+                               "is vCenter's); clone through the vCenter that manages it", desired.name, target().name)}};
+    if (!desired.source.linked.value_or(false)) return {};
+    const auto ref = find(*source);
+    if (!ref) return {};  // source_problems says so
+    const auto snapshot = with_context(target(), verb("read the snapshots of", *source), [&] { return ops_.current_snapshot(*ref); });
+    if (snapshot) return {};
+    return {{desired.mark_of("source.linked"),
+             fmt::format("VM '{}': a linked clone shares the disks of '{}' as they are in its current snapshot, and "
+                         "it has none; hvctl never changes the source to make a clone possible: take one (hvctl "
+                         "snapshot create {} NAME), or make full copies (leave source.linked out)",
+                         desired.name, *source, *source)}};
+  }
+
   void create(const VmSpec& spec) override {
     if (find(spec.name, Listing::reuse)) throw BackendError(fmt::format("target '{}': VM '{}' already exists", target().name, spec.name));
-    const Moref ref = with_context(target(), verb("create", spec.name), [&] { return ops_.create(spec); });
+    const Moref ref = with_context(target(), verb("create", spec.name), [&] {
+      const auto& source = spec.source.name();
+      if (!source) return ops_.create(spec);
+      const auto from = find(*source);
+      if (!from) throw std::invalid_argument(fmt::format("source '{}' does not exist", *source));
+      return ops_.clone(spec, *from);
+    });
     std::lock_guard lock(mutex_);
     refs_[spec.name] = ref;
   }

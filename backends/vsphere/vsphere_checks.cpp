@@ -9,6 +9,8 @@
 
 #include "hvctl/spec_fields.hpp"
 #include "hvctl/units.hpp"
+#include "guestinfo.hpp"
+#include "hvctl/cloud_init_check.hpp"
 #include "vm_model.hpp"
 
 namespace hvctl::vsphere {
@@ -23,6 +25,7 @@ Capabilities make_capabilities() {
   c.pause = true;  // suspend
   c.graceful_stop = true;
   c.snapshots = true;
+  c.clone_running = true;  // CloneVM_Task copies a running VM too
   c.default_parallel = kDefaultParallel;
   return c;
 }
@@ -92,6 +95,20 @@ void check_nics(const VmSpec& spec, std::vector<Problem>& out) {
   }
 }
 
+// What one guestinfo value can carry (cloud_init_check.hpp): user-data in
+// guestinfo.userdata, network-config inside guestinfo.metadata.
+void check_guestinfo_sizes(const VmSpec& spec, std::vector<Problem>& out) {
+  if (spec.init.user_data)
+    if (auto too_big = cloud_init_size_problem(spec.init.user_data->size(), CloudInitTransport::vsphere_guestinfo))
+      out.push_back({spec.mark_of("init.cloudInit.userData"),
+                     fmt::format("VM '{}': spec.init.cloudInit.userData: {}", spec.name, *too_big)});
+  if (spec.init.network_config)
+    if (auto too_big = cloud_init_size_problem(guestinfo_metadata(spec).size(), CloudInitTransport::vsphere_guestinfo))
+      out.push_back({spec.mark_of("init.cloudInit.networkConfig"),
+                     fmt::format("VM '{}': spec.init.cloudInit.networkConfig: the guestinfo.metadata that carries it "
+                                 "is {}", spec.name, *too_big)});
+}
+
 }  // namespace
 
 const Capabilities& vsphere_capabilities() {
@@ -111,11 +128,17 @@ std::vector<Problem> vsphere_check(const VmSpec& spec) {
   check_cdroms(spec, out);
   check_controllers(spec, out);
   check_nics(spec, out);
-  if (spec.vsphere)
-    for (const auto& [key, value] : spec.vsphere->extra_config)
-      if (key.rfind("hvctl.", 0) == 0)
-        out.push_back({spec.mark_of("vsphere.extraConfig"),
-                       fmt::format("VM '{}': extraConfig key '{}' is reserved for hvctl", spec.name, key)});
+  check_guestinfo_sizes(spec, out);
+  if (!spec.vsphere) return out;
+  for (const auto& [key, value] : spec.vsphere->extra_config) {
+    if (key.rfind("hvctl.", 0) == 0)
+      out.push_back({spec.mark_of("vsphere.extraConfig"),
+                     fmt::format("VM '{}': extraConfig key '{}' is reserved for hvctl", spec.name, key)});
+    else if (is_guestinfo_key(key))
+      out.push_back({spec.mark_of("vsphere.extraConfig"),
+                     fmt::format("VM '{}': extraConfig key '{}' is what hvctl writes for spec.init: give the "
+                                 "guest's first-boot identity there", spec.name, key)});
+  }
   return out;
 }
 

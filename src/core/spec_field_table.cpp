@@ -37,8 +37,8 @@ const char* const kSeedXen =
     "a NoCloud seed (ISO 9660, label cidata) in the state directory (seeds/NAME.iso), attached read-only: an emulated "
     "CD-ROM on HVM, a read-only xen disk on PV/PVH; rebuilt when init changes, read at the next boot";
 const char* const kGuestinfo =
-    "guestinfo.metadata and guestinfo.userdata (base64, with their .encoding) in extraConfig, read by cloud-init's "
-    "VMware datasource at the next boot";
+    "guestinfo.metadata (JSON: instance-id, local-hostname, public-keys, network) and guestinfo.userdata, base64 "
+    "with their .encoding, in extraConfig, read by cloud-init's VMware datasource at the next boot";
 const char* const kNoXenAgent = "the Xen backend reads no guest agent or IP; use ready.console or ready.xenstore";
 const char* const kCloneLibvirt =
     "the new VM gets the stopped source's CPU, memory, firmware, boot, CD-ROMs and NICs (new MACs) unless the spec "
@@ -53,8 +53,8 @@ const char* const kCloneXen =
 const char* const kCustomizationElsewhere =
     "VMware guest customization runs only on vSphere; give the address in spec.init.cloudInit.networkConfig";
 const char* const kCustomization =
-    "CustomizationSpec in the CloneVM_Task, or CustomizeVM_Task on an existing VM (with it off); read by the guest "
-    "at its next boot, with VMware Tools";
+    "CustomizationSpec (LinuxPrep) in the CloneVM_Task, or CustomizeVM_Task on an existing VM (with it off); read "
+    "by the guest at its next boot, with VMware Tools; recorded in extraConfig hvctl.customization";
 
 std::vector<Field> make_table() {
   return {
@@ -111,7 +111,8 @@ std::vector<Field> make_table() {
        .doc = "This VM is a template: never powered on, a source for clones (spec.source.template). Marking a "
               "running VM stops it. Unset: as the VM is (a new VM: false).",
        .libvirt = restart("hvctl's domain metadata; hvctl refuses to start it"),
-       .vsphere = restart("MarkAsTemplate; false: MarkAsVirtualMachine into the spec's pool and host"),
+       .vsphere = restart("MarkAsTemplate; false: MarkAsVirtualMachine into the spec's pool and host (else its "
+                          "datacenter's first)"),
        .xen = restart("hvctl's record of the VM; hvctl refuses to start it"),
        .access = member<&VmSpec::is_template>()},
       {.path = "spec.cpu", .kind = Kind::group, .scope = Scope::vm, .type = "mapping", .doc = "Virtual CPUs.",

@@ -5,7 +5,8 @@
 # binary end to end, including the check that a second plan of 200 VMs reads
 # the inventory in a constant number of SOAP calls, and disks and NICs added,
 # grown, pruned and made from a datastore image as govc sees them
-# (e2e-devices.sh), and CD-ROM drives and controllers (e2e-cdroms.sh). The
+# (e2e-devices.sh), CD-ROM drives and controllers (e2e-cdroms.sh), and
+# templates, clones, guestinfo and guest customization (e2e-clones.sh). The
 # simulators are stopped
 # by PID on any exit.
 #
@@ -53,3 +54,4 @@ echo "== hvctl end to end"
 "$src/tests/vsphere/e2e-cdroms.sh" "$hvctl" "$url" "$work/e2e-cdroms" "$vcsim_build/bin/govc"
 start_sim "$work/sim-esx" -esx  # a host: CopyVirtualDisk_Task with a destSpec
 "$src/tests/vsphere/e2e-devices.sh" "$hvctl" "$(cat "$work/sim-esx/url")" "$work/e2e-devices-esx" "$vcsim_build/bin/govc"
+"$src/tests/vsphere/e2e-clones.sh" "$hvctl" "$url" "$work/e2e-clones" "$vcsim_build/bin/govc" "$(cat "$work/sim-esx/url")"

@@ -20,6 +20,7 @@ target_sources(hvctl_tests PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_device_ids.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_devices.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_cdroms.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_provision.cpp
 )
 target_link_libraries(hvctl_tests PRIVATE hvctl_backend_vsphere)
 
