@@ -148,22 +148,23 @@ void ConsoleWatch::attach(virConnectPtr conn, virDomainPtr dom, const Context& c
   if (stream_ && id == domain_id_) return;
   stream_.reset();
   seen_.clear();
+  matched_ = false;
   stream_ = open_console(conn, dom, ctx);
   domain_id_ = id;
 }
 
-bool ConsoleWatch::shows(virConnectPtr conn, virDomainPtr dom, const std::string& text, const Context& ctx) {
+bool ConsoleWatch::shows(virConnectPtr conn, virDomainPtr dom, const Match& match, const Context& ctx) {
   attach(conn, dom, ctx);
+  constexpr std::size_t kKeep = 8192;  // longer than any line a match looks for
   char buffer[4096];
   long n = 0;
-  while ((n = stream_->read(buffer, sizeof buffer, 0)) > 0) {
+  while (!matched_ && (n = stream_->read(buffer, sizeof buffer, 0)) > 0) {
     seen_.append(buffer, static_cast<std::size_t>(n));
-    if (seen_.find(text) != std::string::npos) return true;
-    const std::size_t keep = std::max<std::size_t>(text.size(), 4096);
-    if (seen_.size() > 2 * keep) seen_.erase(0, seen_.size() - keep);
+    matched_ = match(seen_);
+    if (seen_.size() > 2 * kKeep) seen_.erase(0, seen_.size() - kKeep);
   }
   if (n < 0) stream_.reset();  // the domain stopped: the next look watches its next run
-  return seen_.find(text) != std::string::npos;
+  return matched_;
 }
 
 std::vector<std::string> guest_addresses(virDomainPtr dom) {

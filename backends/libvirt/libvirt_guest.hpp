@@ -2,7 +2,9 @@
 // and the serial console as a byte stream. Internal to the libvirt backend.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <string_view>
 
 #include "hvctl/backend.hpp"
 #include "libvirt_handles.hpp"
@@ -27,21 +29,24 @@ std::string agent_channel_state(const std::string& live_xml);
 std::unique_ptr<ConsoleStream> open_console(virConnectPtr conn, virDomainPtr dom, const Context& ctx);
 
 // What one domain's console has shown since hvctl began watching it, for
-// ready.console. A pty keeps nothing for a reader who comes later, so the
-// watch starts at the first look and holds the console until it is dropped;
-// a restarted domain (a new domain id) is watched afresh.
+// console readiness. A pty keeps nothing for a reader who comes later, so
+// the watch starts at the first look and holds the console until it is
+// dropped; a restarted domain (a new domain id) is watched afresh.
 class ConsoleWatch {
 public:
+  using Match = std::function<bool(std::string_view console)>;
   // Opens the console of the running (or paused) domain, unless open already for this run.
   void attach(virConnectPtr conn, virDomainPtr dom, const Context& ctx);
-  // Reads what arrived and says whether `text` has been seen. Throws
-  // BackendError when the console cannot be opened (another client holds it).
-  bool shows(virConnectPtr conn, virDomainPtr dom, const std::string& text, const Context& ctx);
+  // Reads what arrived and says whether `match` has held on what this run
+  // showed. Throws BackendError when the console cannot be opened (another
+  // client holds it).
+  bool shows(virConnectPtr conn, virDomainPtr dom, const Match& match, const Context& ctx);
 
 private:
   unsigned domain_id_ = 0;
   std::unique_ptr<ConsoleStream> stream_;
-  std::string seen_;  // the tail of what arrived, long enough to hold `text` across reads
+  std::string seen_;     // the tail of what arrived, long enough for a line
+  bool matched_ = false;  // in this run
 };
 
 }  // namespace hvctl::libvirt

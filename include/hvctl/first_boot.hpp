@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hvctl/nocloud_seed.hpp"
@@ -20,5 +21,15 @@ std::string instance_id(const VmSpec& spec);
 // user-data (the spec's, else an empty #cloud-config) and network-config
 // when the spec has one. NoCloud needs meta-data and user-data both.
 std::vector<SeedFile> nocloud_files(const VmSpec& spec);
+
+// Whether console output holds cloud-init's message at the end of first
+// boot, one line of "Cloud-init v. 22.4.2 finished at <time>. Datasource
+// ...". What a console readiness check waits for when the spec has init and
+// names no ready condition of its own.
+bool shows_cloud_init_finished(std::string_view console);
+inline constexpr const char* kCloudInitFinished = "cloud-init's final message (Cloud-init v. ... finished at ...)";
+
+// Whether readiness waits for that message: the spec has init and no ready condition.
+inline bool waits_for_first_boot(const VmSpec& spec) { return !spec.init.empty() && spec.ready.empty(); }
 
 }  // namespace hvctl

@@ -318,11 +318,11 @@ std::vector<Field> make_table() {
       {.path = "spec.ready", .kind = Kind::group, .scope = Scope::vm, .type = "mapping",
        .doc = "When a running VM counts as ready, for apply --wait and wait --for ready. Without any condition each "
               "backend uses its best signal: the power state, and on vSphere the Tools heartbeat and IP when Tools "
-              "are installed.",
+              "are installed; with spec.init, on libvirt and Xen, cloud-init's final message on the console "
+              "(\"Cloud-init v. ... finished at ...\"), the end of first boot.",
        .libvirt = all(), .vsphere = all(), .xen = all(), .compared = false},
       {.path = "spec.ready.console", .kind = Kind::text, .scope = Scope::vm, .type = "string",
-       .doc = "Ready once the guest prints this text on its console, such as the line its cloud-init prints at the end "
-              "of first boot.",
+       .doc = "Ready once the guest prints this text on its console.",
        .libvirt = hot("the serial console (virDomainOpenConsole), watched from hvctl's first look on: what the guest "
                       "printed before is not seen, and a console another client holds cannot be watched"),
        .vsphere = refused(kNoConsole), .xen = hot("console (xenconsoled pty)"),

@@ -22,4 +22,17 @@ std::vector<SeedFile> nocloud_files(const VmSpec& spec) {
   return files;
 }
 
+// cloud-init's final_message module prints, by default, "Cloud-init v.
+// {version} finished at {timestamp}. Datasource {datasource}.  Up {uptime}
+// seconds" (cc_final_message.py), to the console through its output config.
+bool shows_cloud_init_finished(std::string_view console) {
+  static constexpr std::string_view kStart = "Cloud-init v. ", kFinished = " finished at ";
+  for (auto at = console.find(kStart); at != std::string_view::npos; at = console.find(kStart, at + 1)) {
+    const auto line_end = console.find('\n', at);
+    const auto line = console.substr(at, line_end == std::string_view::npos ? std::string_view::npos : line_end - at);
+    if (line.find(kFinished) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 }  // namespace hvctl

@@ -330,17 +330,29 @@ ok "its guest reads the new host name from the rebuilt seed" \
 grep -a "HVCTL-GUEST-SEED" "$E2E_TMP/img-d2.console" | sed 's/^/  /'
 echo "  (--reinit took $((SECONDS - seed_start))s)"
 
+# A clone's source must be stopped on libvirt (its disks are copied), and
+# must exist: both are impossible, and nothing is made.
+clone_spec() {  # clone_spec NAME SOURCE READY [INIT]
+  printf -- '---\napiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: %s}\nspec:\n  source: %s\n' "$1" "$2"
+  printf '  ready: {console: "%s"}\n' "$3"
+  [ -z "${4:-}" ] || printf '  init:\n    hostname: %s\n    cloudInit: {userData: clone-user-data}\n' "$4"
+}
+{ clone_spec clone-bad "{vm: img-e}" "x"; clone_spec clone-none "{template: tpl-gone}" "x"; } > "$E2E_TMP/clone-bad.yaml"
+expect_exit 7 "a running source and a missing template are impossible" -- apply -f "$E2E_TMP/clone-bad.yaml"
+ok "saying why for the running one" contains "$out$err" "source VM 'img-e' is running"
+ok "and for the missing one" contains "$out$err" "source template 'tpl-gone' does not exist on this target"
+ok "and nothing is made" bash -c '! "$@" list --all | grep -q "clone-\(bad\|none\)"' _ "${LVIRSH[@]}"
+
+expect_exit 0 "destroy both" -- destroy --yes img-d img-e
+ok "their consoles closed with them" wait "${consoles[@]}"
+ok "img-d's seed went with it" test ! -e "$WORK/pool/img-d-seed.iso"
+
 # Clones (spec.source) of tpl-a, a template whose root disk is made from the
 # marker image: a full copy and a linked overlay, each booting from its own
 # disk while the template's image stays as it was. One apply --wait makes
 # both and returns once each console shows its ready.console line: the full
 # clone's is the marker from its own seed.
 clone_start=$SECONDS
-clone_spec() {  # clone_spec NAME SOURCE READY [INIT]
-  printf -- '---\napiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: %s}\nspec:\n  source: %s\n' "$1" "$2"
-  printf '  ready: {console: "%s"}\n' "$3"
-  [ -z "${4:-}" ] || printf '  init:\n    hostname: %s\n    cloudInit: {userData: clone-user-data}\n' "$4"
-}
 { disk_spec tpl-a "[{id: root, from: $WORK/base/marker.qcow2}]" stopped 128MiB; echo "  template: true"; } |
   sed '/^  power:/d' > "$E2E_TMP/tpl.yaml"
 expect_exit 0 "apply: a template" -- apply -f "$E2E_TMP/tpl.yaml"
@@ -369,16 +381,8 @@ expect_exit 0 "a second plan is clean" -- plan -f "$E2E_TMP/clones.yaml" --detai
 clone_spec clone-full "{template: tpl-b}" "x" > "$E2E_TMP/clone-changed.yaml"
 expect_exit 0 "a changed source is no change" -- plan -f "$E2E_TMP/clone-changed.yaml" --detailed-exitcode
 ok "and the plan says it is ignored" contains "$out" "ignored (read at create only): source.template tpl-a -> tpl-b"
-{ clone_spec clone-bad "{vm: img-e}" "x"; clone_spec clone-none "{template: tpl-gone}" "x"; } > "$E2E_TMP/clone-bad.yaml"
-expect_exit 7 "a running source and a missing template are impossible" -- apply -f "$E2E_TMP/clone-bad.yaml"
-ok "saying why for the running one" contains "$out$err" "source VM 'img-e' is running"
-ok "and for the missing one" contains "$out$err" "source template 'tpl-gone' does not exist on this target"
-ok "and nothing is made" bash -c '! "$@" list --all | grep -q "clone-\(bad\|none\)"' _ "${LVIRSH[@]}"
 expect_exit 0 "destroy the clones and the template" -- destroy --yes clone-full clone-linked tpl-a
 ok "their volumes went with them" bash -c '! ls "$1"/pool/ | grep -q "\(clone-\|tpl-a\)"' _ "$WORK"
 echo "  (clones took $((SECONDS - clone_start))s)"
 
-expect_exit 0 "destroy both" -- destroy --yes img-d img-e
-ok "their consoles closed with them" wait "${consoles[@]}"
-ok "img-d's seed went with it" test ! -e "$WORK/pool/img-d-seed.iso"
 finish
