@@ -217,7 +217,7 @@ Readiness LibvirtBackend::readiness(const VmSpec& spec) {
   const std::string what = first_boot ? kCloudInitFinished : fmt::format("'{}'", text);
   std::lock_guard lock(watch_mutex_);
   try {
-    if (!console_watches_[spec.name].shows(conn(), dom.get(), match, c))
+    if (!console_watches_[spec.name].shows(target_, dom.get(), match, c))
       return {false, fmt::format("running; its console has not shown {} since hvctl began watching it", what)};
   } catch (const BackendError& e) {
     return {false, fmt::format("running; cannot watch its console: {}", e.what())};

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "libvirt_connect.hpp"
 #include "xml_util.hpp"
 
 namespace hvctl::libvirt {
@@ -143,18 +144,28 @@ std::unique_ptr<ConsoleStream> open_console(virConnectPtr conn, virDomainPtr dom
   return std::make_unique<LibvirtConsole>(stream, ctx);
 }
 
-void ConsoleWatch::attach(virConnectPtr conn, virDomainPtr dom, const Context& ctx) {
+ConsoleWatch::~ConsoleWatch() {
+  stream_.reset();  // the stream before its connection
+  if (conn_) virConnectClose(conn_);
+}
+
+void ConsoleWatch::attach(const Target& target, virDomainPtr dom, const Context& ctx) {
   const unsigned id = virDomainGetID(dom);
   if (stream_ && id == domain_id_) return;
   stream_.reset();
   seen_.clear();
   matched_ = false;
-  stream_ = open_console(conn, dom, ctx);
+  if (!conn_) conn_ = open_connection(target);
+  unsigned char uuid[VIR_UUID_BUFLEN];
+  if (virDomainGetUUID(dom, uuid) < 0) ctx.fail("cannot read the UUID of");
+  Domain own(virDomainLookupByUUID(conn_, uuid));
+  if (!own) ctx.fail("cannot look up, for its console,");
+  stream_ = open_console(conn_, own.get(), ctx);
   domain_id_ = id;
 }
 
-bool ConsoleWatch::shows(virConnectPtr conn, virDomainPtr dom, const Match& match, const Context& ctx) {
-  attach(conn, dom, ctx);
+bool ConsoleWatch::shows(const Target& target, virDomainPtr dom, const Match& match, const Context& ctx) {
+  attach(target, dom, ctx);
   constexpr std::size_t kKeep = 8192;  // longer than any line a match looks for
   char buffer[4096];
   long n = 0;

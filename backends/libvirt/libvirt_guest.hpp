@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "hvctl/backend.hpp"
+#include "hvctl/target.hpp"
 #include "libvirt_handles.hpp"
 
 namespace hvctl::libvirt {
@@ -31,18 +32,27 @@ std::unique_ptr<ConsoleStream> open_console(virConnectPtr conn, virDomainPtr dom
 // What one domain's console has shown since hvctl began watching it, for
 // console readiness. A pty keeps nothing for a reader who comes later, so
 // the watch starts at the first look and holds the console until it is
-// dropped; a restarted domain (a new domain id) is watched afresh.
+// dropped; a restarted domain (a new domain id) is watched afresh. Each
+// watch has a connection of its own: libvirt's client can deadlock when
+// blocking stream reads and other calls share one (seen with two consoles
+// read while the engine asked for volume sizes).
 class ConsoleWatch {
 public:
   using Match = std::function<bool(std::string_view console)>;
-  // Opens the console of the running (or paused) domain, unless open already for this run.
-  void attach(virConnectPtr conn, virDomainPtr dom, const Context& ctx);
+  ConsoleWatch() = default;
+  ConsoleWatch(const ConsoleWatch&) = delete;
+  ConsoleWatch& operator=(const ConsoleWatch&) = delete;
+  ~ConsoleWatch();
+  // Opens the console of the running (or paused) domain `dom` on a
+  // connection to `target` of its own, unless open already for this run.
+  void attach(const Target& target, virDomainPtr dom, const Context& ctx);
   // Reads what arrived and says whether `match` has held on what this run
   // showed. Throws BackendError when the console cannot be opened (another
   // client holds it).
-  bool shows(virConnectPtr conn, virDomainPtr dom, const Match& match, const Context& ctx);
+  bool shows(const Target& target, virDomainPtr dom, const Match& match, const Context& ctx);
 
 private:
+  virConnectPtr conn_ = nullptr;
   unsigned domain_id_ = 0;
   std::unique_ptr<ConsoleStream> stream_;
   std::string seen_;     // the tail of what arrived, long enough for a line

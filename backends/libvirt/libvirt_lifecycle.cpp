@@ -187,7 +187,7 @@ void LibvirtBackend::power(const std::string& name, const PowerRequest& request)
   const auto watch = console_watches_.find(name);
   if (watch == console_watches_.end()) return change_power(dom.get(), request, c);
   if (virDomainCreateWithFlags(dom.get(), VIR_DOMAIN_START_PAUSED) < 0) c.fail("cannot start");
-  watch->second.attach(conn(), dom.get(), c);
+  watch->second.attach(target_, dom.get(), c);
   if (virDomainResume(dom.get()) < 0) c.fail("cannot resume");
 }
 

@@ -360,6 +360,7 @@ void write_clone_config(xml::Element config, const VmSpec& spec, const VmConfig&
     guestinfo_changes(spec, {}, options);
   }
   if (source.extra_config.count(kCustomizationKey)) options[kCustomizationKey] = "";
+  options[kSourceKey] = source_record(spec.source);  // for plans: a changed source changes nothing
   // The source's device ids, so that the clone's devices keep them (vcsim
   // copies no extraConfig of the source); NICs by position: a clone's MACs are new.
   for (const char* key : {kDisksKey, kCdromsKey, kControllersKey})

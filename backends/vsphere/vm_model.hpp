@@ -11,6 +11,7 @@
 //   hvctl.controllers = fast=scsi1 controller ids by kind and bus number
 //   hvctl.customization = {"ipv4":...}  the guest customization last applied
 //                                  (spec.vsphere.customization; customization.hpp)
+//   hvctl.source = template:tpl-debian12,linked   what a clone was made from (spec.source)
 // An empty value means "removed" (vSphere deletes such keys; vcsim keeps them).
 // None of them shows in the spec's vsphere.extraConfig, nor do the
 // guestinfo.* keys hvctl writes for spec.init (guestinfo.hpp).
@@ -59,6 +60,24 @@ inline constexpr const char* kAttachedKey = "hvctl.attached";
 inline constexpr const char* kCdromsKey = "hvctl.cdroms";
 inline constexpr const char* kControllersKey = "hvctl.controllers";
 inline constexpr const char* kCustomizationKey = "hvctl.customization";
+inline constexpr const char* kSourceKey = "hvctl.source";
+
+// spec.source as hvctl.source records it, and back ("" is none).
+inline std::string source_record(const SourceSpec& s) {
+  if (!s.name()) return "";
+  return std::string(s.vm ? "vm:" : "template:") + *s.name() + (s.linked.value_or(false) ? ",linked" : "");
+}
+inline SourceSpec read_source_record(const std::string& record) {
+  SourceSpec s;
+  const auto colon = record.find(':');
+  if (colon == std::string::npos) return s;
+  const auto comma = record.find(',', colon);
+  const auto name = record.substr(colon + 1, comma == std::string::npos ? std::string::npos : comma - colon - 1);
+  if (name.empty()) return s;
+  (record.compare(0, colon, "vm") == 0 ? s.vm : s.template_name) = name;
+  if (comma != std::string::npos && record.substr(comma + 1) == "linked") s.linked = true;
+  return s;
+}
 
 struct Controller {
   int key = 0;

@@ -250,6 +250,7 @@ VmState to_vm_state(const VmConfig& vm) {
   spec.vsphere = std::move(block);
   spec.init = read_guestinfo(vm.extra_config);
   spec.is_template = vm.is_template;
+  if (auto it = vm.extra_config.find(kSourceKey); it != vm.extra_config.end()) spec.source = read_source_record(it->second);
   spec.power = st.power;
   st.runtime.host = vm.host_name;
   st.runtime.path = vm.path;

@@ -3,6 +3,7 @@
 // refusals (a template started, a source gone between plan and apply).
 #include <doctest/doctest.h>
 
+#include "hvctl/plan.hpp"
 #include "hvctl/spec_io.hpp"
 #include "libvirt_backend.hpp"
 
@@ -82,6 +83,25 @@ TEST_CASE("libvirt backend: a clone whose source went away or started since the 
   CHECK_THROWS_WITH_AS(b->create(gone), doctest::Contains("cannot clone 'no-such-vm' into VM 'web-gone': no such VM"),
                        BackendError);
   CHECK_FALSE(b->lookup("web-gone"));
+}
+
+}  // namespace hvctl
+
+namespace hvctl {
+
+TEST_CASE("libvirt backend: a VMware guest customization is refused, not ignored; a template's clone checks at plan") {
+  auto b = make_libvirt_backend(clone_target());
+  const auto spec = parse_one("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: web-gosc}\nspec:\n"
+                              "  vsphere:\n    customization: {ipv4: 10.0.0.21/24}\n");
+  const auto problems = problems_on(spec, *b);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].message.find("vsphere.customization.ipv4 cannot be expressed on a libvirt target: VMware guest "
+                                 "customization runs only on vSphere") != std::string::npos);
+  CHECK(problems[0].mark.line == 6);
+  // The rest of the vSphere block is kept and ignored, as ever.
+  const auto placement = parse_one("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: web-ds}\nspec:\n"
+                                   "  vsphere: {datastore: LocalDS_0}\n");
+  CHECK(problems_on(placement, *b).empty());
 }
 
 }  // namespace hvctl

@@ -112,6 +112,11 @@ assert m["local-hostname"] == "web-full", m
 assert m["public-keys"] == ["ssh-ed25519 AAAAC3NzaE2E ops@example"], m
 assert m["instance-id"].startswith("iid-"), m' || fail "guestinfo.metadata: $(base64 -d <<<"$meta")"
 expect 0 plan -f "$work/web-full.yaml" --detailed-exitcode
+# The source is read at create only (hvctl.source records it): another is no change, and the plan says so.
+sed 's|template: tpl}|template: tpl-other}|' "$work/web-full.yaml" >"$work/web-full-other.yaml"
+grep -q 'tpl-other' "$work/web-full-other.yaml" || fail "the test's sed found no source to change"
+expect 0 plan -f "$work/web-full-other.yaml" --detailed-exitcode
+contains out "ignored (read at create only): source.template tpl -> tpl-other"
 
 # A new host name: impossible without --reinit; with it, new metadata and a new instance-id.
 metadata() { "$govc" vm.info -e "$1" | awk '$1 == "guestinfo.metadata:" {v=$2} END {print v}' | base64 -d; }

@@ -236,3 +236,13 @@ TEST_CASE("customization: the host name falls back to init's, then the VM's; a D
 }
 
 }  // TEST_SUITE
+
+TEST_CASE("hvctl.source: what a clone was made from, read back for plans") {
+  CHECK(source_record({.template_name = "tpl", .linked = true}) == "template:tpl,linked");
+  CHECK(source_record({.vm = "db"}) == "vm:db");
+  CHECK(source_record({}).empty());
+  CHECK(read_source_record("template:tpl,linked") == SourceSpec{.template_name = "tpl", .linked = true});
+  CHECK(read_source_record("vm:db") == SourceSpec{.vm = "db"});
+  CHECK(read_source_record("") == SourceSpec{});
+  CHECK(read_source_record("vm:") == SourceSpec{});
+}
