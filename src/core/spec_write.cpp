@@ -2,6 +2,8 @@
 // sizes in their largest exact unit, empty groups left out. The same tree is
 // printed as YAML (export) or nested in JSON output (get), and parse_specs
 // reads the YAML back unchanged.
+#include <string_view>
+
 #include "hvctl/output.hpp"
 #include "hvctl/spec_fields.hpp"
 #include "hvctl/spec_io.hpp"
@@ -45,7 +47,9 @@ Json group_json(const Field& group, const VmSpec& s) {
       visit_list(*f, s, [&](const auto& items) { list = items_json(*f, items); });
       if (!list.empty()) j[f->leaf()] = std::move(list);
     } else if (f->kind != Kind::constant) {
-      if (auto v = get(*f, s); is_set(v) || f->kind == Kind::name) j[f->leaf()] = is_set(v) ? value_json(*f, v) : "";
+      // metadata.name is written even when empty; other names (spec.source's) only when set
+      const bool always = std::string_view(f->path) == "metadata.name";
+      if (auto v = get(*f, s); is_set(v) || always) j[f->leaf()] = is_set(v) ? value_json(*f, v) : "";
     }
   }
   return j;
