@@ -53,6 +53,17 @@
 //   qcow2 base is refused. Its size grows with the VM off (ftruncate: a
 //   restart); destroy deletes the images hvctl made, prune keeps them (apply
 //   --delete-images deletes them once the record is saved without them).
+// * A clone (spec.source) is made by hvctl too: the source's record with its
+//   disks named by their images (xen_clone.cpp), turned by clone_spec into
+//   a spec whose disks are `from` those images, then created as above, so
+//   each disk is a sparse copy of the source's as it is now. The source must
+//   be stopped (Capabilities::clone_running is false): the engine refuses a
+//   running one at plan, and create again before copying. Nothing locks it
+//   while the copy runs: a start of the source meanwhile tears the copy.
+//   Overlays (source.linked) would need qdisk and are refused. The clone's
+//   record keeps spec.source, so a later change of it is reported as ignored.
+// * A template (spec.template) is a record hvctl never starts: start
+//   refuses it with an InputError, and plans never power one on.
 // * A NIC without a MAC gets one (00:16:3e:...) in the record at create, as
 //   libxl would draw a new one at every start.
 // * Bridges and images are dom0's: create, reconfigure and start check that
@@ -74,6 +85,7 @@
 #include "hvctl/spec_fields.hpp"
 #include "hvctl/spec_overlay.hpp"
 #include "xen_backend_impl.hpp"
+#include "xen_clone.hpp"
 #include "xen_config.hpp"
 #include "xen_devices.hpp"
 #include "xen_domain.hpp"
@@ -165,17 +177,26 @@ VmRecord XenBackend::require_record(const std::string& name, const char* what) c
   return *record;
 }
 
-std::vector<Problem> XenBackend::check(const VmSpec& spec) const { return check_spec(spec); }
+// A clone's type, boot and devices are mostly its source's, so it is checked
+// with them, at plan (check_on_target) where the source is read.
+std::vector<Problem> XenBackend::check(const VmSpec& spec) const {
+  return spec.source.name() ? std::vector<Problem>{} : check_spec(spec);
+}
 
 std::vector<Problem> XenBackend::check_transition(const VmSpec& desired, const VmState& actual) const {
-  auto out = check_merged(desired, actual.spec);
+  auto out = desired.source.name() ? clone_problems(overlay_spec(actual.spec, desired), desired)
+                                   : check_merged(desired, actual.spec);
   for (auto& p : live_renames(desired, actual.spec, actual.power)) out.push_back(std::move(p));
   return out;
 }
 
 std::vector<Problem> XenBackend::check_on_target(const VmSpec& desired, const VmState* actual) {
-  auto out = host_problems(desired);  // (the devices desired lists, at their own marks)
-  for (auto& p : base_problems(desired, actual ? actual->spec : VmSpec{})) out.push_back(std::move(p));
+  std::optional<VmRecord> source;  // a new clone is checked as what it will be (its source is the engine's to find)
+  if (!actual && desired.source.name()) source = store_.load(*desired.source.name());
+  const VmSpec made = source ? clone_create_spec(*source, desired) : desired;
+  auto out = source ? clone_problems(made, desired) : std::vector<Problem>{};
+  for (auto& p : host_problems(made)) out.push_back(std::move(p));  // (the devices desired lists, at their own marks)
+  for (auto& p : base_problems(made, actual ? actual->spec : VmSpec{})) out.push_back(std::move(p));
   for (std::size_t i = 0; i < desired.cdroms.size(); ++i)
     if (desired.cdroms[i].id == kSeedDrive)
       out.push_back({desired.mark_of(fmt::format("cdroms[{}].id", i)),
@@ -231,12 +252,29 @@ std::optional<VmState> XenBackend::lookup(const std::string& name) {
   return state;
 }
 
-void XenBackend::create(const VmSpec& spec) {
-  if (store_.load(spec.name) || xl().find(spec.name))
-    throw BackendError(fmt::format("{}: cannot create: a VM of that name exists", who(spec.name)));
-  if (auto problems = check_spec(spec); !problems.empty()) throw ValidationError(std::move(problems));
+// The spec a clone is created from: its source's, read from the source's
+// record, which must be stopped (its disks are copied here).
+VmSpec XenBackend::clone_of(const VmSpec& desired) {
+  const std::string& name = *desired.source.name();
+  const auto source = store_.load(name);
+  if (!source)
+    throw BackendError(fmt::format("{}: cannot clone VM '{}': hvctl has no record of it in {} (a source is a VM hvctl "
+                                   "made)", who(desired.name), name, store_.dir()));
+  if (const auto dom = xl().find(name); dom && !dom->shut_down)
+    throw BackendError(fmt::format("{}: cannot clone VM '{}': it is running, and a clone copies its disks; stop it "
+                                   "first (hvctl never stops a source)", who(desired.name), name));
+  return clone_create_spec(*source, desired);
+}
+
+void XenBackend::create(const VmSpec& desired) {
+  if (store_.load(desired.name) || xl().find(desired.name))
+    throw BackendError(fmt::format("{}: cannot create: a VM of that name exists", who(desired.name)));
+  const bool clone = desired.source.name().has_value();
+  const VmSpec spec = clone ? clone_of(desired) : desired;
+  if (auto problems = clone ? clone_problems(spec, desired) : check_spec(spec); !problems.empty())
+    throw ValidationError(std::move(problems));
   if (auto problems = host_problems(spec); !problems.empty()) throw ValidationError(std::move(problems));
-  VmRecord record{new_uuid(), spec, {}};
+  VmRecord record{new_uuid(), spec, {}, {}};
   record.spec.prune.reset();
   assign_macs(record.spec);
   auto made = make_images(record, store_.dir(), who(spec.name), diagnostics_);

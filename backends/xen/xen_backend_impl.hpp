@@ -37,6 +37,7 @@ private:
   const Libxl& xl();
   std::string who(const std::string& vm) const;
   VmRecord require_record(const std::string& name, const char* what) const;
+  VmSpec clone_of(const VmSpec& desired);
   std::optional<VmState> describe(const std::string& name, const std::optional<DomainInfo>& dom);
   void start(const std::string& name, bool paused);
   void stop(const std::string& name, const PowerRequest& request);

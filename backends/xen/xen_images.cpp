@@ -72,13 +72,18 @@ std::string image_path(const std::string& state_dir, const std::string& vm, cons
   return fmt::format("{}/disks/{}/{}.img", state_dir, vm, disk);
 }
 
-VmSpec with_images(const VmRecord& record) {
+VmSpec with_disk_images(const VmRecord& record) {
   VmSpec spec = record.spec;
   for (auto& d : spec.disks)
     if (auto it = record.images.find(d.id); it != record.images.end() && !d.path) {
       d.path = it->second;
       d.from.reset();
     }
+  return spec;
+}
+
+VmSpec with_images(const VmRecord& record) {
+  VmSpec spec = with_disk_images(record);
   if (record.seed && !spec.init.empty()) spec.cdroms.push_back({kSeedDrive, *record.seed, std::nullopt});
   return spec;
 }

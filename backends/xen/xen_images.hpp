@@ -22,9 +22,13 @@ std::string image_path(const std::string& state_dir, const std::string& vm, cons
 // The drive id spec.init's seed has; no spec drive may take it.
 inline constexpr const char* kSeedDrive = "hvctl-seed";
 
-// The spec the domain is built from: each disk hvctl made (record.images)
-// given its image as path, without `from`, and the seed (record.seed), when
-// spec.init is set, as a read-only drive after the spec's own. Pure.
+// record.spec with each disk hvctl made (record.images) given its image as
+// path, without `from`: the VM's disks as they are. Pure.
+VmSpec with_disk_images(const VmRecord& record);
+
+// The spec the domain is built from: with_disk_images, and the seed
+// (record.seed), when spec.init is set, as a read-only drive after the
+// spec's own. Pure.
 VmSpec with_images(const VmRecord& record);
 
 // Where the seed of VM `vm` goes: STATE_DIR/seeds/VM.iso.

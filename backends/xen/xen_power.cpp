@@ -37,6 +37,9 @@ void XenBackend::power(const std::string& name, const PowerRequest& request) {
 }
 
 void XenBackend::start(const std::string& name, bool paused) {
+  if (const auto record = store_.load(name); record && record->spec.is_template.value_or(false))
+    throw InputError(fmt::format("{} is a template: templates are never powered on; clone it with source.template",
+                                 who(name)));
   auto dom = xl().find(name);
   if (dom && !dom->shut_down) return;
   if (dom) destroy_domain(xl(), dom->domid, who(name));  // left shut down: clear it first

@@ -96,7 +96,7 @@ fields::Value SpecReader::read_value(const yaml::Node& n, const fields::Field& f
       auto s = str(n, where);
       if (!s) return {};
       if (!s->empty() && (*s)[0] != '/' && (*s)[0] != '[' && file_ != "<stdin>")
-        return (std::filesystem::absolute(std::filesystem::path(file_).parent_path()) / *s).lexically_normal().string();
+        return (std::filesystem::absolute(file_).parent_path() / *s).lexically_normal().string();
       return *s;
     }
     case Kind::integer: {
@@ -175,7 +175,7 @@ fields::Value SpecReader::content(const yaml::Node& n, const fields::Field& f, c
     return *s;
   }
   std::filesystem::path path(*s);
-  if (path.is_relative() && file_ != "<stdin>") path = std::filesystem::absolute(std::filesystem::path(file_).parent_path()) / path;
+  if (path.is_relative() && file_ != "<stdin>") path = std::filesystem::absolute(file_).parent_path() / path;
   path = path.lexically_normal();
   try {
     std::string text = read_input_file(path.string());

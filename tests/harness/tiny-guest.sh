@@ -31,7 +31,9 @@
 #                                      (surrounding "" removed, nothing
 #                                      unescaped) and <value> from a line
 #                                      "# hvctl-marker: <value>" in its
-#                                      user-data; again when either changes;
+#                                      user-data; again when either changes
+#                                      (seed-probe.sh, shared with the Xen
+#                                      test guest);
 #   "HVCTL-GUEST-SEED-FAIL cannot mount <dev>"  for a cidata device that
 #                                      does not mount as iso9660;
 #   "HVCTL-GUEST-SEED-NONE"            once, when no seed was there in the
@@ -54,7 +56,8 @@
 # read from each module's own depends= field (a downloaded package has no
 # modules.dep: depmod makes it on install).
 #
-# If both outputs exist and OUTDIR/.key matches this script's content (so a
+# If both outputs exist and OUTDIR/.key matches this script's and
+# seed-probe.sh's content (so a
 # change to the guest rebuilds an old cache once), nothing is done.  Outputs
 # are world-readable because QEMU runs as an unprivileged user under
 # tests/harness/libvirtd.sh.
@@ -64,7 +67,8 @@ die() { echo "tiny-guest.sh: $*" >&2; exit 1; }
 
 [ $# -eq 1 ] || die "usage: $0 OUTDIR"
 out=$1
-key=$(sha256sum <"${BASH_SOURCE[0]}" | cut -c1-16)
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+key=$(cat "${BASH_SOURCE[0]}" "$here/seed-probe.sh" | sha256sum | cut -c1-16)
 if [ -s "$out/vmlinuz" ] && [ -s "$out/initrd.cpio.gz" ] &&
    [ "$(cat "$out/.key" 2>/dev/null)" = "$key" ]; then
     exit 0
@@ -213,6 +217,7 @@ case $1 in
 esac
 EOF
 chmod 755 "$root/etc/udhcpc.script"
+cp "$here/seed-probe.sh" "$root/etc/seed-probe.sh"
 
 cat >"$root/etc/acpid.conf" <<'EOF'
 PWRF PWRF/00000080
@@ -229,6 +234,7 @@ chmod 755 "$root/etc/acpi/PWRF/00000080"
 cat >"$root/init" <<EOF
 #!/bin/sh
 export PATH=/bin
+. /etc/seed-probe.sh
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
@@ -264,30 +270,12 @@ for m in $diskmods $netmods $cdmods; do insmod /lib/modules/\$m 2>/dev/null; don
 mkdir -p /cd /seed
 blocks="" nics="" cd="" seed="" seedwait=0
 while :; do
-    # A NoCloud seed: a block device whose ISO 9660 volume id (at byte
-    # 32808) is cidata. Its meta-data's local-hostname (surrounding double
-    # quotes taken off) and user-data's "# hvctl-marker: <value>" line, each
-    # time they change; NONE once when there is none after 10 passes (5 s).
-    now=""
-    for s in /dev/sr* /dev/vd*; do
-        [ -b "\$s" ] || continue
-        case \$(dd if=\$s bs=8 skip=4101 count=4 2>/dev/null | tr -d ' \000') in cidata|CIDATA) ;; *) continue ;; esac
-        if mount -t iso9660 -o ro \$s /seed 2>/dev/null; then
-            h=\$(sed -n 's/^local-hostname: *//p' /seed/meta-data 2>/dev/null | sed 's/^"\(.*\)"\$/\1/')
-            m=\$(sed -n 's/^# hvctl-marker: *//p' /seed/user-data 2>/dev/null | head -n 1)
-            umount /seed
-            now="\$s|\$h|\$m"
-        else
-            now="\$s|FAIL"
-        fi
-        break
-    done
+    # A NoCloud seed (seed-probe.sh): its host name and marker each time
+    # they change; NONE once when there is none after 10 passes (5 s).
+    now=\$(seed_read /dev/sr* /dev/vd*)
     if [ -n "\$now" ] && [ "\$now" != "\$seed" ]; then
         seed=\$now
-        case \$now in
-            *"|FAIL") echo "HVCTL-GUEST-SEED-FAIL cannot mount \${now%|FAIL}" ;;
-            *) h=\${now#*|}; echo "HVCTL-GUEST-SEED-HOSTNAME \${h%%|*}"; echo "HVCTL-GUEST-SEED-MARKER \${now##*|}" ;;
-        esac
+        seed_print "\$now"
     elif [ -z "\$seed" ] && [ \$seedwait -lt 10 ]; then
         seedwait=\$((seedwait + 1))
         [ \$seedwait -eq 10 ] && echo HVCTL-GUEST-SEED-NONE

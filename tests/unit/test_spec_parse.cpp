@@ -87,6 +87,25 @@ TEST_CASE("relative kernel and ramdisk paths are relative to the spec file") {
   CHECK(specs[0].boot.ramdisk == "/abs/initrd");
 }
 
+TEST_CASE("a spec named without a directory (hvctl apply -f web.yaml) has its files beside it, in the working directory") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("hvctl-spec-parse-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path before = fs::current_path();
+  fs::current_path(dir);
+  std::ofstream("user-data") << "#cloud-config\npackage_update: false\n";
+  std::vector<Problem> problems;
+  auto specs = parse_specs(kHead + "spec: {boot: {kernel: guest/vmlinuz}, init: {cloudInit: {userData: user-data}}}\n",
+                           "web.yaml", problems);
+  fs::current_path(before);
+  fs::remove_all(dir);
+  for (const auto& p : problems) MESSAGE(p.str());
+  CHECK(problems.empty());
+  REQUIRE(specs.size() == 1);
+  CHECK(specs[0].boot.kernel == (dir / "guest/vmlinuz").string());
+  CHECK(specs[0].init.user_data == "#cloud-config\npackage_update: false\n");
+}
+
 TEST_CASE("several documents, empty ones skipped") {
   std::vector<Problem> problems;
   auto specs = parse_specs("---\n" + kHead + "---\n---\napiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: vm2}\n",

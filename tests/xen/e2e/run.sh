@@ -133,6 +133,7 @@ check "no VMs left" test -z "$(hvctl_view)$(xl_view)"
 . ./wait_ready.sh
 . ./bad_boot.sh
 . ./devices.sh
+. ./provision.sh
 
 echo "e2e_xen: $(since "$T0")s in dom0"
 echo "$PASS passed, $FAIL failed"

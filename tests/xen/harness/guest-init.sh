@@ -8,7 +8,15 @@
 #     hvctl_ping=PEER prints "GUEST-PING-OK PEER" or "GUEST-PING-FAIL PEER"
 #     ("GUEST-NET-FAIL: <why>" when eth0 never appears);
 #   hvctl_hotdisk=xvdb (cmdline): a background watch for a disk attached
-#     later, "GUEST-DISK2 <its /marker>" (or GUEST-DISK-FAIL) when it appears.
+#     later, "GUEST-DISK2 <its /marker>" (or GUEST-DISK-FAIL) when it appears;
+#   a NoCloud seed (spec.init: a read-only xen disk after the guest's own),
+#     once every disk xenbus lists has appeared: the first xvd* whose ISO 9660
+#     volume id is cidata, read by /etc/seed-probe.sh (tests/harness, shared
+#     with the libvirt tiny guest, which documents its lines):
+#     "HVCTL-GUEST-SEED-HOSTNAME <local-hostname>" and
+#     "HVCTL-GUEST-SEED-MARKER <user-data's '# hvctl-marker:' value>",
+#     "HVCTL-GUEST-SEED-FAIL cannot mount <dev>", or "HVCTL-GUEST-SEED-NONE".
+#     A seed that is xvda is no GUEST-DISK-MARKER disk.
 # Then:
 #   guest_action=sleep (cmdline): answers each line typed on its console with
 #     "GUEST-ECHO: LINE" (started before the sleeping marker, so a test that
@@ -16,6 +24,7 @@
 #     makes the kernel run /sbin/poweroff, which signals PID 1 (USR2 poweroff,
 #     USR1 halt, TERM reboot) - a shell as PID 1 must trap them itself;
 #   otherwise: powers itself off at once (a guest-initiated shutdown).
+. /etc/seed-probe.sh
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 # Device nodes: the initramfs has only /dev/console, and without /dev/null
@@ -45,7 +54,7 @@ show_disk() {
 # connect to dom0's back ends asynchronously, hence the bounded waits.
 while read -r m; do insmod "$m"; done < /etc/modules.xen
 if [ -e /sys/bus/xen/devices/vbd-51712 ]; then
-  if wait_path -b /dev/xvda 300; then show_disk xvda GUEST-DISK-MARKER
+  if wait_path -b /dev/xvda 300; then is_seed /dev/xvda || show_disk xvda GUEST-DISK-MARKER
   else echo "GUEST-DISK-FAIL xvda: xenbus lists vbd-51712 but /dev/xvda did not appear in 30 s"; fi
 fi
 if [ -e /sys/bus/xen/devices/vif-0 ]; then
@@ -59,6 +68,12 @@ if [ -e /sys/bus/xen/devices/vif-0 ]; then
     fi
   fi
 fi
+# The seed: once each vbd xenbus lists at boot is a block device (up to 30 s).
+vbds=$(ls -d /sys/bus/xen/devices/vbd-* 2>/dev/null | wc -l)
+i=0; while [ "$(ls -d /sys/block/xvd* 2>/dev/null | wc -l)" -lt "$vbds" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+while read -r m; do insmod "$m"; done < /etc/modules.iso
+seed=$(seed_read /dev/xvd?)
+if [ -n "$seed" ]; then seed_print "$seed"; else echo "HVCTL-GUEST-SEED-NONE"; fi
 hotdisk=$(cmdline_arg hvctl_hotdisk)
 if [ -n "$hotdisk" ]; then
   (while [ ! -b "/dev/$hotdisk" ]; do sleep 0.5; done; show_disk "$hotdisk" GUEST-DISK2) > /dev/console 2>&1 &

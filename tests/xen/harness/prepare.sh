@@ -4,8 +4,9 @@
 #   vmlinuz        Debian's kernel, for dom0
 #   vmlinux        the same kernel uncompressed, for guests: libxenguest then
 #                  need not xz-decompress it under TCG (2 s per create, not 15 s)
-#   guest.cpio.gz  the guests' initramfs (busybox, the xen-blkfront, xen-netfront
-#                  and ext4 modules; prints GUEST-MARKER lines: see guest-init.sh)
+#   guest.cpio.gz  the guests' initramfs (busybox, the xen-blkfront, xen-netfront,
+#                  ext4 and isofs modules, ../../harness/seed-probe.sh; prints
+#                  GUEST-MARKER lines: see guest-init.sh)
 #   dom0.cpio.gz   dom0's initramfs: busybox, bash, Xen's toolstack and hotplug
 #                  scripts, kernel modules (back ends, bridge, loop), init, and
 #                  /guest: the guest kernel and initramfs, and two small ext2
@@ -22,8 +23,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 CACHE=$(mkdir -p "${1:?usage: prepare.sh CACHE}" && cd "$1" && pwd)
 # The cache is ready when it was made from these very scripts (by content, so
 # that a new clone of the same tree finds it) and the same packages.
+SEED_PROBE=$HERE/../../harness/seed-probe.sh  # the guests' seed reader, shared with the libvirt tiny guest
 key=$({ cat "$HERE"/prepare.sh "$HERE"/dom0-init.sh "$HERE"/guest-init.sh "$HERE"/initramfs-lib.sh \
-          "$HERE"/unpack-kernel.py; dpkg-query -W xen-utils-4.17 xen-hypervisor-4.17-amd64 busybox-static bash e2fsprogs 2>/dev/null || true
+          "$HERE"/unpack-kernel.py "$SEED_PROBE"; dpkg-query -W xen-utils-4.17 xen-hypervisor-4.17-amd64 busybox-static bash e2fsprogs 2>/dev/null || true
           ls /lib/modules 2>/dev/null || true  # none on a machine without a kernel package
       } | sha256sum | cut -c1-16)
 STAMP=$CACHE/ready-$key
@@ -99,7 +101,9 @@ G=$W/guest
 busybox_root "$G" "$BUSYBOX"
 add_modules "$G" etc/modules.xen xen-blkfront xen-netfront  # loaded at boot
 add_modules "$G" etc/modules.ext4 ext4  # loaded when there is a disk to mount
+add_modules "$G" etc/modules.iso isofs  # loaded when there is a seed to read
 install -m 755 "$HERE/guest-init.sh" "$G/init"
+install -m 644 "$SEED_PROBE" "$G/etc/seed-probe.sh"
 pack "$G" "$CACHE/guest.cpio.gz"
 
 ########## dom0 initramfs ##########
