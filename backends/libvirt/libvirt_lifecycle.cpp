@@ -35,11 +35,7 @@ void LibvirtBackend::define(const std::string& xml, const Context& c, const char
 
 std::vector<Problem> LibvirtBackend::check(const VmSpec& spec) const {
   auto out = check_spec(spec, target_.option("domain_type"));
-  for (std::size_t i = 0; i < spec.cdroms.size(); ++i)
-    if (spec.cdroms[i].id == kSeedDrive)
-      out.push_back({spec.mark_of(fmt::format("cdroms[{}].id", i)),
-                     fmt::format("VM '{}': cdrom id '{}' is the drive hvctl gives spec.init's seed; name yours otherwise",
-                                 spec.name, kSeedDrive)});
+  for (auto& p : seed_drive_problems(spec)) out.push_back(std::move(p));
   if (spec.ready.console && target_.uri.rfind("test:", 0) == 0)
     out.push_back({spec.mark_of("ready.console"),
                    fmt::format("VM '{}': the test driver's domains have no console to watch for ready.console",

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "hvctl/backend.hpp"
+#include "hvctl/first_boot.hpp"
 #include "hvctl/spec.hpp"
 
 namespace hvctl::libvirt {
@@ -34,8 +35,6 @@ struct DomainDefaults {
   std::optional<std::string> seed_path;
 };
 
-// The drive id the seed has in hvctl's metadata; no spec drive may take it.
-inline constexpr const char* kSeedDrive = "hvctl-seed";
 
 // The network name that means user-mode networking: nics[].network "user" is
 // <interface type='user'> (QEMU's own NAT and DHCP, which a session libvirtd,

@@ -85,6 +85,7 @@
 #include "hvctl/spec_fields.hpp"
 #include "hvctl/spec_overlay.hpp"
 #include "xen_backend_impl.hpp"
+#include "hvctl/first_boot.hpp"
 #include "xen_clone.hpp"
 #include "xen_config.hpp"
 #include "xen_devices.hpp"
@@ -197,11 +198,7 @@ std::vector<Problem> XenBackend::check_on_target(const VmSpec& desired, const Vm
   auto out = source ? clone_problems(made, desired) : std::vector<Problem>{};
   for (auto& p : host_problems(made)) out.push_back(std::move(p));  // (the devices desired lists, at their own marks)
   for (auto& p : base_problems(made, actual ? actual->spec : VmSpec{})) out.push_back(std::move(p));
-  for (std::size_t i = 0; i < desired.cdroms.size(); ++i)
-    if (desired.cdroms[i].id == kSeedDrive)
-      out.push_back({desired.mark_of(fmt::format("cdroms[{}].id", i)),
-                     fmt::format("VM '{}': cdrom id '{}' is the drive hvctl gives spec.init's seed; name yours otherwise",
-                                 desired.name, kSeedDrive)});
+  for (auto& p : seed_drive_problems(desired)) out.push_back(std::move(p));
   return out;
 }
 
@@ -360,7 +357,7 @@ Readiness XenBackend::readiness(const VmSpec& spec) {
   const auto dom = xl().find(spec.name);
   if (!dom) return {false, "not running"};
   if (dom->shut_down || dom->power != PowerState::running) return {false, dom->shut_down ? "shut down" : to_string(dom->power)};
-  return ready_probe_.check(xl(), *dom, spec.ready, who(spec.name));
+  return ready_probe_.check(xl(), *dom, spec.ready, waits_for_first_boot(spec), who(spec.name));
 }
 
 ConsoleAccess XenBackend::console(const std::string& name) {

@@ -1,5 +1,7 @@
 #include "xen_guest.hpp"
 
+#include "hvctl/first_boot.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <termios.h>
@@ -109,26 +111,28 @@ void ReadinessProbe::xs_write(const std::string& path, const std::string& value,
     throw BackendError(fmt::format("{}: cannot write {} in xenstore: {}", who, path, std::strerror(errno)));
 }
 
-bool ReadinessProbe::console_shows(const Libxl& xl, const DomainInfo& dom, const std::string& marker,
-                                   const std::string& who) {
+bool ReadinessProbe::console_shows(const Libxl& xl, const DomainInfo& dom, const std::string& label,
+                                   const Match& match, const std::string& who) {
   const std::string seen_key = fmt::format("/local/domain/{}/hvctl/console-ready", dom.domid);
-  if (xs_read(seen_key, who) == marker) return true;
+  if (xs_read(seen_key, who) == label) return true;
   Watch& w = watches_[dom.name];
   if (!w.console || w.domid != dom.domid) w = {dom.domid, open_guest_console(xl, dom.domid, who), ""};
+  constexpr std::size_t kKeep = 8192;  // longer than any line a match looks for
   char buffer[4096];
   for (long n; (n = w.console->read(buffer, sizeof buffer, 0)) > 0;) {
     w.tail.append(buffer, static_cast<std::size_t>(n));
-    if (w.tail.find(marker) != std::string::npos) {
-      xs_write(seen_key, marker, who);
+    if (match(w.tail)) {
+      xs_write(seen_key, label, who);
       watches_.erase(dom.name);
       return true;
     }
-    if (w.tail.size() > marker.size() + sizeof buffer) w.tail.erase(0, w.tail.size() - marker.size());
+    if (w.tail.size() > 2 * kKeep) w.tail.erase(0, w.tail.size() - kKeep);
   }
   return false;
 }
 
-Readiness ReadinessProbe::check(const Libxl& xl, const DomainInfo& dom, const ReadySpec& ready, const std::string& who) {
+Readiness ReadinessProbe::check(const Libxl& xl, const DomainInfo& dom, const ReadySpec& ready, bool first_boot,
+                                const std::string& who) {
   std::lock_guard lock(mutex_);
   std::string detail = "running";
   if (ready.xenstore) {
@@ -138,9 +142,15 @@ Readiness ReadinessProbe::check(const Libxl& xl, const DomainInfo& dom, const Re
     detail += fmt::format(", {}={}", *ready.xenstore, *value);
   }
   if (ready.console) {
-    if (!console_shows(xl, dom, *ready.console, who))
-      return {false, fmt::format("running; its console has not shown '{}' yet", *ready.console)};
-    detail += fmt::format(", console showed '{}'", *ready.console);
+    const std::string& text = *ready.console;
+    if (!console_shows(xl, dom, text, [&](std::string_view seen) { return seen.find(text) != seen.npos; }, who))
+      return {false, fmt::format("running; its console has not shown '{}' yet", text)};
+    detail += fmt::format(", console showed '{}'", text);
+  }
+  if (first_boot) {
+    if (!console_shows(xl, dom, "cloud-init finished", &shows_cloud_init_finished, who))
+      return {false, fmt::format("running; its console has not shown {} yet", kCloudInitFinished)};
+    detail += fmt::format(", console showed {}", kCloudInitFinished);
   }
   return {true, detail};
 }

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <string_view>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -32,7 +34,10 @@ public:
   ReadinessProbe(const ReadinessProbe&) = delete;
   ReadinessProbe& operator=(const ReadinessProbe&) = delete;
 
-  Readiness check(const Libxl& xl, const DomainInfo& dom, const ReadySpec& ready, const std::string& who);
+  // With `first_boot` (spec.init set, `ready` empty), ready once the console
+  // shows cloud-init's final message (first_boot.hpp).
+  Readiness check(const Libxl& xl, const DomainInfo& dom, const ReadySpec& ready, bool first_boot,
+                  const std::string& who);
 
   // What xenstore says of a running domain for operators: when it started
   // (/vm/UUID/start_time) and the addresses guest utilities publish
@@ -43,11 +48,14 @@ private:
   struct Watch {
     std::uint32_t domid = 0;
     std::unique_ptr<ConsoleStream> console;
-    std::string tail;  // the last output read, enough to find the marker across reads
+    std::string tail;  // the last output read, enough to find a line across reads
   };
+  using Match = std::function<bool(std::string_view console)>;
   std::optional<std::string> xs_read(const std::string& path, const std::string& who);
   void xs_write(const std::string& path, const std::string& value, const std::string& who);
-  bool console_shows(const Libxl& xl, const DomainInfo& dom, const std::string& marker, const std::string& who);
+  // `label` names what `match` looks for in the xenstore record of it.
+  bool console_shows(const Libxl& xl, const DomainInfo& dom, const std::string& label, const Match& match,
+                     const std::string& who);
 
   std::mutex mutex_;
   xs_handle* xs_ = nullptr;

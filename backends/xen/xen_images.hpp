@@ -11,6 +11,7 @@
 #include "hvctl/diagnostics.hpp"
 #include "hvctl/disk_image.hpp"
 #include "hvctl/error.hpp"
+#include "hvctl/first_boot.hpp"
 #include "hvctl/spec.hpp"
 #include "xen_state.hpp"
 
@@ -19,8 +20,6 @@ namespace hvctl::xen {
 // Where the image of disk `disk` of VM `vm` goes: STATE_DIR/disks/VM/DISK.img.
 std::string image_path(const std::string& state_dir, const std::string& vm, const std::string& disk);
 
-// The drive id spec.init's seed has; no spec drive may take it.
-inline constexpr const char* kSeedDrive = "hvctl-seed";
 
 // record.spec with each disk hvctl made (record.images) given its image as
 // path, without `from`: the VM's disks as they are. Pure.

@@ -22,6 +22,13 @@ std::string instance_id(const VmSpec& spec);
 // when the spec has one. NoCloud needs meta-data and user-data both.
 std::vector<SeedFile> nocloud_files(const VmSpec& spec);
 
+// The drive id the seed has on backends that attach one (libvirt, Xen); no
+// spec drive may take it.
+inline constexpr const char* kSeedDrive = "hvctl-seed";
+
+// A spec drive that takes kSeedDrive's id, at its id's line.
+std::vector<Problem> seed_drive_problems(const VmSpec& spec);
+
 // Whether console output holds cloud-init's message at the end of first
 // boot, one line of "Cloud-init v. 22.4.2 finished at <time>. Datasource
 // ...". What a console readiness check waits for when the spec has init and

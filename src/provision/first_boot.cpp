@@ -1,5 +1,7 @@
 #include "hvctl/first_boot.hpp"
 
+#include <fmt/format.h>
+
 #include "hvctl/output.hpp"
 #include "hvctl/text.hpp"
 
@@ -20,6 +22,16 @@ std::vector<SeedFile> nocloud_files(const VmSpec& spec) {
                               {"user-data", spec.init.user_data.value_or("#cloud-config\n{}\n")}};
   if (spec.init.network_config) files.push_back({"network-config", *spec.init.network_config});
   return files;
+}
+
+std::vector<Problem> seed_drive_problems(const VmSpec& spec) {
+  std::vector<Problem> out;
+  for (std::size_t i = 0; i < spec.cdroms.size(); ++i)
+    if (spec.cdroms[i].id == kSeedDrive)
+      out.push_back({spec.mark_of(fmt::format("cdroms[{}].id", i)),
+                     fmt::format("VM '{}': cdrom id '{}' is the drive hvctl gives spec.init's seed; name yours otherwise",
+                                 spec.name, kSeedDrive)});
+  return out;
 }
 
 // cloud-init's final_message module prints, by default, "Cloud-init v.

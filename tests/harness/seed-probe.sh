@@ -11,7 +11,10 @@
 #   (A DEV that is an unexpanded glob is no block device: skipped.)
 # seed_print READ: the console lines for seed_read's READ:
 #   "HVCTL-GUEST-SEED-HOSTNAME NAME" and "HVCTL-GUEST-SEED-MARKER VALUE", or
-#   "HVCTL-GUEST-SEED-FAIL cannot mount DEV".
+#   "HVCTL-GUEST-SEED-FAIL cannot mount DEV"; after a seed's two lines, one in
+#   the form of cloud-init's final message ("Cloud-init v. hvctl-test-guest
+#   finished at ..."), which hvctl's readiness waits for when a spec has init
+#   and no ready condition.
 is_seed() {
   case $(dd if="$1" bs=8 skip=4101 count=4 2>/dev/null | tr -d ' \000') in cidata|CIDATA) return 0 ;; esac
   return 1
@@ -36,6 +39,8 @@ seed_print() {
   local rest
   case $1 in
     *"|FAIL") echo "HVCTL-GUEST-SEED-FAIL cannot mount ${1%|FAIL}" ;;
-    *) rest=${1#*|}; echo "HVCTL-GUEST-SEED-HOSTNAME ${rest%%|*}"; echo "HVCTL-GUEST-SEED-MARKER ${1##*|}" ;;
+    *) rest=${1#*|}; echo "HVCTL-GUEST-SEED-HOSTNAME ${rest%%|*}"; echo "HVCTL-GUEST-SEED-MARKER ${1##*|}"
+       # the line cloud-init's final_message module prints at the end of first boot
+       echo "Cloud-init v. hvctl-test-guest finished at $(date -R 2>/dev/null). Datasource DataSourceNoCloud [seed=${1%%|*}]." ;;
   esac
 }
