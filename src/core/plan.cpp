@@ -3,6 +3,7 @@
 #include "hvctl/plan.hpp"
 
 
+#include <algorithm>
 #include <type_traits>
 
 #include <fmt/format.h>
@@ -45,13 +46,16 @@ private:
   std::vector<FieldChange>& out_;
 };
 
-// The leaves that make the guest's first-boot identity: spec.init, and
+// Whether a field is part of the guest's first-boot identity: spec.init, and
 // VMware's guest customization. A change makes the guest a new instance.
+bool is_identity_key(const std::string& key) {
+  return key.rfind("init.", 0) == 0 || key.rfind("vsphere.customization.", 0) == 0;
+}
+
 std::vector<const Field*> identity_fields() {
   std::vector<const Field*> out;
   for (const auto& f : table())
-    if (f.is_leaf() && (f.key().rfind("init.", 0) == 0 || f.key().rfind("vsphere.customization.", 0) == 0))
-      out.push_back(&f);
+    if (f.is_leaf() && is_identity_key(f.key())) out.push_back(&f);
   return out;
 }
 
@@ -284,6 +288,8 @@ std::string VmPlan::describe() const {
       list += fmt::format("{}{} {} -> {}{}", list.empty() ? "" : ", ", c.field, c.from.empty() ? "(unset)" : c.from,
                           c.to, restarts_for(c) ? " (needs restart)" : "");
     parts.push_back("update " + list);
+    if (std::any_of(changes.begin(), changes.end(), [](const FieldChange& c) { return is_identity_key(c.field); }))
+      parts.push_back("the guest reads its new identity at its next boot, as a new instance (a new instance-id)");
   }
   if (power_to) {
     static const std::map<std::pair<PowerState, PowerState>, const char*> kVerbs = {

@@ -4,28 +4,14 @@
 #include <doctest/doctest.h>
 
 #include "hvctl/plan.hpp"
-#include "hvctl/spec_io.hpp"
 #include "libvirt_backend.hpp"
+#include "libvirt_test_util.hpp"
 
 namespace hvctl {
 namespace {
 
-Target clone_target() {
-  Target t;
-  t.name = "lab";
-  t.type = "libvirt";
-  t.uri = "test:///default";
-  t.options = {{"pool", "default-pool"}};
-  return t;
-}
-
-VmSpec parse_one(const std::string& yaml) {
-  std::vector<Problem> problems;
-  auto specs = parse_specs(yaml, "clone.yaml", problems);
-  for (const auto& p : problems) FAIL_CHECK(p.str());
-  REQUIRE(specs.size() == 1);
-  return specs.front();
-}
+using test::spec_from;
+using test::test_target;
 
 const char* const kTemplate =
     "apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: tpl-c, labels: {role: base}}\nspec:\n"
@@ -36,8 +22,8 @@ const char* const kTemplate =
 }  // namespace
 
 TEST_CASE("libvirt backend: a template, and a full clone of it with its own copy of each disk") {
-  auto b = make_libvirt_backend(clone_target());
-  b->create(parse_one(kTemplate));
+  auto b = make_libvirt_backend(test_target());
+  b->create(spec_from(kTemplate));
   const auto tpl = b->lookup("tpl-c");
   REQUIRE(tpl);
   CHECK(tpl->spec.is_template == true);
@@ -46,7 +32,7 @@ TEST_CASE("libvirt backend: a template, and a full clone of it with its own copy
   CHECK_THROWS_WITH_AS(b->power("tpl-c", start), doctest::Contains("VM 'tpl-c' is a template"), InputError);
   CHECK(b->lookup("tpl-c")->power == PowerState::stopped);
 
-  b->create(parse_one("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: web-c}\nspec:\n"
+  b->create(spec_from("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: web-c}\nspec:\n"
                       "  source: {template: tpl-c}\n  memory: {size: 512MiB}\n"));
   const auto vm = b->lookup("web-c");
   REQUIRE(vm);
@@ -72,8 +58,8 @@ TEST_CASE("libvirt backend: a template, and a full clone of it with its own copy
 }
 
 TEST_CASE("libvirt backend: a clone whose source went away or started since the plan is refused, nothing made") {
-  auto b = make_libvirt_backend(clone_target());
-  const auto clone = parse_one("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: web-gone}\nspec:\n"
+  auto b = make_libvirt_backend(test_target());
+  const auto clone = spec_from("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: web-gone}\nspec:\n"
                                "  source: {vm: test}\n");
   // "test" is the driver's own running domain.
   CHECK_THROWS_WITH_AS(b->create(clone), doctest::Contains("cannot clone 'test' into VM 'web-gone': it is running"),
@@ -90,8 +76,8 @@ TEST_CASE("libvirt backend: a clone whose source went away or started since the 
 namespace hvctl {
 
 TEST_CASE("libvirt backend: a VMware guest customization is refused, not ignored; a template's clone checks at plan") {
-  auto b = make_libvirt_backend(clone_target());
-  const auto spec = parse_one("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: web-gosc}\nspec:\n"
+  auto b = make_libvirt_backend(test_target());
+  const auto spec = spec_from("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: web-gosc}\nspec:\n"
                               "  vsphere:\n    customization: {ipv4: 10.0.0.21/24}\n");
   const auto problems = problems_on(spec, *b);
   REQUIRE(problems.size() == 1);
@@ -99,7 +85,7 @@ TEST_CASE("libvirt backend: a VMware guest customization is refused, not ignored
                                  "customization runs only on vSphere") != std::string::npos);
   CHECK(problems[0].mark.line == 6);
   // The rest of the vSphere block is kept and ignored, as ever.
-  const auto placement = parse_one("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: web-ds}\nspec:\n"
+  const auto placement = spec_from("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: web-ds}\nspec:\n"
                                    "  vsphere: {datastore: LocalDS_0}\n");
   CHECK(problems_on(placement, *b).empty());
 }

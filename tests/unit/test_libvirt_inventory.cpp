@@ -8,19 +8,12 @@
 #include "libvirt_backend.hpp"
 #include "libvirt_guest.hpp"
 #include "libvirt_inventory.hpp"
+#include "libvirt_test_util.hpp"
 
 using namespace hvctl;
 using namespace hvctl::libvirt;
 
-namespace {
-Target test_target() {
-  Target t;
-  t.name = "lab";
-  t.type = "libvirt";
-  t.uri = "test:///default";
-  return t;
-}
-}  // namespace
+using hvctl::test::test_target;
 
 TEST_CASE("libvirt inventory: a network's forward mode, bridge and VLAN from its XML") {
   const auto nat = network_from_xml("<network><name>default</name><forward mode='nat'/><bridge name='virbr0'/></network>");

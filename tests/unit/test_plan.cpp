@@ -187,6 +187,21 @@ TEST_CASE("a changed spec.init is impossible on an existing VM unless apply --re
   CHECK(transition_problems(want, none).size() == 1);
   want.reinit = true;
   CHECK(transition_problems(want, have).empty());
+  Capabilities c;
+  c.backend = "libvirt";
+  c.fields = {"init.hostname"};
+  VmState was;
+  was.spec = have;
+  const auto plan = plan_vm(want, was, "t", c);
+  CHECK(plan.describe().find("init.hostname web-01 -> web-02") != std::string::npos);
+  CHECK(plan.describe().find("the guest reads its new identity at its next boot, as a new instance") !=
+        std::string::npos);  // when the guest reads it, as the plan must say
+  VmSpec customized = have;
+  customized.vsphere.emplace().customization.ipv4 = "10.0.0.9/24";
+  was.spec.vsphere.emplace();
+  c.fields = {"vsphere.customization.ipv4"};
+  c.backend = "vsphere";
+  CHECK(transition_problems(customized, was.spec).size() == 1);  // a customization is identity too
   VmSpec keys = have;
   keys.init.ssh_authorized_keys = {"ssh-ed25519 AAAA a@b"};
   CHECK(transition_problems(keys, have).size() == 1);

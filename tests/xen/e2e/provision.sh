@@ -14,10 +14,10 @@ ST=/var/lib/hvctl/xen
 # with "default", no ready condition: ready at cloud-init's final message.
 seedspec() {
   printf '#cloud-config\n# hvctl-marker: %s\npackage_update: false\n' "$2" > "user-data-$2"
-  local ready
-  ready=$(printf '  ready: {console: "HVCTL-GUEST-SEED-MARKER %s"}\n' "$2")
-  [ "${3:-}" = default ] && ready=""
-  spec e2e-seed pv sleep "$(printf '%s  init:\n    hostname: %s\n    cloudInit: {userData: user-data-%s}' "$ready" "$1" "$2")"
+  local extra
+  extra=$(printf '  init:\n    hostname: %s\n    cloudInit: {userData: user-data-%s}' "$1" "$2")
+  [ "${3:-}" = default ] || extra=$(printf '  ready: {console: "HVCTL-GUEST-SEED-MARKER %s"}\n%s' "$2" "$extra")
+  spec e2e-seed pv sleep "$extra"
 }
 # disk_params VM: the image of each of VM's disks, as its back end's xenstore says, with its mode (r, w)
 disk_params() {
