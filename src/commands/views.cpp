@@ -191,18 +191,16 @@ const char* to_string(Interruption i) {
 int results_exit_code(const std::vector<VmResult>& results) {
   for (const auto& r : results)
     if (r.interruption != Interruption::none) return static_cast<int>(ExitCode::interrupted);
-  int failed = 0, succeeded = 0, impossible = 0, not_found = 0, invalid = 0;
+  int failed = 0, succeeded = 0, impossible = 0, not_found = 0;
   for (const auto& r : results) {
     (r.ok ? succeeded : failed)++;
     impossible += !r.ok && r.failure == ExitCode::impossible;
     not_found += !r.ok && r.failure == ExitCode::not_found;
-    invalid += !r.ok && r.failure == ExitCode::invalid_input;  // a request no VM could take (start a template)
   }
   if (failed == 0) return 0;
   if (impossible == failed) return static_cast<int>(ExitCode::impossible);  // the rest was carried out
   if (succeeded > 0) return static_cast<int>(ExitCode::partial);
   if (not_found == failed) return static_cast<int>(ExitCode::not_found);
-  if (invalid == failed) return static_cast<int>(ExitCode::invalid_input);
   return static_cast<int>(ExitCode::backend_failure);
 }
 

@@ -135,7 +135,11 @@ int for_each_vm(Context& ctx, const std::vector<std::string>& names, const std::
   for (const auto& r : results)
     if (!r.ok && r.interruption == Interruption::none) ctx.out().warn(fmt::format("{} {}: {}", verb, r.vm, r.error));
   report_interruption(results, ctx.out());
-  return results_exit_code(results);
+  // A verb no named VM could take (start a template) is invalid input: 3.
+  const bool all_invalid = !results.empty() && std::all_of(results.begin(), results.end(), [](const VmResult& r) {
+    return !r.ok && r.interruption == Interruption::none && r.failure == ExitCode::invalid_input;
+  });
+  return all_invalid ? static_cast<int>(ExitCode::invalid_input) : results_exit_code(results);
 }
 
 }  // namespace hvctl
