@@ -1,7 +1,8 @@
 // .vmx -> VmSpec. What maps where:
 //   displayName -> name (characters a VM name cannot hold become '-', noted);
 //   the field table's vmx keys (direct_keys.hpp): annotation, numvcpus,
-//   cpuid.coresPerSocket, memsize (MiB); sched.cpu.shares (a
+//   cpuid.coresPerSocket, memsize (MiB), without memsize/numvcpus VMware's
+//   defaults (32 MB, 1); sched.cpu.shares (a
 //   number) -> cpu.weight; firmware efi|bios -> firmware; guestOS ->
 //   vsphere.guestId (see guest_os.cpp); guestinfo.* -> vsphere.extraConfig.
 //   Disks: every present BUSc:u (scsi, sata, nvme, ide) whose controller is
@@ -195,8 +196,18 @@ private:
     }
   }
 
+  // A .vmx without memsize or numvcpus runs with VMware's defaults, 32 MB and
+  // one vCPU (sanbarrow.com/vmx.html, "Memory": "If you don't assign a value
+  // for memory VMware will use the default-setting which is 32MB", and its
+  // minimal .vmx with "32MB RAM and one CPU"; libvirt's src/vmx/vmx.c reads
+  // them the same). The spec says so: unset would mean the target's default.
+  static constexpr std::uint64_t kDefaultMemsizeMib = 32;
+  static constexpr int kDefaultNumvcpus = 1;
+
   void read_cpu_and_memory() {
     auto& spec = out_.spec;
+    if (!spec.memory.size_mib) spec.memory.size_mib = kDefaultMemsizeMib;
+    if (!spec.cpu.count) spec.cpu.count = kDefaultNumvcpus;
     if (auto shares = value("sched.cpu.shares")) {
       if (!shares->empty() && std::all_of(shares->begin(), shares->end(), ::isdigit)) {
         if (auto n = number("sched.cpu.shares", 1, 65535)) spec.cpu.weight = static_cast<int>(*n);

@@ -88,6 +88,9 @@ private:
     if (spec_.cpu.cap) log_.add("cpu.cap", "cpu.cap is not carried over (a .vmx limits CPU in MHz)");
     const auto size = spec_.memory.size_mib ? spec_.memory.size_mib : spec_.memory.max_mib;
     if (!spec_.memory.size_mib && size) set("memsize", std::to_string(*size));
+    if (!size)
+      log_.add("memory.size", "memory.size is unset: a .vmx without memsize runs with VMware's default, 32 MB "
+                              "(set memory.size)");
     if (spec_.memory.max_mib && spec_.memory.max_mib != size)
       log_.add("memory.max", "memory.max is not carried over (a .vmx has one memory size)");
   }

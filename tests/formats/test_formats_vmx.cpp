@@ -176,3 +176,23 @@ TEST_CASE("write_vmx and read_vmx carry the field table's vmx keys: description 
   CHECK(back.cpu == spec.cpu);
   CHECK(back.memory.size_mib == 3072);
 }
+
+TEST_CASE("read_vmx: without memsize and numvcpus, VMware's defaults (32 MB, one vCPU) are the spec's values") {
+  const auto in = read_vmx("displayName = \"tiny\"\nguestOS = \"other\"\n", "tiny.vmx");
+  CHECK(in.spec.memory.size_mib == 32u);
+  CHECK(in.spec.cpu.count == 1);
+  const auto out = write_vmx(in.spec);
+  CHECK(out.text.find("memsize = \"32\"\n") != std::string::npos);
+  CHECK(out.text.find("numvcpus = \"1\"\n") != std::string::npos);
+  const auto given = read_vmx("displayName = \"big\"\nmemsize = \"4096\"\nnumvcpus = \"4\"\n", "big.vmx").spec;
+  CHECK(given.memory.size_mib == 4096u);
+  CHECK(given.cpu.count == 4);
+}
+
+TEST_CASE("write_vmx: an unset memory.size is reported, not left to VMware's 32 MB silently") {
+  VmSpec spec;
+  spec.name = "m";
+  CHECK(has_loss(write_vmx(spec).losses, "memory.size is unset"));
+  spec.memory.size_mib = 1024;
+  CHECK_FALSE(has_loss(write_vmx(spec).losses, "memory.size"));
+}

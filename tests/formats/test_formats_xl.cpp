@@ -1,6 +1,7 @@
 // xl.cfg: the lexical scan, the libxlutil-based reader and the writer.
 #include <doctest/doctest.h>
 
+#include "hvctl/spec_fields.hpp"
 #include "hvctl/spec_io.hpp"
 #include "xl_cfg.hpp"
 #include "xl_scan.hpp"
@@ -164,6 +165,14 @@ TEST_CASE("write_xl_cfg writes what an unset xen.type means, not xl's default (p
   CHECK(out.text.find("type = \"pvh\"\n") != std::string::npos);
   for (const auto& loss : out.losses) CHECK_MESSAGE(loss.message.find("type") == std::string::npos, loss.message);
   CHECK(read_xl_cfg(out.text, "v.cfg").spec.xen->type == "pvh");  // and xl reads it back as hvctl meant it
+}
+TEST_CASE("read_xl_cfg: with neither type nor builder the guest is PV (xl.cfg(5)), and the spec says so") {
+  const auto in = read_xl_cfg("name = \"old\"\nkernel = \"/boot/vmlinuz\"\nmemory = 256\n", "old.cfg");
+  REQUIRE(in.spec.xen);
+  CHECK(in.spec.xen->type == "pv");  // unset would mean pvh here (a kernel is set)
+  CHECK(fields::effective_xen_type(in.spec) == "pv");
+  const auto out = write_xl_cfg(in.spec);
+  CHECK(out.text.find("type = \"pv\"\n") != std::string::npos);
 }
 #else
 TEST_CASE("without libxlutil, reading xl.cfg says it is not compiled in") {
