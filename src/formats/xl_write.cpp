@@ -5,7 +5,9 @@
 //   disks: vdev = the disk id when it is a vdev name on the disk's bus
 //   ("xvdb", "hda", "sdc"), else the next free one (noted); bus xen -> xvd,
 //   ide -> hd, scsi|sata -> sd; virtio and nvme become xvd (noted); size-only and
-//   VMDK disks are left out (noted). access=ro for readonly.
+//   VMDK disks are left out (noted). access=ro for readonly. CD-ROMs:
+//   devtype=cdrom on HVM, on hd (sd for scsi) as the Xen backend puts them; on PV/PVH a read-only xen disk after the disks, as
+//   the Xen backend makes them (noted).
 //   nics: eth<N> ids are implied by order; model netfront -> type=vif.
 #include <map>
 #include <regex>
@@ -87,28 +89,40 @@ private:
   }
 
   // The vdev for a disk or drive: its id when that is a vdev name with the
-  // right prefix, else the next free one from `first` (noted).
+  // right prefix, else the next free one (noted).
   std::string vdev_for(const std::string& field, const char* noun, const std::string& id,
-                       const std::optional<std::string>& bus, char first = 'a') {
+                       const std::optional<std::string>& bus) {
     const auto prefix = prefix_for(bus);
     static const std::regex kVdev("(xvd|hd|sd)[a-z]{1,2}");
     if (std::regex_match(id, kVdev) && id.rfind(prefix, 0) == 0 && !(prefix == "hd" && id.size() != 3) &&
         used_vdevs_.insert(id).second)
       return id;
     std::string vdev;
-    for (char c = first; c <= 'z' && (vdev.empty() || used_vdevs_.count(vdev)); ++c) vdev = prefix + c;
+    for (char c = 'a'; c <= 'z' && (vdev.empty() || used_vdevs_.count(vdev)); ++c) vdev = prefix + c;
     used_vdevs_.insert(vdev);
     log_.add(field, fmt::format("{} '{}' becomes vdev {} (xl.cfg has no device ids; it reads back as '{}')", noun, id,
                                 vdev, vdev));
     return vdev;
   }
 
-  // A drive is a read-only raw disk with devtype=cdrom; an empty one has no target.
+  // On HVM a drive is a read-only raw disk with devtype=cdrom; an empty one
+  // has no target. A PV or PVH guest has no emulated drive: as the Xen backend
+  // makes it, the ISO is a read-only xen disk after the disks (noted).
   std::string cdrom_item(std::size_t i) {
     const auto& cd = spec_.cdroms[i];
-    const auto vdev = vdev_for(fmt::format("cdroms[{}]", i), "cdrom", cd.id, cd.bus, 'c');
-    return xl_quote(fmt::format("format=raw, vdev={}, access=ro, devtype=cdrom, target={}", vdev, cd.image.value_or("")),
-                    '\'');
+    const auto field = fmt::format("cdroms[{}]", i);
+    if (fields::effective_xen_type(spec_) == "hvm") {
+      // An emulated drive is on hd (sd for scsi), never xvd, which HVM has only as PV disks.
+      const auto vdev = vdev_for(field, "cdrom", cd.id, std::string(cd.bus == "scsi" ? "scsi" : "ide"));
+      return xl_quote(fmt::format("format=raw, vdev={}, access=ro, devtype=cdrom, target={}", vdev, cd.image.value_or("")),
+                      '\'');
+    }
+    std::string vdev = "xvda";
+    for (char c = 'a'; c <= 'z' && used_vdevs_.count(vdev); ++c) vdev = std::string("xvd") + c;
+    used_vdevs_.insert(vdev);
+    log_.add(field, fmt::format("cdrom '{}' becomes read-only disk {} (a {} guest has no emulated CD-ROM drive; "
+                                "it reads back as disk '{}')", cd.id, vdev, fields::effective_xen_type(spec_), vdev));
+    return xl_quote(fmt::format("format=raw, vdev={}, access=ro, target={}", vdev, cd.image.value_or("")), '\'');
   }
 
   void write_disks() {
