@@ -16,7 +16,8 @@
 //   empty drive (noted).
 //   NICs: every present ethernetN: id ethN, networkName -> network,
 //   virtualDev -> model, address or generatedAddress (by addressType) -> mac.
-// Every other key is reported, grouped by its device ("pciBridge4.*").
+// Every other key is reported, grouped by its device ("pciBridge4.{present
+// (line 9), virtualDev (line 10)}"), each key with its line.
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -343,8 +344,9 @@ private:
         const auto v = list[0]->value.size() > 48 ? list[0]->value.substr(0, 45) + "..." : list[0]->value;
         text = fmt::format("{} = \"{}\" is not carried over", excerpt(list[0]->key), v);
       } else {
-        for (const auto* e : list)
-          text += (text.empty() ? "" : ", ") + excerpt(e->key.size() > group.size() ? e->key.substr(group.size() + 1) : e->key);
+        for (const auto* e : list)  // each key with its own line: the loss's mark is only the first's
+          text += fmt::format("{}{} (line {})", text.empty() ? "" : ", ",
+                              excerpt(e->key.size() > group.size() ? e->key.substr(group.size() + 1) : e->key), e->line);
         text = fmt::format("{}.{{{}}} are not carried over", excerpt(group), text);
       }
       found.push_back({mark_at(file_, list[0]->line), text});

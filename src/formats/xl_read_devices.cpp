@@ -4,7 +4,9 @@
 //   or specification=virtio; target -> path; format raw|qcow2|vhd; access=ro ->
 //   readonly. CD-ROMs and settings a spec has no field for are Losses.
 //   vif: split as xl does; mac -> mac, bridge -> network, model -> model,
-//   type=vif (PV only) -> model netfront; ids eth<N>; other keys are Losses.
+//   type=vif (PV only) -> model netfront; ids eth<N>; type=ioemu and
+//   script=vif-bridge are the defaults (xl-network-configuration(5)); other
+//   keys are Losses.
 #include "xl_cfg.hpp"
 
 #include <cctype>
@@ -23,6 +25,10 @@ struct DiskGuard {
   libxl_device_disk* disk;
   ~DiskGuard() { libxl_device_disk_dispose(disk); }
 };
+
+bool ends_with(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
 
 std::optional<std::string> bus_of_vdev(const std::string& vdev) {
   if (vdev.rfind("xvd", 0) == 0) return "xen";
@@ -138,14 +144,17 @@ void XlReader::read_nic(const std::string& text, std::size_t index, int line) {
       nic.model = value;
     } else if (key == "type") {
       type = value;
+    } else if (key == "script" && (value == "vif-bridge" || ends_with(value, "/vif-bridge"))) {
+      // xl-network-configuration(5): the hotplug script defaults to vif-bridge.
     } else {
       loss(line, fmt::format("{}: {}={} is not carried over (a spec has no field for it)", what, key, value));
     }
   }
+  // xl-network-configuration(5): type is for HVM only, ioemu its default.
   if (type == "vif" && !nic.model) nic.model = "netfront";
-  else if (type == "vif" || type == "ioemu")
-    loss(line, fmt::format("{}: type={} is not carried over (the default for the guest type is used)", what, *type));
-  else if (type)
+  else if (type == "vif")
+    loss(line, fmt::format("{}: type=vif is not carried over with model={} (the guest gets an emulated NIC too)", what, *nic.model));
+  else if (type && type != "ioemu")
     problem(line, fmt::format("{}: type={}: expected vif or ioemu", what, *type));
   mark(fmt::format("nics[{}]", out_.spec.nics.size()), line);
   out_.spec.nics.push_back(std::move(nic));

@@ -54,6 +54,11 @@ check "--strict with losses writes nothing" grep -qx "keep me" "$work/out.yaml"
 "$hvctl" -q convert --strict "$corpus/fleet.yaml" --to yaml -O "$work/strict.yaml" 2>/dev/null
 check "--strict without losses exits 0" test $? -eq 0
 check "--strict writes the file when nothing is lost" test -s "$work/strict.yaml"
+if compiled_in xl; then  # keys at xl's defaults are no loss
+  "$hvctl" -q convert --strict "$corpus/defaults-only.cfg" --to yaml -O "$work/defaults.yaml" 2>"$work/err"
+  check "--strict accepts a file that loses nothing but defaults" test $? -eq 0
+  check "defaults-only.cfg: no warning at all" test ! -s "$work/err"
+fi
 
 # Malformed input: one clear error naming file:line, exit 3, the output file untouched.
 expect_error() {  # expect_error FILE FORMAT PATTERN

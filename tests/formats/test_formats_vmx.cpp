@@ -196,3 +196,9 @@ TEST_CASE("write_vmx: an unset memory.size is reported, not left to VMware's 32 
   spec.memory.size_mib = 1024;
   CHECK_FALSE(has_loss(write_vmx(spec).losses, "memory.size"));
 }
+
+TEST_CASE("read_vmx: a grouped loss names every key's line, not only the first") {
+  const auto in = read_vmx("displayName = \"g\"\nmemsize = \"64\"\nsched.mem.min = \"0\"\nnumvcpus = \"1\"\n"
+                           "sched.swap.derivedName = \"x.vswp\"\n", "g.vmx");
+  CHECK(has_loss(in.losses, "sched.{mem.min (line 3), swap.derivedName (line 5)} are not carried over", 3));
+}

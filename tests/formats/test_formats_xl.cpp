@@ -174,6 +174,18 @@ TEST_CASE("read_xl_cfg: with neither type nor builder the guest is PV (xl.cfg(5)
   const auto out = write_xl_cfg(in.spec);
   CHECK(out.text.find("type = \"pv\"\n") != std::string::npos);
 }
+TEST_CASE("read_xl_cfg: keys at xl.cfg(5)'s defaults are no loss; other values of them are") {
+  const auto quiet = read_xl_cfg("name='d'\ntype='hvm'\nacpi=1\napic=1\nhpet=1\nlocaltime=0\nacpi_s3=1\n"
+                                 "timer_mode='no_delay_for_missed_ticks'\n"
+                                 "vif=['bridge=xenbr0,script=/etc/xen/scripts/vif-bridge,type=ioemu']\n", "d.cfg");
+  for (const auto& l : quiet.losses) CHECK_MESSAGE(false, l.message);
+  const auto loud = read_xl_cfg("name='d'\ntype='hvm'\nacpi=0\nlocaltime=1\ntimer_mode='delay_for_missed_ticks'\n"
+                                "vif=['bridge=xenbr0,script=vif-openvswitch']\n", "d.cfg");
+  CHECK(has_loss(loud.losses, "acpi", 3));
+  CHECK(has_loss(loud.losses, "localtime", 4));
+  CHECK(has_loss(loud.losses, "timer_mode", 5));
+  CHECK(has_loss(loud.losses, "script=vif-openvswitch", 6));
+}
 #else
 TEST_CASE("without libxlutil, reading xl.cfg says it is not compiled in") {
   CHECK_THROWS_WITH_AS(read_xl_cfg("name='a'\n", "a.cfg"), doctest::Contains("not compiled in"), InputError);
