@@ -342,7 +342,8 @@ private:
       std::string text;
       if (list.size() == 1) {
         const auto v = list[0]->value.size() > 48 ? list[0]->value.substr(0, 45) + "..." : list[0]->value;
-        text = fmt::format("{} = \"{}\" is not carried over", excerpt(list[0]->key), v);
+        text = is_secret_key(list[0]->key) ? fmt::format("{} = {} is not carried over", excerpt(list[0]->key), kWithheld)
+                                           : fmt::format("{} = \"{}\" is not carried over", excerpt(list[0]->key), v);
       } else {
         for (const auto* e : list)  // each key with its own line: the loss's mark is only the first's
           text += fmt::format("{}{} (line {})", text.empty() ? "" : ", ",

@@ -95,7 +95,7 @@ std::vector<std::string> XlReader::list(const std::string& key) {
 std::string XlReader::describe(const std::string& key) {
   const char* value = nullptr;
   if (xlu_cfg_get_string(session_.cfg(), key.c_str(), &value, 1) == 0 && value)
-    return fmt::format("{} = \"{}\"", key, value);
+    return is_secret_key(key) ? fmt::format("{} = {}", key, kWithheld) : fmt::format("{} = \"{}\"", key, value);
   int count = 0;
   if (xlu_cfg_get_list(session_.cfg(), key.c_str(), nullptr, &count, 1) == 0)
     return fmt::format("{} = [{} item{}]", key, count, count == 1 ? "" : "s");

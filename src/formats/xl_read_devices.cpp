@@ -147,7 +147,7 @@ void XlReader::read_nic(const std::string& text, std::size_t index, int line) {
     } else if (key == "script" && (value == "vif-bridge" || ends_with(value, "/vif-bridge"))) {
       // xl-network-configuration(5): the hotplug script defaults to vif-bridge.
     } else {
-      loss(line, fmt::format("{}: {}={} is not carried over (a spec has no field for it)", what, key, value));
+      loss(line, fmt::format("{}: {}={} is not carried over (a spec has no field for it)", what, key, loss_value(key, value)));
     }
   }
   // xl-network-configuration(5): type is for HVM only, ioemu its default.

@@ -202,3 +202,11 @@ TEST_CASE("read_vmx: a grouped loss names every key's line, not only the first")
                            "sched.swap.derivedName = \"x.vswp\"\n", "g.vmx");
   CHECK(has_loss(in.losses, "sched.{mem.min (line 3), swap.derivedName (line 5)} are not carried over", 3));
 }
+
+TEST_CASE("read_vmx: a secret's value is never in a loss, only its key") {
+  const auto in = read_vmx("displayName = \"s\"\nmemsize = \"64\"\nRemoteDisplay.vnc.password = \"hunter2\"\n"
+                           "isolation.secret = \"hunter3\"\n", "s.vmx");
+  CHECK(has_loss(in.losses, "RemoteDisplay.vnc.password = (value withheld: a secret)", 3));
+  CHECK(has_loss(in.losses, "isolation.secret = (value withheld: a secret)", 4));
+  for (const auto& l : in.losses) CHECK_MESSAGE(l.message.find("hunter") == std::string::npos, l.message);
+}

@@ -186,6 +186,14 @@ TEST_CASE("read_xl_cfg: keys at xl.cfg(5)'s defaults are no loss; other values o
   CHECK(has_loss(loud.losses, "timer_mode", 5));
   CHECK(has_loss(loud.losses, "script=vif-openvswitch", 6));
 }
+TEST_CASE("read_xl_cfg: a secret's value is never in a loss, only its key") {
+  const auto in = read_xl_cfg("name='s'\ntype='hvm'\nvncpasswd='hunter2'\nspicepasswd=\"hunter3\"\n"
+                              "vif=['bridge=xenbr0,my_secret=hunter4']\n", "s.cfg");
+  CHECK(has_loss(in.losses, "vncpasswd = (value withheld: a secret)", 3));
+  CHECK(has_loss(in.losses, "spicepasswd = (value withheld: a secret)", 4));
+  CHECK(has_loss(in.losses, "my_secret=(value withheld: a secret)", 5));
+  for (const auto& l : in.losses) CHECK_MESSAGE(l.message.find("hunter") == std::string::npos, l.message);
+}
 #else
 TEST_CASE("without libxlutil, reading xl.cfg says it is not compiled in") {
   CHECK_THROWS_WITH_AS(read_xl_cfg("name='a'\n", "a.cfg"), doctest::Contains("not compiled in"), InputError);
