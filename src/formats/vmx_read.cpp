@@ -15,7 +15,8 @@
 //   "BUSc-u", bus, image = fileName of a cdrom-image; a host drive becomes an
 //   empty drive (noted).
 //   NICs: every present ethernetN: id ethN, networkName -> network,
-//   virtualDev -> model, address or generatedAddress (by addressType) -> mac.
+//   virtualDev -> model, address or generatedAddress (by addressType) -> mac;
+//   an addressType other than the one the MAC's prefix has is noted.
 // Every other key is reported, grouped by its device ("pciBridge4.{present
 // (line 9), virtualDev (line 10)}"), each key with its line.
 #include <algorithm>
@@ -320,6 +321,12 @@ private:
       const auto l = lower(*mac);
       if (valid_mac(l)) nic.mac = l;
       else problems_.push_back({mark_at(file_, line(mac_key)), fmt::format("{}: \"{}\" is not a unicast MAC address", mac_key, excerpt(*mac))});
+    }
+    // The spec keeps the MAC; its address type comes back from its prefix.
+    if (nic.mac && vmx_address_type(*nic.mac) != type) {
+      const auto at = line(dev + ".addresstype");
+      loss(at ? at : line(mac_key), fmt::format("{}.addressType \"{}\" with MAC {} is not carried over: it is written back as \"{}\", "
+                                                "the type VMware gives that address", excerpt(dev), type, *nic.mac, vmx_address_type(*nic.mac)));
     }
     get(dev + ".generatedaddressoffset");
     mark(fmt::format("nics[{}]", out_.spec.nics.size()), at);

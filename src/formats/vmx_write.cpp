@@ -9,7 +9,10 @@
 //   disks use and no entry names is declared too (scsi as pvscsi). IDE needs none.
 //   CD-ROMs: deviceType cdrom-image with the ISO; an empty drive has fileName
 //   "" and startConnected FALSE. Slots as for disks (default bus ide).
-//   NICs: ethernetN from "ethN" ids, else the next free; a MAC is written static.
+//   NICs: ethernetN from "ethN" ids, else the next free; a MAC's addressType
+//   is the one its prefix has on VMware (vmx_address_type): a generated or
+//   vCenter MAC stays generatedAddress, any other is static (noted outside
+//   VMware's static range).
 #include <map>
 #include <optional>
 #include <regex>
@@ -235,7 +238,9 @@ private:
         log_.add(field, fmt::format("nic '{}': model {} is not carried over (VMware picks its default)", nic.id, *nic.model));
       else if (nic.model) set(dev + ".virtualDev", *nic.model);
       if (!nic.mac) { set(dev + ".addressType", "generated"); continue; }
-      set(dev + ".addressType", "static");
+      const auto type = vmx_address_type(*nic.mac);
+      set(dev + ".addressType", type);
+      if (type != "static") { set(dev + ".generatedAddress", *nic.mac); continue; }
       set(dev + ".address", *nic.mac);
       if (nic.mac->rfind("00:50:56:", 0) != 0 || (*nic.mac)[9] > '3')
         log_.add(field, fmt::format("nic '{}': mac {} is outside VMware's static range 00:50:56:00:00:00-00:50:56:3f:ff:ff; "
@@ -252,6 +257,13 @@ private:
 };
 
 }  // namespace
+
+std::string vmx_address_type(const std::string& mac) {
+  const auto byte = [&](std::size_t i) { return std::stoi(mac.substr(i * 3, 2), nullptr, 16); };
+  if (mac.rfind("00:0c:29:", 0) == 0 || mac.rfind("00:05:69:", 0) == 0) return "generated";
+  if (mac.rfind("00:50:56:", 0) == 0 && byte(3) >= 0x80 && byte(3) <= 0xbf) return "vpx";
+  return "static";
+}
 
 Exported write_vmx(const VmSpec& spec) { return VmxWriter(spec).run(); }
 

@@ -210,3 +210,26 @@ TEST_CASE("read_vmx: a secret's value is never in a loss, only its key") {
   CHECK(has_loss(in.losses, "isolation.secret = (value withheld: a secret)", 4));
   for (const auto& l : in.losses) CHECK_MESSAGE(l.message.find("hunter") == std::string::npos, l.message);
 }
+
+TEST_CASE("vmx MAC address types: a generated or vCenter MAC is not written back as static") {
+  const auto in = read_vmx("displayName = \"n\"\nmemsize = \"64\"\n"
+                           "ethernet0.present = \"TRUE\"\nethernet0.addressType = \"generated\"\n"
+                           "ethernet0.generatedAddress = \"00:0C:29:AB:CD:EF\"\n"
+                           "ethernet1.present = \"TRUE\"\nethernet1.addressType = \"vpx\"\n"
+                           "ethernet1.generatedAddress = \"00:50:56:8a:12:34\"\n"
+                           "ethernet2.present = \"TRUE\"\nethernet2.addressType = \"static\"\n"
+                           "ethernet2.address = \"00:50:56:01:02:03\"\n"
+                           "ethernet3.present = \"TRUE\"\nethernet3.addressType = \"static\"\n"
+                           "ethernet3.address = \"00:0c:29:00:00:01\"\n", "n.vmx");
+  REQUIRE(in.spec.nics.size() == 4);
+  CHECK(in.spec.nics[0].mac == "00:0c:29:ab:cd:ef");
+  CHECK(has_loss(in.losses, "ethernet3.addressType \"static\" with MAC 00:0c:29:00:00:01 is not carried over", 13));
+  CHECK(in.losses.size() == 1);
+  const auto out = write_vmx(in.spec).text;
+  CHECK(out.find("ethernet0.addressType = \"generated\"\nethernet0.generatedAddress = \"00:0c:29:ab:cd:ef\"\n") != std::string::npos);
+  CHECK(out.find("ethernet1.addressType = \"vpx\"\nethernet1.generatedAddress = \"00:50:56:8a:12:34\"\n") != std::string::npos);
+  CHECK(out.find("ethernet2.addressType = \"static\"\nethernet2.address = \"00:50:56:01:02:03\"\n") != std::string::npos);
+  CHECK(out.find("ethernet0.address =") == std::string::npos);
+  CHECK(vmx_address_type("52:54:00:00:00:01") == "static");
+  CHECK(vmx_address_type("00:50:56:c0:00:01") == "static");  // above vCenter's range
+}
