@@ -113,3 +113,14 @@ TEST_CASE("libvirt XML: a Xen guest's tscMode is reported as lost, the rest is w
   CHECK(out.text.find("<type>xenpvh</type>") != std::string::npos);
   CHECK(out.text.find("tsc") == std::string::npos);
 }
+
+TEST_CASE("libvirt XML: a spec's disk controllers are reported as lost, with their model") {
+  if (!codec().write_libvirt) return;
+  const auto spec = one("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: c}\nspec:\n"
+                        "  disks: [{id: scsi0-0, path: /i/a.qcow2, bus: scsi, controller: scsi0}]\n"
+                        "  controllers: [{id: scsi0, type: scsi, model: lsilogic}]\n");
+  const auto out = export_spec(spec, NativeFormat::libvirt, codec());
+  REQUIRE(out.losses.size() == 1);
+  CHECK(out.losses[0].message == "controller 'scsi0' (model lsilogic) is not carried over (libvirt XML gets libvirt's default controller)");
+  CHECK(out.losses[0].mark.line == 6);
+}

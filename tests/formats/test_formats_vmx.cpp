@@ -233,3 +233,22 @@ TEST_CASE("vmx MAC address types: a generated or vCenter MAC is not written back
   CHECK(vmx_address_type("52:54:00:00:00:01") == "static");
   CHECK(vmx_address_type("00:50:56:c0:00:01") == "static");  // above vCenter's range
 }
+
+TEST_CASE("vmx controllers: lsilogic, lsisas1068 and buslogic come back as themselves on export, never pvscsi") {
+  const auto in = read_vmx("displayName = \"c\"\nmemsize = \"64\"\nguestOS = \"winnetenterprise\"\n"
+                           "scsi0.present = \"TRUE\"\nscsi0.virtualDev = \"lsilogic\"\n"
+                           "scsi1.present = \"TRUE\"\nscsi1.virtualDev = \"lsisas1068\"\n"
+                           "scsi2.present = \"TRUE\"\nscsi2.virtualDev = \"buslogic\"\n"
+                           "scsi3.present = \"TRUE\"\n"
+                           "scsi0:0.present = \"TRUE\"\nscsi0:0.fileName = \"a.vmdk\"\n"
+                           "scsi1:0.present = \"TRUE\"\nscsi1:0.fileName = \"b.vmdk\"\n"
+                           "scsi2:1.present = \"TRUE\"\nscsi2:1.deviceType = \"cdrom-image\"\nscsi2:1.fileName = \"x.iso\"\n"
+                           "scsi3:0.present = \"TRUE\"\nscsi3:0.fileName = \"d.vmdk\"\n", "c.vmx");
+  const auto out = write_vmx(in.spec).text;
+  CHECK(out.find("scsi0.virtualDev = \"lsilogic\"\n") != std::string::npos);
+  CHECK(out.find("scsi1.virtualDev = \"lsisas1068\"\n") != std::string::npos);
+  CHECK(out.find("scsi2.virtualDev = \"buslogic\"\n") != std::string::npos);
+  CHECK(out.find("scsi3.present = \"TRUE\"\n") != std::string::npos);
+  CHECK(out.find("pvscsi") == std::string::npos);  // scsi3 had no virtualDev: VMware's default, as read
+  CHECK(spec_to_yaml(read_vmx(out, "c2.vmx").spec) == spec_to_yaml(in.spec));
+}
