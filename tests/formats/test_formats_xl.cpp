@@ -194,6 +194,25 @@ TEST_CASE("read_xl_cfg: a secret's value is never in a loss, only its key") {
   CHECK(has_loss(in.losses, "my_secret=(value withheld: a secret)", 5));
   for (const auto& l : in.losses) CHECK_MESSAGE(l.message.find("hunter") == std::string::npos, l.message);
 }
+TEST_CASE("read_xl_cfg: Open vSwitch VLANs and network disks are reported, never flattened silently") {
+  const auto in = read_xl_cfg(
+      "name='o'\ntype='hvm'\n"
+      "vif=['bridge=ovsbr0.42,script=vif-openvswitch', 'bridge=ovsbr1:10:20', 'bridge=xenbr0.100']\n"
+      "disk=['format=raw,vdev=xvda,backendtype=qdisk,target=rbd:pool/img', 'vdev=xvdb,target=nbd:host:10809',\n"
+      "      'vdev=xvdc,target=iscsi://h/iqn.2001-04.com.example:storage/1', 'vdev=xvdd,target=/dev/vg/local']\n",
+      "o.cfg");
+  REQUIRE(in.spec.nics.size() == 3);
+  CHECK(in.spec.nics[0].network == "ovsbr0");
+  CHECK(has_loss(in.losses, "vif[0]: bridge=ovsbr0.42: the Open vSwitch VLAN tag 42 is not carried over", 3));
+  CHECK(in.spec.nics[1].network == "ovsbr1");
+  CHECK(has_loss(in.losses, "vif[1]: bridge=ovsbr1:10:20: the Open vSwitch VLAN trunks 10:20", 3));
+  CHECK(in.spec.nics[2].network == "xenbr0.100");  // a Linux bridge may have a dot in its name
+  REQUIRE(in.spec.disks.size() == 1);
+  CHECK(in.spec.disks[0].path == "/dev/vg/local");
+  CHECK(has_loss(in.losses, "disk[0] 'format=raw,vdev=xvda,backendtype=qdisk,target=rbd:pool/img' is a network disk (rbd)", 4));
+  CHECK(has_loss(in.losses, "is a network disk (nbd)", 4));
+  CHECK(has_loss(in.losses, "is a network disk (iscsi)", 5));
+}
 #else
 TEST_CASE("without libxlutil, reading xl.cfg says it is not compiled in") {
   CHECK_THROWS_WITH_AS(read_xl_cfg("name='a'\n", "a.cfg"), doctest::Contains("not compiled in"), InputError);
