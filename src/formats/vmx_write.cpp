@@ -2,6 +2,8 @@
 // Decisions:
 //   hardware version 14 (ESXi 6.7+, Workstation 15+): every bus hvctl writes works there.
 //   guestOS from vsphere.guestId (see guest_os.cpp), else "other-64" (noted).
+//   Values are quoted with |XX escapes (vmx_quote), so any string fits; an
+//   extraConfig key that a .vmx key cannot be is refused (exit 3) at the spec.
 //   Disks need a VMDK: path ending .vmdk or format vmdk, else left out (noted).
 //   Slot: the id when it names one ("scsi0-1", as read_vmx makes them) on the
 //   disk's bus, else the next free one (noted); virtio and xen buses become scsi.
@@ -57,6 +59,7 @@ public:
     note_spec_only_fields(spec_, ".vmx", log_);
     note_block(spec_, "xen", ".vmx", log_);
     note_block(spec_, "libvirt", ".vmx", log_);
+    if (!problems_.empty()) throw ValidationError(std::move(problems_));
     return {std::move(text_), log_.take()};
   }
 
@@ -75,7 +78,14 @@ private:
     }
     if (spec_.firmware) set("firmware", spec_.firmware == Firmware::uefi ? "efi" : "bios");
     if (!vs) return;
-    for (const auto& [key, value] : vs->extra_config) set(key, value);
+    for (const auto& [key, value] : vs->extra_config) {
+      if (const auto why = unwritable_key(key)) {
+        problems_.push_back({spec_.mark_of("vsphere.extraConfig"),
+                             fmt::format("vsphere.extraConfig key '{}' {}: it cannot be written as a .vmx key", key, *why)});
+        continue;
+      }
+      set(key, value);
+    }
     const std::pair<const char*, const std::optional<std::string>*> placement[] = {
         {"datacenter", &vs->datacenter}, {"cluster", &vs->cluster}, {"host", &vs->host},
         {"pool", &vs->pool}, {"folder", &vs->folder}, {"datastore", &vs->datastore}};
@@ -248,9 +258,23 @@ private:
     }
   }
 
+  // Why a .vmx key cannot be `key`, or nothing. Values can hold anything
+  // (vmx_quote's |XX); a key has no escapes, and the lexer ends it at space,
+  // '=' or '"', and a line at a newline; '#' starts a comment.
+  static std::optional<std::string> unwritable_key(const std::string& key) {
+    if (key.empty()) return "is empty";
+    for (char c : key) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u <= 0x20 || u >= 0x7f) return fmt::format("holds the character U+{:04X}", u);
+      if (c == '=' || c == '"' || c == '#' || c == '|') return fmt::format("holds '{}'", c);
+    }
+    return std::nullopt;
+  }
+
   const VmSpec& spec_;
   LossLog log_;
   std::string text_;
+  std::vector<Problem> problems_;  // what a .vmx cannot hold: refused at the end, all at once
   std::set<Slot> used_;
   std::set<std::pair<std::string, int>> declared_;  // controllers written present: bus, index
   std::map<std::string, int> index_of_;              // spec controller id -> its vmx index

@@ -9,6 +9,9 @@
 //   devtype=cdrom on HVM, on hd (sd for scsi) as the Xen backend puts them; on PV/PVH a read-only xen disk after the disks, as
 //   the Xen backend makes them (noted).
 //   nics: eth<N> ids are implied by order; model netfront -> type=vif.
+//   Strings: escaped as libxlutil reads them (xl_quote); a NUL anywhere, or a
+//   control character in a disk or vif item, cannot be written: the export
+//   is refused (ValidationError, exit 3) at the spec's line for each.
 #include <map>
 #include <regex>
 #include <set>
@@ -39,11 +42,18 @@ public:
     note_spec_only_fields(spec_, "xl.cfg", log_);
     note_block(spec_, "vsphere", "xl.cfg", log_);
     note_block(spec_, "libvirt", "xl.cfg", log_);
+    if (!problems_.empty()) throw ValidationError(std::move(problems_));
     return {std::move(text_), log_.take()};
   }
 
 private:
   void line(const std::string& s) { text_ += s + "\n"; }
+  // False, and a problem at the spec's `field`, when xl.cfg cannot hold `value` there.
+  bool holdable(const std::string& field, const std::string& what, const std::string& value, bool in_item) {
+    const auto why = xl_unholdable(value, in_item);
+    if (why) problems_.push_back({spec_.mark_of(field), fmt::format("{} {}: it cannot be written as xl.cfg", what, *why)});
+    return !why;
+  }
   void set(const char* key, const std::string& value) { line(fmt::format("{} = {}", key, xl_quote(value))); }
   void set(const char* key, std::uint64_t value) { line(fmt::format("{} = {}", key, value)); }
 
@@ -64,7 +74,7 @@ private:
       if (!fields::is_set(v)) continue;
       const auto text = native_text(*d.field, v);
       if (std::holds_alternative<long long>(v)) line(fmt::format("{} = {}", d.key, text));
-      else set(d.key.c_str(), text);
+      else if (holdable(d.field->key(), d.field->key(), text, false)) set(d.key.c_str(), text);
     }
   }
 
@@ -140,6 +150,7 @@ private:
                                     "qemu-img convert -O qcow2, and set path and format)", disk.id));
         continue;
       }
+      if (!holdable(field, fmt::format("disk '{}': path", disk.id), *disk.path, true)) continue;
       if (disk.bus == "virtio" || disk.bus == "nvme")
         log_.add(field, fmt::format("disk '{}': bus {} becomes a Xen PV disk (xvd)", disk.id, *disk.bus));
       if (disk.bus == "sata") log_.add(field, fmt::format("disk '{}': bus sata becomes sd (reads back as scsi)", disk.id));
@@ -149,7 +160,10 @@ private:
                           *disk.path);
       items.push_back(xl_quote(item, '\''));
     }
-    for (std::size_t i = 0; i < spec_.cdroms.size(); ++i) items.push_back(cdrom_item(i));
+    for (std::size_t i = 0; i < spec_.cdroms.size(); ++i)
+      if (holdable(fmt::format("cdroms[{}]", i), fmt::format("cdrom '{}': image", spec_.cdroms[i].id),
+                   spec_.cdroms[i].image.value_or(""), true))
+        items.push_back(cdrom_item(i));
     write_list("disk", items);
   }
 
@@ -162,6 +176,7 @@ private:
         log_.add(field, fmt::format("nic '{}' becomes vif[{}] (xl.cfg has no NIC ids; it reads back as 'eth{}')", nic.id, i, i));
       std::vector<std::string> parts;
       if (nic.mac) parts.push_back("mac=" + *nic.mac);
+      if (nic.network && !holdable(field, fmt::format("nic '{}': network", nic.id), *nic.network, true)) continue;
       if (nic.network && nic.network->find_first_of(",=") == std::string::npos) parts.push_back("bridge=" + *nic.network);
       else if (nic.network) log_.add(field, fmt::format("nic '{}': network '{}' cannot be an xl bridge name", nic.id, *nic.network));
       if (nic.model == "netfront") parts.push_back("type=vif");
@@ -185,6 +200,7 @@ private:
   LossLog log_;
   std::string text_;
   std::set<std::string> used_vdevs_;
+  std::vector<Problem> problems_;  // what xl.cfg cannot hold: refused at the end, all at once
 };
 
 }  // namespace

@@ -79,6 +79,13 @@ expect_error "$malformed/truncated.vmx" yaml "truncated.vmx:4:1: 'scsi0:0.fileNa
 expect_error "$malformed/garbage.vmx" xl "garbage.vmx:3:1: binary data"
 check "no temporary files left beside the output" test "$(ls -A "$work" | grep -c hvctl-)" -eq 0
 
+# A spec string the target format cannot hold: refused (exit 3) at the spec's line, nothing written.
+printf 'apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: k}\nspec:\n  memory: {size: 64MiB}\n  vsphere:\n    extraConfig: {"bad key": v}\n  disks: [{id: xvda, path: "/i/a\\nb"}]\n' > "$work/unholdable.yaml"
+expect_error "$work/unholdable.yaml" vmx "unholdable.yaml:7:.*extraConfig key 'bad key'"
+if compiled_in xl; then
+  expect_error "$work/unholdable.yaml" xl "unholdable.yaml:8:.*disk 'xvda': path holds the control character U+000A"
+fi
+
 # Several VMs into a one-VM format need --output-dir; with it, one file per VM.
 "$hvctl" -q convert "$corpus/fleet.yaml" --to vmx >/dev/null 2>&1
 check "two VMs to vmx without --output-dir exits 3" test $? -eq 3

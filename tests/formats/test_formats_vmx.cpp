@@ -252,3 +252,27 @@ TEST_CASE("vmx controllers: lsilogic, lsisas1068 and buslogic come back as thems
   CHECK(out.find("pvscsi") == std::string::npos);  // scsi3 had no virtualDev: VMware's default, as read
   CHECK(spec_to_yaml(read_vmx(out, "c2.vmx").spec) == spec_to_yaml(in.spec));
 }
+
+TEST_CASE("write_vmx escapes any value and refuses, at the spec's line, an extraConfig key a .vmx cannot hold") {
+  std::vector<Problem> problems;
+  auto specs = parse_specs("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: k, description: \"a\\nb \\\"c\\\" \\x01\"}\n"
+                           "spec:\n  memory: {size: 64MiB}\n"
+                           "  vsphere:\n    extraConfig: {guestinfo.ok: \"x\\ny\", \"bad key\": v, \"x=y\": v}\n",
+                           "k.yaml", problems);
+  REQUIRE(problems.empty());
+  auto spec = specs.front();
+  try {
+    write_vmx(spec);
+    FAIL("no error");
+  } catch (const ValidationError& e) {
+    REQUIRE(e.problems().size() == 2);
+    CHECK(e.problems()[0].mark.line == 7);
+    CHECK(e.problems()[0].message == "vsphere.extraConfig key 'bad key' holds the character U+0020: it cannot be written as a .vmx key");
+    CHECK(e.problems()[1].message.find("'x=y' holds '='") != std::string::npos);
+  }
+  spec.vsphere->extra_config.erase("bad key");
+  spec.vsphere->extra_config.erase("x=y");
+  const auto back = read_vmx(write_vmx(spec).text, "k.vmx").spec;
+  CHECK(back.description == spec.description);
+  CHECK(back.vsphere->extra_config == spec.vsphere->extra_config);
+}

@@ -213,6 +213,36 @@ TEST_CASE("read_xl_cfg: Open vSwitch VLANs and network disks are reported, never
   CHECK(has_loss(in.losses, "is a network disk (nbd)", 4));
   CHECK(has_loss(in.losses, "is a network disk (iscsi)", 5));
 }
+TEST_CASE("write_xl_cfg escapes what xl.cfg can hold and refuses, at the spec's line, what it cannot") {
+  std::vector<Problem> problems;
+  auto specs = parse_specs("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: q}\nspec:\n"
+                           "  boot: {kernel: \"/k\", cmdline: \"a \\\"b\\\" 'c'\\nd\\te\\x0bf\\\\g\"}\n"
+                           "  disks: [{id: xvda, path: \"/i/x\\ny\"}]\n"
+                           "  nics: [{id: eth0, network: \"br\\t0\"}]\n", "q.yaml", problems);
+  REQUIRE(problems.empty());
+  auto spec = specs.front();
+  const std::string cmdline = "a \"b\" 'c'\nd\te\v" "f\\g";
+  CHECK(spec.boot.cmdline == cmdline);
+  try {
+    write_xl_cfg(spec);
+    FAIL("no error");
+  } catch (const ValidationError& e) {
+    REQUIRE(e.problems().size() == 2);
+    CHECK(e.problems()[0].str() == "q.yaml:6:11: disk 'xvda': path holds the control character U+000A, which xl's disk "
+                                   "and vif syntax cannot hold: it cannot be written as xl.cfg");
+    CHECK(e.problems()[1].mark.line == 7);
+    CHECK(e.problems()[1].message.find("nic 'eth0': network holds the control character U+0009") == 0);
+  }
+  spec.disks.clear();
+  spec.nics.clear();
+  const auto out = write_xl_cfg(spec);
+  CHECK(out.text.find("cmdline = \"a \\\"b\\\" 'c'\\nd\\te\\vf\\\\g\"\n") != std::string::npos);
+  CHECK(read_xl_cfg(out.text, "q.cfg").spec.boot.cmdline == cmdline);  // libxlutil reads back every character
+  spec.boot.cmdline = std::string("a\0b", 3);
+  CHECK_THROWS_WITH_AS(write_xl_cfg(spec), doctest::Contains("boot.cmdline holds a NUL character"), ValidationError);
+  spec.boot.cmdline = "a\x01z";  // raw, xl would take it, but hvctl's reader (rightly) takes it for binary data
+  CHECK_THROWS_WITH_AS(write_xl_cfg(spec), doctest::Contains("U+0001, which xl.cfg has no escape for"), ValidationError);
+}
 #else
 TEST_CASE("without libxlutil, reading xl.cfg says it is not compiled in") {
   CHECK_THROWS_WITH_AS(read_xl_cfg("name='a'\n", "a.cfg"), doctest::Contains("not compiled in"), InputError);
