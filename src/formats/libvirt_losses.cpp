@@ -158,6 +158,7 @@ Exported libvirt_export_plan(const VmSpec& spec, VmSpec& writable) {
   if (spec.target) log.add("target", fmt::format("spec.target '{}' is not carried over", *spec.target));
   if (spec.power) log.add("power", fmt::format("spec.power {} is not carried over (libvirt XML has no power state)", to_string(*spec.power)));
   if (spec.ensure == Ensure::absent) log.add("ensure", "spec.ensure absent is not carried over");
+  note_lifecycle_fields(spec, "libvirt XML", log);
   writable.libvirt = spec.libvirt.value_or(LibvirtBlock{});
   writable.libvirt->domain_type = type;
   return {"", log.take()};
