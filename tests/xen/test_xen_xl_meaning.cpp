@@ -1,7 +1,7 @@
 // What a written xl.cfg means to xl: every golden spec goes through
 // write_xl_cfg, and the text is read the way xl itself reads it (libxlutil's
 // parser, xl.cfg(5)'s rule for the guest type, xlu_disk_parse for each disk)
-// into a libxl_domain_config. Its guest type and devices must be the ones the
+// into a libxl_domain_config. Its guest type, memory, vCPUs and devices must be the ones the
 // Xen backend builds from the same spec. A spec -> xl.cfg -> spec round trip
 // goes through hvctl's own reader and cannot see a file that means something
 // else to xl; this test can.
@@ -54,6 +54,10 @@ void read_as_xl(const std::string& text, xen::DomainConfig& out) {
   REQUIRE_MESSAGE(session.ok(), session.take_report());
   auto& c = *out.get();
   c.c_info.type = xl_guest_type(session.cfg());
+  long mib = 0;  // as xl's parse_config_data: memory sets both, maxmem the ceiling
+  if (xlu_cfg_get_long(session.cfg(), "memory", &mib, 0) == 0) c.b_info.target_memkb = c.b_info.max_memkb = mib * 1024;
+  if (xlu_cfg_get_long(session.cfg(), "maxmem", &mib, 0) == 0) c.b_info.max_memkb = mib * 1024;
+  if (xlu_cfg_get_long(session.cfg(), "vcpus", &mib, 0) == 0) c.b_info.max_vcpus = static_cast<int>(mib);
   XLU_ConfigList* list = nullptr;
   int count = 0;
   if (xlu_cfg_get_list(session.cfg(), "disk", &list, &count, 0) == 0 && count > 0) {
@@ -82,6 +86,9 @@ void read_as_xl(const std::string& text, xen::DomainConfig& out) {
 
 void compare(const libxl_domain_config& written, const libxl_domain_config& built) {
   CHECK(str(libxl_domain_type_to_string(written.c_info.type)) == str(libxl_domain_type_to_string(built.c_info.type)));
+  CHECK(written.b_info.target_memkb == built.b_info.target_memkb);
+  CHECK(written.b_info.max_memkb == built.b_info.max_memkb);
+  CHECK(written.b_info.max_vcpus == built.b_info.max_vcpus);
   REQUIRE(written.num_disks == built.num_disks);
   for (int i = 0; i < built.num_disks; ++i) {
     const auto& w = written.disks[i];
