@@ -9,6 +9,18 @@ void note_spec_only_fields(const VmSpec& spec, const std::string& format, LossLo
   if (spec.target) log.add("target", fmt::format("spec.target '{}' is not carried over", *spec.target));
   if (spec.power) log.add("power", fmt::format("spec.power {} is not carried over ({} has no power state)", to_string(*spec.power), format));
   if (spec.ensure == Ensure::absent) log.add("ensure", "spec.ensure absent is not carried over");
+  note_lifecycle_fields(spec, format, log);
+}
+
+void note_lifecycle_fields(const VmSpec& spec, const std::string& format, LossLog& log) {
+  const auto lost = [&](const char* field, const char* what) {
+    log.add(field, fmt::format("spec.{} is not carried over ({} has no {})", field, format, what));
+  };
+  if (!spec.source.empty()) lost("source", "clone source");
+  if (spec.is_template) lost("template", "template flag");
+  if (spec.prune) lost("prune", "pruning");
+  if (!spec.ready.empty()) lost("ready", "readiness condition");
+  if (!spec.init.empty()) lost("init", "first-boot identity");
 }
 
 void note_block(const VmSpec& spec, const std::string& block, const std::string& format, LossLog& log) {

@@ -26,6 +26,11 @@ private:
 // `format` names the destination in the messages ("xl.cfg").
 void note_spec_only_fields(const VmSpec& spec, const std::string& format, LossLog& log);
 
+// What hvctl does with a VM beyond its configuration (clone source, template,
+// prune, ready condition, first-boot identity): no native file has them.
+// note_spec_only_fields includes these.
+void note_lifecycle_fields(const VmSpec& spec, const std::string& format, LossLog& log);
+
 // vSphere and libvirt blocks for formats that are neither (xl.cfg), and so on.
 void note_block(const VmSpec& spec, const std::string& block, const std::string& format, LossLog& log);
 

@@ -29,6 +29,16 @@ std::string Loss::str() const {
   return where.empty() ? message : where + ": " + message;
 }
 
+bool is_secret_key(const std::string& key) {
+  std::string lower;
+  for (char c : key) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower.find("passw") != std::string::npos || lower.find("secret") != std::string::npos;
+}
+
+std::string loss_value(const std::string& key, const std::string& value) {
+  return is_secret_key(key) ? kWithheld : value;
+}
+
 SourceMark mark_at(const std::string& file, int line) { return {file, line, line > 0 ? 1 : 0}; }
 
 void require_text(const std::string& text, const std::string& file) {

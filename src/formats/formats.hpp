@@ -45,6 +45,13 @@ NativeFormat detect_format(const std::string& text, const std::string& file);
 // config contains (NUL, other control characters), as binary files do.
 void require_text(const std::string& text, const std::string& file);
 
+// Whether a native key holds a secret: its name contains "passw" or "secret"
+// (vncpasswd, spicepasswd, RemoteDisplay.vnc.password, ...), in any case.
+bool is_secret_key(const std::string& key);
+// A value as a Loss may quote it: a secret key's value is withheld.
+std::string loss_value(const std::string& key, const std::string& value);
+inline constexpr const char* kWithheld = "(value withheld: a secret)";
+
 // A mark for `file` at 1-based `line` (column 1, or none when line is 0).
 SourceMark mark_at(const std::string& file, int line);
 

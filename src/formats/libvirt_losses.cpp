@@ -137,6 +137,17 @@ Exported libvirt_export_plan(const VmSpec& spec, VmSpec& writable) {
     else if (disk.bus == "nvme") log.add(field, fmt::format("disk '{}': bus nvme is left out (libvirt's translation has no NVMe disks)", disk.id));
     else writable.disks.push_back(disk);
   }
+  // hvctl's libvirt translation writes no <controller>: libvirt adds its own
+  // default, which need not be the model the spec names (an lsilogic guest
+  // could not boot from virtio-scsi), so each is reported.
+  for (std::size_t i = 0; i < spec.controllers.size(); ++i) {
+    const auto& c = spec.controllers[i];
+    log.add(fmt::format("controllers[{}]", i),
+            fmt::format("controller '{}'{} is not carried over (libvirt XML gets libvirt's default controller)", c.id,
+                        c.model ? fmt::format(" (model {})", *c.model) : ""));
+  }
+  writable.controllers.clear();
+  for (auto& disk : writable.disks) disk.controller.reset();
   const std::string type = libvirt_domain_type(spec);
   if (type != "xen") note_block(spec, "xen", fmt::format("libvirt XML for a {} domain", type), log);
   else if (spec.xen && spec.xen->tsc_mode) {
@@ -147,6 +158,7 @@ Exported libvirt_export_plan(const VmSpec& spec, VmSpec& writable) {
   if (spec.target) log.add("target", fmt::format("spec.target '{}' is not carried over", *spec.target));
   if (spec.power) log.add("power", fmt::format("spec.power {} is not carried over (libvirt XML has no power state)", to_string(*spec.power)));
   if (spec.ensure == Ensure::absent) log.add("ensure", "spec.ensure absent is not carried over");
+  note_lifecycle_fields(spec, "libvirt XML", log);
   writable.libvirt = spec.libvirt.value_or(LibvirtBlock{});
   writable.libvirt->domain_type = type;
   return {"", log.take()};

@@ -26,6 +26,13 @@ std::vector<VmxEntry> parse_vmx(const std::string& text, const std::string& file
 // `value` as a .vmx quoted value: '"', '|', '#' and control characters as |XX.
 std::string vmx_quote(const std::string& value);
 
+// The ethernetN.addressType a MAC (lower case, valid) has on VMware, which
+// its prefix says (vSphere Networking, "MAC Address Assignment from vCenter
+// Server" and "MAC Address Generation on ESXi Hosts"): "vpx" for vCenter's
+// 00:50:56:80-bf, "generated" for a host's 00:0c:29 (and the old 00:05:69),
+// else "static" (VMware's static range is 00:50:56:00-3f).
+std::string vmx_address_type(const std::string& mac);
+
 // The VM `text` describes, and every key the spec cannot carry.
 Imported read_vmx(const std::string& text, const std::string& file);
 

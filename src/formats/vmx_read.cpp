@@ -1,7 +1,8 @@
 // .vmx -> VmSpec. What maps where:
 //   displayName -> name (characters a VM name cannot hold become '-', noted);
 //   the field table's vmx keys (direct_keys.hpp): annotation, numvcpus,
-//   cpuid.coresPerSocket, memsize (MiB); sched.cpu.shares (a
+//   cpuid.coresPerSocket, memsize (MiB), without memsize/numvcpus VMware's
+//   defaults (32 MB, 1); sched.cpu.shares (a
 //   number) -> cpu.weight; firmware efi|bios -> firmware; guestOS ->
 //   vsphere.guestId (see guest_os.cpp); guestinfo.* -> vsphere.extraConfig.
 //   Disks: every present BUSc:u (scsi, sata, nvme, ide) whose controller is
@@ -14,8 +15,10 @@
 //   "BUSc-u", bus, image = fileName of a cdrom-image; a host drive becomes an
 //   empty drive (noted).
 //   NICs: every present ethernetN: id ethN, networkName -> network,
-//   virtualDev -> model, address or generatedAddress (by addressType) -> mac.
-// Every other key is reported, grouped by its device ("pciBridge4.*").
+//   virtualDev -> model, address or generatedAddress (by addressType) -> mac;
+//   an addressType other than the one the MAC's prefix has is noted.
+// Every other key is reported, grouped by its device ("pciBridge4.{present
+// (line 9), virtualDev (line 10)}"), each key with its line.
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -195,8 +198,18 @@ private:
     }
   }
 
+  // A .vmx without memsize or numvcpus runs with VMware's defaults, 32 MB and
+  // one vCPU (sanbarrow.com/vmx.html, "Memory": "If you don't assign a value
+  // for memory VMware will use the default-setting which is 32MB", and its
+  // minimal .vmx with "32MB RAM and one CPU"; libvirt's src/vmx/vmx.c reads
+  // them the same). The spec says so: unset would mean the target's default.
+  static constexpr std::uint64_t kDefaultMemsizeMib = 32;
+  static constexpr int kDefaultNumvcpus = 1;
+
   void read_cpu_and_memory() {
     auto& spec = out_.spec;
+    if (!spec.memory.size_mib) spec.memory.size_mib = kDefaultMemsizeMib;
+    if (!spec.cpu.count) spec.cpu.count = kDefaultNumvcpus;
     if (auto shares = value("sched.cpu.shares")) {
       if (!shares->empty() && std::all_of(shares->begin(), shares->end(), ::isdigit)) {
         if (auto n = number("sched.cpu.shares", 1, 65535)) spec.cpu.weight = static_cast<int>(*n);
@@ -309,6 +322,12 @@ private:
       if (valid_mac(l)) nic.mac = l;
       else problems_.push_back({mark_at(file_, line(mac_key)), fmt::format("{}: \"{}\" is not a unicast MAC address", mac_key, excerpt(*mac))});
     }
+    // The spec keeps the MAC; its address type comes back from its prefix.
+    if (nic.mac && vmx_address_type(*nic.mac) != type) {
+      const auto at = line(dev + ".addresstype");
+      loss(at ? at : line(mac_key), fmt::format("{}.addressType \"{}\" with MAC {} is not carried over: it is written back as \"{}\", "
+                                                "the type VMware gives that address", excerpt(dev), type, *nic.mac, vmx_address_type(*nic.mac)));
+    }
     get(dev + ".generatedaddressoffset");
     mark(fmt::format("nics[{}]", out_.spec.nics.size()), at);
     out_.spec.nics.push_back(std::move(nic));
@@ -330,10 +349,12 @@ private:
       std::string text;
       if (list.size() == 1) {
         const auto v = list[0]->value.size() > 48 ? list[0]->value.substr(0, 45) + "..." : list[0]->value;
-        text = fmt::format("{} = \"{}\" is not carried over", excerpt(list[0]->key), v);
+        text = is_secret_key(list[0]->key) ? fmt::format("{} = {} is not carried over", excerpt(list[0]->key), kWithheld)
+                                           : fmt::format("{} = \"{}\" is not carried over", excerpt(list[0]->key), v);
       } else {
-        for (const auto* e : list)
-          text += (text.empty() ? "" : ", ") + excerpt(e->key.size() > group.size() ? e->key.substr(group.size() + 1) : e->key);
+        for (const auto* e : list)  // each key with its own line: the loss's mark is only the first's
+          text += fmt::format("{}{} (line {})", text.empty() ? "" : ", ",
+                              excerpt(e->key.size() > group.size() ? e->key.substr(group.size() + 1) : e->key), e->line);
         text = fmt::format("{}.{{{}}} are not carried over", excerpt(group), text);
       }
       found.push_back({mark_at(file_, list[0]->line), text});

@@ -2,6 +2,8 @@
 // Decisions:
 //   hardware version 14 (ESXi 6.7+, Workstation 15+): every bus hvctl writes works there.
 //   guestOS from vsphere.guestId (see guest_os.cpp), else "other-64" (noted).
+//   Values are quoted with |XX escapes (vmx_quote), so any string fits; an
+//   extraConfig key that a .vmx key cannot be is refused (exit 3) at the spec.
 //   Disks need a VMDK: path ending .vmdk or format vmdk, else left out (noted).
 //   Slot: the id when it names one ("scsi0-1", as read_vmx makes them) on the
 //   disk's bus, else the next free one (noted); virtio and xen buses become scsi.
@@ -9,7 +11,10 @@
 //   disks use and no entry names is declared too (scsi as pvscsi). IDE needs none.
 //   CD-ROMs: deviceType cdrom-image with the ISO; an empty drive has fileName
 //   "" and startConnected FALSE. Slots as for disks (default bus ide).
-//   NICs: ethernetN from "ethN" ids, else the next free; a MAC is written static.
+//   NICs: ethernetN from "ethN" ids, else the next free; a MAC's addressType
+//   is the one its prefix has on VMware (vmx_address_type): a generated or
+//   vCenter MAC stays generatedAddress, any other is static (noted outside
+//   VMware's static range).
 #include <map>
 #include <optional>
 #include <regex>
@@ -54,6 +59,7 @@ public:
     note_spec_only_fields(spec_, ".vmx", log_);
     note_block(spec_, "xen", ".vmx", log_);
     note_block(spec_, "libvirt", ".vmx", log_);
+    if (!problems_.empty()) throw ValidationError(std::move(problems_));
     return {std::move(text_), log_.take()};
   }
 
@@ -72,7 +78,14 @@ private:
     }
     if (spec_.firmware) set("firmware", spec_.firmware == Firmware::uefi ? "efi" : "bios");
     if (!vs) return;
-    for (const auto& [key, value] : vs->extra_config) set(key, value);
+    for (const auto& [key, value] : vs->extra_config) {
+      if (const auto why = unwritable_key(key)) {
+        problems_.push_back({spec_.mark_of("vsphere.extraConfig"),
+                             fmt::format("vsphere.extraConfig key '{}' {}: it cannot be written as a .vmx key", key, *why)});
+        continue;
+      }
+      set(key, value);
+    }
     const std::pair<const char*, const std::optional<std::string>*> placement[] = {
         {"datacenter", &vs->datacenter}, {"cluster", &vs->cluster}, {"host", &vs->host},
         {"pool", &vs->pool}, {"folder", &vs->folder}, {"datastore", &vs->datastore}};
@@ -88,6 +101,9 @@ private:
     if (spec_.cpu.cap) log_.add("cpu.cap", "cpu.cap is not carried over (a .vmx limits CPU in MHz)");
     const auto size = spec_.memory.size_mib ? spec_.memory.size_mib : spec_.memory.max_mib;
     if (!spec_.memory.size_mib && size) set("memsize", std::to_string(*size));
+    if (!size)
+      log_.add("memory.size", "memory.size is unset: a .vmx without memsize runs with VMware's default, 32 MB "
+                              "(set memory.size)");
     if (spec_.memory.max_mib && spec_.memory.max_mib != size)
       log_.add("memory.max", "memory.max is not carried over (a .vmx has one memory size)");
   }
@@ -232,7 +248,9 @@ private:
         log_.add(field, fmt::format("nic '{}': model {} is not carried over (VMware picks its default)", nic.id, *nic.model));
       else if (nic.model) set(dev + ".virtualDev", *nic.model);
       if (!nic.mac) { set(dev + ".addressType", "generated"); continue; }
-      set(dev + ".addressType", "static");
+      const auto type = vmx_address_type(*nic.mac);
+      set(dev + ".addressType", type);
+      if (type != "static") { set(dev + ".generatedAddress", *nic.mac); continue; }
       set(dev + ".address", *nic.mac);
       if (nic.mac->rfind("00:50:56:", 0) != 0 || (*nic.mac)[9] > '3')
         log_.add(field, fmt::format("nic '{}': mac {} is outside VMware's static range 00:50:56:00:00:00-00:50:56:3f:ff:ff; "
@@ -240,15 +258,36 @@ private:
     }
   }
 
+  // Why a .vmx key cannot be `key`, or nothing. Values can hold anything
+  // (vmx_quote's |XX); a key has no escapes, and the lexer ends it at space,
+  // '=' or '"', and a line at a newline; '#' starts a comment.
+  static std::optional<std::string> unwritable_key(const std::string& key) {
+    if (key.empty()) return "is empty";
+    for (char c : key) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u <= 0x20 || u >= 0x7f) return fmt::format("holds the character U+{:04X}", u);
+      if (c == '=' || c == '"' || c == '#' || c == '|') return fmt::format("holds '{}'", c);
+    }
+    return std::nullopt;
+  }
+
   const VmSpec& spec_;
   LossLog log_;
   std::string text_;
+  std::vector<Problem> problems_;  // what a .vmx cannot hold: refused at the end, all at once
   std::set<Slot> used_;
   std::set<std::pair<std::string, int>> declared_;  // controllers written present: bus, index
   std::map<std::string, int> index_of_;              // spec controller id -> its vmx index
 };
 
 }  // namespace
+
+std::string vmx_address_type(const std::string& mac) {
+  const auto byte = [&](std::size_t i) { return std::stoi(mac.substr(i * 3, 2), nullptr, 16); };
+  if (mac.rfind("00:0c:29:", 0) == 0 || mac.rfind("00:05:69:", 0) == 0) return "generated";
+  if (mac.rfind("00:50:56:", 0) == 0 && byte(3) >= 0x80 && byte(3) <= 0xbf) return "vpx";
+  return "static";
+}
 
 Exported write_vmx(const VmSpec& spec) { return VmxWriter(spec).run(); }
 

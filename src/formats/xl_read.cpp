@@ -8,7 +8,8 @@
 //   bios / firmware ovmf|uefi -> firmware uefi, seabios|rombios|bios -> bios;
 //   tsc_mode (names, or xl's old numbers) -> xen.tscMode.
 // Everything else (uuid, vnc, serial, pci, bootloader ...) is reported as a Loss
-// with its line. Disks and vifs are in xl_read_devices.cpp.
+// with its line, unless it is set to the value xl.cfg(5) names as its default
+// (acpi = 1, localtime = 0, ...: kXlDefaults). Disks and vifs are in xl_read_devices.cpp.
 #include "xl_cfg.hpp"
 
 #include <algorithm>
@@ -94,7 +95,7 @@ std::vector<std::string> XlReader::list(const std::string& key) {
 std::string XlReader::describe(const std::string& key) {
   const char* value = nullptr;
   if (xlu_cfg_get_string(session_.cfg(), key.c_str(), &value, 1) == 0 && value)
-    return fmt::format("{} = \"{}\"", key, value);
+    return is_secret_key(key) ? fmt::format("{} = {}", key, kWithheld) : fmt::format("{} = \"{}\"", key, value);
   int count = 0;
   if (xlu_cfg_get_list(session_.cfg(), key.c_str(), nullptr, &count, 1) == 0)
     return fmt::format("{} = [{} item{}]", key, count, count == 1 ? "" : "s");
@@ -210,10 +211,43 @@ void XlReader::read_actions() {  // on_poweroff, on_reboot, on_crash: read_direc
   }
 }
 
+namespace {
+
+// Keys a spec has no field for, at the value xl takes when they are absent:
+// xl.cfg(5) states each default ("acpi ... is enabled by default", "localtime
+// ... False (0) by default", ...). hvctl writes none of them, so the VM it
+// makes has that value too: set to its default, such a key loses nothing.
+struct XlDefault {
+  const char* key;
+  long boolean;             // for BOOLEAN keys: 0 or 1; -1 for a string
+  const char* text = nullptr;
+};
+constexpr XlDefault kXlDefaults[] = {
+    {"acpi", 1}, {"acpi_s3", 1}, {"acpi_s4", 1}, {"acpi_laptop_slate", 0}, {"apic", 1}, {"hpet", 1},
+    {"localtime", 0}, {"rtc_timeoffset", 0}, {"vpt_align", 1}, {"nestedhvm", 0}, {"pvshim", 0},
+    {"timer_mode", -1, "no_delay_for_missed_ticks"}, {"altp2m", -1, "disabled"},
+    {"on_watchdog", -1, "destroy"}, {"on_soft_reset", -1, "soft-reset"},
+};
+
+}  // namespace
+
+bool XlReader::is_default(const std::string& key) {
+  for (const auto& d : kXlDefaults) {
+    if (key != d.key) continue;
+    if (d.boolean < 0) {
+      const char* value = nullptr;
+      return xlu_cfg_get_string(session_.cfg(), key.c_str(), &value, 1) == 0 && value && std::string(value) == d.text;
+    }
+    long value = 0;  // a BOOLEAN is a NUMBER: 0 is false, any other value true
+    return xlu_cfg_get_long(session_.cfg(), key.c_str(), &value, 1) == 0 && (value != 0) == (d.boolean != 0);
+  }
+  return false;
+}
+
 void XlReader::report_unused() {
   std::set<std::string> seen;
   for (const auto& s : settings_) {
-    if (consumed_.count(s.key) || !seen.insert(s.key).second) continue;
+    if (consumed_.count(s.key) || !seen.insert(s.key).second || is_default(s.key)) continue;
     loss(line_of(s.key), fmt::format("{} is not carried over (a spec has no field for it)", describe(s.key)));
   }
   std::map<std::string, int> last;

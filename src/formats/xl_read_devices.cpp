@@ -2,9 +2,13 @@
 //   disk: each item through xlu_disk_parse. id: the vdev ("xvda") when it is a
 //   valid id, else disk<N>; bus from the vdev prefix (xvd xen, hd ide, sd scsi)
 //   or specification=virtio; target -> path; format raw|qcow2|vhd; access=ro ->
-//   readonly. CD-ROMs and settings a spec has no field for are Losses.
-//   vif: split as xl does; mac -> mac, bridge -> network, model -> model,
-//   type=vif (PV only) -> model netfront; ids eth<N>; other keys are Losses.
+//   readonly. CD-ROMs and settings a spec has no field for are Losses; a
+//   network target (rbd:, iscsi:, nbd: ...) is left out, noted.
+//   vif: split as xl does; mac -> mac, bridge -> network (Open vSwitch's
+//   BRIDGE.TAG / BRIDGE:TRUNKS: the bridge, the VLANs noted), model -> model,
+//   type=vif (PV only) -> model netfront; ids eth<N>; type=ioemu and
+//   script=vif-bridge are the defaults (xl-network-configuration(5)); other
+//   keys are Losses.
 #include "xl_cfg.hpp"
 
 #include <cctype>
@@ -24,6 +28,10 @@ struct DiskGuard {
   ~DiskGuard() { libxl_device_disk_dispose(disk); }
 };
 
+bool ends_with(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
 std::optional<std::string> bus_of_vdev(const std::string& vdev) {
   if (vdev.rfind("xvd", 0) == 0) return "xen";
   if (vdev.rfind("hd", 0) == 0) return "ide";
@@ -38,6 +46,17 @@ std::optional<std::string> format_name(libxl_disk_format f) {
     case LIBXL_DISK_FORMAT_VHD: return "vhd";
     default: return std::nullopt;
   }
+}
+
+// The protocol of a network disk target qemu opens by URL ("rbd:pool/img",
+// "iscsi://host/iqn/lun", "nbd:host:port"), none for a local path.
+std::optional<std::string> network_protocol(const std::string& target) {
+  static const char* const kProtocols[] = {"rbd", "iscsi", "nbd", "gluster", "sheepdog", "ssh", "http", "https", "ftp", "ftps"};
+  const auto colon = target.find(':');
+  if (colon == std::string::npos) return std::nullopt;
+  for (const char* p : kProtocols)
+    if (target.compare(0, colon, p) == 0) return std::string(p);
+  return std::nullopt;
 }
 
 // What libxlutil printed, without its "file: " prefix.
@@ -71,6 +90,9 @@ void XlReader::read_disk(const std::string& text, std::size_t index, int line) {
   }
   if (d.is_cdrom) return read_cdrom(d, what, index, line);
   if (!d.pdev_path || !*d.pdev_path) return loss(line, what + " has no target; not carried over");
+  if (const auto protocol = network_protocol(d.pdev_path))
+    return loss(line, fmt::format("{} is a network disk ({}); a spec's disk path is a local file or device, so it is "
+                                  "not carried over", what, *protocol));
   DiskSpec disk;
   disk.path = d.pdev_path;
   const std::string vdev = d.vdev ? d.vdev : "";
@@ -126,7 +148,10 @@ void XlReader::read_nic(const std::string& text, std::size_t index, int line) {
   nic.id = fmt::format("eth{}", index);
   const std::string what = fmt::format("vif[{}]", index);
   std::optional<std::string> type;
-  for (auto [key, value] : split_vif(text)) {
+  const auto items = split_vif(text);
+  bool ovs = false;  // vif-openvswitch reads bridge=BRIDGE.TAG and BRIDGE:TRUNK:TRUNK
+  for (const auto& [key, value] : items) ovs = ovs || (key == "script" && value.find("openvswitch") != std::string::npos);
+  for (auto [key, value] : items) {
     if (value.empty()) continue;
     if (key == "mac") {
       for (auto& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -134,18 +159,29 @@ void XlReader::read_nic(const std::string& text, std::size_t index, int line) {
       else problem(line, fmt::format("{}: mac={} is not a unicast MAC address like 00:16:3e:12:34:56", what, value));
     } else if (key == "bridge") {
       nic.network = value;
+      // Open vSwitch's VLAN syntax (vif-openvswitch): the spec keeps the bridge
+      // and names the tag or trunks as lost, never "ovsbr0.42" as a network.
+      const auto cut = value.find_first_of(ovs ? ".:" : ":");
+      if (cut != std::string::npos && cut > 0) {
+        nic.network = value.substr(0, cut);
+        loss(line, fmt::format("{}: bridge={}: the Open vSwitch VLAN {} {} is not carried over (network is '{}')", what,
+                               value, value[cut] == '.' ? "tag" : "trunks", value.substr(cut + 1), *nic.network));
+      }
     } else if (key == "model") {
       nic.model = value;
     } else if (key == "type") {
       type = value;
+    } else if (key == "script" && (value == "vif-bridge" || ends_with(value, "/vif-bridge"))) {
+      // xl-network-configuration(5): the hotplug script defaults to vif-bridge.
     } else {
-      loss(line, fmt::format("{}: {}={} is not carried over (a spec has no field for it)", what, key, value));
+      loss(line, fmt::format("{}: {}={} is not carried over (a spec has no field for it)", what, key, loss_value(key, value)));
     }
   }
+  // xl-network-configuration(5): type is for HVM only, ioemu its default.
   if (type == "vif" && !nic.model) nic.model = "netfront";
-  else if (type == "vif" || type == "ioemu")
-    loss(line, fmt::format("{}: type={} is not carried over (the default for the guest type is used)", what, *type));
-  else if (type)
+  else if (type == "vif")
+    loss(line, fmt::format("{}: type=vif is not carried over with model={} (the guest gets an emulated NIC too)", what, *nic.model));
+  else if (type && type != "ioemu")
     problem(line, fmt::format("{}: type={}: expected vif or ioemu", what, *type));
   mark(fmt::format("nics[{}]", out_.spec.nics.size()), line);
   out_.spec.nics.push_back(std::move(nic));

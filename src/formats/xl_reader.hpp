@@ -44,6 +44,7 @@ private:
   void read_cdrom(const libxl_device_disk& d, const std::string& what, std::size_t index, int line);
   void read_nics();
   void read_nic(const std::string& text, std::size_t index, int line);
+  bool is_default(const std::string& key);  // set to xl.cfg(5)'s default, which hvctl's xl.cfg reproduces
   void report_unused();
   XenBlock& xen();
 

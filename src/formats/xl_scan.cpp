@@ -6,6 +6,8 @@
 
 #include <cctype>
 
+#include <fmt/format.h>
+
 namespace hvctl::formats {
 namespace {
 
@@ -105,13 +107,38 @@ std::vector<std::pair<std::string, std::string>> split_vif(const std::string& sp
   return out;
 }
 
+namespace {
+// The escapes libxlutil's string syntax reads (xlu__cfgl_dequote), besides
+// \\, \" and \'. Its \xHH and octal escapes are unusable: the check of their
+// digits fails for every valid one, and the character is never stored.
+constexpr std::pair<char, char> kXlEscapes[] = {{'\a', 'a'}, {'\b', 'b'}, {'\f', 'f'}, {'\n', 'n'},
+                                                 {'\r', 'r'}, {'\t', 't'}, {'\v', 'v'}};
+std::optional<char> escape_of(char c) {
+  for (auto [raw, letter] : kXlEscapes)
+    if (c == raw) return letter;
+  return std::nullopt;
+}
+}  // namespace
+
 std::string xl_quote(const std::string& value, char quote) {
   std::string out(1, quote);
   for (char c : value) {
-    if (c == '\\' || c == quote) out += '\\';
-    out += c;
+    if (auto letter = escape_of(c)) out += std::string(1, '\\') + *letter;
+    else if (c == '\\' || c == quote) out += std::string(1, '\\') + c;
+    else out += c;
   }
   return out + quote;
+}
+
+std::optional<std::string> xl_unholdable(const std::string& value, bool in_item) {
+  for (char c : value) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u != 0x7f) continue;
+    if (u == 0) return "holds a NUL character, which no xl.cfg string can hold";
+    if (in_item) return fmt::format("holds the control character U+{:04X}, which xl's disk and vif syntax cannot hold", u);
+    if (!escape_of(c)) return fmt::format("holds the control character U+{:04X}, which xl.cfg has no escape for", u);
+  }
+  return std::nullopt;
 }
 
 }  // namespace hvctl::formats

@@ -5,8 +5,13 @@
 //   disks: vdev = the disk id when it is a vdev name on the disk's bus
 //   ("xvdb", "hda", "sdc"), else the next free one (noted); bus xen -> xvd,
 //   ide -> hd, scsi|sata -> sd; virtio and nvme become xvd (noted); size-only and
-//   VMDK disks are left out (noted). access=ro for readonly.
+//   VMDK disks are left out (noted). access=ro for readonly. CD-ROMs:
+//   devtype=cdrom on HVM, on hd (sd for scsi) as the Xen backend puts them; on PV/PVH a read-only xen disk after the disks, as
+//   the Xen backend makes them (noted).
 //   nics: eth<N> ids are implied by order; model netfront -> type=vif.
+//   Strings: escaped as libxlutil reads them (xl_quote); a NUL anywhere, or a
+//   control character in a disk or vif item, cannot be written: the export
+//   is refused (ValidationError, exit 3) at the spec's line for each.
 #include <map>
 #include <regex>
 #include <set>
@@ -37,11 +42,18 @@ public:
     note_spec_only_fields(spec_, "xl.cfg", log_);
     note_block(spec_, "vsphere", "xl.cfg", log_);
     note_block(spec_, "libvirt", "xl.cfg", log_);
+    if (!problems_.empty()) throw ValidationError(std::move(problems_));
     return {std::move(text_), log_.take()};
   }
 
 private:
   void line(const std::string& s) { text_ += s + "\n"; }
+  // False, and a problem at the spec's `field`, when xl.cfg cannot hold `value` there.
+  bool holdable(const std::string& field, const std::string& what, const std::string& value, bool in_item) {
+    const auto why = xl_unholdable(value, in_item);
+    if (why) problems_.push_back({spec_.mark_of(field), fmt::format("{} {}: it cannot be written as xl.cfg", what, *why)});
+    return !why;
+  }
   void set(const char* key, const std::string& value) { line(fmt::format("{} = {}", key, xl_quote(value))); }
   void set(const char* key, std::uint64_t value) { line(fmt::format("{} = {}", key, value)); }
 
@@ -62,7 +74,7 @@ private:
       if (!fields::is_set(v)) continue;
       const auto text = native_text(*d.field, v);
       if (std::holds_alternative<long long>(v)) line(fmt::format("{} = {}", d.key, text));
-      else set(d.key.c_str(), text);
+      else if (holdable(d.field->key(), d.field->key(), text, false)) set(d.key.c_str(), text);
     }
   }
 
@@ -87,28 +99,40 @@ private:
   }
 
   // The vdev for a disk or drive: its id when that is a vdev name with the
-  // right prefix, else the next free one from `first` (noted).
+  // right prefix, else the next free one (noted).
   std::string vdev_for(const std::string& field, const char* noun, const std::string& id,
-                       const std::optional<std::string>& bus, char first = 'a') {
+                       const std::optional<std::string>& bus) {
     const auto prefix = prefix_for(bus);
     static const std::regex kVdev("(xvd|hd|sd)[a-z]{1,2}");
     if (std::regex_match(id, kVdev) && id.rfind(prefix, 0) == 0 && !(prefix == "hd" && id.size() != 3) &&
         used_vdevs_.insert(id).second)
       return id;
     std::string vdev;
-    for (char c = first; c <= 'z' && (vdev.empty() || used_vdevs_.count(vdev)); ++c) vdev = prefix + c;
+    for (char c = 'a'; c <= 'z' && (vdev.empty() || used_vdevs_.count(vdev)); ++c) vdev = prefix + c;
     used_vdevs_.insert(vdev);
     log_.add(field, fmt::format("{} '{}' becomes vdev {} (xl.cfg has no device ids; it reads back as '{}')", noun, id,
                                 vdev, vdev));
     return vdev;
   }
 
-  // A drive is a read-only raw disk with devtype=cdrom; an empty one has no target.
+  // On HVM a drive is a read-only raw disk with devtype=cdrom; an empty one
+  // has no target. A PV or PVH guest has no emulated drive: as the Xen backend
+  // makes it, the ISO is a read-only xen disk after the disks (noted).
   std::string cdrom_item(std::size_t i) {
     const auto& cd = spec_.cdroms[i];
-    const auto vdev = vdev_for(fmt::format("cdroms[{}]", i), "cdrom", cd.id, cd.bus, 'c');
-    return xl_quote(fmt::format("format=raw, vdev={}, access=ro, devtype=cdrom, target={}", vdev, cd.image.value_or("")),
-                    '\'');
+    const auto field = fmt::format("cdroms[{}]", i);
+    if (fields::effective_xen_type(spec_) == "hvm") {
+      // An emulated drive is on hd (sd for scsi), never xvd, which HVM has only as PV disks.
+      const auto vdev = vdev_for(field, "cdrom", cd.id, std::string(cd.bus == "scsi" ? "scsi" : "ide"));
+      return xl_quote(fmt::format("format=raw, vdev={}, access=ro, devtype=cdrom, target={}", vdev, cd.image.value_or("")),
+                      '\'');
+    }
+    std::string vdev = "xvda";
+    for (char c = 'a'; c <= 'z' && used_vdevs_.count(vdev); ++c) vdev = std::string("xvd") + c;
+    used_vdevs_.insert(vdev);
+    log_.add(field, fmt::format("cdrom '{}' becomes read-only disk {} (a {} guest has no emulated CD-ROM drive; "
+                                "it reads back as disk '{}')", cd.id, vdev, fields::effective_xen_type(spec_), vdev));
+    return xl_quote(fmt::format("format=raw, vdev={}, access=ro, target={}", vdev, cd.image.value_or("")), '\'');
   }
 
   void write_disks() {
@@ -126,6 +150,7 @@ private:
                                     "qemu-img convert -O qcow2, and set path and format)", disk.id));
         continue;
       }
+      if (!holdable(field, fmt::format("disk '{}': path", disk.id), *disk.path, true)) continue;
       if (disk.bus == "virtio" || disk.bus == "nvme")
         log_.add(field, fmt::format("disk '{}': bus {} becomes a Xen PV disk (xvd)", disk.id, *disk.bus));
       if (disk.bus == "sata") log_.add(field, fmt::format("disk '{}': bus sata becomes sd (reads back as scsi)", disk.id));
@@ -135,7 +160,10 @@ private:
                           *disk.path);
       items.push_back(xl_quote(item, '\''));
     }
-    for (std::size_t i = 0; i < spec_.cdroms.size(); ++i) items.push_back(cdrom_item(i));
+    for (std::size_t i = 0; i < spec_.cdroms.size(); ++i)
+      if (holdable(fmt::format("cdroms[{}]", i), fmt::format("cdrom '{}': image", spec_.cdroms[i].id),
+                   spec_.cdroms[i].image.value_or(""), true))
+        items.push_back(cdrom_item(i));
     write_list("disk", items);
   }
 
@@ -148,6 +176,7 @@ private:
         log_.add(field, fmt::format("nic '{}' becomes vif[{}] (xl.cfg has no NIC ids; it reads back as 'eth{}')", nic.id, i, i));
       std::vector<std::string> parts;
       if (nic.mac) parts.push_back("mac=" + *nic.mac);
+      if (nic.network && !holdable(field, fmt::format("nic '{}': network", nic.id), *nic.network, true)) continue;
       if (nic.network && nic.network->find_first_of(",=") == std::string::npos) parts.push_back("bridge=" + *nic.network);
       else if (nic.network) log_.add(field, fmt::format("nic '{}': network '{}' cannot be an xl bridge name", nic.id, *nic.network));
       if (nic.model == "netfront") parts.push_back("type=vif");
@@ -171,6 +200,7 @@ private:
   LossLog log_;
   std::string text_;
   std::set<std::string> used_vdevs_;
+  std::vector<Problem> problems_;  // what xl.cfg cannot hold: refused at the end, all at once
 };
 
 }  // namespace

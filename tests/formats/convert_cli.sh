@@ -54,6 +54,11 @@ check "--strict with losses writes nothing" grep -qx "keep me" "$work/out.yaml"
 "$hvctl" -q convert --strict "$corpus/fleet.yaml" --to yaml -O "$work/strict.yaml" 2>/dev/null
 check "--strict without losses exits 0" test $? -eq 0
 check "--strict writes the file when nothing is lost" test -s "$work/strict.yaml"
+if compiled_in xl; then  # keys at xl's defaults are no loss
+  "$hvctl" -q convert --strict "$corpus/defaults-only.cfg" --to yaml -O "$work/defaults.yaml" 2>"$work/err"
+  check "--strict accepts a file that loses nothing but defaults" test $? -eq 0
+  check "defaults-only.cfg: no warning at all" test ! -s "$work/err"
+fi
 
 # Malformed input: one clear error naming file:line, exit 3, the output file untouched.
 expect_error() {  # expect_error FILE FORMAT PATTERN
@@ -73,6 +78,13 @@ fi
 expect_error "$malformed/truncated.vmx" yaml "truncated.vmx:4:1: 'scsi0:0.fileName': the quoted value is not closed"
 expect_error "$malformed/garbage.vmx" xl "garbage.vmx:3:1: binary data"
 check "no temporary files left beside the output" test "$(ls -A "$work" | grep -c hvctl-)" -eq 0
+
+# A spec string the target format cannot hold: refused (exit 3) at the spec's line, nothing written.
+printf 'apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: k}\nspec:\n  memory: {size: 64MiB}\n  vsphere:\n    extraConfig: {"bad key": v}\n  disks: [{id: xvda, path: "/i/a\\nb"}]\n' > "$work/unholdable.yaml"
+expect_error "$work/unholdable.yaml" vmx "unholdable.yaml:7:.*extraConfig key 'bad key'"
+if compiled_in xl; then
+  expect_error "$work/unholdable.yaml" xl "unholdable.yaml:8:.*disk 'xvda': path holds the control character U+000A"
+fi
 
 # Several VMs into a one-VM format need --output-dir; with it, one file per VM.
 "$hvctl" -q convert "$corpus/fleet.yaml" --to vmx >/dev/null 2>&1

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "convert.hpp"
@@ -112,4 +113,59 @@ TEST_CASE("libvirt XML: a Xen guest's tscMode is reported as lost, the rest is w
   CHECK(out.losses[0].mark.line == 6);
   CHECK(out.text.find("<type>xenpvh</type>") != std::string::npos);
   CHECK(out.text.find("tsc") == std::string::npos);
+}
+
+TEST_CASE("libvirt XML: a spec's disk controllers are reported as lost, with their model") {
+  if (!codec().write_libvirt) return;
+  const auto spec = one("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: c}\nspec:\n"
+                        "  disks: [{id: scsi0-0, path: /i/a.qcow2, bus: scsi, controller: scsi0}]\n"
+                        "  controllers: [{id: scsi0, type: scsi, model: lsilogic}]\n");
+  const auto out = export_spec(spec, NativeFormat::libvirt, codec());
+  REQUIRE(out.losses.size() == 1);
+  CHECK(out.losses[0].message == "controller 'scsi0' (model lsilogic) is not carried over (libvirt XML gets libvirt's default controller)");
+  CHECK(out.losses[0].mark.line == 6);
+}
+
+namespace {
+// The lines of `yaml` that `other` lacks (a field dropped or changed), ignoring
+// "{}" (an empty mapping that the other side fills with effective values).
+std::vector<std::string> lines_missing(const std::string& yaml, const std::string& other) {
+  std::multiset<std::string> have;
+  std::istringstream b(other), a(yaml);
+  for (std::string l; std::getline(b, l);) have.insert(l);
+  std::vector<std::string> out;
+  for (std::string l; std::getline(a, l);) {
+    if (l.find_first_not_of(' ') != std::string::npos && l.substr(l.find_first_not_of(' ')) == "{}") continue;
+    if (auto it = have.find(l); it != have.end()) have.erase(it);
+    else out.push_back(l);
+  }
+  return out;
+}
+}  // namespace
+
+// A format may make unset fields explicit (xen.type hvm, cpu.count 1); what it
+// may not do is drop or change what the spec says without saying so.
+TEST_CASE("every golden spec through each format keeps what it says, or the write reports a loss") {
+  const std::filesystem::path golden = std::string(HVCTL_SOURCE_DIR) + "/tests/golden";
+  int checked = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(golden)) {
+    if (entry.path().extension() != ".yaml") continue;
+    std::vector<Problem> problems;
+    const auto specs = parse_specs(slurp(entry.path()), entry.path().string(), problems);
+    if (!problems.empty()) continue;  // not a spec (a plan's expected output)
+    for (const auto& spec : specs) {
+      for (auto f : {NativeFormat::xl, NativeFormat::vmx, NativeFormat::libvirt}) {
+        if (!usable(f)) continue;
+        CAPTURE(entry.path().string());
+        CAPTURE(std::string(to_string(f)));
+        const auto out = export_spec(spec, f, codec());
+        const auto back = import_text(out.text, std::string("rt") + file_extension(f), f, codec());
+        REQUIRE(back.size() == 1);
+        const auto missing = lines_missing(spec_to_yaml(spec), spec_to_yaml(back.front().spec));
+        for (const auto& l : missing) CHECK_MESSAGE(!out.losses.empty(), "dropped silently: " << l);
+        ++checked;
+      }
+    }
+  }
+  CHECK(checked >= 60);
 }

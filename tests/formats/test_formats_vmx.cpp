@@ -176,3 +176,103 @@ TEST_CASE("write_vmx and read_vmx carry the field table's vmx keys: description 
   CHECK(back.cpu == spec.cpu);
   CHECK(back.memory.size_mib == 3072);
 }
+
+TEST_CASE("read_vmx: without memsize and numvcpus, VMware's defaults (32 MB, one vCPU) are the spec's values") {
+  const auto in = read_vmx("displayName = \"tiny\"\nguestOS = \"other\"\n", "tiny.vmx");
+  CHECK(in.spec.memory.size_mib == 32u);
+  CHECK(in.spec.cpu.count == 1);
+  const auto out = write_vmx(in.spec);
+  CHECK(out.text.find("memsize = \"32\"\n") != std::string::npos);
+  CHECK(out.text.find("numvcpus = \"1\"\n") != std::string::npos);
+  const auto given = read_vmx("displayName = \"big\"\nmemsize = \"4096\"\nnumvcpus = \"4\"\n", "big.vmx").spec;
+  CHECK(given.memory.size_mib == 4096u);
+  CHECK(given.cpu.count == 4);
+}
+
+TEST_CASE("write_vmx: an unset memory.size is reported, not left to VMware's 32 MB silently") {
+  VmSpec spec;
+  spec.name = "m";
+  CHECK(has_loss(write_vmx(spec).losses, "memory.size is unset"));
+  spec.memory.size_mib = 1024;
+  CHECK_FALSE(has_loss(write_vmx(spec).losses, "memory.size"));
+}
+
+TEST_CASE("read_vmx: a grouped loss names every key's line, not only the first") {
+  const auto in = read_vmx("displayName = \"g\"\nmemsize = \"64\"\nsched.mem.min = \"0\"\nnumvcpus = \"1\"\n"
+                           "sched.swap.derivedName = \"x.vswp\"\n", "g.vmx");
+  CHECK(has_loss(in.losses, "sched.{mem.min (line 3), swap.derivedName (line 5)} are not carried over", 3));
+}
+
+TEST_CASE("read_vmx: a secret's value is never in a loss, only its key") {
+  const auto in = read_vmx("displayName = \"s\"\nmemsize = \"64\"\nRemoteDisplay.vnc.password = \"hunter2\"\n"
+                           "isolation.secret = \"hunter3\"\n", "s.vmx");
+  CHECK(has_loss(in.losses, "RemoteDisplay.vnc.password = (value withheld: a secret)", 3));
+  CHECK(has_loss(in.losses, "isolation.secret = (value withheld: a secret)", 4));
+  for (const auto& l : in.losses) CHECK_MESSAGE(l.message.find("hunter") == std::string::npos, l.message);
+}
+
+TEST_CASE("vmx MAC address types: a generated or vCenter MAC is not written back as static") {
+  const auto in = read_vmx("displayName = \"n\"\nmemsize = \"64\"\n"
+                           "ethernet0.present = \"TRUE\"\nethernet0.addressType = \"generated\"\n"
+                           "ethernet0.generatedAddress = \"00:0C:29:AB:CD:EF\"\n"
+                           "ethernet1.present = \"TRUE\"\nethernet1.addressType = \"vpx\"\n"
+                           "ethernet1.generatedAddress = \"00:50:56:8a:12:34\"\n"
+                           "ethernet2.present = \"TRUE\"\nethernet2.addressType = \"static\"\n"
+                           "ethernet2.address = \"00:50:56:01:02:03\"\n"
+                           "ethernet3.present = \"TRUE\"\nethernet3.addressType = \"static\"\n"
+                           "ethernet3.address = \"00:0c:29:00:00:01\"\n", "n.vmx");
+  REQUIRE(in.spec.nics.size() == 4);
+  CHECK(in.spec.nics[0].mac == "00:0c:29:ab:cd:ef");
+  CHECK(has_loss(in.losses, "ethernet3.addressType \"static\" with MAC 00:0c:29:00:00:01 is not carried over", 13));
+  CHECK(in.losses.size() == 1);
+  const auto out = write_vmx(in.spec).text;
+  CHECK(out.find("ethernet0.addressType = \"generated\"\nethernet0.generatedAddress = \"00:0c:29:ab:cd:ef\"\n") != std::string::npos);
+  CHECK(out.find("ethernet1.addressType = \"vpx\"\nethernet1.generatedAddress = \"00:50:56:8a:12:34\"\n") != std::string::npos);
+  CHECK(out.find("ethernet2.addressType = \"static\"\nethernet2.address = \"00:50:56:01:02:03\"\n") != std::string::npos);
+  CHECK(out.find("ethernet0.address =") == std::string::npos);
+  CHECK(vmx_address_type("52:54:00:00:00:01") == "static");
+  CHECK(vmx_address_type("00:50:56:c0:00:01") == "static");  // above vCenter's range
+}
+
+TEST_CASE("vmx controllers: lsilogic, lsisas1068 and buslogic come back as themselves on export, never pvscsi") {
+  const auto in = read_vmx("displayName = \"c\"\nmemsize = \"64\"\nguestOS = \"winnetenterprise\"\n"
+                           "scsi0.present = \"TRUE\"\nscsi0.virtualDev = \"lsilogic\"\n"
+                           "scsi1.present = \"TRUE\"\nscsi1.virtualDev = \"lsisas1068\"\n"
+                           "scsi2.present = \"TRUE\"\nscsi2.virtualDev = \"buslogic\"\n"
+                           "scsi3.present = \"TRUE\"\n"
+                           "scsi0:0.present = \"TRUE\"\nscsi0:0.fileName = \"a.vmdk\"\n"
+                           "scsi1:0.present = \"TRUE\"\nscsi1:0.fileName = \"b.vmdk\"\n"
+                           "scsi2:1.present = \"TRUE\"\nscsi2:1.deviceType = \"cdrom-image\"\nscsi2:1.fileName = \"x.iso\"\n"
+                           "scsi3:0.present = \"TRUE\"\nscsi3:0.fileName = \"d.vmdk\"\n", "c.vmx");
+  const auto out = write_vmx(in.spec).text;
+  CHECK(out.find("scsi0.virtualDev = \"lsilogic\"\n") != std::string::npos);
+  CHECK(out.find("scsi1.virtualDev = \"lsisas1068\"\n") != std::string::npos);
+  CHECK(out.find("scsi2.virtualDev = \"buslogic\"\n") != std::string::npos);
+  CHECK(out.find("scsi3.present = \"TRUE\"\n") != std::string::npos);
+  CHECK(out.find("pvscsi") == std::string::npos);  // scsi3 had no virtualDev: VMware's default, as read
+  CHECK(spec_to_yaml(read_vmx(out, "c2.vmx").spec) == spec_to_yaml(in.spec));
+}
+
+TEST_CASE("write_vmx escapes any value and refuses, at the spec's line, an extraConfig key a .vmx cannot hold") {
+  std::vector<Problem> problems;
+  auto specs = parse_specs("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: k, description: \"a\\nb \\\"c\\\" \\x01\"}\n"
+                           "spec:\n  memory: {size: 64MiB}\n"
+                           "  vsphere:\n    extraConfig: {guestinfo.ok: \"x\\ny\", \"bad key\": v, \"x=y\": v}\n",
+                           "k.yaml", problems);
+  REQUIRE(problems.empty());
+  auto spec = specs.front();
+  try {
+    write_vmx(spec);
+    FAIL("no error");
+  } catch (const ValidationError& e) {
+    REQUIRE(e.problems().size() == 2);
+    CHECK(e.problems()[0].mark.line == 7);
+    CHECK(e.problems()[0].message == "vsphere.extraConfig key 'bad key' holds the character U+0020: it cannot be written as a .vmx key");
+    CHECK(e.problems()[1].message.find("'x=y' holds '='") != std::string::npos);
+  }
+  spec.vsphere->extra_config.erase("bad key");
+  spec.vsphere->extra_config.erase("x=y");
+  const auto back = read_vmx(write_vmx(spec).text, "k.vmx").spec;
+  CHECK(back.description == spec.description);
+  CHECK(back.vsphere->extra_config == spec.vsphere->extra_config);
+}

@@ -1,6 +1,7 @@
 // xl.cfg: the lexical scan, the libxlutil-based reader and the writer.
 #include <doctest/doctest.h>
 
+#include "hvctl/spec_fields.hpp"
 #include "hvctl/spec_io.hpp"
 #include "xl_cfg.hpp"
 #include "xl_scan.hpp"
@@ -164,6 +165,83 @@ TEST_CASE("write_xl_cfg writes what an unset xen.type means, not xl's default (p
   CHECK(out.text.find("type = \"pvh\"\n") != std::string::npos);
   for (const auto& loss : out.losses) CHECK_MESSAGE(loss.message.find("type") == std::string::npos, loss.message);
   CHECK(read_xl_cfg(out.text, "v.cfg").spec.xen->type == "pvh");  // and xl reads it back as hvctl meant it
+}
+TEST_CASE("read_xl_cfg: with neither type nor builder the guest is PV (xl.cfg(5)), and the spec says so") {
+  const auto in = read_xl_cfg("name = \"old\"\nkernel = \"/boot/vmlinuz\"\nmemory = 256\n", "old.cfg");
+  REQUIRE(in.spec.xen);
+  CHECK(in.spec.xen->type == "pv");  // unset would mean pvh here (a kernel is set)
+  CHECK(fields::effective_xen_type(in.spec) == "pv");
+  const auto out = write_xl_cfg(in.spec);
+  CHECK(out.text.find("type = \"pv\"\n") != std::string::npos);
+}
+TEST_CASE("read_xl_cfg: keys at xl.cfg(5)'s defaults are no loss; other values of them are") {
+  const auto quiet = read_xl_cfg("name='d'\ntype='hvm'\nacpi=1\napic=1\nhpet=1\nlocaltime=0\nacpi_s3=1\n"
+                                 "timer_mode='no_delay_for_missed_ticks'\n"
+                                 "vif=['bridge=xenbr0,script=/etc/xen/scripts/vif-bridge,type=ioemu']\n", "d.cfg");
+  for (const auto& l : quiet.losses) CHECK_MESSAGE(false, l.message);
+  const auto loud = read_xl_cfg("name='d'\ntype='hvm'\nacpi=0\nlocaltime=1\ntimer_mode='delay_for_missed_ticks'\n"
+                                "vif=['bridge=xenbr0,script=vif-openvswitch']\n", "d.cfg");
+  CHECK(has_loss(loud.losses, "acpi", 3));
+  CHECK(has_loss(loud.losses, "localtime", 4));
+  CHECK(has_loss(loud.losses, "timer_mode", 5));
+  CHECK(has_loss(loud.losses, "script=vif-openvswitch", 6));
+}
+TEST_CASE("read_xl_cfg: a secret's value is never in a loss, only its key") {
+  const auto in = read_xl_cfg("name='s'\ntype='hvm'\nvncpasswd='hunter2'\nspicepasswd=\"hunter3\"\n"
+                              "vif=['bridge=xenbr0,my_secret=hunter4']\n", "s.cfg");
+  CHECK(has_loss(in.losses, "vncpasswd = (value withheld: a secret)", 3));
+  CHECK(has_loss(in.losses, "spicepasswd = (value withheld: a secret)", 4));
+  CHECK(has_loss(in.losses, "my_secret=(value withheld: a secret)", 5));
+  for (const auto& l : in.losses) CHECK_MESSAGE(l.message.find("hunter") == std::string::npos, l.message);
+}
+TEST_CASE("read_xl_cfg: Open vSwitch VLANs and network disks are reported, never flattened silently") {
+  const auto in = read_xl_cfg(
+      "name='o'\ntype='hvm'\n"
+      "vif=['bridge=ovsbr0.42,script=vif-openvswitch', 'bridge=ovsbr1:10:20', 'bridge=xenbr0.100']\n"
+      "disk=['format=raw,vdev=xvda,backendtype=qdisk,target=rbd:pool/img', 'vdev=xvdb,target=nbd:host:10809',\n"
+      "      'vdev=xvdc,target=iscsi://h/iqn.2001-04.com.example:storage/1', 'vdev=xvdd,target=/dev/vg/local']\n",
+      "o.cfg");
+  REQUIRE(in.spec.nics.size() == 3);
+  CHECK(in.spec.nics[0].network == "ovsbr0");
+  CHECK(has_loss(in.losses, "vif[0]: bridge=ovsbr0.42: the Open vSwitch VLAN tag 42 is not carried over", 3));
+  CHECK(in.spec.nics[1].network == "ovsbr1");
+  CHECK(has_loss(in.losses, "vif[1]: bridge=ovsbr1:10:20: the Open vSwitch VLAN trunks 10:20", 3));
+  CHECK(in.spec.nics[2].network == "xenbr0.100");  // a Linux bridge may have a dot in its name
+  REQUIRE(in.spec.disks.size() == 1);
+  CHECK(in.spec.disks[0].path == "/dev/vg/local");
+  CHECK(has_loss(in.losses, "disk[0] 'format=raw,vdev=xvda,backendtype=qdisk,target=rbd:pool/img' is a network disk (rbd)", 4));
+  CHECK(has_loss(in.losses, "is a network disk (nbd)", 4));
+  CHECK(has_loss(in.losses, "is a network disk (iscsi)", 5));
+}
+TEST_CASE("write_xl_cfg escapes what xl.cfg can hold and refuses, at the spec's line, what it cannot") {
+  std::vector<Problem> problems;
+  auto specs = parse_specs("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: q}\nspec:\n"
+                           "  boot: {kernel: \"/k\", cmdline: \"a \\\"b\\\" 'c'\\nd\\te\\x0bf\\\\g\"}\n"
+                           "  disks: [{id: xvda, path: \"/i/x\\ny\"}]\n"
+                           "  nics: [{id: eth0, network: \"br\\t0\"}]\n", "q.yaml", problems);
+  REQUIRE(problems.empty());
+  auto spec = specs.front();
+  const std::string cmdline = "a \"b\" 'c'\nd\te\v" "f\\g";
+  CHECK(spec.boot.cmdline == cmdline);
+  try {
+    write_xl_cfg(spec);
+    FAIL("no error");
+  } catch (const ValidationError& e) {
+    REQUIRE(e.problems().size() == 2);
+    CHECK(e.problems()[0].str() == "q.yaml:6:11: disk 'xvda': path holds the control character U+000A, which xl's disk "
+                                   "and vif syntax cannot hold: it cannot be written as xl.cfg");
+    CHECK(e.problems()[1].mark.line == 7);
+    CHECK(e.problems()[1].message.find("nic 'eth0': network holds the control character U+0009") == 0);
+  }
+  spec.disks.clear();
+  spec.nics.clear();
+  const auto out = write_xl_cfg(spec);
+  CHECK(out.text.find("cmdline = \"a \\\"b\\\" 'c'\\nd\\te\\vf\\\\g\"\n") != std::string::npos);
+  CHECK(read_xl_cfg(out.text, "q.cfg").spec.boot.cmdline == cmdline);  // libxlutil reads back every character
+  spec.boot.cmdline = std::string("a\0b", 3);
+  CHECK_THROWS_WITH_AS(write_xl_cfg(spec), doctest::Contains("boot.cmdline holds a NUL character"), ValidationError);
+  spec.boot.cmdline = "a\x01z";  // raw, xl would take it, but hvctl's reader (rightly) takes it for binary data
+  CHECK_THROWS_WITH_AS(write_xl_cfg(spec), doctest::Contains("U+0001, which xl.cfg has no escape for"), ValidationError);
 }
 #else
 TEST_CASE("without libxlutil, reading xl.cfg says it is not compiled in") {
