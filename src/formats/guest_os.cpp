@@ -1,6 +1,7 @@
 // vSphere API guestId <-> .vmx guestOS. The two vocabularies name the same
 // guests differently ("otherLinux64Guest" vs "otherlinux-64"); common ones are
-// in a table, others follow the usual rule and are flagged as not exact.
+// in a table (the ids are vim25's VirtualMachineGuestOsIdentifier values),
+// others follow the usual rule and are flagged as not exact.
 #include <cctype>
 #include <utility>
 
@@ -14,6 +15,9 @@ const std::pair<const char*, const char*> kGuests[] = {
     {"other-64", "otherGuest64"},
     {"otherlinux", "otherLinuxGuest"},
     {"otherlinux-64", "otherLinux64Guest"},
+    {"other24xlinux", "other24xLinuxGuest"},
+    {"other26xlinux", "other26xLinuxGuest"},
+    {"other26xlinux-64", "other26xLinux64Guest"},
     {"other3xlinux-64", "other3xLinux64Guest"},
     {"other4xlinux-64", "other4xLinux64Guest"},
     {"other5xlinux-64", "other5xLinux64Guest"},
@@ -30,6 +34,23 @@ const std::pair<const char*, const char*> kGuests[] = {
     {"sles15-64", "sles15_64Guest"},
     {"freebsd-64", "freebsd64Guest"},
     {"freebsd13-64", "freebsd13_64Guest"},
+    {"win98", "win98Guest"},
+    {"win2000pro", "win2000ProGuest"},
+    {"win2000serv", "win2000ServGuest"},
+    {"winxphome", "winXPHomeGuest"},
+    {"winxppro", "winXPProGuest"},
+    {"winxppro-64", "winXPPro64Guest"},
+    {"winnetstandard", "winNetStandardGuest"},
+    {"winnetstandard-64", "winNetStandard64Guest"},
+    {"winnetenterprise", "winNetEnterpriseGuest"},
+    {"winvista", "winVistaGuest"},
+    {"winvista-64", "winVista64Guest"},
+    {"windows7", "windows7Guest"},
+    {"windows7-64", "windows7_64Guest"},
+    {"windows7srv-64", "windows7Server64Guest"},
+    {"windows8", "windows8Guest"},
+    {"windows8-64", "windows8_64Guest"},
+    {"windows8srv-64", "windows8Server64Guest"},
     {"windows9-64", "windows9_64Guest"},
     {"windows9srv-64", "windows9Server64Guest"},
     {"windows2019srv-64", "windows2019srv_64Guest"},

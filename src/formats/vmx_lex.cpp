@@ -2,6 +2,7 @@
 // files sometimes leave values unquoted, which VMware accepts too. Values
 // encode '"', '|', '#' and control characters as |XX. `.encoding` names the
 // charset (UTF-8 on everything current; windows-1252 on old Workstation files).
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 
@@ -75,7 +76,7 @@ public:
     if (p == std::string::npos || text[p] != '=')
       return fail(number, fmt::format("expected '{} = \"value\"' (no '=' after the key; truncated file?)", excerpt(out.key)));
     p = text.find_first_not_of(" \t\r", p + 1);
-    if (p == std::string::npos) return fail(number, fmt::format("'{}' has no value", excerpt(out.key)));
+    if (p == std::string::npos) return true;  // `key =` with nothing after it: an empty value, as VMware reads it
     if (text[p] != '"') {
       const auto end = text.find('#', p);
       out.value = text.substr(p, end == std::string::npos ? std::string::npos : end - p);
@@ -123,7 +124,12 @@ std::vector<VmxEntry> parse_vmx(const std::string& input, const std::string& fil
   for (const auto& e : entries)
     if (e.lower == ".encoding") { encoding = lower(e.value); encoding_line = e.line; }
   const bool latin = encoding == "windows-1252" || encoding == "iso-8859-1" || encoding == "latin1";
-  if (!latin && encoding != "utf-8" && encoding != "utf8" && encoding != "us-ascii")
+  // Text that is all ASCII reads the same in every encoding built on ASCII
+  // (GBK, Shift_JIS, EUC-KR...); not in EBCDIC or UTF-16/32, which are not.
+  const bool ascii = std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  const bool ascii_based = encoding.rfind("ebcdic", 0) != 0 && encoding.rfind("utf-16", 0) != 0 &&
+                           encoding.rfind("utf-32", 0) != 0 && encoding.rfind("ucs-", 0) != 0;
+  if (!latin && !(ascii && ascii_based) && encoding != "utf-8" && encoding != "utf8" && encoding != "us-ascii")
     problems.push_back({mark_at(file, encoding_line),
                         fmt::format(".encoding \"{}\" is not supported (UTF-8, US-ASCII, windows-1252, ISO-8859-1 are)", encoding)});
   for (auto& e : entries) {

@@ -170,6 +170,7 @@ private:
       mark("vsphere.guestId", line("guestos"));
       if (!id.exact) loss(line("guestos"), fmt::format("guestOS \"{}\" becomes guestId '{}' by rule, not from the table; check it", *guest, id.name));
     }
+    if (!value("firmware")) spec.firmware = Firmware::bios;  // VMware's default without the key: BIOS
     if (auto fw = value("firmware")) {
       if (lower(*fw) == "efi") spec.firmware = Firmware::uefi;
       else if (lower(*fw) == "bios") spec.firmware = Firmware::bios;
@@ -210,6 +211,12 @@ private:
     auto& spec = out_.spec;
     if (!spec.memory.size_mib) spec.memory.size_mib = kDefaultMemsizeMib;
     if (!spec.cpu.count) spec.cpu.count = kDefaultNumvcpus;
+    if (const auto cores = spec.cpu.cores_per_socket; cores && *spec.cpu.count % *cores != 0) {
+      loss(line("cpuid.corespersocket"),
+           fmt::format("cpuid.coresPerSocket = \"{}\" is not carried over: it does not divide the VM's {} vCPU{} into "
+                       "whole sockets", *cores, *spec.cpu.count, *spec.cpu.count == 1 ? "" : "s"));
+      spec.cpu.cores_per_socket.reset();
+    }
     if (auto shares = value("sched.cpu.shares")) {
       if (!shares->empty() && std::all_of(shares->begin(), shares->end(), ::isdigit)) {
         if (auto n = number("sched.cpu.shares", 1, 65535)) spec.cpu.weight = static_cast<int>(*n);

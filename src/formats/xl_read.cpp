@@ -157,8 +157,16 @@ void XlReader::read_direct() {
   }
 }
 
+// Without vcpus or memory, libxl gives a guest one vCPU and 32 MiB
+// (libxl__domain_build_info_setdefault, libxl_create.c: max_vcpus 1,
+// max_memkb 32 * 1024); the spec says so, as unset would mean the target's default.
+constexpr int kDefaultVcpus = 1;
+constexpr std::uint64_t kDefaultMemoryMib = 32;
+
 void XlReader::read_cpu_and_memory() {
   auto& spec = out_.spec;
+  if (!spec.cpu.count) spec.cpu.count = kDefaultVcpus;
+  if (!spec.memory.size_mib) spec.memory.size_mib = spec.memory.max_mib.value_or(kDefaultMemoryMib);
   if (auto maxv = number("maxvcpus", 1, 512); maxv && *maxv != spec.cpu.count.value_or(1))
     loss(line_of("maxvcpus"), fmt::format("maxvcpus = {} is not carried over (a spec has one vCPU count: {})", *maxv,
                                           spec.cpu.count.value_or(1)));
@@ -199,6 +207,9 @@ void XlReader::read_firmware() {
     mark("firmware", line_of(key));
     if (*value == "rombios") loss(line_of(key), "bios = \"rombios\" becomes firmware: bios (SeaBIOS on current Xen)");
   }
+  // xl.cfg(5), bios: an HVM guest without one boots SeaBIOS (qemu-xen's
+  // default), so the spec says bios; a PV or PVH guest has no firmware.
+  if (!out_.spec.firmware && out_.spec.xen && out_.spec.xen->type == "hvm") out_.spec.firmware = Firmware::bios;
 }
 
 void XlReader::read_actions() {  // on_poweroff, on_reboot, on_crash: read_direct

@@ -101,6 +101,9 @@ void XlReader::read_disk(const std::string& text, std::size_t index, int line) {
   for (const auto& other : out_.spec.disks)
     if (other.id == disk.id) disk.id = fmt::format("disk{}", index);
   disk.bus = d.specification == LIBXL_DISK_SPECIFICATION_VIRTIO ? std::optional<std::string>("virtio") : bus_of_vdev(vdev);
+  // A PV or PVH guest has only xen block devices, whatever the vdev's name (hda1 is a vbd to it).
+  const auto& xen = out_.spec.xen;
+  if (xen && xen->type && *xen->type != "hvm" && (disk.bus == "ide" || disk.bus == "scsi")) disk.bus = "xen";
   disk.format = format_name(d.format);
   if (!disk.format && d.format != LIBXL_DISK_FORMAT_UNKNOWN)
     loss(line, fmt::format("{}: format {} is not carried over (a spec knows raw, qcow2, vhd)", what,

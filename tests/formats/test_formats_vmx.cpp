@@ -45,7 +45,10 @@ TEST_CASE("parse_vmx: malformed lines are problems with file:line") {
   CHECK(first_problem("displayName = \"a\"\nmemsi") == "t.vmx:2:1: expected 'memsi = \"value\"' (no '=' after the key; truncated file?)");
   CHECK(first_problem("a = \"b\" c\n") == "t.vmx:1:1: 'a': unexpected text after the quoted value");
   CHECK(first_problem("a = \"\xff\xfe\"\n") == "t.vmx:1:1: 'a': not valid UTF-8 (is .encoding right?)");
-  CHECK(first_problem(".encoding = \"Shift_JIS\"\n").find("not supported") != std::string::npos);
+  CHECK(first_problem(".encoding = \"Shift_JIS\"\na = \"\x83\x65\"\n").find("not supported") != std::string::npos);
+  CHECK(first_problem(".encoding = \"EBCDIC\"\n").find("not supported") != std::string::npos);
+  CHECK(first_problem(".encoding = \"GBK\"\ndisplayName = \"a\"\n").empty());  // all ASCII: the same in GBK
+  CHECK(first_problem("displayName = \"a\"\nide1:0.fileName =\n").empty());  // nothing after '=': empty
   CHECK(first_problem(std::string("a = \"b\"\n\0\0\0", 11)) == "t.vmx:2:1: binary data (byte 0x00): not a text configuration file");
   CHECK(first_problem("displayName = \"a\"\nmemsize = \"lots\"\n") == "t.vmx:2:1: memsize = \"lots\": expected a whole number from 4 to 1099511627776");
 }
@@ -275,4 +278,16 @@ TEST_CASE("write_vmx escapes any value and refuses, at the spec's line, an extra
   const auto back = read_vmx(write_vmx(spec).text, "k.vmx").spec;
   CHECK(back.description == spec.description);
   CHECK(back.vsphere->extra_config == spec.vsphere->extra_config);
+}
+
+TEST_CASE("read_vmx: coresPerSocket that does not divide the vCPUs (VMware's one, when numvcpus is absent) is a loss") {
+  const auto in = read_vmx("displayName = \"arm\"\ncpuid.coresPerSocket = \"2\"\n", "arm.vmx");
+  CHECK(in.spec.cpu.count == 1);
+  CHECK(!in.spec.cpu.cores_per_socket);
+  bool said = false;
+  for (const auto& l : in.losses)
+    said = said || (l.mark.line == 2 && l.message.find("does not divide the VM's 1 vCPU") != std::string::npos);
+  CHECK(said);
+  const auto four = read_vmx("displayName = \"x\"\nnumvcpus = \"4\"\ncpuid.coresPerSocket = \"2\"\n", "x.vmx");
+  CHECK(four.spec.cpu.cores_per_socket == 2);  // one that divides is carried
 }

@@ -71,7 +71,7 @@ TEST_CASE("read_xl_cfg maps what a spec can say and reports the rest with lines"
   CHECK(s.disks[0].format == "qcow2");
   CHECK(s.disks[0].readonly == true);
   CHECK(s.disks[1].id == "hda");
-  CHECK(s.disks[1].bus == "ide");
+  CHECK(s.disks[1].bus == "xen");  // a PVH guest sees hda as a xen vbd: it has no IDE
   CHECK(s.disks[1].path == "/dev/vg/x");
   REQUIRE(s.nics.size() == 1);
   CHECK(s.nics[0].mac == "00:16:3e:00:00:01");
