@@ -37,7 +37,6 @@
 namespace hvctl::libvirt {
 namespace {
 
-constexpr std::uint64_t kDefaultMemoryMib = 1024;
 constexpr int kCapPeriodUs = 100000;  // cap% of one pCPU == quota of cap*1000us per 100000us
 
 const xmlChar* x(const char* s) { return reinterpret_cast<const xmlChar*>(s); }
@@ -170,7 +169,7 @@ void fill_metadata(xmlNode* vm, const VmSpec& spec, const DomainDefaults& d, con
 }
 
 void add_memory_and_cpu(xmlNode* root, const VmSpec& spec) {
-  const auto size = spec.memory.size_mib.value_or(spec.memory.max_mib.value_or(kDefaultMemoryMib));
+  const auto size = fields::effective_memory_mib(spec);
   const auto max = spec.memory.max_mib.value_or(size);
   xml::set(xml::add(root, "memory", std::to_string(max * 1024)), "unit", "KiB");
   xml::set(xml::add(root, "currentMemory", std::to_string(size * 1024)), "unit", "KiB");

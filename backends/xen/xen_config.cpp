@@ -141,7 +141,8 @@ void set_basics(const VmSpec& spec, const std::string& type, const std::string& 
   libxl_domain_build_info_init_type(&c.b_info, c.c_info.type);
   auto& b = c.b_info;
   if (spec.cpu.count) b.max_vcpus = *spec.cpu.count;
-  if (spec.memory.size_mib) b.target_memkb = b.max_memkb = *spec.memory.size_mib * 1024;
+  // Unset memory is hvctl's 512MiB, not libxl's 32MiB, which boots no modern kernel.
+  b.target_memkb = b.max_memkb = fields::effective_memory_mib(spec) * 1024;
   if (spec.memory.max_mib) b.max_memkb = *spec.memory.max_mib * 1024;
   if (spec.cpu.weight) b.sched_params.weight = *spec.cpu.weight;
   if (spec.cpu.cap) b.sched_params.cap = *spec.cpu.cap;

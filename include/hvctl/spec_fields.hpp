@@ -156,6 +156,11 @@ std::string show(const Field& f, const Value& v);
 // when the spec boots a kernel directly, else hvm, which boots from firmware.
 std::string effective_xen_type(const VmSpec& spec);
 
+// What an unset memory.size means where hvctl decides (libvirt, Xen, and the
+// xl.cfg and .vmx it writes): memory.max when set, else 512MiB.
+inline constexpr std::uint64_t kDefaultMemoryMib = 512;
+std::uint64_t effective_memory_mib(const VmSpec& spec);
+
 // The blocks a target reads. Its own backend's block, and the block of the
 // hypervisor it drives: a libvirt target on a Xen host reads `xen:` too.
 // Every other block is kept in the spec and ignored.

@@ -140,8 +140,9 @@ std::vector<Field> make_table() {
       {.path = "spec.memory", .kind = Kind::group, .scope = Scope::vm, .type = "mapping", .doc = "Guest memory.",
        .libvirt = all(), .vsphere = all(), .xen = all(), .compared = false},
       {.path = "spec.memory.size", .kind = Kind::size, .scope = Scope::vm, .type = "size",
-       .doc = "Memory at boot. Sizes need a unit: KiB, MiB, GiB or TiB. Unset on a new VM: the backend's default "
-              "(512MiB on libvirt and Xen, vSphere's for the guest type). A change is hot within memory.max.",
+       .doc = "Memory at boot. Sizes need a unit: KiB, MiB, GiB or TiB. Unset on a new VM: memory.max, else 512MiB "
+              "on libvirt and Xen and in the xl.cfg and .vmx convert writes (never libxl's 32MiB or VMware's 32 MB); "
+              "vSphere's for the guest type. A change is hot within memory.max.",
        .libvirt = hot("<currentMemory>"), .vsphere = restart("memoryMB"), .xen = hot("memory (balloon target)"),
        .min = 4, .access = nested<&VmSpec::memory, &MemorySpec::size_mib>(), .xl = "memory", .vmx = "memsize"},
       {.path = "spec.memory.max", .kind = Kind::size, .scope = Scope::vm, .type = "size",

@@ -162,6 +162,10 @@ std::string effective_xen_type(const VmSpec& spec) {
   return spec.boot.kernel ? "pvh" : "hvm";
 }
 
+std::uint64_t effective_memory_mib(const VmSpec& spec) {
+  return spec.memory.size_mib.value_or(spec.memory.max_mib.value_or(kDefaultMemoryMib));
+}
+
 bool reads_block(const std::string& block, const std::string& backend, const std::string& hypervisor) {
   return block.empty() || block == backend || (block == "xen" && hypervisor == "xen");
 }

@@ -99,11 +99,9 @@ private:
       if (auto v = fields::get(*d.field, spec_); fields::is_set(v)) set(d.key, native_text(*d.field, v));
     if (spec_.cpu.weight) set("sched.cpu.shares", std::to_string(*spec_.cpu.weight));
     if (spec_.cpu.cap) log_.add("cpu.cap", "cpu.cap is not carried over (a .vmx limits CPU in MHz)");
-    const auto size = spec_.memory.size_mib ? spec_.memory.size_mib : spec_.memory.max_mib;
-    if (!spec_.memory.size_mib && size) set("memsize", std::to_string(*size));
-    if (!size)
-      log_.add("memory.size", "memory.size is unset: a .vmx without memsize runs with VMware's default, 32 MB "
-                              "(set memory.size)");
+    // memory.size unset means hvctl's default, which VMware would not pick (its is 32 MB).
+    const auto size = fields::effective_memory_mib(spec_);
+    if (!spec_.memory.size_mib) set("memsize", std::to_string(size));
     if (spec_.memory.max_mib && spec_.memory.max_mib != size)
       log_.add("memory.max", "memory.max is not carried over (a .vmx has one memory size)");
   }

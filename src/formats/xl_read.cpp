@@ -160,13 +160,13 @@ void XlReader::read_direct() {
 // Without vcpus or memory, libxl gives a guest one vCPU and 32 MiB
 // (libxl__domain_build_info_setdefault, libxl_create.c: max_vcpus 1,
 // max_memkb 32 * 1024); the spec says so, as unset would mean the target's default.
-constexpr int kDefaultVcpus = 1;
-constexpr std::uint64_t kDefaultMemoryMib = 32;
+constexpr int kLibxlVcpus = 1;
+constexpr std::uint64_t kLibxlMemoryMib = 32;
 
 void XlReader::read_cpu_and_memory() {
   auto& spec = out_.spec;
-  if (!spec.cpu.count) spec.cpu.count = kDefaultVcpus;
-  if (!spec.memory.size_mib) spec.memory.size_mib = spec.memory.max_mib.value_or(kDefaultMemoryMib);
+  if (!spec.cpu.count) spec.cpu.count = kLibxlVcpus;
+  if (!spec.memory.size_mib) spec.memory.size_mib = spec.memory.max_mib.value_or(kLibxlMemoryMib);
   if (auto maxv = number("maxvcpus", 1, 512); maxv && *maxv != spec.cpu.count.value_or(1))
     loss(line_of("maxvcpus"), fmt::format("maxvcpus = {} is not carried over (a spec has one vCPU count: {})", *maxv,
                                           spec.cpu.count.value_or(1)));

@@ -192,12 +192,14 @@ TEST_CASE("read_vmx: without memsize and numvcpus, VMware's defaults (32 MB, one
   CHECK(given.cpu.count == 4);
 }
 
-TEST_CASE("write_vmx: an unset memory.size is reported, not left to VMware's 32 MB silently") {
+TEST_CASE("write_vmx: an unset memory.size is hvctl's 512MiB, written, never left to VMware's 32 MB") {
   VmSpec spec;
   spec.name = "m";
-  CHECK(has_loss(write_vmx(spec).losses, "memory.size is unset"));
+  const auto unset = write_vmx(spec);
+  CHECK(unset.text.find("memsize = \"512\"") != std::string::npos);
+  CHECK_FALSE(has_loss(unset.losses, "memory.size"));
   spec.memory.size_mib = 1024;
-  CHECK_FALSE(has_loss(write_vmx(spec).losses, "memory.size"));
+  CHECK(write_vmx(spec).text.find("memsize = \"1024\"") != std::string::npos);
 }
 
 TEST_CASE("read_vmx: a grouped loss names every key's line, not only the first") {
