@@ -216,6 +216,10 @@ Readiness LibvirtBackend::readiness(const VmSpec& spec) {
                                                : [text](std::string_view seen) { return seen.find(text) != seen.npos; };
   const std::string what = first_boot ? kCloudInitFinished : fmt::format("'{}'", text);
   std::lock_guard lock(watch_mutex_);
+  // First boot is awaited only on a run hvctl started and watched: on any
+  // other its final message may long have passed, and a pty keeps none.
+  if (const auto it = console_watches_.find(spec.name); first_boot && (it == console_watches_.end() || !it->second.watching()))
+    return {true, ready.detail + " (cloud-init's end not watched: this hvctl did not start the VM)"};
   try {
     if (!console_watches_[spec.name].shows(target_, dom.get(), match, c))
       return {false, fmt::format("running; its console has not shown {} since hvctl began watching it", what)};

@@ -50,6 +50,8 @@ public:
   // showed. Throws BackendError when the console cannot be opened (another
   // client holds it).
   bool shows(const Target& target, virDomainPtr dom, const Match& match, const Context& ctx);
+  // Whether a console is open: attached at a start, or by an earlier look.
+  bool watching() const { return stream_ != nullptr; }
 
 private:
   virConnectPtr conn_ = nullptr;

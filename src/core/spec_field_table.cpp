@@ -320,7 +320,8 @@ std::vector<Field> make_table() {
        .doc = "When a running VM counts as ready, for apply --wait and wait --for ready. Without any condition each "
               "backend uses its best signal: the power state, and on vSphere the Tools heartbeat and IP when Tools "
               "are installed; with spec.init, on libvirt and Xen, cloud-init's final message on the console "
-              "(\"Cloud-init v. ... finished at ...\"), the end of first boot.",
+              "(\"Cloud-init v. ... finished at ...\"), the end of first boot (libvirt: on a run this hvctl "
+              "started, as a pty keeps nothing for a later reader).",
        .libvirt = all(), .vsphere = all(), .xen = all(), .compared = false},
       {.path = "spec.ready.console", .kind = Kind::text, .scope = Scope::vm, .type = "string",
        .doc = "Ready once the guest prints this text on its console.",

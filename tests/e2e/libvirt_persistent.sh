@@ -372,6 +372,10 @@ expect_exit 0 "apply --wait: both made, started and ready by their consoles" -- 
 ok "the full clone, with init and no ready condition, by cloud-init's final message on its console" \
   contains "$out" "console showed cloud-init's final message"
 ok "and by the disk's marker on the linked clone's" contains "$out" "console showed 'HVCTL-GUEST-DISK $marker'"
+clone_spec clone-full "{template: tpl-a}" "" "clone-host-$$" > "$E2E_TMP/clone-full.yaml"
+expect_exit 0 "a later wait --for ready, in a process that did not start it, does not wait for first boot again" -- \
+  wait -f "$E2E_TMP/clone-full.yaml" --for ready --timeout 20
+ok "and says why" contains "$out$err" "cloud-init's end not watched: this hvctl did not start the VM"
 info=$(qemu-img info -U --output=json "$WORK/pool/clone-full-root.img" 2>&1)
 ok "the full clone's disk is a copy, with no backing file" [ "$(json_get "$info" "d.get('backing-filename', 'none')")" = "none" ]
 info=$(qemu-img info -U --output=json "$WORK/pool/clone-linked-root.img" 2>&1)
