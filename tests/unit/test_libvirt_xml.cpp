@@ -1,5 +1,6 @@
 // VmSpec <-> libvirt domain XML: golden files both ways, round trips through
-// XML as libvirt rewrites it, the carry-over of unmanaged elements, errors.
+// XML as libvirt rewrites it, errors (the carry-over of unmanaged elements:
+// test_libvirt_xml_merge.cpp).
 // Golden pairs: tests/golden/libvirt/<case>.yaml -> <case>.xml. After an
 // intended change, regenerate with HVCTL_UPDATE_GOLDEN=1 and review the diff.
 #include <doctest/doctest.h>
@@ -13,6 +14,7 @@
 #include "hvctl/spec_io.hpp"
 #include "libvirt_backend.hpp"
 #include "libvirt_xml.hpp"
+#include "libvirt_xml_fixture.hpp"
 #include "xml_util.hpp"
 
 namespace hvctl::libvirt {
@@ -52,97 +54,8 @@ DomainDefaults golden_defaults(const VmSpec& spec) {
   return d;
 }
 
-const Capabilities& libvirt_caps() {
-  static const auto backend = [] {
-    Target t;
-    t.name = "unit";
-    t.type = "libvirt";
-    t.uri = "test:///default";
-    return make_libvirt_backend(t);  // never connects: capabilities are static
-  }();
-  return backend->capabilities();
-}
-
-// Every field `want` sets that `have` reports differently, as the planner sees it.
-std::string drift(const VmSpec& want, const VmSpec& have) {
-  std::string out;
-  for (const auto& c : diff_spec(want, have, libvirt_caps())) out += c.field + ": '" + c.from + "' -> '" + c.to + "'\n";
-  if (want.libvirt && want.libvirt->domain_type &&
-      (!have.libvirt || have.libvirt->domain_type != want.libvirt->domain_type))
-    out += "libvirt.domainType\n";
-  if (want.name != have.name) out += "name\n";
-  return out;
-}
-
-// A qemu domain as libvirt 9 reports it after defining full-qemu's XML: the
-// machine expanded, controllers, addresses, aliases and defaults added.
-const char* const kRewrittenQemu = R"(<domain type='qemu'>
-  <name>web-01</name>
-  <uuid>0b6a7d1e-8f2c-4c1e-9d7a-1a2b3c4d5e6f</uuid>
-  <metadata>
-    <hvctl:vm xmlns:hvctl="https://hvctl.dev/xmlns/libvirt/1" machine="pc">
-      <hvctl:label key="tier" value="web"/>
-      <hvctl:disk id="root" dev="vda"/>
-      <hvctl:disk id="data" dev="vdb" owned="yes"/>
-      <hvctl:nic id="eth0" index="0"/>
-    </hvctl:vm>
-    <libosinfo:libosinfo xmlns:libosinfo="http://libosinfo.org/xmlns/libvirt/domain/1.0">
-      <libosinfo:os id="http://debian.org/debian/12"/>
-    </libosinfo:libosinfo>
-  </metadata>
-  <memory unit='KiB'>2097152</memory>
-  <currentMemory unit='KiB'>1048576</currentMemory>
-  <vcpu placement='static' current='2'>4</vcpu>
-  <cputune>
-    <shares>256</shares>
-    <global_period>50000</global_period>
-    <global_quota>75000</global_quota>
-    <emulatorpin cpuset='0'/>
-  </cputune>
-  <os>
-    <type arch='x86_64' machine='pc-i440fx-7.2'>hvm</type>
-    <boot dev='hd'/>
-  </os>
-  <features><acpi/><apic/></features>
-  <clock offset='utc'/>
-  <on_poweroff>destroy</on_poweroff>
-  <devices>
-    <emulator>/usr/bin/qemu-system-x86_64</emulator>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='qcow2' cache='none'/>
-      <source file='/var/lib/images/web.qcow2'/>
-      <target dev='vda' bus='virtio'/>
-      <serial>ROOT-1</serial>
-      <address type='pci' domain='0x0000' bus='0x00' slot='0x04' function='0x0'/>
-    </disk>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='qcow2'/>
-      <source file='/var/lib/libvirt/images/web-01-data.img'/>
-      <target dev='vdb' bus='virtio'/>
-      <address type='pci' domain='0x0000' bus='0x00' slot='0x05' function='0x0'/>
-    </disk>
-    <disk type='file' device='cdrom'>
-      <source file='/iso/debian.iso'/>
-      <target dev='hdc' bus='ide'/>
-      <readonly/>
-    </disk>
-    <controller type='usb' index='0' model='piix3-uhci'/>
-    <interface type='network'>
-      <mac address='52:54:00:6b:3c:58'/>
-      <source network='default'/>
-      <model type='virtio'/>
-      <address type='pci' domain='0x0000' bus='0x00' slot='0x03' function='0x0'/>
-    </interface>
-    <interface type='bridge'>
-      <mac address='52:54:00:00:00:99'/>
-      <source bridge='br0'/>
-    </interface>
-    <serial type='pty'><target type='isa-serial' port='0'/></serial>
-    <console type='pty'><target type='serial' port='0'/></console>
-    <graphics type='vnc' port='-1' autoport='yes'/>
-  </devices>
-</domain>
-)";
+using test::drift;
+using test::kRewrittenQemu;
 
 }  // namespace
 
@@ -371,146 +284,6 @@ TEST_CASE("libvirt XML: errors") {
     spec.name = "v";
     spec.disks.emplace_back().id = "data";
     CHECK_THROWS_WITH_AS(spec_to_domain_xml(spec, {}), doctest::Contains("disk 'data' has no path"), BackendError);
-  }
-}
-
-TEST_CASE("libvirt XML: carry over what hvctl does not manage") {
-  auto spec = domain_xml_to_state(kRewrittenQemu).spec;
-  spec.firmware = Firmware::bios;
-  spec.memory.size_mib = 1536;
-  spec.disks[0].readonly = true;
-  spec.nics[0].model = "e1000";
-  DomainDefaults d;
-  d.domain_type = "qemu";
-  d.owned_disks = {"data"};
-  const auto merged = carry_over_unmanaged(spec_to_domain_xml(spec, d), kRewrittenQemu);
-  auto has = [&](const char* text) { return merged.find(text) != std::string::npos; };
-  CHECK(has("<uuid>0b6a7d1e-8f2c-4c1e-9d7a-1a2b3c4d5e6f</uuid>"));
-  CHECK(has("machine=\"pc-i440fx-7.2\""));  // the expansion, so the guest ABI stays put
-  CHECK(has("<hvctl:vm xmlns:hvctl=\"https://hvctl.dev/xmlns/libvirt/1\" machine=\"pc\">"));
-  CHECK(has("libosinfo:os"));
-  CHECK(has("<emulatorpin"));
-  CHECK(has("<features>"));
-  CHECK(has("<graphics"));
-  CHECK(has("device=\"cdrom\""));
-  CHECK(has("<target dev=\"hdc\" bus=\"ide\"/>"));  // the foreign drive stays where it was
-  CHECK(has("<source bridge=\"br0\"/>"));
-  CHECK(has("slot=\"0x04\""));  // the root disk keeps its PCI address...
-  CHECK(has("<serial>ROOT-1</serial>"));
-  CHECK(has("cache=\"none\""));  // ...and its driver settings
-  CHECK(has("slot=\"0x03\""));   // the NIC (same MAC) too
-  CHECK(has("<currentMemory unit=\"KiB\">1572864</currentMemory>"));
-  CHECK(has("<readonly/>"));
-  CHECK(has("<model type=\"e1000\"/>"));
-  CHECK(has("owned=\"yes\""));
-  CHECK(merged.find("isa-serial") == std::string::npos);  // hvctl writes its own console
-  const auto back = domain_xml_to_state(merged).spec;
-  CHECK(drift(spec, back) == "");
-}
-
-TEST_CASE("libvirt XML: carry over drops UEFI pieces when switching to bios") {
-  const char* current = R"(<domain type='kvm'><name>u</name><uuid>11111111-2222-3333-4444-555555555555</uuid>
-    <memory>1048576</memory><vcpu>1</vcpu>
-    <os firmware='efi'><type arch='x86_64' machine='pc-q35-7.2'>hvm</type>
-      <loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE.fd</loader>
-      <nvram>/var/lib/libvirt/qemu/nvram/u_VARS.fd</nvram><boot dev='hd'/></os>
-    <devices/></domain>)";
-  VmSpec spec;
-  spec.name = "u";
-  spec.firmware = Firmware::bios;
-  const auto bios = carry_over_unmanaged(spec_to_domain_xml(spec, {}), current);
-  CHECK(bios.find("loader") == std::string::npos);
-  CHECK(bios.find("nvram") == std::string::npos);
-  CHECK(bios.find("machine=\"pc-q35-7.2\"") != std::string::npos);  // not asked for: kept
-  CHECK(bios.find("<boot dev=\"hd\"/>") != std::string::npos);
-  spec.firmware = Firmware::uefi;
-  const auto uefi = carry_over_unmanaged(spec_to_domain_xml(spec, {}), current);
-  CHECK(uefi.find("OVMF_CODE.fd") != std::string::npos);
-  CHECK(domain_xml_to_state(uefi).spec.firmware == Firmware::uefi);
-}
-
-TEST_CASE("libvirt XML: description and CPU topology, written") {
-  VmSpec spec;
-  spec.name = "topo";
-  spec.description = "Notes <a> & \"b\"\nsecond line";
-  spec.cpu.count = 6;
-  spec.cpu.cores_per_socket = 3;
-  const auto xml = spec_to_domain_xml(spec, {});
-  CHECK(xml.find("<description>Notes &lt;a&gt; &amp; \"b\"\nsecond line</description>") != std::string::npos);
-  CHECK(xml.find("<cpu>\n    <topology sockets=\"2\" cores=\"3\" threads=\"1\"/>\n  </cpu>") != std::string::npos);
-  const auto back = domain_xml_to_state(xml).spec;
-  CHECK(back.description == spec.description);
-  CHECK(back.cpu.cores_per_socket == 3);
-
-  VmSpec plain;  // unset: neither element
-  plain.name = "plain";
-  plain.cpu.count = 6;
-  const auto none = spec_to_domain_xml(plain, {});
-  CHECK(none.find("<description") == std::string::npos);
-  CHECK(none.find("<cpu") == std::string::npos);
-
-  spec.cpu.count = 4;  // 4 vCPUs in sockets of 3 cores: libvirt would refuse the define
-  CHECK_THROWS_WITH_AS(spec_to_domain_xml(spec, {}), doctest::Contains("cpu.count 4 is not a multiple of cpu.coresPerSocket 3"),
-                       BackendError);
-}
-
-TEST_CASE("libvirt XML: description and CPU topology, read as libvirt reports them") {
-  auto read = [](const std::string& inner) {
-    return domain_xml_to_state("<domain type='kvm'><name>r</name><vcpu>8</vcpu>" + inner + "</domain>").spec;
-  };
-  const auto full = read("<description>ops notes</description>"
-                         "<cpu mode='host-model' check='partial'><topology sockets='2' dies='1' cores='4' threads='1'/></cpu>");
-  CHECK(full.description == "ops notes");
-  CHECK(full.cpu.cores_per_socket == 4);
-  CHECK(read("<cpu><topology sockets='4' cores='2'/></cpu>").cpu.cores_per_socket == 2);  // threads absent
-  CHECK_FALSE(read("<cpu><topology sockets='2' cores='2' threads='2'/></cpu>").cpu.cores_per_socket);
-  CHECK_FALSE(read("<cpu><topology sockets='1' dies='2' cores='4' threads='1'/></cpu>").cpu.cores_per_socket);
-  CHECK_FALSE(read("<cpu mode='host-passthrough'/>").cpu.cores_per_socket);
-  CHECK_FALSE(read("<description></description>").description);
-  CHECK_FALSE(read("").description);
-}
-
-TEST_CASE("libvirt XML: carry over keeps the rest of <cpu> and replaces its topology") {
-  const char* current = R"(<domain type='kvm'><name>c</name><uuid>11111111-2222-3333-4444-555555555555</uuid>
-    <description>old notes</description>
-    <memory>1048576</memory><vcpu>4</vcpu>
-    <cpu mode='custom' match='exact' check='partial'>
-      <model fallback='allow'>Skylake-Client</model>
-      <topology sockets='4' cores='1' threads='1'/>
-      <feature policy='require' name='vmx'/>
-      <feature policy='disable' name='hle'/>
-    </cpu>
-    <devices/></domain>)";
-  auto spec = domain_xml_to_state(current).spec;
-  REQUIRE(spec.cpu.cores_per_socket == 1);
-  spec.cpu.cores_per_socket = 2;
-  spec.description = "new notes";
-  const auto merged = carry_over_unmanaged(spec_to_domain_xml(spec, {}), current);
-  auto count = [&](const std::string& text) {
-    std::size_t n = 0;
-    for (auto at = merged.find(text); at != std::string::npos; at = merged.find(text, at + 1)) ++n;
-    return n;
-  };
-  CHECK(count("<cpu mode=\"custom\" match=\"exact\" check=\"partial\">") == 1);
-  CHECK(count("<model fallback=\"allow\">Skylake-Client</model>") == 1);
-  CHECK(count("<feature policy=\"require\" name=\"vmx\"/>") == 1);
-  CHECK(count("<feature policy=\"disable\" name=\"hle\"/>") == 1);  // the second <feature> too
-  CHECK(count("<topology") == 1);
-  CHECK(count("<topology sockets=\"2\" cores=\"2\" threads=\"1\"/>") == 1);
-  CHECK(count("<description>") == 1);
-  CHECK(count("<description>new notes</description>") == 1);
-  const auto back = domain_xml_to_state(merged).spec;
-  CHECK(back.cpu.cores_per_socket == 2);
-  CHECK(back.description == "new notes");
-
-  SUBCASE("a spec without them keeps the domain's own") {
-    VmSpec bare;
-    bare.name = "c";
-    bare.cpu.count = 4;
-    const auto kept = carry_over_unmanaged(spec_to_domain_xml(bare, {}), current);
-    CHECK(kept.find("<description>old notes</description>") != std::string::npos);
-    CHECK(kept.find("<topology sockets=\"4\" cores=\"1\" threads=\"1\"/>") != std::string::npos);
-    CHECK(kept.find("name=\"hle\"") != std::string::npos);
   }
 }
 

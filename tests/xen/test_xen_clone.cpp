@@ -16,6 +16,7 @@
 #include "xen_backend.hpp"
 #include "xen_clone.hpp"
 #include "xen_config.hpp"
+#include "xen_test_util.hpp"
 #include "xen_images.hpp"
 #include "xen_state.hpp"
 
@@ -29,21 +30,8 @@ namespace fs = std::filesystem;
 const fs::path kGolden = fs::path(HVCTL_SOURCE_DIR) / "tests" / "golden" / "xen" / "clone";
 const std::string kState = "/var/lib/hvctl/xen";
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-VmSpec parse_one(const std::string& text, const std::string& file) {
-  std::vector<Problem> problems;
-  auto specs = parse_specs(text, file, problems);
-  for (const auto& p : problems) INFO(p.str());
-  REQUIRE(problems.empty());
-  REQUIRE(specs.size() == 1);
-  return specs.front();
-}
+using xen::test::read_file;
+using xen::test::parse_one;
 
 VmSpec spec_with(const std::string& name, const std::string& body) {
   return parse_one("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: " + name + "}\nspec: " + body + "\n",

@@ -11,6 +11,7 @@
 
 #include "hvctl/spec_io.hpp"
 #include "xen_config.hpp"
+#include "xen_test_util.hpp"
 
 using namespace hvctl;
 using namespace hvctl::xen;
@@ -19,21 +20,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-VmSpec parse_one(const std::string& text, const std::string& file = "t.yaml") {
-  std::vector<Problem> problems;
-  auto specs = parse_specs(text, file, problems);
-  for (const auto& p : problems) INFO(p.str());
-  REQUIRE(problems.empty());
-  REQUIRE(specs.size() == 1);
-  return specs.front();
-}
+using xen::test::read_file;
+using xen::test::parse_one;
 
 VmSpec spec_with(const std::string& body) {
   return parse_one("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: vm1}\nspec: " + body + "\n");

@@ -15,6 +15,7 @@
 
 #include "hvctl/spec_io.hpp"
 #include "xen_config.hpp"
+#include "xen_test_util.hpp"
 #include "xl_cfg.hpp"
 #include "xl_session.hpp"
 
@@ -24,12 +25,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using xen::test::read_file;
 
 std::string str(const char* s) { return s ? s : ""; }
 
