@@ -90,8 +90,16 @@ void apply_live(virDomainPtr dom, const VmSpec& to, const VmSpec& from, const Do
   for (const auto& cd : to.cdroms) {
     auto was = std::find_if(from.cdroms.begin(), from.cdroms.end(), [&](const CdromSpec& f) { return f.id == cd.id; });
     if (was == from.cdroms.end() || was->image.value_or("") == cd.image.value_or("")) continue;
-    if (virDomainUpdateDeviceFlags(dom, cdrom_device_xml(to, cd.id, d).c_str(), VIR_DOMAIN_AFFECT_LIVE) < 0)
-      c.fail(fmt::format("cannot change the medium of cdrom '{}' of running", cd.id));
+    // Forced, as `virsh change-media --force`: the spec says what the drive
+    // holds, and a guest that has the tray locked (a mounted disc; a busy
+    // guest slow to answer QEMU's eject request) would otherwise fail the
+    // apply after libvirt's wait. A driver without the flag (the test
+    // driver) gets the plain request.
+    const std::string xml = cdrom_device_xml(to, cd.id, d);
+    int rc = virDomainUpdateDeviceFlags(dom, xml.c_str(), static_cast<unsigned>(VIR_DOMAIN_AFFECT_LIVE) | VIR_DOMAIN_DEVICE_MODIFY_FORCE);
+    if (rc < 0 && (last_error_code() == VIR_ERR_INVALID_ARG || last_error_code() == VIR_ERR_NO_SUPPORT))
+      rc = virDomainUpdateDeviceFlags(dom, xml.c_str(), VIR_DOMAIN_AFFECT_LIVE);
+    if (rc < 0) c.fail(fmt::format("cannot change the medium of cdrom '{}' of running", cd.id));
   }
   if (to.labels != from.labels && virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, metadata_xml(to, d).c_str(),
                                                        kMetadataPrefix, kMetadataNs, VIR_DOMAIN_AFFECT_LIVE) < 0)

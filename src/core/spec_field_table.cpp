@@ -238,7 +238,7 @@ std::vector<Field> make_table() {
       {.path = "spec.cdroms[].image", .kind = Kind::text, .scope = Scope::cdrom, .type = "string",
        .doc = "The ISO in the drive: an absolute host path (libvirt, Xen) or a datastore path (vSphere, \"[ds] "
               "iso/x.iso\"). \"\" ejects: an empty drive. Unset: as the VM has it (empty when new).",
-       .libvirt = hot("<source file>, changed live (virDomainUpdateDeviceFlags)"),
+       .libvirt = hot("<source file>, changed live (virDomainUpdateDeviceFlags, forced as virsh change-media --force: a tray the guest locked does not stop it)"),
        .vsphere = hot("VirtualCdromIsoBackingInfo of a datastore ISO, checked to exist first; changed live; \"\" ejects "
                       "(the default ATAPI backing, disconnected)"),
        .xen = restart("target= (access=ro)"), .access = member<&CdromSpec::image>()},
