@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "hvctl/diagnostics.hpp"
+#include "hvctl/disk_transfer.hpp"
 #include "hvctl/inventory.hpp"
 #include "hvctl/spec.hpp"
 #include "hvctl/target.hpp"
@@ -190,6 +191,33 @@ public:
   // create refuses a name the VM already has (InputError, nothing made).
   virtual std::vector<SnapshotInfo> snapshot(const std::string& name, const SnapshotRequest&) {
     throw UnsupportedError(capabilities().backend, "snapshots");
+  }
+
+  // hvctl move, the source's side: the disks of a stopped VM and what a cold
+  // copy cannot carry (reads only); then one disk's stream from byte
+  // `offset` on (0 unless the source is resumable).
+  virtual DiskInventory disks_for_move(const VmState& vm) {
+    throw UnsupportedError(capabilities().backend, "moving VMs off this target");
+  }
+  virtual std::unique_ptr<DiskReader> read_disk(const VmState& vm, const DiskSource& disk, std::uint64_t offset) {
+    throw UnsupportedError(capabilities().backend, "moving VMs off this target");
+  }
+
+  // hvctl move, the destination's side. Where disk `disk` of the new VM
+  // `spec` goes, `capacity` bytes, in `storage` (a datastore, pool or
+  // directory the target's storage() lists; "": the target's default).
+  // Reads only; throws InputError for storage the target does not have.
+  virtual DiskPlacement place_disk(const VmSpec& spec, const DiskSpec& disk, std::uint64_t capacity,
+                                   const std::string& storage) {
+    throw UnsupportedError(capabilities().backend, "moving VMs onto this target");
+  }
+  // A writer of the placed disk's raw content, which finds what an earlier,
+  // interrupted run of the same move left; and a reader of it, to verify.
+  virtual std::unique_ptr<DiskWriter> write_disk(const DiskPlacement& placement) {
+    throw UnsupportedError(capabilities().backend, "moving VMs onto this target");
+  }
+  virtual std::unique_ptr<DiskReader> read_placed(const DiskPlacement& placement) {
+    throw UnsupportedError(capabilities().backend, "moving VMs onto this target");
   }
 };
 

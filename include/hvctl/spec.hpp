@@ -41,6 +41,9 @@ struct BootSpec {
   std::optional<std::string> kernel;   // direct kernel boot (host path)
   std::optional<std::string> ramdisk;
   std::optional<std::string> cmdline;
+  // The guest's own boot loader from its own disk instead of a host kernel:
+  // "pvgrub" (GRUB 2 built for Xen PV/PVH, which reads the disk's grub.cfg).
+  std::optional<std::string> loader;
   bool operator==(const BootSpec&) const = default;
 };
 

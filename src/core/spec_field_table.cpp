@@ -23,6 +23,7 @@ constexpr BackendUse none() { return {Use::none, ""}; }
 constexpr BackendUse all() { return {Use::hot, ""}; }  // identity and control fields: every backend, no native name
 
 const char* const kNoCap = "vSphere limits CPU in MHz, not in percent of a CPU; leave cpu.cap out";
+const char* const kNoLoader = "a QEMU or KVM guest boots its disk through its firmware (BIOS or UEFI); pvgrub is Xen's";
 const char* const kNoBoot = "VMware boots from firmware; there is no direct kernel boot";
 const char* const kNoMaxMemory = "hvctl sets no memory hot-add ceiling on vSphere; leave memory.max out";
 const char* const kNoConsole = "hvctl reads no vSphere guest console (VMware's is a web console); use ready.ip or ready.agent";
@@ -169,6 +170,14 @@ std::vector<Field> make_table() {
        .doc = "Kernel command line for direct boot; needs boot.kernel.",
        .libvirt = restart("<os><cmdline>"), .vsphere = refused(kNoBoot), .xen = restart("cmdline"),
        .access = nested<&VmSpec::boot, &BootSpec::cmdline>(), .xl = "cmdline"},
+      {.path = "spec.boot.loader", .kind = Kind::choice, .scope = Scope::vm, .type = "loader",
+       .doc = "The guest boots its own kernel from its own disk through a boot loader, instead of a host kernel: "
+              "pvgrub, GRUB 2 built for Xen (Debian's grub-xen-host), which reads /boot/grub/grub.cfg from the "
+              "guest's disk, as a PV or PVH guest. Excludes boot.kernel. Unset: no loader.",
+       .libvirt = refused(kNoLoader), .vsphere = refused(kNoBoot),
+       .xen = restart("kernel = grub-x86_64-xen.bin (pv) or grub-i386-xen_pvh.bin (pvh), from the target's "
+                      "pvgrub_dir (/usr/lib/grub-xen)"),
+       .values = &kBootLoaders, .access = nested<&VmSpec::boot, &BootSpec::loader>()},
       {.path = "spec.disks", .kind = Kind::list, .scope = Scope::vm, .type = "list",
        .doc = "Disks, matched by id. A disk the VM has and the list does not name is kept (plan says `kept (not in "
               "spec)`; spec.prune or apply --prune removes it (its image is kept).",
@@ -373,7 +382,7 @@ std::vector<Field> make_table() {
               "(xen+ssh://); kept and ignored elsewhere.",
        .libvirt = all(), .vsphere = none(), .xen = all(), .access = block<&VmSpec::xen>(), .compared = false},
       {.path = "spec.xen.type", .kind = Kind::choice, .scope = Scope::vm, .type = "pv|pvh|hvm",
-       .doc = "Xen guest type. Unset: pvh when boot.kernel is set, else hvm (it boots from firmware). Converters "
+       .doc = "Xen guest type. Unset: pvh when boot.kernel or boot.loader is set, else hvm (it boots from firmware). Converters "
               "write this effective value where the target format's default differs (xl.cfg's is pv).",
        .libvirt = restart("<os><type> xen|xenpvh|hvm"), .vsphere = none(), .xen = restart("type"),
        .values = &kXenTypes, .access = in_block<&VmSpec::xen, &XenBlock::type>()},

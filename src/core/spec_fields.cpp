@@ -159,7 +159,7 @@ std::string show(const Field& f, const Value& v) {
 
 std::string effective_xen_type(const VmSpec& spec) {
   if (spec.xen && spec.xen->type) return *spec.xen->type;
-  return spec.boot.kernel ? "pvh" : "hvm";
+  return spec.boot.kernel || spec.boot.loader ? "pvh" : "hvm";
 }
 
 std::uint64_t effective_memory_mib(const VmSpec& spec) {

@@ -277,6 +277,9 @@ void SpecReader::check_relations(const VmSpec& spec) {
     error_at(spec.mark_of("memory.max"), "spec.memory.max must not be smaller than spec.memory.size");
   if (!spec.boot.kernel && (spec.boot.ramdisk || spec.boot.cmdline))
     error_at(spec.mark_of("boot"), "spec.boot.ramdisk and spec.boot.cmdline need spec.boot.kernel");
+  if (spec.boot.loader && spec.boot.kernel)
+    error_at(spec.mark_of("boot.loader"), "spec.boot.loader and spec.boot.kernel exclude each other: the loader "
+                                          "boots the kernel on the guest's disk");
   for (auto [key, value] : {std::pair{"console", &spec.ready.console}, {"xenstore", &spec.ready.xenstore}})
     if (*value && (*value)->empty())
       error_at(spec.mark_of(std::string("ready.") + key), fmt::format("spec.ready.{} must not be empty", key));

@@ -17,6 +17,7 @@ inline const std::vector<std::string> kControllerTypes = {"scsi", "sata", "ide",
 inline const std::vector<std::string> kControllerModels = {"lsilogic", "lsisas", "pvscsi", "buslogic", "virtio"};
 inline const std::vector<std::string> kFormatValues = {"raw", "qcow2", "vmdk", "vhd"};
 inline const std::vector<std::string> kXenTypes = {"pv", "pvh", "hvm"};
+inline const std::vector<std::string> kBootLoaders = {"pvgrub"};
 inline const std::vector<std::string> kXenTscModes = {"default", "always_emulate", "native", "native_paravirt"};
 inline const std::vector<std::string> kXenActions = {"destroy", "restart", "preserve", "rename-restart",
                                                      "coredump-destroy", "coredump-restart", "soft-reset"};

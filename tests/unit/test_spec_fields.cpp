@@ -66,7 +66,7 @@ Capabilities caps_of(const std::string& backend, const std::string& hypervisor) 
 }  // namespace
 
 TEST_CASE("every field in the table round-trips parse -> write -> parse against the hand-written golden") {
-  // every-field-2.yaml holds what cannot stand beside the rest (source.vm, a customization's network).
+  // every-field-2.yaml holds what cannot stand beside the rest (source.vm, a customization's network, boot.loader).
   const fs::path second = kGolden.parent_path() / "every-field-2.yaml";
   std::vector<VmSpec> specs;
   for (const auto& path : {kGolden, second}) {
