@@ -45,10 +45,15 @@ struct DiskPlacement {
   std::string format;          // raw | qcow2 | vmdk (a flat extent with its descriptor)
   std::uint64_t capacity = 0;  // bytes the guest sees
   std::string storage;         // the datastore, pool or directory it takes space from (StorageInfo::name)
+  // Something is at `path` already. The engine refuses that unless its own
+  // journal says an earlier run of this move put it there (then it resumes).
+  bool exists = false;
 };
 
-// Writes one disk's raw content in order. Nothing is the disk until commit();
-// a writer destroyed uncommitted keeps what it wrote, so a later run resumes.
+// Writes one disk's raw content in order, at the placement's path (no VM
+// uses it until the move defines one). commit() makes it whole (flushed, the
+// upload closed); a writer destroyed uncommitted keeps what it wrote, so a
+// later run resumes, or, when it cannot append, starts the disk again.
 class DiskWriter {
 public:
   virtual ~DiskWriter() = default;
