@@ -42,6 +42,10 @@ const std::vector<CommandEntry>& command_table() {
       {"import", "Turn xl.cfg, .vmx or libvirt XML files into specs (convert --to yaml)",
        "hvctl import /etc/xen/*.cfg > fleet.yaml\nhvctl import vm.vmx -O specs/vm.yaml", false, false, {}, Format::yaml,
        setup_import},
+      {"move", "Move a VM to another target, of any backend: copy its disks, define it there, keep the source off",
+       "hvctl move web-01 --to xen-a --dry-run\nhvctl move web-01 --to xen-a --as pvh --map-network 'VM Network'=xenbr0 "
+       "--shutdown --wait\nhvctl --target xen-a move web-01 --to kvm-1 -O specs/web-01.yaml",
+       true, true, {}, Format::table, setup_move},
       {"snapshot", "Create, list, revert to or remove VM snapshots",
        "hvctl snapshot create web-01 before-upgrade\nhvctl snapshot list web-01\nhvctl snapshot revert web-01 before-upgrade\n"
        "hvctl snapshot remove web-01 before-upgrade",

@@ -51,6 +51,25 @@ public:
     return logged(fmt::format("snapshot {} {} {}", kOps[static_cast<int>(r.op)], name, r.name),
                   [&] { return inner_->snapshot(name, r); });
   }
+  DiskInventory disks_for_move(const VmState& vm) override {
+    return logged("disks for move " + vm.name, [&] { return inner_->disks_for_move(vm); });
+  }
+  std::unique_ptr<DiskReader> read_disk(const VmState& vm, const DiskSource& d, std::uint64_t offset) override {
+    return logged(fmt::format("read disk {} of {} from {}", d.disk_id, vm.name, offset),
+                  [&] { return inner_->read_disk(vm, d, offset); });
+  }
+  DiskPlacement place_disk(const VmSpec& spec, const DiskSpec& disk, std::uint64_t capacity,
+                           const std::string& storage) override {
+    return logged(fmt::format("place disk {} of {}", disk.id, spec.name),
+                  [&] { return inner_->place_disk(spec, disk, capacity, storage); },
+                  [](const DiskPlacement& p) { return p.path + (p.exists ? " (exists)" : ""); });
+  }
+  std::unique_ptr<DiskWriter> write_disk(const DiskPlacement& p) override {
+    return logged("write disk " + p.path, [&] { return inner_->write_disk(p); });
+  }
+  std::unique_ptr<DiskReader> read_placed(const DiskPlacement& p) override {
+    return logged("read placed disk " + p.path, [&] { return inner_->read_placed(p); });
+  }
 
 private:
   template <typename List>

@@ -1,0 +1,68 @@
+// One disk's copy for hvctl move: streamed from the source's reader into the
+// destination's writer in 1 MiB blocks, each block's SHA-256 kept in the
+// move's journal, so that a later run resumes where the copy stopped and the
+// read-back at the end can check every block against what the source gave.
+// Internal to core.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "hvctl/move.hpp"
+
+namespace hvctl::move {
+
+inline constexpr std::uint64_t kBlock = 1024 * 1024;
+
+// What the copies of one move have written so far, kept in a JSON file of
+// the user's state directory ($HVCTL_STATE_DIR, else $XDG_STATE_HOME/hvctl,
+// else ~/.local/state/hvctl), under moves/.
+struct DiskJournal {
+  std::string path;                   // the placement's path
+  std::uint64_t capacity = 0;
+  std::vector<std::string> blocks;    // SHA-256 of each block written, in order
+  bool operator==(const DiskJournal&) const = default;
+};
+
+class Journal {
+public:
+  explicit Journal(std::string file);  // reads it when it exists; throws Error on a damaged one
+  // The journal of the move from `from_uri`'s VM to `to_uri`'s `name`.
+  static std::string file_for(const std::string& from_uri, const std::string& vm, const std::string& to_uri,
+                              const std::string& name);
+  // Whether an earlier run wrote disk `id` at `path`.
+  bool claims(const std::string& id, const std::string& path) const;
+  DiskJournal& disk(const std::string& id) { return disks_[id]; }
+  void save() const;    // atomically: a temporary file renamed over it
+  void remove() const;  // the move is done
+  const std::string& file() const { return file_; }
+
+private:
+  std::string file_;
+  std::map<std::string, DiskJournal> disks_;
+};
+
+struct CopyStats {
+  std::uint64_t copied = 0;        // bytes streamed in this run
+  std::uint64_t resumed_from = 0;  // bytes an earlier run had copied
+  double seconds = 0;
+};
+
+// Copies one disk: resumes what the journal and the writer agree on, else
+// starts it again; saves the journal as it goes and when it stops. Throws
+// (the journal saved) on a read or write failure, and InterruptedError-like
+// Error when hooks.interrupts() says so.
+CopyStats copy_disk(Backend& from, const VmState& vm, Backend& to, const DiskCopy& copy, Journal& journal,
+                    const MoveHooks& hooks);
+
+// Reads the copy back from the destination and checks each block against the
+// journal: the SHA-256 of the whole raw content, or Error naming the first
+// block that differs.
+std::string verify_disk(Backend& to, const DiskCopy& copy, const DiskJournal& journal, const MoveHooks& hooks);
+
+// "1.5 GiB", "512 MiB", "12 KiB": bytes for people.
+std::string show_bytes(std::uint64_t bytes);
+
+}  // namespace hvctl::move
