@@ -116,7 +116,7 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 for m in /lib/modules/*.ko; do insmod "$m" 2>/dev/null; done
-ls /dev/input/event* >/dev/null 2>&1 && acpid -c /etc/acpi -a /etc/acpid.conf
+ls /dev/input/event* >/dev/null 2>&1 && acpid -c /etc/acpi -a /etc/acpid.conf -l /tmp/acpid.log
 trap 'poweroff -f' USR1 USR2
 trap 'reboot -f' TERM
 echo "HVCTL-MOVED-GUEST $(cat /etc/hvctl-marker)"
