@@ -97,9 +97,11 @@ kernel_version() {
 # /etc/hvctl-marker and /init, packed into OUT.
 initramfs() {
     local root=$1 tiny_initrd=$2 out=$3 a
-    mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc/acpi/PWRF,lib/modules}
+    mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,etc/acpi/PWRF,lib/modules}
     cp /bin/busybox "$root/bin/busybox"
-    for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -s busybox "$root/bin/$a"; done
+    # Applets where a system has them: the kernel runs /sbin/poweroff on Xen's
+    # shutdown request (orderly_poweroff), and does nothing if it is missing.
+    for a in $(/bin/busybox --list-full); do [ -e "$root/$a" ] || ln -s /bin/busybox "$root/$a"; done
     gzip -dc "$tiny_initrd" | (cd "$root" && cpio -id --quiet lib/modules/button.ko lib/modules/evdev.ko) ||
         echo "bootable-disk.sh: warning: no ACPI modules: the guest will ignore ACPI shutdown" >&2
     printf '%s\n' "$marker" >"$root/etc/hvctl-marker"
@@ -111,7 +113,7 @@ initramfs() {
 # bootable-disk.sh's guest: one line on the console, then idle until told to
 # power off (ACPI power button through acpid; Xen's shutdown request through
 # the kernel's /sbin/poweroff, which signals PID 1).
-export PATH=/bin
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev

@@ -3,9 +3,9 @@
 #
 # Proves bootable-disk.sh's image boots from its own disk:
 #   libvirt  the private libvirtd (libvirtd.sh) runs a domain whose only disk
-#            is the image (virtio, SeaBIOS, serial console to a file); its
-#            console must show "HVCTL-MOVED-GUEST <marker>"; then an ACPI
-#            shutdown must power it off.
+#            is the image (virtio, then sata; SeaBIOS, serial console to a
+#            file); its console must show "HVCTL-MOVED-GUEST <marker>" once;
+#            then an ACPI shutdown must power it off.
 #   xen      Xen under QEMU (run-in-dom0.sh --net): dom0 fetches the image
 #            with busybox wget from an HTTP server on this host's 127.0.0.1
 #            (python3 -m http.server; 10.0.2.2 in dom0), checks its sha256,
@@ -40,15 +40,23 @@ wait_for() {
 has_line() { grep -q "$2" "$1" 2>/dev/null; }
 
 part_libvirt() {
-    local lv=$work/libvirt name=hvctl-bootable marker=selftest-libvirt uri console t rc
+    local lv=$work/libvirt marker=selftest-libvirt uri rc
     "$here/bootable-disk.sh" "$work/libvirt.img" "$marker"; rc=$?
     [ $rc = 0 ] || { [ $rc = 77 ] && { skipped "libvirt: no bootable disk"; return; }; bad "bootable-disk.sh rc $rc"; return; }
     command -v virsh >/dev/null || { skipped "libvirt: no virsh (libvirt-clients)"; return; }
     ran=1
     uri=$("$here/libvirtd.sh" start "$lv") || { bad "libvirtd.sh start"; return; }
-    console=$lv/scratch/$name.console.log
     # QEMU runs as the daemon's user and opens the disk read-write.
     chown --reference="$lv/scratch" "$work/libvirt.img"
+    libvirt_boot virtio vda
+    libvirt_boot sata sda
+    "$here/libvirtd.sh" stop "$lv"
+}
+
+# libvirt_boot BUS DEV: a domain with the image as its one disk on BUS boots
+# to the marker, and powers off on virsh shutdown (ACPI).
+libvirt_boot() {
+    local bus=$1 name=hvctl-bootable-$1 console=$lv/scratch/hvctl-bootable-$1.console.log t
     rm -f "$console"
     cat >"$work/$name.xml" <<EOF
 <domain type='qemu'>
@@ -62,32 +70,31 @@ part_libvirt() {
     <disk type='file' device='disk'>
       <driver name='qemu' type='raw'/>
       <source file='$work/libvirt.img'/>
-      <target dev='vda' bus='virtio'/>
+      <target dev='$2' bus='$bus'/>
     </disk>
     <serial type='file'><source path='$console'/><target port='0'/></serial>
     <memballoon model='none'/>
   </devices>
 </domain>
 EOF
-    virsh -q -c "$uri" define "$work/$name.xml" >/dev/null || { bad "libvirt: define"; "$here/libvirtd.sh" stop "$lv"; return; }
+    virsh -q -c "$uri" define "$work/$name.xml" >/dev/null || { bad "libvirt $bus: define"; return; }
     t=$(now)
     if virsh -q -c "$uri" start "$name" >/dev/null; then
         if wait_for 180 has_line "$console" "HVCTL-MOVED-GUEST $marker"; then
-            ok "libvirt: SeaBIOS booted GRUB and Linux from the virtio disk: HVCTL-MOVED-GUEST $marker after $(secs "$t") s"
-            [ "$(grep -c HVCTL-MOVED-GUEST "$console")" = 1 ] && ok "libvirt: the marker line is printed once" ||
-                bad "libvirt: $(grep -c HVCTL-MOVED-GUEST "$console") marker lines"
+            ok "libvirt $bus: SeaBIOS booted GRUB and Linux from the disk: HVCTL-MOVED-GUEST $marker after $(secs "$t") s"
+            [ "$(grep -c HVCTL-MOVED-GUEST "$console")" = 1 ] && ok "libvirt $bus: the marker line is printed once" ||
+                bad "libvirt $bus: $(grep -c HVCTL-MOVED-GUEST "$console") marker lines"
             t=$(now)
             virsh -q -c "$uri" shutdown "$name" >/dev/null
             shut_off() { [ "$(virsh -c "$uri" domstate "$name" 2>/dev/null | head -1)" = "shut off" ]; }
-            if wait_for 60 shut_off; then ok "libvirt: ACPI shutdown powered it off ($(secs "$t") s)"
-            else bad "libvirt: not shut off 60 s after virsh shutdown"; fi
+            if wait_for 60 shut_off; then ok "libvirt $bus: ACPI shutdown powered it off ($(secs "$t") s)"
+            else bad "libvirt $bus: not shut off 60 s after virsh shutdown"; fi
         else
-            bad "libvirt: no marker on the console in 180 s"; tail -c 2000 "$console" | cat -v
+            bad "libvirt $bus: no marker on the console in 180 s"; tail -c 2000 "$console" | cat -v
         fi
-    else bad "libvirt: virsh start"; fi
+    else bad "libvirt $bus: virsh start"; fi
     virsh -q -c "$uri" destroy "$name" >/dev/null 2>&1
     virsh -q -c "$uri" undefine "$name" >/dev/null
-    "$here/libvirtd.sh" stop "$lv"
 }
 
 part_xen() {
@@ -98,7 +105,7 @@ part_xen() {
     # port 0: the server picks a free port and says which.
     python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$work/www" >"$log" 2>&1 &
     pid=$!
-    http_port() { port=$(sed -n 's/^Serving HTTP on .* port \([0-9]*\).*/\1/p' "$log"); [ -n "$port" ]; }
+    http_port() { port=$(sed -n 's/^Serving HTTP on .* port \([0-9]*\).*/\1/p' "$log" 2>/dev/null); [ -n "$port" ]; }
     wait_for 10 http_port || { bad "xen: the HTTP server did not start: $(cat "$log")"; kill "$pid"; return; }
     cp "$here/bootable-dom0.sh" "$test/run.sh"
     { echo "PORT=$port"; echo "MARKER=$marker"; echo "SHA256=$(sha256sum <"$work/www/disk.img" | cut -d' ' -f1)"
