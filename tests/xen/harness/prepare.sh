@@ -136,9 +136,13 @@ add_modules "$D" etc/modules.order xen-privcmd xenfs xen-evtchn xen-gntdev xen-g
 add_modules "$D" etc/modules.net virtio_pci virtio_net
 # pvgrub2, for guests that boot GRUB from their own disk (kernel =
 # /usr/lib/grub-xen/grub-x86_64-xen.bin for PV, grub-i386-xen_pvh.bin for PVH).
-fetch grub-xen-host "$W/grub-xen"
-mkdir -p "$D/usr/lib/grub-xen"
-cp "$W"/grub-xen/usr/lib/grub-xen/grub-*.bin "$D/usr/lib/grub-xen/"
+# Without them only such guests cannot boot, so their absence is no skip.
+if (fetch grub-xen-host "$W/grub-xen"); then
+  mkdir -p "$D/usr/lib/grub-xen"
+  cp "$W"/grub-xen/usr/lib/grub-xen/grub-*.bin "$D/usr/lib/grub-xen/"
+else
+  echo "prepare: no pvgrub2 in dom0 (grub-xen-host): guests cannot boot GRUB from their disks" >&2
+fi
 mkdir -p "$D/guest"
 cp "$CACHE/guest.cpio.gz" "$CACHE/vmlinux" "$D/guest/"
 # The guests' disks: 1 MiB of ext2 holding /marker (gzip leaves ~10 KiB of each).
