@@ -37,10 +37,12 @@
 # maintainer scripts would touch this host's boot loader); the kernel comes
 # from tiny-guest.sh (its vmlinuz, and button.ko/evdev.ko from its initramfs).
 #
-# Cache: ${HVCTL_CACHE_DIR:-~/.cache/hvctl-test}/bootable-disk/<key>.img,
-# keyed by this script, the tiny guest's key, the GRUB package versions and
-# MARKER; OUT.img is a fresh sparse copy of it each time (a booted or moved
-# copy never feeds back). Exit: 0 written; 77 a package cannot be had.
+# Cache: ${HVCTL_CACHE_DIR:-~/.cache/hvctl-test}/bootable-disk/<key>-<m>.img,
+# <key> from this script, the tiny guest's key and the GRUB package versions
+# (images of other keys are removed), <m> from MARKER; OUT.img is a fresh
+# sparse copy of it each time (a booted or moved copy never feeds back); one
+# build at a time per cache (flock). Exit: 0 written; 77 a package cannot be
+# had.
 set -euo pipefail
 
 die() { echo "bootable-disk.sh: $*" >&2; exit 1; }
@@ -48,12 +50,15 @@ skip() { echo "bootable-disk.sh: $*" >&2; exit 77; }
 
 [ $# -eq 2 ] || die "usage: $0 OUT.img MARKER"
 out=$1 marker=$2
-case $marker in *[![:print:]]* | "" | *\'*) die "MARKER must be printable, without quotes" ;; esac
+case $marker in *[![:print:]]* | "") die "MARKER must be printable text" ;; esac
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cache=${HVCTL_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/hvctl-test}
 SIZE_MIB=64 PART_START=2048  # sectors of 512 bytes; the partition runs to the end
 GRUB_PKGS="grub-common grub-pc-bin"
 
+mkdir -p "$cache/bootable-disk"
+exec 9>"$cache/bootable-disk/.lock"  # one build at a time per cache (ctest -j)
+flock 9
 "$here/tiny-guest.sh" "$cache/bootable-disk/tiny-guest" || exit $?
 tiny=$cache/bootable-disk/tiny-guest
 
@@ -75,16 +80,14 @@ grub_unpack() {
     echo "$versions" >"$tmp/x/.versions"
     rm -rf "$grub"; mv "$tmp/x" "$grub"; rm -rf "$tmp"
 }
-mkdir -p "$cache/bootable-disk"
 grub_unpack
 mkimage=$grub/usr/bin/grub-mkimage grubdir=$grub/usr/lib/grub/i386-pc
 "$mkimage" --version >/dev/null 2>&1 ||
     skip "$mkimage does not run here (its libraries: $(ldd "$mkimage" | grep 'not found' | tr -s ' \t' ' '))"
 
-
-key=$({ cat "${BASH_SOURCE[0]}" "$tiny/.key" "$grub/.versions"; printf '%s' "$marker"; } |
-      sha256sum | cut -c1-16)
-img=$cache/bootable-disk/$key.img
+# <what builds it>-<marker>.img; a new build removes the images of old builds.
+key=$(cat "${BASH_SOURCE[0]}" "$tiny/.key" "$grub/.versions" | sha256sum | cut -c1-16)
+img=$cache/bootable-disk/$key-$(printf '%s' "$marker" | sha256sum | cut -c1-16).img
 
 # kernel_version BZIMAGE: the version string of a bzImage's setup header.
 kernel_version() {
@@ -187,6 +190,7 @@ if [ ! -s "$img" ]; then
     grub_cfg "$kver" >"$fsroot/boot/grub/grub.cfg"
     disk_image "$work/disk.img" "$fsroot"
     mv "$work/disk.img" "$img"
+    find "$cache/bootable-disk" -maxdepth 1 -name '*.img' ! -name "$key-*" -delete
 fi
 cp --sparse=always "$img" "$out.tmp.$$" && mv -f "$out.tmp.$$" "$out"
 chmod 644 "$out"

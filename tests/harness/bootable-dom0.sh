@@ -27,6 +27,7 @@ log_of() { echo "/var/log/xen/console/guest-$1.log"; }
 marked() { grep -q "HVCTL-MOVED-GUEST $MARKER" "$(log_of "$1")" 2>/dev/null; }
 gone() { ! xl domid "$1" >/dev/null 2>&1; }
 marked_or_gone() { marked "$1" || gone "$1"; }
+grub_or_gone() { grep -q "HVCTL-GRUB" "$(log_of "$1")" 2>/dev/null || gone "$1"; }
 DISK=/tmp/disk.img
 
 t0=$(uptime_s)
@@ -49,9 +50,13 @@ boot() {
   printf 'on_poweroff="destroy"\non_reboot="destroy"\non_crash="destroy"\n' >>"/tmp/$name.cfg"
   t0=$(uptime_s)
   xl create -q "/tmp/$name.cfg" || { bad "$name: xl create failed"; return 1; }
+  # GRUB's own line first (how long pvgrub2 takes to find grub.cfg), then
+  # the marker (how long it takes to load and boot Linux).
+  wait_for 300 grub_or_gone "$name"
+  tgrub=$(since "$t0")
   wait_for 300 marked_or_gone "$name"
   if marked "$name"; then
-    ok "$name: $3 booted Linux from xvda: HVCTL-MOVED-GUEST $MARKER $(since "$t0") s after xl create"
+    ok "$name: $3 booted Linux from xvda: HVCTL-MOVED-GUEST $MARKER $(since "$t0") s after xl create (GRUB's line at $tgrub s)"
     return 0
   fi
   if gone "$name"; then bad "$name: the domain ended without the marker ($(since "$t0") s)"
