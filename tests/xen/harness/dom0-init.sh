@@ -20,6 +20,18 @@ i=0; while [ ! -S /run/xenstored/socket ] && [ $i -lt 100 ]; do sleep 0.1; i=$((
 xen-init-dom0 >/dev/null || echo "DOM0: xen-init-dom0 failed"
 xenconsoled --log=guest --log-dir=/var/log/xen/console --pid-file=/run/xen/xenconsoled.pid
 echo "DOM0: toolstack up at $(uptime_s)s ($(cat /sys/hypervisor/type) $(cat /sys/hypervisor/version/major).$(cat /sys/hypervisor/version/minor))"
+# run-in-dom0.sh --net: QEMU's user-mode network on a virtio NIC, with
+# slirp's fixed addresses: the host's 127.0.0.1:PORT is 10.0.2.2:PORT here.
+if grep -q 'hvctl_net=1' /proc/cmdline; then
+  while read -r module; do insmod "$module" 2>/dev/null; done < /etc/modules.net
+  i=0; while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+  ip link set lo up
+  if ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0 && ip route add default via 10.0.2.2; then
+    echo "DOM0: net up at $(uptime_s)s (eth0 10.0.2.15/24, host 10.0.2.2)"
+  else
+    echo "DOM0: net failed: $(ls /sys/class/net)"
+  fi
+fi
 
 exit_qemu() {  # isa-debug-exit at port 0xf4
   printf "\\$(printf '%03o' "$1")" | dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null

@@ -11,7 +11,8 @@
 #                  scripts, kernel modules (back ends, bridge, loop), init, and
 #                  /guest: the guest kernel and initramfs, and two small ext2
 #                  disk images, /guest/disk-a.img and disk-b.img, whose /marker
-#                  reads hvctl-disk-a and hvctl-disk-b
+#                  reads hvctl-disk-a and hvctl-disk-b; pvgrub2 (grub-xen-host's
+#                  /usr/lib/grub-xen/grub-*.bin); the virtio NIC modules
 # Sources, in order: files already in CACHE; the host's installed packages
 # (/boot/xen-4.17-amd64.gz, /boot/vmlinuz-* with /lib/modules); else the
 # Debian packages fetched with `apt-get download` and unpacked with dpkg-deb
@@ -130,6 +131,18 @@ add_elf "$D" "$(command -v bash)" /bin/bash
 add_elf "$D" "$(command -v flock)" /usr/bin/flock
 add_modules "$D" etc/modules.order xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc \
   xen-blkback xen-netback loop bridge
+# run-in-dom0.sh --net: a virtio NIC on QEMU's user-mode network (dom0-init.sh
+# loads these only then).
+add_modules "$D" etc/modules.net virtio_pci virtio_net
+# pvgrub2, for guests that boot GRUB from their own disk (kernel =
+# /usr/lib/grub-xen/grub-x86_64-xen.bin for PV, grub-i386-xen_pvh.bin for PVH).
+# Without them only such guests cannot boot, so their absence is no skip.
+if (fetch grub-xen-host "$W/grub-xen"); then
+  mkdir -p "$D/usr/lib/grub-xen"
+  cp "$W"/grub-xen/usr/lib/grub-xen/grub-*.bin "$D/usr/lib/grub-xen/"
+else
+  echo "prepare: no pvgrub2 in dom0 (grub-xen-host): guests cannot boot GRUB from their disks" >&2
+fi
 mkdir -p "$D/guest"
 cp "$CACHE/guest.cpio.gz" "$CACHE/vmlinux" "$D/guest/"
 # The guests' disks: 1 MiB of ext2 holding /marker (gzip leaves ~10 KiB of each).
