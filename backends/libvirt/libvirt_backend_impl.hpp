@@ -46,6 +46,13 @@ public:
   std::vector<SnapshotInfo> snapshot(const std::string& name, const SnapshotRequest& request) override;
   Readiness readiness(const VmSpec& spec) override;
   ConsoleAccess console(const std::string& name) override;
+  // hvctl move (libvirt_move.cpp).
+  DiskInventory disks_for_move(const VmState& vm) override;
+  std::unique_ptr<DiskReader> read_disk(const VmState& vm, const DiskSource& disk, std::uint64_t offset) override;
+  DiskPlacement place_disk(const VmSpec& spec, const DiskSpec& disk, std::uint64_t capacity,
+                           const std::string& storage) override;
+  std::unique_ptr<DiskWriter> write_disk(const DiskPlacement& placement) override;
+  std::unique_ptr<DiskReader> read_placed(const DiskPlacement& placement) override;
 
 private:
   virConnectPtr conn();

@@ -23,6 +23,10 @@ inline constexpr const char* kMovedToLabel = "hvctl.moved-to";
 // The label the copy carries: "TARGET/NAME" of the VM it was moved from.
 inline constexpr const char* kMovedFromLabel = "hvctl.moved-from";
 
+// Why `vm` must not start or be changed by an old spec: it was moved, and
+// its copy runs elsewhere. "" when it was not moved.
+std::string moved_away(const VmState& vm);
+
 struct MoveRequest {
   std::string vm;                     // on the source target
   std::string to;                     // destination target: a config name or a URI

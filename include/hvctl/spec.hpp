@@ -179,6 +179,9 @@ struct VmSpec {
   // Not a spec field: apply --reinit. A changed init is applied to an existing
   // VM (else the plan calls it impossible: the guest would boot as a new machine).
   bool reinit = false;
+  // Not a spec field: apply --force. A VM hvctl moved away (label
+  // hvctl.moved-to) is changed or started by an apply only with it.
+  bool force_moved = false;
   std::optional<XenBlock> xen;
   std::optional<VsphereBlock> vsphere;
   std::optional<LibvirtBlock> libvirt;

@@ -18,6 +18,7 @@ struct ApplyCmdOptions {
   bool prune = false;
   bool delete_images = false;
   bool reinit = false;
+  bool force = false;
   bool no_restart = false;
   bool force_stop = false;
   int stop_timeout = 120;
@@ -49,6 +50,7 @@ int run_apply(const ApplyCmdOptions& o, Context& ctx) {
   if (o.prune) prune_all(specs);
   if (o.delete_images) delete_pruned_images(specs);
   if (o.reinit) allow_reinit(specs);
+  if (o.force) force_moved(specs);
   std::vector<TargetLock> locks;
   if (!o.dry_run) locks = ctx.lock_targets(specs, "apply");  // before planning: the plan must stay true
   const auto plans = make_plans(specs, ctx.session());
@@ -86,6 +88,8 @@ void setup_apply(CLI::App& app, RunFn& run) {
                "With --prune or spec.prune: also delete a removed disk's image, when hvctl made it for that VM");
   app.add_flag("--reinit", o->reinit,
                "Apply a changed spec.init to existing VMs: the guest boots as a new instance (new host keys, users)");
+  app.add_flag("--force", o->force,
+               "Change or start VMs hvctl moved away (label hvctl.moved-to), whose specs now apply to their copies");
   app.add_flag("--no-restart", o->no_restart, "Leave VMs whose changes need a restart unchanged (reported as failed)");
   app.add_flag("--force-stop", o->force_stop, "Power VMs off instead of asking the guest to shut down");
   add_duration(app, "--stop-timeout", o->stop_timeout, "How long to wait for a graceful shutdown");

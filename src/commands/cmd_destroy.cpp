@@ -79,7 +79,7 @@ int run_destroy(const DestroyOptions& o, Context& ctx) {
       throw InputError("destroy cancelled; nothing was changed");
   }
   const InterruptScope interruptible;  // Ctrl-C: start nothing new, finish what runs
-  return for_each_vm(ctx, names, "destroy", "destroyed", [](Backend& b, const std::string& name) { b.destroy(name); });
+  return for_each_vm(ctx, names, "destroy", "destroyed", [](Backend& b, const VmState& vm) { b.destroy(vm.name); });
 }
 
 }  // namespace

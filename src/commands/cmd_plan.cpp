@@ -14,6 +14,7 @@ struct PlanOptions {
   bool prune = false;
   bool delete_images = false;
   bool reinit = false;
+  bool force = false;
 };
 
 int run_plan(const PlanOptions& o, Context& ctx) {
@@ -21,6 +22,7 @@ int run_plan(const PlanOptions& o, Context& ctx) {
   if (o.prune) prune_all(specs);
   if (o.delete_images) delete_pruned_images(specs);
   if (o.reinit) allow_reinit(specs);
+  if (o.force) force_moved(specs);
   const auto plans = make_plans(specs, ctx.session());
   ctx.out().render(plan_result(plans));
   for (const auto& p : plans)  // -v: what the spec says that this target does not read
@@ -39,6 +41,7 @@ void setup_plan(CLI::App& app, RunFn& run) {
   app.add_flag("--detailed-exitcode", o->detailed_exitcode, "Exit 0 when in sync, 2 when changes are pending (7 when one is impossible, either way)");
   app.add_flag("--prune", o->prune, "Plan as apply --prune would: remove the disks and NICs the specs do not name");
   app.add_flag("--delete-images", o->delete_images, "Plan as apply --delete-images would: say which images go");
+  app.add_flag("--force", o->force, "Plan as apply --force would: a VM hvctl moved away may be changed");
   app.add_flag("--reinit", o->reinit, "Plan as apply --reinit would: a changed spec.init is a change, not impossible");
   run = [o](Context& ctx) { return run_plan(*o, ctx); };
 }

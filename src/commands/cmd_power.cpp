@@ -1,5 +1,6 @@
 // hvctl start|stop|reboot|pause|resume NAME...: imperative power changes.
 #include "command_table.hpp"
+#include "hvctl/move.hpp"
 #include "vm_verbs.hpp"
 
 namespace hvctl {
@@ -14,6 +15,8 @@ struct PowerOptions {
 void setup_power(CLI::App& app, RunFn& run, PowerOp op, const char* past, bool graceful) {
   auto o = std::make_shared<PowerOptions>();
   app.add_option("names", o->names, "VM names")->required()->type_name("VM");
+  if (op == PowerOp::start)
+    app.add_flag("--force", o->force, "Start a VM even though hvctl moved it away (label hvctl.moved-to)");
   if (graceful) {
     app.add_flag("--force", o->force, "Hard power-off / reset, without the guest's cooperation");
     app.add_option("--timeout", o->timeout, "Seconds to wait for the guest")->check(CLI::Range(1, 86400))
@@ -25,7 +28,14 @@ void setup_power(CLI::App& app, RunFn& run, PowerOp op, const char* past, bool g
     req.force = o->force;
     req.timeout = std::chrono::seconds(o->timeout);
     return for_each_vm(ctx, o->names, to_string(op), past,
-                       [&](Backend& b, const std::string& name) { b.power(name, req); });
+                       [&](Backend& b, const VmState& vm) {
+                         if (op == PowerOp::start && !o->force && vm.power == PowerState::stopped)
+                           if (const auto why = moved_away(vm); !why.empty())
+                             throw InputError(why + "; start --force to start it anyway");
+                         PowerRequest r = req;
+                         r.force = op == PowerOp::start ? false : req.force;
+                         b.power(vm.name, r);
+                       });
   };
 }
 

@@ -79,6 +79,10 @@ void allow_reinit(std::vector<VmSpec>& specs) {
   for (auto& spec : specs) spec.reinit = true;
 }
 
+void force_moved(std::vector<VmSpec>& specs) {
+  for (auto& spec : specs) spec.force_moved = true;
+}
+
 bool any_changes(const std::vector<VmPlan>& plans) {
   for (const auto& p : plans)
     if (p.has_changes()) return true;
@@ -86,7 +90,7 @@ bool any_changes(const std::vector<VmPlan>& plans) {
 }
 
 int for_each_vm(Context& ctx, const std::vector<std::string>& names, const std::string& verb,
-                const std::string& past, const std::function<void(Backend&, const std::string&)>& op) {
+                const std::string& past, const std::function<void(Backend&, const VmState&)>& op) {
   const Target target = ctx.session().target_for(std::nullopt);
   const auto lock = located(target.name, "", [&] { return ctx.lock_target(target, verb); });
   Backend& b = located(target.name, "", [&]() -> Backend& { return ctx.session().backend(target); });
@@ -100,8 +104,9 @@ int for_each_vm(Context& ctx, const std::vector<std::string>& names, const std::
     auto& r = (*shared)[i];
     start();
     try {
-      if (!b.lookup(names[i])) throw NotFoundError(target.name, names[i]);
-      op(b, names[i]);
+      const auto vm = b.lookup(names[i]);
+      if (!vm) throw NotFoundError(target.name, names[i]);
+      op(b, *vm);
       r.done.push_back(past);
       ctx.out().info(fmt::format("{}: {}", names[i], past));
     } catch (const std::exception& e) {

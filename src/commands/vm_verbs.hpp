@@ -28,6 +28,8 @@ void prune_all(std::vector<VmSpec>& specs);
 void delete_pruned_images(std::vector<VmSpec>& specs);
 // apply/plan --reinit: a changed spec.init is applied to existing VMs.
 void allow_reinit(std::vector<VmSpec>& specs);
+// apply --force: VMs hvctl moved away may be changed (VmSpec::force_moved).
+void force_moved(std::vector<VmSpec>& specs);
 
 // Whether any plan changes anything.
 bool any_changes(const std::vector<VmPlan>& plans);
@@ -43,6 +45,6 @@ void report_interruption(const std::vector<VmResult>& results, Output& out);
 
 // Interruptible (see interrupt.hpp) while the caller holds an InterruptScope.
 int for_each_vm(Context& ctx, const std::vector<std::string>& names, const std::string& verb,
-                const std::string& past, const std::function<void(Backend&, const std::string&)>& op);
+                const std::string& past, const std::function<void(Backend&, const VmState&)>& op);
 
 }  // namespace hvctl

@@ -2,6 +2,7 @@
 // plan; each VM is worked on by one worker at a time; a VM's failure is
 // recorded and never stops the others.
 #include "hvctl/engine.hpp"
+#include "hvctl/move.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -241,6 +242,10 @@ std::vector<VmPlan> make_plans(const std::vector<VmSpec>& specs, Session& sessio
       plans[i] = plan_vm(specs[i], actual, g.target.name, b.capabilities());
       auto& impossible = plans[i].impossible;
       const PlanAction action = plans[i].action();
+      if (actual && (action == PlanAction::update || action == PlanAction::power) && !specs[i].force_moved)
+        if (const auto why = moved_away(*actual); !why.empty())
+          impossible.push_back({specs[i].mark, why + "; its spec now applies to the copy (apply --force to change "
+                                                     "this one anyway)"});
       if (actual && action == PlanAction::update) {
         impossible = b.check_transition(specs[i], *actual);
         for (auto& p : transition_problems(specs[i], actual->spec)) impossible.push_back(std::move(p));

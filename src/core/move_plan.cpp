@@ -24,6 +24,9 @@ void check_source(const VmState& vm, const MovePlan& p, std::vector<std::string>
   if (vm.power != PowerState::stopped && !p.request.shutdown)
     problems.push_back(fmt::format("VM '{}' is {}: a running VM is never copied; stop it, or give --shutdown to "
                                    "shut it down gracefully first", vm.name, to_string(vm.power)));
+  if (p.request.delete_source && !p.request.start)
+    problems.push_back("--delete-source deletes the source once its copy is ready, so the copy must start: drop "
+                       "--no-start");
   if (p.from.uri == p.to.uri)
     problems.push_back(fmt::format("target '{}' is both source and destination; a copy on one target is a clone "
                                    "(spec.source)", p.from.name));
@@ -87,6 +90,13 @@ void check_disk_coverage(const VmState& vm, const DiskInventory& inv, std::vecto
 }
 
 }  // namespace
+
+std::string moved_away(const VmState& vm) {
+  const auto to = label(vm.spec, kMovedToLabel);
+  if (to.empty()) return "";
+  return fmt::format("VM '{}' was moved to {} (label {}): started here it would run next to its copy", vm.name, to,
+                     kMovedToLabel);
+}
 
 MovePlan plan_move(const MoveRequest& request, Session& session) {
   MovePlan p;

@@ -25,3 +25,14 @@ add_test(NAME e2e_xen
 # 77: the machine lacks qemu-system-x86_64 or the Xen packages (see scripts/install-deps.sh).
 # QEMU runs Xen's two vCPUs on both cores: nothing else runs beside it.
 set_tests_properties(e2e_xen PROPERTIES TIMEOUT 480 SKIP_RETURN_CODE 77 PROCESSORS 2 RUN_SERIAL TRUE)
+
+# hvctl move of a vcsim VM onto this Xen: the vcsim runs on this host, hvctl
+# in dom0 reaches it through QEMU's user network (tests/xen/move/host.sh).
+if(HVCTL_WITH_VSPHERE)
+  add_test(NAME e2e_xen_move
+           COMMAND ${CMAKE_CURRENT_LIST_DIR}/move/host.sh $<TARGET_FILE:hvctl>
+                   ${HVCTL_TEST_CACHE}/xen-harness ${CMAKE_BINARY_DIR}/e2e-xen-move ${HVCTL_VCSIM_DIR}
+                   ${xen_bins})
+  set_tests_properties(e2e_xen_move PROPERTIES TIMEOUT 600 SKIP_RETURN_CODE 77 PROCESSORS 2 RUN_SERIAL TRUE
+                                               FIXTURES_REQUIRED vcsim)
+endif()

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# hvctl move between vSphere and libvirt, on real counterparts: a vcsim whose
+# VM "mover" has a bootable Linux disk (a file under vcsim's datastore
+# directory), and a private libvirtd running QEMU (TCG) guests.
+#  1. vcsim -> libvirt: refused while the source runs; then with --shutdown
+#     the disk streams into a pool volume (checksum = the source's), the VM
+#     is defined, and its written spec boots it (SeaBIOS, GRUB on the disk,
+#     the marker from its initramfs); the source is kept, off and labelled,
+#     and a start of it is refused without --force.
+#  2. libvirt -> vcsim, the way back: the disk arrives on the datastore as a
+#     flat extent with its descriptor, and the VM is defined with it.
+#  3. vcsim stopped (SIGSTOP) mid-copy: the move fails, defines nothing, and
+#     once vcsim answers again a re-run starts the copy cleanly and finishes.
+# Usage: move_vsphere_libvirt.sh HVCTL SOURCE_DIR WORK_DIR VCSIM_BUILD_DIR
+set -uo pipefail
+HVCTL=$1 SRC=$2 VCSIM_BUILD=$4
+source "$SRC/tests/e2e/lib.sh"
+source "$SRC/tests/harness/vcsim-mover.sh"
+WORK=$(reachable_work_dir "$3")
+E2E_TMP=$WORK/tmp
+rm -rf "$E2E_TMP"; mkdir -p "$E2E_TMP"
+"$SRC/tests/vcsim/build.sh" "$VCSIM_BUILD" >/dev/null || { echo "cannot build vcsim"; exit 1; }
+export VCSIM_BIN=$VCSIM_BUILD/bin/vcsim
+private_libvirtd "$3"
+trap '"$SRC/tests/vcsim/vcsim.sh" stop "$WORK/vcsim" >/dev/null 2>&1; stop_private_libvirtd' EXIT
+"$SRC/tests/vcsim/vcsim.sh" stop "$WORK/vcsim" >/dev/null 2>&1
+"$SRC/tests/vcsim/vcsim.sh" start "$WORK/vcsim" >/dev/null || exit 1
+LVIRSH=(virsh -q -c "$(cat "$WORK/libvirtd/uri")")
+rm -rf "$WORK/pool"; mkdir -p "$WORK/pool"; chmod 777 "$WORK/pool"
+{ "${LVIRSH[@]}" pool-destroy disks; "${LVIRSH[@]}" pool-undefine disks; } >/dev/null 2>&1
+"${LVIRSH[@]}" pool-define-as disks dir --target "$WORK/pool" >/dev/null && "${LVIRSH[@]}" pool-start disks >/dev/null
+cat > "$E2E_TMP/config.yaml" <<EOC
+targets:
+  lab: {type: libvirt, uri: "$(cat "$WORK/libvirtd/uri")", domain_type: qemu, pool: disks}
+  vc: {type: vsphere, uri: "$(cat "$WORK/vcsim/url")", username: user, password_env: VC_PASSWORD, insecure: true,
+       timeout: 3s}
+EOC
+export HVCTL_CONFIG=$E2E_TMP/config.yaml VC_PASSWORD=pass XDG_CACHE_HOME=$E2E_TMP/cache
+export HVCTL_STATE_DIR=$E2E_TMP/state HVCTL_LOCK_DIR=$E2E_TMP/locks
+marker="to-libvirt-$$"
+vcsim_mover "$WORK/vcsim" "$HVCTL" "$HVCTL_CONFIG" vc mover "$marker" 64M || exit 1
+MAP=(--map-network "VM Network=user")
+
+# 1. vcsim -> libvirt
+expect_exit 0 "start the source" -- --target vc start mover
+expect_exit 7 "a running source is never copied without --shutdown" -- --target vc move mover --to lab "${MAP[@]}"
+ok "it says so" contains "$out" "a running VM is never copied"
+expect_exit 0 "the source still runs" -- --target vc get mover -o json
+ok "  (running)" [ "$(json_get "$out" "d['power']")" = running ]
+ok "nothing was copied" [ -z "$(ls -A "$WORK/pool")" ]
+expect_exit 0 "--shutdown stops the source, copies its disk and defines it on libvirt" -- \
+  --target vc move mover --to lab "${MAP[@]}" --shutdown --no-start -O "$E2E_TMP/moved.yaml"
+ok "it stopped the source first" contains "$err" "stopped mover on vc"
+ok "it verified the copy" contains "$err" "verified, sha256 $MOVER_SHA256"
+ok "the pool volume holds the source disk's content" \
+  [ "$(sha256sum "$WORK/pool/mover-root.raw" | cut -d' ' -f1)" = "$MOVER_SHA256" ]
+ok "the written spec puts the disk on virtio" grep -q "bus: virtio" "$E2E_TMP/moved.yaml"
+expect_exit 0 "the source is kept" -- --target vc get mover -o json
+ok "  off, labelled hvctl.moved-to=lab/mover" \
+  [ "$(json_get "$out" "(d['power'], d['labels'].get('hvctl.moved-to'))")" = "('stopped', 'lab/mover')" ]
+expect_exit 3 "a start of the moved source is refused" -- --target vc start mover
+ok "  it says why and how" contains "$err" "start --force"
+{ cat "$E2E_TMP/moved.yaml"; printf '  power: running\n  ready:\n    console: "HVCTL-MOVED-GUEST %s"\n' "$marker"; } \
+  > "$E2E_TMP/moved-ready.yaml"
+expect_exit 0 "the written spec boots the copy from its disk (BIOS, GRUB) until it prints its marker" -- \
+  --target lab apply -f "$E2E_TMP/moved-ready.yaml" --wait --timeout 240
+expect_exit 0 "stop the copy" -- --target lab stop mover --force
+
+# 2. libvirt -> vcsim
+expect_exit 0 "the way back: libvirt -> vcsim" -- --target lab move mover --to vc --name mover-back \
+  --map-network "user=VM Network" --no-start -O "$E2E_TMP/back.yaml"
+DS=$(ls -d "$WORK"/vcsim/tmp/*LocalDS_0* | head -1)
+back=$(ls "$DS"/mover-back/*-flat.vmdk 2>/dev/null | head -1)
+ok "the disk arrived on the datastore as a flat extent" [ -n "$back" ]
+ok "  with the source's content" [ "$(sha256sum "$back" | cut -d' ' -f1)" = "$MOVER_SHA256" ]
+expect_exit 0 "the VM is defined on vcsim" -- --target vc get mover-back -o json
+ok "  with the disk on SCSI and its NIC on VM Network" \
+  [ "$(json_get "$out" "([x.get('bus') for x in d['spec']['disks']], [n['network'] for n in d['spec']['nics']])")" = "(['scsi'], ['VM Network'])" ]
+
+# 3. vcsim stopped mid-copy (an 1 GiB disk: long enough to catch)
+vcsim_mover "$WORK/vcsim" "$HVCTL" "$HVCTL_CONFIG" vc big "big-$$" 1G || exit 1
+"$HVCTL" --target vc move big --to lab "${MAP[@]}" --no-start >"$E2E_TMP/big.out" 2>"$E2E_TMP/big.err" &
+pid=$!
+vcsim_pid=$(cat "$WORK/vcsim/pid")
+if wait_for 60 bash -c '[ "$(cat "$1"/moves/big-*.json 2>/dev/null | grep -o "\"[0-9a-f]\{64\}\"" | wc -l)" -ge 8 ]' _ "$HVCTL_STATE_DIR"
+then kill -STOP "$vcsim_pid"; fi
+wait_for 30 bash -c '! kill -0 "$1" 2>/dev/null' _ "$pid"  # (the target's timeout: 3s ends the read)
+kill -CONT "$vcsim_pid"
+rc=0; wait "$pid" || rc=$?
+pid=
+ok "the move fails while vcsim does not answer (rc $rc)" [ "$rc" = 4 ]
+ok "  and says what it was copying" grep -q "disk 'root'\|big" "$E2E_TMP/big.err"
+expect_exit 8 "  nothing is defined on libvirt" -- --target lab get big
+expect_exit 0 "once vcsim answers, a re-run starts the copy cleanly and finishes" -- \
+  --target vc move big --to lab "${MAP[@]}" --no-start
+ok "  the copy is the source's" [ "$(sha256sum "$WORK/pool/big-root.raw" | cut -d' ' -f1)" = "$MOVER_SHA256" ]
+finish
