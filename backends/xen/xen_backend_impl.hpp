@@ -48,6 +48,7 @@ private:
   Diagnostics& diagnostics_;
   const StateStore store_;
   const std::string monitor_;  // "" when none
+  const std::string pvgrub_dir_;
   std::mutex mutex_;           // guards the lazy open of xl_
   std::unique_ptr<Libxl> xl_;
   ReadinessProbe ready_probe_;
