@@ -53,6 +53,9 @@
 //   qcow2 base is refused. Its size grows with the VM off (ftruncate: a
 //   restart); destroy deletes the images hvctl made, prune keeps them (apply
 //   --delete-images deletes them once the record is saved without them).
+//   A disk `hvctl move` wrote here (xen_move.cpp) is at the same place,
+//   STATE_DIR/disks/VM/DISK.img, given as its path; create records it as
+//   hvctl's too (adopt_placed_images), so destroy deletes it.
 // * A clone (spec.source) is made by hvctl too: the source's record with its
 //   disks named by their images (xen_clone.cpp), turned by clone_spec into
 //   a spec whose disks are `from` those images, then created as above, so
@@ -285,6 +288,7 @@ void XenBackend::create(const VmSpec& desired) {
   VmRecord record{new_uuid(), spec, {}, {}};
   record.spec.prune.reset();
   assign_macs(record.spec);
+  adopt_placed_images(record, store_.dir());
   auto made = make_images(record, store_.dir(), who(spec.name), diagnostics_);
   try {
     if (!record.spec.init.empty()) {

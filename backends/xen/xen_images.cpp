@@ -196,6 +196,11 @@ std::vector<std::string> make_images(VmRecord& record, const std::string& state_
   return made;
 }
 
+void adopt_placed_images(VmRecord& record, const std::string& state_dir) {
+  for (const auto& d : record.spec.disks)
+    if (d.path && *d.path == image_path(state_dir, record.spec.name, d.id)) record.images[d.id] = *d.path;
+}
+
 void grow_images(const VmRecord& record, const VmSpec& before, const std::string& who) {
   for (const auto& d : record.spec.disks) {
     const auto image = record.images.find(d.id);

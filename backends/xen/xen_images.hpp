@@ -80,6 +80,12 @@ namespace hvctl::xen {
 std::vector<std::string> make_images(VmRecord& record, const std::string& state_dir, const std::string& who,
                                      Diagnostics& diagnostics);
 
+// Records as hvctl's (record.images) each disk of `record.spec` whose path is
+// where hvctl makes that disk's image in `state_dir` (image_path): one `hvctl
+// move` wrote there, through place_disk. Destroy deletes it like a disk made
+// from a base image.
+void adopt_placed_images(VmRecord& record, const std::string& state_dir);
+
 // Grows the image of each disk hvctl made whose size grew from `before`.
 void grow_images(const VmRecord& record, const VmSpec& before, const std::string& who);
 

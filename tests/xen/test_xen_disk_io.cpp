@@ -297,3 +297,13 @@ TEST_CASE("the backend places a moved disk where it would make that VM's disk, a
   st.name = "nobody";
   CHECK_THROWS_WITH_AS(backend->disks_for_move(st), doctest::Contains("hvctl has no record of it"), BackendError);
 }
+
+TEST_CASE("a VM created on disks a move placed owns them: they are recorded as hvctl's images") {
+  const std::string state = "/var/lib/hvctl/xen";
+  VmRecord record{"u", vm("db", "{disks: [{id: root, path: " + image_path(state, "db", "root") + "}, "
+                                "{id: data, path: /srv/data.img}, {id: other, path: " + image_path(state, "web", "other") +
+                                "}]}")};
+  adopt_placed_images(record, state);
+  CHECK(record.images == std::map<std::string, std::string>{{"root", "/var/lib/hvctl/xen/disks/db/root.img"}});
+  CHECK(with_disk_images(record).disks == record.spec.disks);  // (their paths are what they were)
+}
