@@ -53,6 +53,9 @@
 //   qcow2 base is refused. Its size grows with the VM off (ftruncate: a
 //   restart); destroy deletes the images hvctl made, prune keeps them (apply
 //   --delete-images deletes them once the record is saved without them).
+//   A disk `hvctl move` wrote here (xen_move.cpp) is at the same place,
+//   STATE_DIR/disks/VM/DISK.img, given as its path; create records it as
+//   hvctl's too (adopt_placed_images), so destroy deletes it.
 // * A clone (spec.source) is made by hvctl too: the source's record with its
 //   disks named by their images (xen_clone.cpp), turned by clone_spec into
 //   a spec whose disks are `from` those images, then created as above, so
@@ -62,6 +65,16 @@
 //   while the copy runs: a start of the source meanwhile tears the copy.
 //   Overlays (source.linked) would need qdisk and are refused. The clone's
 //   record keeps spec.source, so a later change of it is reported as ignored.
+// * boot.loader pvgrub boots a PV or PVH guest's own kernel from its own
+//   disk: libxl is given pvgrub2 (GRUB 2 built for Xen, Debian's
+//   grub-xen-host) as the kernel, grub-x86_64-xen.bin for pv and
+//   grub-i386-xen_pvh.bin for pvh, from the target option pvgrub_dir
+//   (default /usr/lib/grub-xen), and it reads the disk's grub.cfg. The loader
+//   becomes that path only in domain_spec, when the domain is built; the
+//   record, the running domain's userdata and what hvctl reads back keep
+//   boot.loader, so export writes it back and a plan of the same spec does
+//   nothing. A missing image is refused before anything is made
+//   (host_problems); the monitor is told pvgrub_dir for its restarts.
 // * A template (spec.template) is a record hvctl never starts: start
 //   refuses it with an InputError, and plans never power one on.
 // * A NIC without a MAC gets one (00:16:3e:...) in the record at create, as
@@ -154,7 +167,8 @@ XenBackend::XenBackend(Target t, Diagnostics& diagnostics)
       caps_(make_capabilities()),
       diagnostics_(diagnostics),
       store_(target_.option("state_dir", "/var/lib/hvctl/xen")),
-      monitor_(monitor_option(target_)) {}
+      monitor_(monitor_option(target_)),
+      pvgrub_dir_(target_.option("pvgrub_dir", kDefaultPvgrubDir)) {}
 
 const Libxl& XenBackend::xl() {
   std::lock_guard lock(mutex_);
@@ -196,7 +210,7 @@ std::vector<Problem> XenBackend::check_on_target(const VmSpec& desired, const Vm
   if (!actual && desired.source.name()) source = store_.load(*desired.source.name());
   const VmSpec made = source ? clone_create_spec(*source, desired) : desired;
   auto out = source ? clone_problems(made, desired) : std::vector<Problem>{};
-  for (auto& p : host_problems(made)) out.push_back(std::move(p));  // (the devices desired lists, at their own marks)
+  for (auto& p : host_problems(made, pvgrub_dir_)) out.push_back(std::move(p));  // (the devices desired lists, at their own marks)
   for (auto& p : base_problems(made, actual ? actual->spec : VmSpec{})) out.push_back(std::move(p));
   for (auto& p : seed_drive_problems(desired)) out.push_back(std::move(p));
   return out;
@@ -270,10 +284,11 @@ void XenBackend::create(const VmSpec& desired) {
   const VmSpec spec = clone ? clone_of(desired) : desired;
   if (auto problems = clone ? clone_problems(spec, desired) : check_spec(spec); !problems.empty())
     throw ValidationError(std::move(problems));
-  if (auto problems = host_problems(spec); !problems.empty()) throw ValidationError(std::move(problems));
+  if (auto problems = host_problems(spec, pvgrub_dir_); !problems.empty()) throw ValidationError(std::move(problems));
   VmRecord record{new_uuid(), spec, {}, {}};
   record.spec.prune.reset();
   assign_macs(record.spec);
+  adopt_placed_images(record, store_.dir());
   auto made = make_images(record, store_.dir(), who(spec.name), diagnostics_);
   try {
     if (!record.spec.init.empty()) {
@@ -281,7 +296,7 @@ void XenBackend::create(const VmSpec& desired) {
       made.push_back(*record.seed);
     }
     DomainConfig probe;  // fail now, not at start, on values libxl rejects
-    build_domain_config(with_images(record), record.uuid, probe);
+    build_domain_config(domain_spec(record, pvgrub_dir_), record.uuid, probe);
     store_.save(record);
   } catch (...) {
     remove_images(made);
@@ -297,13 +312,13 @@ void XenBackend::reconfigure(const VmSpec& spec, const VmState& actual) {
   assign_macs(record.spec, before.spec);
   const auto pruned_images = forget_pruned_images(record);
   if (auto problems = check_spec(record.spec); !problems.empty()) throw ValidationError(std::move(problems));
-  if (auto problems = host_problems(record.spec); !problems.empty()) throw ValidationError(std::move(problems));
+  if (auto problems = host_problems(record.spec, pvgrub_dir_); !problems.empty()) throw ValidationError(std::move(problems));
   const auto made = make_images(record, store_.dir(), who(spec.name), diagnostics_);
   try {
     if (!record.spec.init.empty() && (record.spec.init != before.spec.init || !record.seed))
       make_seed(record, store_.dir(), who(spec.name));  // (a restart field: the domain is off)
     DomainConfig probe;
-    build_domain_config(with_images(record), record.uuid, probe);
+    build_domain_config(domain_spec(record, pvgrub_dir_), record.uuid, probe);
     const auto dom = xl().find(spec.name);
     const bool live = dom && !dom->shut_down;
     if (!live) grow_images(record, before.spec, who(spec.name));  // (size is not hot: apply stopped it)

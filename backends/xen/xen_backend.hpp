@@ -13,7 +13,9 @@ namespace hvctl {
 // throws BackendError "no Xen hypervisor here: ...". Options read from
 // `t.options`: state_dir (VM records, default /var/lib/hvctl/xen), monitor
 // (path of hvctl-xen-monitor, default beside the running hvctl; "none" runs
-// no monitor, so guest-initiated shutdowns are left to the next hvctl call).
+// no monitor, so guest-initiated shutdowns are left to the next hvctl call),
+// pvgrub_dir (where the pvgrub2 images of Debian's grub-xen-host are, for
+// spec.boot.loader pvgrub; default /usr/lib/grub-xen).
 std::unique_ptr<Backend> make_xen_backend(const Target& t, Diagnostics& diagnostics = no_diagnostics());
 
 }  // namespace hvctl

@@ -32,6 +32,13 @@ public:
   void destroy(const std::string& name) override;
   Readiness readiness(const VmSpec& spec) override;
   ConsoleAccess console(const std::string& name) override;
+  // hvctl move (xen_move.cpp): the disks are files in dom0.
+  DiskInventory disks_for_move(const VmState& vm) override;
+  std::unique_ptr<DiskReader> read_disk(const VmState& vm, const DiskSource& disk, std::uint64_t offset) override;
+  DiskPlacement place_disk(const VmSpec& spec, const DiskSpec& disk, std::uint64_t capacity,
+                           const std::string& storage) override;
+  std::unique_ptr<DiskWriter> write_disk(const DiskPlacement& placement) override;
+  std::unique_ptr<DiskReader> read_placed(const DiskPlacement& placement) override;
 
 private:
   const Libxl& xl();
@@ -48,6 +55,7 @@ private:
   Diagnostics& diagnostics_;
   const StateStore store_;
   const std::string monitor_;  // "" when none
+  const std::string pvgrub_dir_;
   std::mutex mutex_;           // guards the lazy open of xl_
   std::unique_ptr<Libxl> xl_;
   ReadinessProbe ready_probe_;

@@ -35,6 +35,19 @@ private:
 // kernel directly and "hvm" when it boots from disk.
 std::string domain_type(const VmSpec& spec);
 
+// Where pvgrub2 (GRUB 2 built for Xen, Debian's grub-xen-host) lives unless
+// the target's option pvgrub_dir says otherwise.
+inline constexpr const char* kDefaultPvgrubDir = "/usr/lib/grub-xen";
+
+// The pvgrub2 image a guest of `type` boots as its kernel, in `pvgrub_dir`:
+// grub-x86_64-xen.bin for pv, grub-i386-xen_pvh.bin for pvh. Pure.
+std::string pvgrub_image(const std::string& type, const std::string& pvgrub_dir);
+
+// `spec` as libxl boots it: a PV or PVH guest's boot.loader replaced by the
+// kernel it is (pvgrub_image), the one place the loader becomes a path; the
+// record and what is read back keep boot.loader. Anything else: as it is. Pure.
+VmSpec with_boot_loader(VmSpec spec, const std::string& pvgrub_dir);
+
 // Fills `out` (freshly initialised) from `spec`. `uuid` is the domain's
 // persistent UUID ("" leaves it nil, which golden tests use). Throws
 // InputError for values libxl rejects (bad disk string, bad MAC); everything
@@ -42,7 +55,7 @@ std::string domain_type(const VmSpec& spec);
 void build_domain_config(const VmSpec& spec, const std::string& uuid, DomainConfig& out);
 
 // What this backend cannot express in `spec`, beyond Capabilities::fields:
-// uefi on PV, PV/PVH without a kernel, disk buses and formats Xen lacks,
+// uefi on PV, PV/PVH without a kernel or loader, a loader on HVM, disk buses and formats Xen lacks,
 // NIC models a PV guest cannot have, disks hvctl would have to create.
 std::vector<Problem> check_spec(const VmSpec& spec);
 

@@ -34,9 +34,15 @@ void problem(std::vector<Problem>& out, const VmSpec& spec, const std::string& f
 
 }  // namespace
 
-std::vector<Problem> host_problems(const VmSpec& spec, const std::string& sys_class_net) {
+std::vector<Problem> host_problems(const VmSpec& spec, const std::string& pvgrub_dir, const std::string& sys_class_net) {
   std::vector<Problem> out;
   std::error_code ec;
+  if (const VmSpec booted = with_boot_loader(spec, pvgrub_dir); spec.boot.loader && booted.boot.kernel &&
+                                                                 !fs::is_regular_file(*booted.boot.kernel, ec))
+    problem(out, spec, "boot.loader",
+            fmt::format("boot.loader {} boots a {} guest through {}, which dom0 lacks: install the package "
+                        "grub-xen-host, or set the target's option pvgrub_dir to where its images are",
+                        *spec.boot.loader, domain_type(spec), *booted.boot.kernel));
   for (std::size_t i = 0; i < spec.nics.size(); ++i) {
     const auto& n = spec.nics[i];
     if (n.network && !fs::is_directory(fs::path(sys_class_net) / *n.network / "bridge", ec))

@@ -14,10 +14,12 @@
 
 namespace hvctl::xen {
 
-// What dom0 lacks for `spec`'s devices, each at its field's mark and naming
-// the VM and the device: a NIC's network that is no bridge under
-// `sys_class_net` (no NETWORK/bridge there), a disk path or a drive's ISO that does not exist.
-std::vector<Problem> host_problems(const VmSpec& spec, const std::string& sys_class_net = "/sys/class/net");
+// What dom0 lacks for `spec`'s devices and boot, each at its field's mark
+// and naming the VM and the device: a NIC's network that is no bridge under
+// `sys_class_net` (no NETWORK/bridge there), a disk path or a drive's ISO
+// that does not exist, the pvgrub2 image boot.loader needs in `pvgrub_dir`.
+std::vector<Problem> host_problems(const VmSpec& spec, const std::string& pvgrub_dir,
+                                   const std::string& sys_class_net = "/sys/class/net");
 
 // Gives each NIC of `spec` without a MAC a random one in Xen's OUI
 // (00:16:3e), so the VM keeps its address across restarts (libxl would draw

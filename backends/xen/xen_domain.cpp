@@ -17,9 +17,10 @@
 
 namespace hvctl::xen {
 
-std::uint32_t start_domain(const Libxl& xl, const VmRecord& record, bool paused, const std::string& who) {
+std::uint32_t start_domain(const Libxl& xl, const VmRecord& record, bool paused, const std::string& pvgrub_dir,
+                           const std::string& who) {
   DomainConfig config;
-  build_domain_config(with_images(record), record.uuid, config);
+  build_domain_config(domain_spec(record, pvgrub_dir), record.uuid, config);
   uint32_t domid = kInvalidDomid;
   int rc = libxl_domain_create_new(xl.get(), config.get(), &domid, nullptr, nullptr);
   if (rc) {
@@ -101,14 +102,13 @@ namespace {
 
 }  // namespace
 
-void spawn_monitor(const std::string& monitor, const std::string& state_dir, std::uint32_t domid,
-                   const std::string& name, const std::string& who) {
+void spawn_monitor(const std::string& monitor, const MonitorArgs& args, const std::string& who) {
   if (access(monitor.c_str(), X_OK) != 0)
     throw BackendError(fmt::format("{}: cannot run the domain monitor {}: {}", who, monitor, std::strerror(errno)));
-  const std::string id = std::to_string(domid);
-  const std::string log = state_dir + "/" + name + ".monitor.log";
-  const char* const argv[] = {monitor.c_str(), "--state-dir", state_dir.c_str(), "--domid", id.c_str(),
-                              "--name", name.c_str(), nullptr};
+  const std::string id = std::to_string(args.domid);
+  const std::string log = args.state_dir + "/" + args.name + ".monitor.log";
+  const char* const argv[] = {monitor.c_str(), "--state-dir", args.state_dir.c_str(), "--pvgrub-dir",
+                              args.pvgrub_dir.c_str(), "--domid", id.c_str(), "--name", args.name.c_str(), nullptr};
   const pid_t child = fork();
   if (child < 0) throw BackendError(fmt::format("{}: cannot fork the domain monitor: {}", who, std::strerror(errno)));
   if (child == 0) exec_monitor(argv, log.c_str());

@@ -12,10 +12,12 @@
 
 namespace hvctl::xen {
 
-// Builds the domain from `record`, creates it, stores the record as its
+// Builds the domain from `record` (domain_spec: a boot.loader boots the
+// pvgrub2 image in `pvgrub_dir`), creates it, stores the record as its
 // "hvctl" userdata and unpauses it unless `paused` (libxl leaves every new
 // domain paused). A half-created domain is destroyed. Returns the domid.
-std::uint32_t start_domain(const Libxl& xl, const VmRecord& record, bool paused, const std::string& who);
+std::uint32_t start_domain(const Libxl& xl, const VmRecord& record, bool paused, const std::string& pvgrub_dir,
+                           const std::string& who);
 
 // Hard power-off and removal of the domain; a domain already gone is fine.
 void destroy_domain(const Libxl& xl, std::uint32_t domid, const std::string& who);
@@ -30,10 +32,14 @@ void store_userdata(const Libxl& xl, std::uint32_t domid, const char* id, const 
 std::optional<std::string> read_userdata(const Libxl& xl, std::uint32_t domid, const char* id);
 
 // Starts `monitor` (the hvctl-xen-monitor program) detached from this
-// process, to act on the domain's shutdown as its on_* settings say. Its
-// stderr goes to <state_dir>/<name>.monitor.log. Throws BackendError if it
-// cannot be started.
-void spawn_monitor(const std::string& monitor, const std::string& state_dir, std::uint32_t domid,
-                   const std::string& name, const std::string& who);
+// process, to act on the domain's shutdown as its on_* settings say (a
+// restart boots a loader from `pvgrub_dir`, as start_domain). Its stderr
+// goes to <state_dir>/<name>.monitor.log. Throws BackendError if it cannot
+// be started.
+struct MonitorArgs {
+  std::string state_dir, pvgrub_dir, name;
+  std::uint32_t domid;
+};
+void spawn_monitor(const std::string& monitor, const MonitorArgs& args, const std::string& who);
 
 }  // namespace hvctl::xen

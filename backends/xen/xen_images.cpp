@@ -18,6 +18,7 @@
 #include "hvctl/first_boot.hpp"
 #include "hvctl/error.hpp"
 #include "hvctl/units.hpp"
+#include "xen_config.hpp"
 
 namespace hvctl::xen {
 namespace {
@@ -86,6 +87,10 @@ VmSpec with_images(const VmRecord& record) {
   VmSpec spec = with_disk_images(record);
   if (record.seed && !spec.init.empty()) spec.cdroms.push_back({kSeedDrive, *record.seed, std::nullopt});
   return spec;
+}
+
+VmSpec domain_spec(const VmRecord& record, const std::string& pvgrub_dir) {
+  return with_boot_loader(with_images(record), pvgrub_dir);
 }
 
 std::string seed_path(const std::string& state_dir, const std::string& vm) {
@@ -189,6 +194,11 @@ std::vector<std::string> make_images(VmRecord& record, const std::string& state_
     throw;
   }
   return made;
+}
+
+void adopt_placed_images(VmRecord& record, const std::string& state_dir) {
+  for (const auto& d : record.spec.disks)
+    if (d.path && *d.path == image_path(state_dir, record.spec.name, d.id)) record.images[d.id] = *d.path;
 }
 
 void grow_images(const VmRecord& record, const VmSpec& before, const std::string& who) {

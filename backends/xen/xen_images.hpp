@@ -25,10 +25,14 @@ std::string image_path(const std::string& state_dir, const std::string& vm, cons
 // path, without `from`: the VM's disks as they are. Pure.
 VmSpec with_disk_images(const VmRecord& record);
 
-// The spec the domain is built from: with_disk_images, and the seed
+// The VM's devices as they are: with_disk_images, and the seed
 // (record.seed), when spec.init is set, as a read-only drive after the
 // spec's own. Pure.
 VmSpec with_images(const VmRecord& record);
+
+// The spec the domain is built from: with_images, booting the pvgrub2 image
+// in `pvgrub_dir` for a boot.loader (with_boot_loader). Pure.
+VmSpec domain_spec(const VmRecord& record, const std::string& pvgrub_dir);
 
 // Where the seed of VM `vm` goes: STATE_DIR/seeds/VM.iso.
 std::string seed_path(const std::string& state_dir, const std::string& vm);
@@ -75,6 +79,12 @@ namespace hvctl::xen {
 // copy's progress on `diagnostics`.
 std::vector<std::string> make_images(VmRecord& record, const std::string& state_dir, const std::string& who,
                                      Diagnostics& diagnostics);
+
+// Records as hvctl's (record.images) each disk of `record.spec` whose path is
+// where hvctl makes that disk's image in `state_dir` (image_path): one `hvctl
+// move` wrote there, through place_disk. Destroy deletes it like a disk made
+// from a base image.
+void adopt_placed_images(VmRecord& record, const std::string& state_dir);
 
 // Grows the image of each disk hvctl made whose size grew from `before`.
 void grow_images(const VmRecord& record, const VmSpec& before, const std::string& who);

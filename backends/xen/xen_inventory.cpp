@@ -81,6 +81,6 @@ std::vector<HostInfo> XenBackend::hosts() {
 
 std::vector<NetworkInfo> XenBackend::networks() { return dom0_bridges(); }
 
-std::vector<StorageInfo> XenBackend::storage() { return {directory_storage("state_dir", store_.dir())}; }
+std::vector<StorageInfo> XenBackend::storage() { return {directory_storage(kStateDirStorage, store_.dir())}; }
 
 }  // namespace hvctl::xen

@@ -10,6 +10,10 @@
 
 namespace hvctl::xen {
 
+// The one storage a Xen target reports: the state directory, where the
+// backend makes disk images (STATE_DIR/disks/VM/DISK.img).
+inline constexpr const char* kStateDirStorage = "state_dir";
+
 // Every bridge under `sys_class_net` (normally /sys/class/net), with its ports.
 std::vector<NetworkInfo> dom0_bridges(const std::string& sys_class_net = "/sys/class/net");
 

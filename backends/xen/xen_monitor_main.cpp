@@ -4,7 +4,10 @@
 // on_poweroff / on_reboot / on_crash action, then exits when the domain is
 // gone (a restart keeps watching the new domain).
 //
-//   hvctl-xen-monitor --state-dir DIR --domid N --name NAME
+//   hvctl-xen-monitor --state-dir DIR [--pvgrub-dir DIR] --domid N --name NAME
+//
+// --pvgrub-dir is the target's option pvgrub_dir, where a restart finds the
+// pvgrub2 image of a VM with boot.loader (default /usr/lib/grub-xen).
 //
 // Limits: coredump-* actions restart or destroy without writing a core;
 // rename-restart and soft-reset restart like "restart"; a guest that reboots
@@ -27,13 +30,14 @@ using namespace hvctl::xen;
 namespace {
 
 struct Args {
-  std::string state_dir, name;
+  std::string state_dir, name, pvgrub_dir = kDefaultPvgrubDir;
   std::uint32_t domid = kInvalidDomid;
 };
 
 bool parse_args(int argc, char** argv, Args& a) {
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--state-dir")) a.state_dir = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--pvgrub-dir")) a.pvgrub_dir = argv[i + 1];
     else if (!std::strcmp(argv[i], "--name")) a.name = argv[i + 1];
     else if (!std::strcmp(argv[i], "--domid")) a.domid = static_cast<std::uint32_t>(std::strtoul(argv[i + 1], nullptr, 10));
     else return false;
@@ -99,7 +103,7 @@ Next watch(const Libxl& xl, const Args& a, const std::string& who) {
 int main(int argc, char** argv) {
   Args a;
   if (!parse_args(argc, argv, a)) {
-    std::fprintf(stderr, "usage: %s --state-dir DIR --domid N --name NAME\n", argv[0]);
+    std::fprintf(stderr, "usage: %s --state-dir DIR [--pvgrub-dir DIR] --domid N --name NAME\n", argv[0]);
     return 2;
   }
   const std::string who = "VM '" + a.name + "'";
@@ -115,7 +119,7 @@ int main(int argc, char** argv) {
       const auto lock = store.lock();  // hvctl destroy takes it too
       auto record = store.load(a.name);
       if (!record) return 0;  // deleted meanwhile
-      a.domid = start_domain(xl, *record, false, who);
+      a.domid = start_domain(xl, *record, false, a.pvgrub_dir, who);
       std::fprintf(stderr, "%s: restarted as domain %u\n", who.c_str(), a.domid);
     }
     return 0;

@@ -44,16 +44,16 @@ void XenBackend::start(const std::string& name, bool paused) {
   if (dom && !dom->shut_down) return;
   if (dom) destroy_domain(xl(), dom->domid, who(name));  // left shut down: clear it first
   const VmRecord record = require_record(name, "start");
-  if (const auto problems = host_problems(with_images(record)); !problems.empty())  // (a bridge or image gone since)
+  if (const auto problems = host_problems(with_images(record), pvgrub_dir_); !problems.empty())  // (gone since)
     throw BackendError(fmt::format("{}: cannot start: {}", who(name), problems.front().message));
   if (!monitor_.empty() && access(monitor_.c_str(), X_OK) != 0)
     throw BackendError(fmt::format("{}: cannot start: the domain monitor {} is not executable: {} "
                                    "(target option monitor=PATH, or monitor=none)",
                                    who(name), monitor_, std::strerror(errno)));
-  const std::uint32_t domid = start_domain(xl(), record, paused, who(name));
+  const std::uint32_t domid = start_domain(xl(), record, paused, pvgrub_dir_, who(name));
   if (monitor_.empty()) return;
   try {
-    spawn_monitor(monitor_, store_.dir(), domid, name, who(name));
+    spawn_monitor(monitor_, {store_.dir(), pvgrub_dir_, name, domid}, who(name));
   } catch (...) {
     destroy_domain(xl(), domid, who(name));
     throw;

@@ -21,6 +21,7 @@ void note_lifecycle_fields(const VmSpec& spec, const std::string& format, LossLo
   if (spec.prune) lost("prune", "pruning");
   if (!spec.ready.empty()) lost("ready", "readiness condition");
   if (!spec.init.empty()) lost("init", "first-boot identity");
+  if (spec.boot.loader) lost("boot.loader", "boot loader setting");  // (hvctl's Xen backend: pvgrub2's image as kernel)
 }
 
 void note_block(const VmSpec& spec, const std::string& block, const std::string& format, LossLog& log) {

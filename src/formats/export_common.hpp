@@ -27,7 +27,8 @@ private:
 void note_spec_only_fields(const VmSpec& spec, const std::string& format, LossLog& log);
 
 // What hvctl does with a VM beyond its configuration (clone source, template,
-// prune, ready condition, first-boot identity): no native file has them.
+// prune, ready condition, first-boot identity, boot loader): no native file
+// has them.
 // note_spec_only_fields includes these.
 void note_lifecycle_fields(const VmSpec& spec, const std::string& format, LossLog& log);
 

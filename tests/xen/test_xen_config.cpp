@@ -53,7 +53,7 @@ TEST_CASE("xen golden: spec -> libxl_domain_config JSON") {
     const VmSpec spec = parse_one(read_file(entry.path()), entry.path().string());
     CHECK(check_spec(spec).empty());
     DomainConfig config;
-    build_domain_config(spec, "", config);
+    build_domain_config(with_boot_loader(spec, kDefaultPvgrubDir), "", config);  // (as domain_spec does)
     const std::string json = config.json();
     const fs::path golden = dir / (name + ".json");
     if (update) std::ofstream(golden) << json;
@@ -141,9 +141,12 @@ TEST_CASE("check_spec reports what Xen cannot do, each at its field") {
     CHECK(problems[0].message.find("firmware uefi needs xen.type hvm") != std::string::npos);
     CHECK(problems[0].mark.line == spec.mark_of("firmware").line);
   }
-  SUBCASE("pv and pvh need a kernel") {
-    CHECK(any_contains(messages(spec_with("{xen: {type: pvh}}")), "boots a kernel directly"));
+  SUBCASE("pv and pvh need a kernel or a loader") {
+    CHECK(messages(spec_with("{xen: {type: pvh}}")) ==
+          std::vector<std::string>{"VM 'vm1': a pvh guest boots a kernel directly: set boot.kernel, or boot.loader pvgrub "
+                                   "to boot the kernel on its disk (pygrub and PVH firmware are not supported)"});
     CHECK(any_contains(messages(spec_with("{xen: {type: pv}}")), "boots a kernel directly"));
+    CHECK(messages(spec_with("{xen: {type: pv}, boot: {loader: pvgrub}}")).empty());
     CHECK(messages(spec_with("{xen: {type: hvm}}")).empty());
   }
   SUBCASE("disk buses, formats and images") {

@@ -71,7 +71,7 @@ TEST_CASE("dom0 must have each NIC's bridge and each disk's image") {
   const auto spec = vm("{disks: [{id: root, path: " + (tmp / "a.img").string() + "}, {id: data, path: " +
                        (tmp / "none.img").string() + "}], nics: [{id: n0, network: xenbr0}, {id: n1, network: eth0}, "
                        "{id: n2, network: nobr}, {id: n3}]}");
-  const auto problems = host_problems(spec, (tmp / "net").string());
+  const auto problems = host_problems(spec, (tmp / "grub").string(), (tmp / "net").string());
   fs::remove_all(tmp);
   REQUIRE(problems.size() == 3);
   CHECK(problems[0].message == "VM 'vm1': NIC 'n1': dom0 has no bridge 'eth0' (no " + (tmp / "net").string() + "/eth0/bridge)");

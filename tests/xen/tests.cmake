@@ -10,7 +10,9 @@ target_sources(hvctl_tests PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/test_xen_devices.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_xen_images.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_xen_clone.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/test_xen_xl_meaning.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/test_xen_xl_meaning.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/test_xen_boot_loader.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/test_xen_disk_io.cpp)
 
 # With HVCTL_BACKEND_MODULES the Xen backend's module goes beside hvctl.
 set(xen_bins --bin $<TARGET_FILE:hvctl> --bin $<TARGET_FILE:hvctl-xen-monitor>)

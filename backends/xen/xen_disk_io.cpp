@@ -1,0 +1,203 @@
+#include "xen_disk_io.hpp"
+
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "hvctl/disk_image.hpp"
+#include "hvctl/error.hpp"
+
+namespace hvctl::xen {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::uint64_t kMiB = 1 << 20;
+constexpr std::size_t kZeroBlock = 4096;  // the granularity of holes in the written image
+
+class Fd {
+public:
+  explicit Fd(int fd = -1) : fd_(fd) {}
+  ~Fd() { reset(); }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  void reset() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+private:
+  int fd_;
+};
+
+[[noreturn]] void io_fail(const std::string& what, const std::string& doing) {
+  throw BackendError(fmt::format("{}: {}: {}", what, doing, std::strerror(errno)));
+}
+
+bool all_zero(const char* p, std::size_t n) { return n == 0 || (p[0] == 0 && std::memcmp(p, p + 1, n - 1) == 0); }
+
+// One disk of the VM as a source, or the reason it cannot be one (`why`).
+DiskSource source_of(const DiskSpec& d, std::string& why) {
+  DiskSource s{d.id, d.path.value_or(""), d.format.value_or("raw"), 0, 0, true};
+  if (!d.path) return why = "hvctl knows no image of it", s;
+  const std::string& path = *d.path;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    return why = fmt::format("its image {} cannot be read in dom0: {}", path, std::strerror(errno)), s;
+  if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+    return why = fmt::format("its image {} is neither a file nor a block device", path), s;
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return why = fmt::format("its image {} cannot be read in dom0: {}", path, std::strerror(errno)), s;
+  s.capacity = static_cast<std::uint64_t>(st.st_size);
+  if (S_ISBLK(st.st_mode) && ::ioctl(fd.get(), BLKGETSIZE64, &s.capacity) != 0)
+    return why = fmt::format("cannot read the size of block device {}: {}", path, std::strerror(errno)), s;
+  s.size = s.capacity;
+  if (s.format == "raw") return s;
+  char header[512] = {};
+  const ssize_t n = ::pread(fd.get(), header, sizeof header, 0);
+  const ImageInfo info = image_info_from_header({header, n > 0 ? static_cast<std::size_t>(n) : 0}, s.size);
+  if (info.format == s.format) s.capacity = info.virtual_bytes;  // (what the guest sees; the stream is the file)
+  why = fmt::format("its image {} is {}; hvctl moves raw images only for now: convert it (qemu-img convert -O raw) "
+                    "and give the raw image as its path", path, s.format);
+  return s;
+}
+
+class FileReader final : public DiskReader {
+public:
+  FileReader(const std::string& path, std::uint64_t offset, const std::string& what)
+      : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)), path_(path), what_(what), at_(offset) {
+    if (fd_.get() < 0) io_fail(what_, "cannot open " + path_);
+    ::posix_fadvise(fd_.get(), static_cast<off_t>(offset), 0, POSIX_FADV_SEQUENTIAL);
+  }
+
+  std::size_t read(char* buffer, std::size_t size) override {
+    while (true) {
+      const ssize_t n = ::pread(fd_.get(), buffer, size, static_cast<off_t>(at_));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) io_fail(what_, fmt::format("cannot read {} at byte {}", path_, at_));
+      at_ += static_cast<std::uint64_t>(n);
+      return static_cast<std::size_t>(n);
+    }
+  }
+
+private:
+  Fd fd_;
+  const std::string path_, what_;
+  std::uint64_t at_;
+};
+
+class FileWriter final : public DiskWriter {
+public:
+  FileWriter(const std::string& path, std::uint64_t capacity, const std::string& what)
+      : path_(path), what_(what), capacity_(capacity) {
+    std::error_code ec;
+    fs::create_directories(fs::path(path_).parent_path(), ec);
+    if (ec) throw BackendError(fmt::format("{}: cannot create {} for {}: {}", what_, fs::path(path_).parent_path().string(),
+                                           path_, ec.message()));
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd_ < 0) io_fail(what_, "cannot create " + path_);
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0) io_fail(what_, "cannot read the size of " + path_);
+    held_ = static_cast<std::uint64_t>(st.st_size);
+    at_ = std::min(held_, capacity_) / kMiB * kMiB;
+    resume_ = at_;
+  }
+  ~FileWriter() override { close_fd(); }
+
+  std::uint64_t resume_offset() override { return resume_; }
+
+  void write(const char* data, std::size_t size) override {
+    if (fd_ < 0) throw BackendError(fmt::format("{}: {} is closed (committed or discarded)", what_, path_));
+    if (at_ + size > capacity_)
+      throw BackendError(fmt::format("{}: the stream for {} runs past its capacity of {} bytes", what_, path_, capacity_));
+    for (std::size_t i = 0; i < size;) {
+      const std::size_t from = i;
+      while (i < size && !hole_at(data, i, size)) i += block_at(i, size);
+      put(data + from, i - from, at_ + from);
+      while (i < size && hole_at(data, i, size)) i += block_at(i, size);
+    }
+    at_ += size;
+  }
+
+  void commit() override {
+    if (fd_ < 0) throw BackendError(fmt::format("{}: {} is closed (committed or discarded)", what_, path_));
+    if (::ftruncate(fd_, static_cast<off_t>(capacity_)) != 0) io_fail(what_, "cannot size " + path_);
+    if (::fsync(fd_) != 0) io_fail(what_, "cannot flush " + path_);
+    if (::close(std::exchange(fd_, -1)) != 0) io_fail(what_, "cannot close " + path_);
+    Fd dir(::open(fs::path(path_).parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dir.get() >= 0) ::fsync(dir.get());  // (the new name, too)
+  }
+
+  void discard() override {
+    close_fd();
+    struct stat st {};
+    if (::lstat(path_.c_str(), &st) != 0) return;  // nothing there
+    if (!S_ISREG(st.st_mode))
+      throw BackendError(fmt::format("{}: will not remove {}: it is not a regular file", what_, path_));
+    if (::unlink(path_.c_str()) != 0 && errno != ENOENT) io_fail(what_, "cannot remove " + path_);
+    std::error_code ec;
+    fs::remove(fs::path(path_).parent_path(), ec);  // only when empty
+  }
+
+private:
+  // Bytes from data[i] to the next block edge of the file (or the end of data).
+  std::size_t block_at(std::size_t i, std::size_t size) const {
+    return std::min<std::size_t>(size - i, kZeroBlock - (at_ + i) % kZeroBlock);
+  }
+  // Whether that block may be left a hole: zeros, past what the file held
+  // (below, the file has bytes of its own, which must be overwritten).
+  bool hole_at(const char* data, std::size_t i, std::size_t size) const {
+    return at_ + i >= held_ && all_zero(data + i, block_at(i, size));
+  }
+  void put(const char* data, std::size_t size, std::uint64_t offset) {
+    for (std::size_t done = 0; done < size;) {
+      const ssize_t n = ::pwrite(fd_, data + done, size - done, static_cast<off_t>(offset + done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) io_fail(what_, fmt::format("cannot write {} at byte {}", path_, offset + done));
+      done += static_cast<std::size_t>(n);
+    }
+  }
+  void close_fd() {
+    if (fd_ >= 0) ::close(std::exchange(fd_, -1));
+  }
+
+  const std::string path_, what_;
+  const std::uint64_t capacity_;
+  int fd_ = -1;
+  std::uint64_t held_ = 0;    // the file's size when opened: bytes that are there, zeros or not
+  std::uint64_t at_ = 0;      // where the next byte of the stream goes
+  std::uint64_t resume_ = 0;
+};
+
+}  // namespace
+
+DiskInventory disk_inventory(const VmSpec& spec) {
+  DiskInventory out;
+  for (const auto& d : spec.disks) {
+    std::string why;
+    out.disks.push_back(source_of(d, why));
+    if (!why.empty()) out.blockers.push_back(fmt::format("disk '{}': {}", d.id, why));
+  }
+  return out;
+}
+
+std::unique_ptr<DiskReader> open_disk_reader(const std::string& path, std::uint64_t offset, const std::string& what) {
+  return std::make_unique<FileReader>(path, offset, what);
+}
+
+std::unique_ptr<DiskWriter> open_disk_writer(const std::string& path, std::uint64_t capacity, const std::string& what) {
+  return std::make_unique<FileWriter>(path, capacity, what);
+}
+
+}  // namespace hvctl::xen
