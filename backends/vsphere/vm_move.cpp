@@ -69,16 +69,6 @@ private:
 
 }  // namespace
 
-std::string datacenter_path(const Infra& infra, const Moref& dc) {
-  std::string out;
-  const InfraObject* cur = infra.find(dc);
-  for (int depth = 0; cur && depth < 64; ++depth) {  // the root folder is not in the infrastructure
-    out = out.empty() ? cur->name : cur->name + "/" + out;
-    cur = infra.find(cur->parent);
-  }
-  return out;
-}
-
 std::string VmMove::what(const std::string& vm, const std::string& disk) const {
   return fmt::format("target '{}': VM '{}': disk '{}'", s_.target().name, vm, disk);
 }
@@ -93,7 +83,7 @@ Moref VmMove::datacenter_of(const std::string& datastore, const std::string& vm_
   if (found.empty()) throw InputError(fmt::format("target '{}': no datastore named '{}'", s_.target().name, datastore));
   if (found.size() == 1) return found.front();
   for (const Moref& dc : found)
-    if (!vm_path.empty() && vm_path.rfind("/" + datacenter_path(infra, dc) + "/", 0) == 0) return dc;
+    if (!vm_path.empty() && vm_path.rfind("/" + infra.path_of(dc) + "/", 0) == 0) return dc;
   throw BackendError(fmt::format("target '{}': {} datacenters have a datastore named '{}'; hvctl does not guess which",
                                  s_.target().name, found.size(), datastore));
 }
@@ -104,7 +94,7 @@ std::string VmMove::file_url(const DatastorePath& p, const std::string& vm_path)
 
 std::string VmMove::file_url(const DatastorePath& p, const Moref& dc) {
   s_.content();  // logged in: the request carries the session's cookie
-  return datastore_file_url(s_.client().options().url, datacenter_path(inv_.infra(), dc), p);
+  return datastore_file_url(s_.client().options().url, inv_.infra().path_of(dc), p);
 }
 
 void VmMove::delete_file(const DatastorePath& p, const Moref& dc) {

@@ -67,8 +67,4 @@ private:
   Inventory& inv_;
 };
 
-// The inventory path of datacenter `dc` below the root folder ("DC0",
-// "folder/DC0"), from the infrastructure's folders.
-std::string datacenter_path(const Infra& infra, const Moref& dc);
-
 }  // namespace hvctl::vsphere

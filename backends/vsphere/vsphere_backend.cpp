@@ -100,6 +100,14 @@
 //   the clone spec's), then marks it a template if the spec says so.
 //   Templates are listed with the VMs (spec.template: true). MarkAsTemplate
 //   needs the VM off; MarkAsVirtualMachine needs a pool, as a template has none.
+// * hvctl move (vm_move.hpp, disk_move.hpp): a disk leaves as its flat
+//   extent, named by layoutEx and streamed by the datastore file access
+//   (/folder/...; Range resumes a read), and arrives as a PUT of the -flat
+//   file plus a descriptor, attached by path. vcsim serves GET, HEAD, PUT and
+//   POST there on a real directory, without checking the session, has no
+//   DELETE (FileManager deletes), reads attached disks' capacity as 0 (the
+//   descriptor or the extent's length tells it) and makes no delta disk for
+//   a snapshot (the VM's snapshot property says there are some).
 // * spec.init is cloud-init's VMware guestinfo keys (guestinfo.hpp). vcsim's
 //   CustomizeVM_Task wants the VM off and one nicSettingMap entry per
 //   guest.net entry, and sets guest.hostName and guest.ipAddress at the next

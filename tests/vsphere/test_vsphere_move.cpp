@@ -208,7 +208,7 @@ TEST_CASE("move: the datacenter path is its folders' names below the root") {
   Infra infra;
   infra.objects.push_back({{"Folder", "group-f1"}, "east", {"Folder", "group-d1"}});
   infra.objects.push_back({{"Datacenter", "datacenter-3"}, "DC 1", {"Folder", "group-f1"}});
-  CHECK(datacenter_path(infra, {"Datacenter", "datacenter-3"}) == "east/DC 1");
+  CHECK(infra.path_of({"Datacenter", "datacenter-3"}) == "east/DC 1");
 }
 
 TEST_CASE("move: a ranged read asks for bytes=N- and takes the 206's body") {
