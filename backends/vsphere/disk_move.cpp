@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "vm_model.hpp"
+
 namespace hvctl::vsphere {
 namespace {
 
@@ -92,6 +94,15 @@ std::string datastore_blocker(const DiskFiles& f, const std::map<std::string, st
 }
 
 }  // namespace
+
+PropertyQuery move_query(const Moref& vm) {
+  std::vector<std::string> paths = vm_property_paths();
+  paths.insert(paths.end(), {"layoutEx", "snapshot", "datastore"});
+  PropertyQuery q;
+  q.prop_sets = {{"VirtualMachine", paths}};
+  q.objects = {vm};
+  return q;
+}
 
 std::vector<MoveDisk> read_move_disks(const xmlNode* devices) {
   std::vector<MoveDisk> out;

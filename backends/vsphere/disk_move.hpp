@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "base_disks.hpp"
+#include "properties.hpp"
 #include "soap_client.hpp"
 #include "xml_tree.hpp"
 
@@ -43,6 +44,11 @@ struct MoveDisk {
   std::uint64_t capacity = 0;  // bytes; 0 when vSphere says none (vcsim)
   Moref datastore;           // backing datastore
 };
+// What disks_for_move reads of VM `vm` in one RetrievePropertiesEx: the
+// configuration (vm_property_paths, for the disks' ids), layoutEx,
+// snapshot and datastore.
+PropertyQuery move_query(const Moref& vm);
+
 // The VirtualDisks of a config.hardware.device <val>.
 std::vector<MoveDisk> read_move_disks(const xmlNode* devices);
 

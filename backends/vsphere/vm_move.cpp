@@ -111,6 +111,18 @@ void VmMove::delete_file(const DatastorePath& p, const Moref& dc) {
   }
 }
 
+void VmMove::make_directory(const DatastorePath& dir, const Moref& dc) {
+  try {
+    auto req = xml::Builder::soap("MakeDirectory");
+    const Moref& fm = s_.content().file_manager;
+    req.top().add_moref("_this", fm.type, fm.value);
+    write_make_directory(req.top(), dir.str(), dc);
+    s_.call(req, "MakeDirectory");
+  } catch (const SoapFault& f) {
+    if (f.type() != "FileAlreadyExists") throw;  // vSphere's answer for a folder there already (vcsim's: none)
+  }
+}
+
 std::uint64_t VmMove::find_capacity(const DiskFiles& f, const Moref& dc) {
   if (f.capacity > 0) return f.capacity;
   const auto descriptor = s_.client().get(file_url(f.descriptor, dc), kDescriptorBytes);
@@ -131,11 +143,7 @@ Moref VmMove::datacenter_of_disk(const DiskFiles& f) {
 }
 
 DiskInventory VmMove::disks(const Moref& vm) {
-  PropertyQuery q;
-  std::vector<std::string> paths = vm_property_paths();
-  paths.insert(paths.end(), {"layoutEx", "snapshot", "datastore"});
-  q.prop_sets = {{"VirtualMachine", paths}};
-  q.objects = {vm};
+  const PropertyQuery q = move_query(vm);
   VmConfig config;
   std::vector<MoveDisk> devices;
   VmLayout layout;
@@ -207,20 +215,7 @@ std::unique_ptr<DiskWriter> VmMove::write(const DiskPlacement& placement) {
   const std::string w = fmt::format("target '{}': disk '{}' at {}", s_.target().name, placement.disk_id, placement.path);
   if (!path) throw BackendError(fmt::format("{}: no datastore path", w));
   const Moref dc = datacenter_of(path->datastore);
-  const DatastorePath dir{path->datastore, path->dir()};
-  if (!dir.path.empty()) {
-    try {
-      auto req = xml::Builder::soap("MakeDirectory");
-      const Moref& fm = s_.content().file_manager;
-      req.top().add_moref("_this", fm.type, fm.value);
-      write_make_directory(req.top(), dir.str(), dc);
-      s_.call(req, "MakeDirectory");
-    } catch (const SoapFault& f) {
-      if (f.type() != "FileAlreadyExists") rethrow_with_context(s_.target(), fmt::format("disk '{}': making {}", placement.disk_id, dir.str()));
-    } catch (...) {
-      rethrow_with_context(s_.target(), fmt::format("disk '{}': making {}", placement.disk_id, dir.str()));
-    }
-  }
+  if (!path->dir().empty()) make_directory({path->datastore, path->dir()}, dc);
   return std::make_unique<DatastoreDiskWriter>(*this, s_.client(), placement, *path, dc, w);
 }
 

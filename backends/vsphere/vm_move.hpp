@@ -55,6 +55,8 @@ public:
   std::string file_url(const DatastorePath& p, const Moref& dc);
   // The Datacenter holding datastore `name`, chosen as said above.
   Moref datacenter_of(const std::string& datastore, const std::string& vm_path = "");
+  // FileManager.MakeDirectory with its parents; one there already is no error.
+  void make_directory(const DatastorePath& dir, const Moref& dc);
   // FileManager.DeleteDatastoreFile_Task; a file that is not there is no error.
   void delete_file(const DatastorePath& p, const Moref& dc);
 

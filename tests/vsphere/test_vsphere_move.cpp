@@ -199,6 +199,9 @@ TEST_CASE("move: the placed disk's descriptor and the FileManager requests (gold
   auto mk = xml::Builder::standalone("MakeDirectory");
   write_make_directory(mk.top(), "[LocalDS_0] web", {"Datacenter", "datacenter-2"});
   check_golden(source_path("tests/golden/vsphere/move-mkdir.xml"), mk.str(true));
+  auto read = xml::Builder::standalone("RetrievePropertiesEx");
+  write_retrieve_request(read.top(), {"PropertyCollector", "propertyCollector"}, move_query({"VirtualMachine", "vm-42"}), 500);
+  check_golden(source_path("tests/golden/vsphere/move-read.xml"), read.str(true));
   auto rm = xml::Builder::standalone("DeleteDatastoreFile_Task");
   write_delete_file(rm.top(), "[LocalDS_0] web/web-root-flat.vmdk", {"Datacenter", "datacenter-2"});
   check_golden(source_path("tests/golden/vsphere/move-delete.xml"), rm.str(true));
@@ -266,6 +269,14 @@ TEST_CASE("move: an upload is one PUT of Content-Length bytes, streamed as writt
   CHECK(req.find("\r\nContent-Length: 300000\r\n") != std::string::npos);
   CHECK(req.find("Transfer-Encoding") == std::string::npos);
   CHECK(req.substr(req.find("\r\n\r\n") + 4) == body);
+}
+
+TEST_CASE("move: an upload the server refuses throws, at the latest when it ends") {
+  const std::string body(300000, 'z');
+  OneShotServer server("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  SoapClient client(plain(server.sdk()));
+  auto up = start_upload(client, server.url(), body.size(), "disk 'x'");
+  CHECK_THROWS_AS((up->write(body.data(), body.size()), up->finish()), BackendError);
 }
 
 }  // TEST_SUITE
