@@ -123,6 +123,15 @@ void VmMove::make_directory(const DatastorePath& dir, const Moref& dc) {
   }
 }
 
+// The datastore file access checks the session at each request's start and
+// answers 401 once it is gone (vCenter ends idle sessions, and a disk's
+// transfer is no API call that keeps one alive); a SOAP call would log in
+// again by itself, a file request does not.
+void VmMove::fresh_session(const std::string& url) {
+  const int generation = s_.generation();
+  if (head_file(s_.client(), url).status == 401) s_.renew(generation);
+}
+
 std::uint64_t VmMove::find_capacity(const DiskFiles& f, const Moref& dc) {
   if (f.capacity > 0) return f.capacity;
   const auto descriptor = s_.client().get(file_url(f.descriptor, dc), kDescriptorBytes);
@@ -183,7 +192,11 @@ std::unique_ptr<DiskReader> VmMove::read(const VmState& vm, const DiskSource& di
   const auto extent = parse_datastore_path(disk.location);
   if (!extent) throw BackendError(fmt::format("{}: '{}' is no datastore path", w, disk.location));
   const std::string url = with_context(s_.target(), fmt::format("VM '{}': disk '{}': find {}", vm.name, disk.disk_id, disk.location),
-                                       [&] { return file_url(*extent, vm.runtime.path); });
+                                       [&] {
+                                         const std::string u = file_url(*extent, vm.runtime.path);
+                                         fresh_session(u);
+                                         return u;
+                                       });
   return open_file_reader(s_.client(), {url, fmt::format("{}: reading {}", w, disk.location), offset, disk.size});
 }
 
@@ -224,7 +237,9 @@ std::unique_ptr<DiskReader> VmMove::read_placed(const DiskPlacement& placement) 
   const std::string w = fmt::format("target '{}': disk '{}' at {}", s_.target().name, placement.disk_id, placement.path);
   if (!path) throw BackendError(fmt::format("{}: no datastore path", w));
   const DatastorePath flat = flat_extent_path(*path);
-  return open_file_reader(s_.client(), {file_url(flat), fmt::format("{}: reading {}", w, flat.str()), 0, placement.capacity, true});
+  const std::string url = file_url(flat);
+  fresh_session(url);
+  return open_file_reader(s_.client(), {url, fmt::format("{}: reading {}", w, flat.str()), 0, placement.capacity, true});
 }
 
 }  // namespace hvctl::vsphere

@@ -62,6 +62,8 @@ public:
 
 private:
   std::string what(const std::string& vm, const std::string& disk) const;
+  // A HEAD of `url`; a 401 (the session is gone) logs in again.
+  void fresh_session(const std::string& url);
   std::uint64_t find_capacity(const DiskFiles& f, const Moref& dc);
   Moref datacenter_of_disk(const DiskFiles& f);  // by the backing's datastore, else by name
 
