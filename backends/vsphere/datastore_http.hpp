@@ -38,8 +38,8 @@ HeadAnswer head_file(SoapClient& client, const std::string& url);
 // What a reader streams: the file at `url` from byte `offset` (a Range
 // request when > 0; the server must answer 206), cut at byte `end`, and
 // zeros from the file's end up to `end` when it is shorter (vcsim writes
-// disks' files empty) unless `exact`: then a file of another length than
-// `end` is an error (a placed disk read back to verify it). `what` starts
+// disks' files empty) unless `exact`: then a file shorter than `end` is an
+// error (a placed disk read back to verify it). `what` starts
 // every error: "target 'vc': VM 'web': disk 'root': reading [LocalDS_0] web/web-flat.vmdk".
 struct FileRead {
   std::string url, what;

@@ -181,7 +181,7 @@ DatastorePath flat_extent_path(const DatastorePath& descriptor) {
 }
 
 std::string flat_descriptor(const std::string& flat_name, std::uint64_t capacity) {
-  const std::uint64_t sectors = capacity / 512;
+  const std::uint64_t sectors = flat_bytes(capacity) / 512;
   const std::uint64_t cylinders = std::max<std::uint64_t>(1, sectors / (255 * 63));
   return fmt::format(
       "# Disk DescriptorFile\n"

@@ -82,8 +82,11 @@ MovePlan plan_move(const std::vector<MoveDisk>& disks, const std::map<int, std::
 // "[ds] web/web-root.vmdk" -> "[ds] web/web-root-flat.vmdk".
 DatastorePath flat_extent_path(const DatastorePath& descriptor);
 
-// The descriptor of a flat disk of `capacity` bytes (a multiple of 512)
-// whose data is the file `flat_name` beside it: what ESXi writes for a
+// The length of a flat extent holding `capacity` bytes: whole 512-byte sectors.
+inline std::uint64_t flat_bytes(std::uint64_t capacity) { return (capacity + 511) / 512 * 512; }
+
+// The descriptor of a flat disk of `capacity` bytes (whole sectors: a
+// partial last one counts) whose data is the file `flat_name` beside it: what ESXi writes for a
 // thick disk on any datastore (createType "vmfs", one VMFS extent).
 std::string flat_descriptor(const std::string& flat_name, std::uint64_t capacity);
 

@@ -25,7 +25,7 @@ public:
                       std::string what)
       : move_(move), client_(client), capacity_(p.capacity), descriptor_(std::move(descriptor)),
         flat_(flat_extent_path(descriptor_)), dc_(std::move(dc)), what_(std::move(what)) {
-    upload_ = start_upload(client_, move_.file_url(flat_, dc_), capacity_, fmt::format("{}: uploading {}", what_, flat_.str()));
+    upload_ = start_upload(client_, move_.file_url(flat_, dc_), flat_bytes(capacity_), fmt::format("{}: uploading {}", what_, flat_.str()));
   }
 
   // A PUT replaces the whole file and cannot append to what an earlier,
@@ -35,11 +35,18 @@ public:
   // Every byte is sent, zeros too: a PUT has no holes.
   void write(const char* data, std::size_t size) override {
     if (!upload_) throw BackendError(fmt::format("{}: written to after commit or discard", what_));
+    if (written_ + size > capacity_)
+      throw BackendError(fmt::format("{}: {} bytes written, more than the disk's {}", what_, written_ + size, capacity_));
     upload_->write(data, size);
+    written_ += size;
   }
 
   void commit() override {
     if (!upload_) throw BackendError(fmt::format("{}: committed twice or after discard", what_));
+    if (written_ != capacity_)
+      throw BackendError(fmt::format("{}: {} of the disk's {} bytes written at commit", what_, written_, capacity_));
+    const std::string tail(flat_bytes(capacity_) - capacity_, '\0');  // the last sector's rest
+    upload_->write(tail.data(), tail.size());
     upload_->finish();
     upload_.reset();
     put_file(client_, move_.file_url(descriptor_, dc_), flat_descriptor(file_name(flat_.path), capacity_),
@@ -60,7 +67,7 @@ public:
 private:
   VmMove& move_;
   SoapClient& client_;
-  std::uint64_t capacity_;
+  std::uint64_t capacity_, written_ = 0;
   DatastorePath descriptor_, flat_;
   Moref dc_;
   std::string what_;
@@ -202,8 +209,6 @@ std::unique_ptr<DiskReader> VmMove::read(const VmState& vm, const DiskSource& di
 
 DiskPlacement VmMove::place(const VmSpec& spec, const DiskSpec& disk, std::uint64_t capacity, const std::string& storage) {
   const std::string w = what(spec.name, disk.id);
-  if (capacity % 512 != 0)
-    throw InputError(fmt::format("{}: {} bytes are no whole number of 512-byte sectors, which a VMDK holds", w, capacity));
   VsphereBlock block = spec.vsphere.value_or(VsphereBlock{});
   if (!storage.empty()) block.datastore = storage;
   Placement p;

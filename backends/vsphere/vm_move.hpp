@@ -42,8 +42,9 @@ public:
   std::unique_ptr<DiskReader> read(const VmState& vm, const DiskSource& disk, std::uint64_t offset);
 
   // Where `disk` of the new VM `spec` goes (a HEAD or two: is it there?).
-  // InputError for a datastore the target lacks or a capacity that is no
-  // whole number of 512-byte sectors.
+  // InputError for a datastore the target lacks. A capacity that is no whole
+  // number of 512-byte sectors is uploaded with zeros to the sector's end
+  // (what a guest sees of such a raw file is whole sectors anyway).
   DiskPlacement place(const VmSpec& spec, const DiskSpec& disk, std::uint64_t capacity, const std::string& storage);
   // Makes the VM's folder (MakeDirectory), then a writer of the flat extent.
   std::unique_ptr<DiskWriter> write(const DiskPlacement& placement);

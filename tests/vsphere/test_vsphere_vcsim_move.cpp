@@ -138,7 +138,6 @@ TEST_CASE("vcsim move: a disk placed, uploaded, read back, attached to a new VM,
   CHECK_FALSE(before.exists);
   CHECK(b->place_disk(spec, disk, capacity, "LocalDS_0").path == before.path);
   CHECK_THROWS_AS(b->place_disk(spec, disk, capacity, "NoSuchDS"), InputError);
-  CHECK_THROWS_AS(b->place_disk(spec, disk, capacity + 100, ""), InputError);
 
   const std::string content = pattern(capacity, 3);
   auto w = b->write_disk(before);
@@ -165,6 +164,19 @@ TEST_CASE("vcsim move: a disk placed, uploaded, read back, attached to a new VM,
   REQUIRE(inv.disks.size() == 1);
   CHECK(inv.disks[0].capacity == capacity);  // read from the descriptor written at commit
   CHECK(inv.disks[0].location == "[LocalDS_0] mv-dst/mv-dst-root-flat.vmdk");
+
+  // A raw image of no whole number of sectors (a file on Xen may be one): zeros fill its last.
+  DiskSpec odd = disk;
+  odd.id = "odd";
+  const DiskPlacement small = b->place_disk(spec, odd, 1000, "");
+  auto ow = b->write_disk(small);
+  ow->write(content.data(), 1000);
+  ow->commit();
+  CHECK(read_file(ds / "mv-dst" / "mv-dst-odd-flat.vmdk") == content.substr(0, 1000) + std::string(24, '\0'));
+  CHECK(read_file(ds / "mv-dst" / "mv-dst-odd.vmdk").find("RW 2 VMFS \"mv-dst-odd-flat.vmdk\"\n") != std::string::npos);
+  auto ob = b->read_placed(small);
+  CHECK(read_all(*ob) == content.substr(0, 1000));
+  ow->discard();
 
   b->destroy("mv-dst");
   w->discard();
