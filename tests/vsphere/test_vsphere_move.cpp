@@ -218,11 +218,13 @@ TEST_CASE("move: a ranged read asks for bytes=N- and takes the 206's body") {
   const std::string body = "0123456789";
   OneShotServer server("HTTP/1.1 206 Partial Content\r\nContent-Length: 7\r\nContent-Range: bytes 3-9/10\r\n\r\n" + body.substr(3));
   SoapClient client(plain(server.sdk()));
+  client.set_cookie("127.0.0.1\tFALSE\t/\tFALSE\t0\tvmware_soap_session\t\"52a1-session\"");
   auto r = open_file_reader(client, {server.url(), "disk 'x'", 3, 10});
   CHECK(drain(*r) == body.substr(3));
   const std::string req = server.request();
   CHECK(req.rfind("GET /folder/d/x-flat.vmdk?dcPath=DC0&dsName=ds HTTP/1.1\r\n", 0) == 0);
   CHECK(req.find("\r\nRange: bytes=3-\r\n") != std::string::npos);
+  CHECK(req.find("\r\nCookie: vmware_soap_session=\"52a1-session\"\r\n") != std::string::npos);  // the session's
 }
 
 TEST_CASE("move: a server that goes away mid-body makes the read throw, never a short stream") {

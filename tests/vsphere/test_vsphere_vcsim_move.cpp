@@ -13,6 +13,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "base_disks.hpp"
+#include "datastore_http.hpp"
 #include "hvctl/error.hpp"
 #include "vcsim_env.hpp"
 #include "vsphere_backend.hpp"
@@ -184,6 +186,34 @@ TEST_CASE("vcsim move: a disk placed, uploaded, read back, attached to a new VM,
   CHECK_FALSE(fs::exists(ds / "mv-dst" / "mv-dst-root.vmdk"));
   CHECK_FALSE(b->place_disk(spec, disk, capacity, "").exists);
   fs::remove_all(ds / "mv-dst");
+}
+
+TEST_CASE("vcsim move: datastore files are fetched with the target's TLS trust, as SOAP calls are") {
+  const std::string uri = env("HVCTL_VCSIM_TLS_URL");
+  REQUIRE_FALSE(uri.empty());
+  const std::string url = vsphere::datastore_file_url(uri, "DC0", {"LocalDS_0", "DC0_H0_VM0/vmware.log"});
+  const auto with = [&](vsphere::TlsOptions tls) {
+    vsphere::ClientOptions o;
+    o.url = uri;
+    o.tls = std::move(tls);
+    return o;
+  };
+  vsphere::SoapClient pinned(with({false, "", env("HVCTL_VCSIM_THUMBPRINT")}));
+  const auto head = vsphere::head_file(pinned, url);
+  REQUIRE(head.status == 200);
+  REQUIRE(head.length);
+  auto r = vsphere::open_file_reader(pinned, {url, "log", 0, *head.length, true});
+  CHECK(read_all(*r).size() == *head.length);
+  vsphere::SoapClient by_ca(with({false, env("HVCTL_VCSIM_CA"), ""}));
+  CHECK(vsphere::head_file(by_ca, url).status == 200);
+
+  vsphere::SoapClient wrong(with({false, "", std::string(64, 'A')}));
+  CHECK_THROWS_WITH(vsphere::head_file(wrong, url), doctest::Contains("does not match the pinned thumbprint"));
+  auto bad = vsphere::open_file_reader(wrong, {url, "log", 0, 100, true});
+  char buf[100];
+  CHECK_THROWS_WITH_AS(bad->read(buf, sizeof buf), doctest::Contains("does not match the pinned thumbprint"), BackendError);
+  vsphere::SoapClient untrusted(with({}));
+  CHECK_THROWS_WITH(vsphere::head_file(untrusted, url), doctest::Contains("certificate"));
 }
 
 }  // TEST_SUITE
