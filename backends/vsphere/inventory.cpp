@@ -152,6 +152,16 @@ const InfraObject* Infra::datacenter_of(const InfraObject& o) const {
   return nullptr;
 }
 
+std::string Infra::path_of(const Moref& dc) const {
+  std::string out;
+  const InfraObject* cur = find(dc);
+  for (int depth = 0; cur && depth < 64; ++depth) {  // the root folder is not among the objects
+    out = out.empty() ? cur->name : cur->name + "/" + out;
+    cur = find(cur->parent);
+  }
+  return out;
+}
+
 std::vector<const InfraObject*> Infra::in(const Moref& dc, const std::string& type) const {
   std::vector<const InfraObject*> out;
   for (const auto& o : objects) {

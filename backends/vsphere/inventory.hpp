@@ -37,6 +37,9 @@ struct Infra {
   const InfraObject* find(const Moref& ref) const;
   // The Datacenter above `o` (nullptr when none).
   const InfraObject* datacenter_of(const InfraObject& o) const;
+  // The inventory path of datacenter `dc` below the root folder ("DC0",
+  // "east/DC0"): the datastore file access's dcPath.
+  std::string path_of(const Moref& dc) const;
   // Objects of `type` in datacenter `dc`, sorted by name.
   std::vector<const InfraObject*> in(const Moref& dc, const std::string& type) const;
 };

@@ -10,6 +10,7 @@ namespace hvctl::vsphere {
 struct ServiceContent {
   Moref root_folder, property_collector, view_manager, session_manager;
   Moref virtual_disk_manager;  // CopyVirtualDisk_Task, DeleteVirtualDisk_Task
+  Moref file_manager;          // MakeDirectory, DeleteDatastoreFile_Task
   std::string full_name;  // "VMware vCenter Server 6.5.0 build-5973321"
   std::string api_type;   // VirtualCenter | HostAgent
 };

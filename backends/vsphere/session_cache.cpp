@@ -27,7 +27,8 @@ constexpr MorefField kMorefs[] = {{"rootFolder", &ServiceContent::root_folder},
                                   {"propertyCollector", &ServiceContent::property_collector},
                                   {"viewManager", &ServiceContent::view_manager},
                                   {"sessionManager", &ServiceContent::session_manager},
-                                  {"virtualDiskManager", &ServiceContent::virtual_disk_manager}};
+                                  {"virtualDiskManager", &ServiceContent::virtual_disk_manager},
+                                  {"fileManager", &ServiceContent::file_manager}};
 
 std::string sha256_hex(const std::string& data) {
   unsigned char md[EVP_MAX_MD_SIZE];

@@ -130,17 +130,23 @@ void* SoapClient::acquire() {
   }
   ++created_;
   lock.unlock();
-  CURL* h = curl_easy_init();
+  CURL* h = static_cast<CURL*>(transfer_handle());
   curl_easy_setopt(h, CURLOPT_URL, options_.url.c_str());
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, impl_->headers);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT, options_.timeout_seconds);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+  return h;
+}
+
+void* SoapClient::transfer_handle() {
+  CURL* h = curl_easy_init();
+  if (!h) throw TransportError("curl_easy_init failed", false);
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_SHARE, impl_->share);
   curl_easy_setopt(h, CURLOPT_COOKIEFILE, "");  // the cookie engine, shared by every handle
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, impl_->headers);
   curl_easy_setopt(h, CURLOPT_USERAGENT, "hvctl/" HVCTL_VERSION);  // how vCenter's session list names us
   curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 15L);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT, options_.timeout_seconds);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
   if (options_.tls.insecure) {
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -151,6 +157,15 @@ void* SoapClient::acquire() {
   }
   return h;
 }
+
+std::string SoapClient::describe_curl_error(int code, const char* error_buffer) const {
+  const auto c = static_cast<CURLcode>(code);
+  std::string why = error_buffer && error_buffer[0] ? error_buffer : curl_easy_strerror(c);
+  if (!impl_->thumbprint.empty() && is_tls_error(c)) why += " (the server's certificate does not match the pinned thumbprint)";
+  return why;
+}
+
+bool SoapClient::is_tls_failure(int code) { return is_tls_error(static_cast<CURLcode>(code)); }
 
 void SoapClient::release(void* handle) {
   {
@@ -171,13 +186,11 @@ std::string SoapClient::post(void* handle, const std::string& body, long& status
   const CURLcode code = curl_easy_perform(h);
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
   if (code != CURLE_OK) {
-    std::string why = error[0] ? error : curl_easy_strerror(code);
+    std::string why = describe_curl_error(code, error);
     if (code == CURLE_OPERATION_TIMEDOUT)
       why = fmt::format("no answer within {} s (the target's timeout option); the server may still carry the "
                         "request out, so re-run to converge",
                         options_.timeout_seconds);
-    if (!impl_->thumbprint.empty() && is_tls_error(code))
-      why += " (the server's certificate does not match the pinned thumbprint)";
     throw TransportError(why, is_tls_error(code));
   }
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);

@@ -109,6 +109,17 @@ public:
   };
   FileAnswer get(const std::string& url, std::size_t max_bytes);
 
+  // A new curl handle (a CURL*), outside the pool, set up as every SOAP
+  // handle is: TLS (no verification, the CA file or the pinned thumbprint),
+  // the shared cookie store (the session's cookie), user agent, connect
+  // timeout. For long transfers on this server (datastore files): the caller
+  // sets URL, method and callbacks, and cleans it up before this client goes.
+  void* transfer_handle();
+  // What a failed curl transfer says: curl's error buffer, else the code's
+  // words, and when a thumbprint is pinned, that a TLS failure may be it.
+  std::string describe_curl_error(int curl_code, const char* error_buffer) const;
+  static bool is_tls_failure(int curl_code);
+
   // Whether a transport failure has stopped this client.
   bool down() const { return down_.load(); }
 

@@ -15,6 +15,7 @@ ServiceContent parse_service_content(const xmlNode* rv) {
   sc.view_manager = read_moref(xml::child(rv, "viewManager"));
   sc.session_manager = read_moref(xml::child(rv, "sessionManager"));
   sc.virtual_disk_manager = read_moref(xml::child(rv, "virtualDiskManager"));
+  sc.file_manager = read_moref(xml::child(rv, "fileManager"));
   const xmlNode* about = xml::child(rv, "about");
   sc.full_name = xml::child_text(about, "fullName");
   sc.api_type = xml::child_text(about, "apiType");

@@ -77,8 +77,7 @@ Moref VmOps::datacenter_of_datastore(const std::string& datastore, const Moref& 
 
 SoapClient::FileAnswer VmOps::read_datastore_file(const DatastorePath& p, const Moref& dc, std::size_t max_bytes) {
   s_.content();  // logged in: the GET carries the session's cookie
-  const InfraObject* d = inv_.infra().find(dc);
-  return s_.client().get(datastore_file_url(s_.client().options().url, d ? d->name : "", p), max_bytes);
+  return s_.client().get(datastore_file_url(s_.client().options().url, inv_.infra().path_of(dc), p), max_bytes);
 }
 
 std::vector<BaseCopy> VmOps::base_copies(const VmSpec& spec, const VmConfig* vm, const Moref& vm_dc) {

@@ -100,6 +100,14 @@
 //   the clone spec's), then marks it a template if the spec says so.
 //   Templates are listed with the VMs (spec.template: true). MarkAsTemplate
 //   needs the VM off; MarkAsVirtualMachine needs a pool, as a template has none.
+// * hvctl move (vm_move.hpp, disk_move.hpp): a disk leaves as its flat
+//   extent, named by layoutEx and streamed by the datastore file access
+//   (/folder/...; Range resumes a read), and arrives as a PUT of the -flat
+//   file plus a descriptor, attached by path. vcsim serves GET, HEAD, PUT and
+//   POST there on a real directory, without checking the session, has no
+//   DELETE (FileManager deletes), reads attached disks' capacity as 0 (the
+//   descriptor or the extent's length tells it) and makes no delta disk for
+//   a snapshot (the VM's snapshot property says there are some).
 // * spec.init is cloud-init's VMware guestinfo keys (guestinfo.hpp). vcsim's
 //   CustomizeVM_Task wants the VM off and one nicSettingMap entry per
 //   guest.net entry, and sets guest.hostName and guest.ipAddress at the next
@@ -118,6 +126,7 @@
 #include "session_cache.hpp"
 #include "target_inventory.hpp"
 #include "vm_guest.hpp"
+#include "vm_move.hpp"
 #include "vm_ops.hpp"
 #include "vsphere_checks.hpp"
 
@@ -144,7 +153,8 @@ public:
   VsphereBackend(const Target& t, Diagnostics& diagnostics)
       : session_(t, client_options(t, diagnostics), SessionCache::for_target(t)),
         inventory_(session_),
-        ops_(session_, inventory_) {}
+        ops_(session_, inventory_),
+        move_(session_, inventory_) {}
 
   const Capabilities& capabilities() const override { return vsphere_capabilities(); }
   std::vector<Problem> check(const VmSpec& spec) const override { return vsphere_check(spec); }
@@ -278,6 +288,29 @@ public:
     return access;
   }
 
+  // hvctl move (vm_move.hpp): flat extents streamed over the datastore file access.
+  DiskInventory disks_for_move(const VmState& vm) override {
+    DiskInventory out;
+    on_vm(vm.name, "read the disks to move of", [&](const Moref& ref) { out = move_.disks(ref); });
+    return out;
+  }
+  std::unique_ptr<DiskReader> read_disk(const VmState& vm, const DiskSource& disk, std::uint64_t offset) override {
+    return move_.read(vm, disk, offset);
+  }
+  DiskPlacement place_disk(const VmSpec& spec, const DiskSpec& disk, std::uint64_t capacity,
+                           const std::string& storage) override {
+    return with_context(target(), fmt::format("place disk '{}' of VM '{}'", disk.id, spec.name),
+                        [&] { return move_.place(spec, disk, capacity, storage); });
+  }
+  std::unique_ptr<DiskWriter> write_disk(const DiskPlacement& placement) override {
+    return with_context(target(), fmt::format("write disk '{}' to {}", placement.disk_id, placement.path),
+                        [&] { return move_.write(placement); });
+  }
+  std::unique_ptr<DiskReader> read_placed(const DiskPlacement& placement) override {
+    return with_context(target(), fmt::format("read back disk '{}' at {}", placement.disk_id, placement.path),
+                        [&] { return move_.read_placed(placement); });
+  }
+
   std::uint64_t soap_calls() const { return session_.client().calls(); }
   VsphereStats stats() const { return {session_.logins(), inventory_.configs_read()}; }
 
@@ -356,6 +389,7 @@ private:
   mutable VimSession session_;
   Inventory inventory_;
   VmOps ops_;
+  VmMove move_;
   std::mutex mutex_;
   std::map<std::string, Moref> refs_;
   std::set<std::string> ambiguous_;  // names several VMs have

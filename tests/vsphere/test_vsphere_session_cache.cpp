@@ -59,6 +59,7 @@ CachedSession sample_session() {
   s.content.view_manager = {"ViewManager", "ViewManager"};
   s.content.session_manager = {"SessionManager", "SessionManager"};
   s.content.virtual_disk_manager = {"VirtualDiskManager", "VirtualDiskManager"};
+  s.content.file_manager = {"FileManager", "FileManager"};
   s.content.full_name = "VMware vCenter Server 6.5.0 build-5973321";
   s.content.api_type = "VirtualCenter";
   return s;
