@@ -224,6 +224,7 @@ void drop_unexpressed(VmSpec& s, const VmSpec& source, const Dest& d, const Move
   }
   if (s.vsphere && *s.vsphere == VsphereBlock{}) s.vsphere.reset();
   if (s.libvirt && *s.libvirt == LibvirtBlock{}) s.libvirt.reset();
+  if (s.xen && *s.xen == XenBlock{}) s.xen.reset();
 }
 
 }  // namespace
@@ -248,6 +249,7 @@ MoveTranslation translate_for_move(const VmSpec& source, const MoveRequest& r, c
   move_nics(s, d, r, ends, t);
   drop_unexpressed(s, source, d, ends, t);
   guest_notes(source, d, ends.from, t);
+  t.spec = std::move(s);
   return t;
 }
 

@@ -55,7 +55,7 @@ std::string report(const MoveTranslation& t) {
 }
 
 MoveTranslation translate(const Case& c) {
-  const auto specs = parse_specs(read_file(kDir / (std::string(c.source) + ".source.yaml")), c.source);
+  const auto specs = load_specs({(kDir / (std::string(c.source) + ".source.yaml")).string()});
   REQUIRE(specs.size() == 1);
   MoveEnds ends{c.from, c.to, {}, "src/" + specs[0].name};
   for (const auto& n : c.networks) ends.networks.push_back({n, "bridge"});
