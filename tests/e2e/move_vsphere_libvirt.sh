@@ -26,6 +26,9 @@ trap '"$SRC/tests/vcsim/vcsim.sh" stop "$WORK/vcsim" >/dev/null 2>&1; stop_priva
 "$SRC/tests/vcsim/vcsim.sh" stop "$WORK/vcsim" >/dev/null 2>&1
 "$SRC/tests/vcsim/vcsim.sh" start "$WORK/vcsim" >/dev/null || exit 1
 LVIRSH=(virsh -q -c "$(cat "$WORK/libvirtd/uri")")
+for d in $("${LVIRSH[@]}" list --all --name); do  # an earlier run's (the daemon keeps them)
+  "${LVIRSH[@]}" destroy "$d" >/dev/null 2>&1; "${LVIRSH[@]}" undefine "$d" >/dev/null
+done
 rm -rf "$WORK/pool"; mkdir -p "$WORK/pool"; chmod 777 "$WORK/pool"
 { "${LVIRSH[@]}" pool-destroy disks; "${LVIRSH[@]}" pool-undefine disks; } >/dev/null 2>&1
 "${LVIRSH[@]}" pool-define-as disks dir --target "$WORK/pool" >/dev/null && "${LVIRSH[@]}" pool-start disks >/dev/null
