@@ -68,9 +68,7 @@ DiskSource source_of(const DiskSpec& d, std::string& why) {
   const ssize_t n = ::pread(fd.get(), header, sizeof header, 0);
   const ImageInfo info = image_info_from_header({header, n > 0 ? static_cast<std::size_t>(n) : 0}, s.size);
   if (info.format == s.format) s.capacity = info.virtual_bytes;  // (what the guest sees; the stream is the file)
-  why = fmt::format("its image {} is {}; hvctl moves raw images only for now: convert it (qemu-img convert -O raw) "
-                    "and give the raw image as its path", path, s.format);
-  return s;
+  return s;  // (the engine says what becomes of a format other than raw: plan_move)
 }
 
 class FileReader final : public DiskReader {

@@ -17,8 +17,8 @@ namespace hvctl::xen {
 
 // The disks of `spec` (each with its image as path: with_disk_images) as a
 // cold copy can read them, and what it cannot: a disk whose image is
-// missing, unreadable, not a file or block device, or not raw (a qcow2 or
-// vhd image: hvctl moves raw images only for now). A regular file's
+// missing, unreadable, or not a file or block device. A qcow2 or vhd image
+// is a source of its format (the engine says what becomes of it). A regular file's
 // capacity and size are the file's size; a readable block device (an LVM
 // volume, phy:) is read like a file, its capacity from BLKGETSIZE64. Every
 // disk is resumable. Messages name the VM and the disk. Reads only.

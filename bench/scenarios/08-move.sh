@@ -14,6 +14,8 @@ source "$(dirname "$0")/../lib.sh"
 W=$(mktemp -d /tmp/hvctl-bench-8.XXXXXX)
 chmod 755 "$W"
 trap 'vcsim_stop "$W/sim"; "$REPO/tests/harness/libvirtd.sh" stop "$W/lv" >/dev/null 2>&1; rm -rf "$W"' EXIT
+# The harness keeps its kernel and images where it always does; hvctl's session cache is private.
+export HVCTL_CACHE_DIR=${HVCTL_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/hvctl-test}
 export VC_PASSWORD=pass XDG_CACHE_HOME=$W/cache HVCTL_STATE_DIR=$W/state HVCTL_LOCK_DIR=$W/locks
 SIZE=${BENCH_MOVE_SIZE:-2G}
 

@@ -29,9 +29,10 @@ namespace {
 const std::vector<std::string> kConfigKeys = {"default_target", "targets"};
 const std::vector<std::string> kTargetKeys = {
     "type", "uri", "username", "password", "password_env", "password_command", "insecure",
-    "ca_file", "thumbprint", "domain_type", "pool", "parallel", "timeout"};
+    "ca_file", "thumbprint", "domain_type", "pool", "parallel", "timeout", "state_dir", "pvgrub_dir", "monitor"};
 // Keys kept as backend options (everything that is not identity or credentials).
-const std::vector<std::string> kOptionKeys = {"insecure", "ca_file", "thumbprint", "domain_type", "pool"};
+const std::vector<std::string> kOptionKeys = {"insecure", "ca_file", "thumbprint", "domain_type", "pool",
+                                              "state_dir", "pvgrub_dir", "monitor"};
 
 // The ways to give a password, for the message that refuses one in a URI.
 constexpr const char* kPasswordWays =

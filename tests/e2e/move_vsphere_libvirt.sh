@@ -38,6 +38,8 @@ targets:
   vc: {type: vsphere, uri: "$(cat "$WORK/vcsim/url")", username: user, password_env: VC_PASSWORD, insecure: true,
        timeout: 3s}
 EOC
+# The harness keeps its kernel and images where it always does; hvctl's session cache is private.
+export HVCTL_CACHE_DIR=${HVCTL_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/hvctl-test}
 export HVCTL_CONFIG=$E2E_TMP/config.yaml VC_PASSWORD=pass XDG_CACHE_HOME=$E2E_TMP/cache
 export HVCTL_STATE_DIR=$E2E_TMP/state HVCTL_LOCK_DIR=$E2E_TMP/locks
 marker="to-libvirt-$$"

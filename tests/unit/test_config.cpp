@@ -45,6 +45,7 @@ targets:
     timeout: 2m
   esx: {uri: "https://esx/sdk", username: root, password_command: "printf 's3cret\n'"}
   inline: {uri: "https://esx2/sdk", username: root, password: hunter2}
+  dom0: {type: xen, uri: "libxl:local", state_dir: /srv/hvctl, pvgrub_dir: /opt/grub-xen, monitor: none}
 )",
                                  0600);
   const auto config = load_config(path);
@@ -61,6 +62,10 @@ targets:
   CHECK_THROWS_WITH_AS(vc.password(), doctest::Contains("HVCTL_TEST_PW (password_env) is not set"), InputError);
   CHECK(config.targets.at("esx").password() == "s3cret");
   CHECK(config.targets.at("inline").password() == "hunter2");
+  const auto& dom0 = config.targets.at("dom0");  // the Xen backend's options, as README names them
+  CHECK(dom0.option("state_dir") == "/srv/hvctl");
+  CHECK(dom0.option("pvgrub_dir") == "/opt/grub-xen");
+  CHECK(dom0.option("monitor") == "none");
 }
 
 TEST_CASE("config refuses a password in a file others can read") {

@@ -25,6 +25,8 @@ cat > "$W/host-config.yaml" <<EOC
 targets:
   vc: {type: vsphere, uri: "$url", username: user, password_env: VC_PASSWORD, insecure: true}
 EOC
+# The harness keeps its kernel and images where it always does; hvctl's session cache is private.
+export HVCTL_CACHE_DIR=${HVCTL_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/hvctl-test}
 export VC_PASSWORD=pass XDG_CACHE_HOME=$W/cache
 source "$SRC/tests/harness/vcsim-mover.sh"
 # 256 MiB: zeros after the partition make a copy long enough to interrupt.
