@@ -11,6 +11,7 @@ target_sources(hvctl_tests PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/test_xen_images.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_xen_clone.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_xen_xl_meaning.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/test_xen_move_copy.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_xen_boot_loader.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_xen_disk_io.cpp)
 
@@ -31,10 +32,14 @@ set_tests_properties(e2e_xen PROPERTIES TIMEOUT 480 SKIP_RETURN_CODE 77 PROCESSO
 # hvctl move of a vcsim VM onto this Xen: the vcsim runs on this host, hvctl
 # in dom0 reaches it through QEMU's user network (tests/xen/move/host.sh).
 if(HVCTL_WITH_VSPHERE)
+  set(xen_move_bins ${xen_bins})
+  if(HVCTL_BACKEND_MODULES)  # dom0's hvctl talks to the vcsim too
+    list(APPEND xen_move_bins --bin $<TARGET_FILE:hvctl-backend-vsphere>)
+  endif()
   add_test(NAME e2e_xen_move
            COMMAND ${CMAKE_CURRENT_LIST_DIR}/move/host.sh $<TARGET_FILE:hvctl>
                    ${HVCTL_TEST_CACHE}/xen-harness ${CMAKE_BINARY_DIR}/e2e-xen-move ${HVCTL_VCSIM_DIR}
-                   ${xen_bins})
+                   ${xen_move_bins})
   set_tests_properties(e2e_xen_move PROPERTIES TIMEOUT 600 SKIP_RETURN_CODE 77 PROCESSORS 2 RUN_SERIAL TRUE
                                                FIXTURES_REQUIRED vcsim)
 endif()
