@@ -8,7 +8,8 @@
 #     the marker from its initramfs); the source is kept, off and labelled,
 #     and a start of it is refused without --force.
 #  2. libvirt -> vcsim, the way back: the disk arrives on the datastore as a
-#     flat extent with its descriptor, and the VM is defined with it.
+#     flat extent with its descriptor, the VM is defined with it and started,
+#     and once it is ready the source is deleted (--delete-source).
 #  3. vcsim stopped (SIGSTOP) mid-copy: the move fails, defines nothing, and
 #     once vcsim answers again a re-run starts the copy cleanly and finishes.
 # Usage: move_vsphere_libvirt.sh HVCTL SOURCE_DIR WORK_DIR VCSIM_BUILD_DIR
@@ -72,8 +73,10 @@ expect_exit 0 "the written spec boots the copy from its disk (BIOS, GRUB) until 
 expect_exit 0 "stop the copy" -- --target lab stop mover --force
 
 # 2. libvirt -> vcsim
-expect_exit 0 "the way back: libvirt -> vcsim" -- --target lab move mover --to vc --name mover-back \
-  --map-network "user=VM Network" --no-start -O "$E2E_TMP/back.yaml"
+expect_exit 0 "the way back: libvirt -> vcsim, the source deleted once its copy is ready" -- --target lab move mover \
+  --to vc --name mover-back --map-network "user=VM Network" --delete-source -O "$E2E_TMP/back.yaml"
+ok "  it waited for the copy first" contains "$err" "mover-back is ready"
+expect_exit 8 "  the libvirt source is gone" -- --target lab get mover
 DS=$(ls -d "$WORK"/vcsim/tmp/*LocalDS_0* | head -1)
 back=$(ls "$DS"/mover-back/*-flat.vmdk 2>/dev/null | head -1)
 ok "the disk arrived on the datastore as a flat extent" [ -n "$back" ]
