@@ -25,6 +25,9 @@ WaitState settled_state(const VmSpec& spec);
 struct WaitItem {
   VmSpec spec;       // name, target and ready conditions
   WaitState state = WaitState::ready;
+  // Where the VM is, when not where the spec's target resolves to (which
+  // --target overrides): a move's copy, on its destination.
+  std::optional<Target> target;
 };
 
 struct WaitOptions {

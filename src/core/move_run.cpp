@@ -88,7 +88,7 @@ void start_copy(Run& r, const VmState& source) {
   }
   r.step(fmt::format("started {} on {}", r.plan.dest_name, r.plan.to.name));
   if (!r.plan.request.wait && !r.plan.request.delete_source) return;
-  WaitItem item{r.result.spec, WaitState::ready};
+  WaitItem item{r.result.spec, WaitState::ready, r.plan.to};
   const auto outcomes = wait_for({item}, r.session, WaitOptions{});
   if (outcomes.empty() || !outcomes.front().reached)
     throw TimeoutError(fmt::format("{} on {} is not ready: {}; it is defined and running, the source kept",

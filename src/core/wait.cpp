@@ -68,7 +68,7 @@ std::vector<WaitOutcome> wait_for(const std::vector<WaitItem>& items, Session& s
   std::map<std::string, std::vector<std::size_t>> by_target;  // target name -> item indexes
   std::map<std::string, Target> targets;
   for (std::size_t i = 0; i < items.size(); ++i) {
-    const Target t = session.target_for(items[i].spec.target);
+    const Target t = items[i].target ? *items[i].target : session.target_for(items[i].spec.target);
     out[i] = {items[i].spec.name, t.name, items[i].state, false, "not checked yet"};
     by_target[t.name].push_back(i);
     targets.emplace(t.name, t);
