@@ -2,8 +2,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -28,7 +34,14 @@ std::string state_directory() {
   return std::string(home && *home ? home : "/tmp") + "/.local/state/hvctl";
 }
 
+bool all_zero(const char* data, std::size_t size) {
+  return std::all_of(data, data + size, [](char c) { return c == 0; });
+}
+
+// A block's SHA-256; a block of zeros (most of a sparse disk) by its size alone.
 std::string block_digest(const char* data, std::size_t size) {
+  static const std::string zero_block = sha256_hex(std::string(kBlock, '\0'));
+  if (size == kBlock && all_zero(data, size)) return zero_block;
   Sha256 h;
   h.update(data, size);
   return h.hex();
@@ -44,6 +57,73 @@ std::size_t read_full(DiskReader& r, char* buffer, std::size_t size) {
   }
   return got;
 }
+
+// Reads the stream's blocks ahead on a thread of its own (a few blocks at
+// most), so the source's transfer overlaps the hashing and the writes.
+// `each` runs on that thread for every block read (the verify's whole-disk
+// digest). A reader's error comes out of next().
+class Prefetch {
+public:
+  using Each = std::function<void(const char*, std::size_t)>;
+  Prefetch(DiskReader& r, std::uint64_t bytes, Each each = nullptr)
+      : reader_(r), left_(bytes), each_(std::move(each)), thread_([this] { run(); }) {}
+  ~Prefetch() {
+    {
+      std::lock_guard lock(m_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  // The next block, empty at the stream's end (or short: where it ended).
+  std::vector<char> next() {
+    std::unique_lock lock(m_);
+    cv_.wait(lock, [&] { return !blocks_.empty() || done_; });
+    if (blocks_.empty()) {
+      if (error_) std::rethrow_exception(error_);
+      return {};
+    }
+    auto b = std::move(blocks_.front());
+    blocks_.pop_front();
+    cv_.notify_all();
+    return b;
+  }
+
+private:
+  static constexpr std::size_t kAhead = 4;
+  void run() {
+    try {
+      while (left_ > 0) {
+        std::vector<char> b(static_cast<std::size_t>(std::min<std::uint64_t>(kBlock, left_)));
+        const std::size_t got = read_full(reader_, b.data(), b.size());
+        b.resize(got);
+        if (each_) each_(b.data(), got);
+        left_ = got == 0 ? 0 : left_ - got;
+        std::unique_lock lock(m_);
+        cv_.wait(lock, [&] { return blocks_.size() < kAhead || stop_; });
+        if (stop_) break;
+        if (got) blocks_.push_back(std::move(b));
+        cv_.notify_all();
+        if (got < kBlock) break;  // (the last, or where the stream ended)
+      }
+    } catch (...) {
+      std::lock_guard lock(m_);
+      error_ = std::current_exception();
+    }
+    std::lock_guard lock(m_);
+    done_ = true;
+    cv_.notify_all();
+  }
+  DiskReader& reader_;
+  std::uint64_t left_;
+  Each each_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::deque<std::vector<char>> blocks_;
+  bool done_ = false, stop_ = false;
+  std::exception_ptr error_;
+  std::thread thread_;  // last: it starts once the rest is made
+};
 
 // Where this run starts: the blocks the journal and the writer agree on.
 // Anything else (the writer ahead of the journal after a kill, an unaligned
@@ -141,22 +221,22 @@ CopyStats copy_disk(Backend& from, const VmState& vm, Backend& to, const DiskCop
   stats.resumed_from = offset;
   const auto start = Clock::now();
   auto reader = from.read_disk(vm, c.source, offset);
-  std::vector<char> buffer(kBlock);
   int since_save = 0;
   try {
+    Prefetch blocks(*reader, c.source.capacity - offset);
     while (offset < c.source.capacity) {
       if (hooks.interrupts && hooks.interrupts() > 0)
         throw Error(ExitCode::interrupted, fmt::format("interrupted at {} of {}", show_bytes(offset),
                                                        show_bytes(c.source.capacity)));
       const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(kBlock, c.source.capacity - offset));
-      const std::size_t got = read_full(*reader, buffer.data(), want);
-      if (got != want)
+      const auto block = blocks.next();
+      if (block.size() != want)
         throw BackendError(fmt::format("disk '{}': the source's stream ended at {} of {}", c.source.disk_id,
-                                       offset + got, c.source.capacity));
-      writer->write(buffer.data(), got);
-      j.blocks.push_back(block_digest(buffer.data(), got));
-      offset += got;
-      stats.copied += got;
+                                       offset + block.size(), c.source.capacity));
+      writer->write(block.data(), block.size());
+      j.blocks.push_back(block_digest(block.data(), block.size()));
+      offset += block.size();
+      stats.copied += block.size();
       if (++since_save == kJournalEvery) since_save = 0, journal.save();
       report(hooks, c, offset, start, stats.resumed_from);
     }
@@ -172,22 +252,23 @@ CopyStats copy_disk(Backend& from, const VmState& vm, Backend& to, const DiskCop
 
 std::string verify_disk(Backend& to, const DiskCopy& c, const DiskJournal& j, const MoveHooks& hooks) {
   auto reader = to.read_placed(c.placement);
-  std::vector<char> buffer(kBlock);
-  Sha256 whole;
+  Sha256 whole;  // (on the reading thread, beside the blocks' digests here)
   std::uint64_t offset = 0;
-  for (std::size_t i = 0; i < j.blocks.size(); ++i) {
-    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(kBlock, c.source.capacity - offset));
-    const std::size_t got = read_full(*reader, buffer.data(), want);
-    if (got != want)
-      throw BackendError(fmt::format("disk '{}': the copy at {} is {} long, not {}", c.source.disk_id,
-                                     c.placement.path, offset + got, c.source.capacity));
-    if (block_digest(buffer.data(), got) != j.blocks[i])
-      throw BackendError(fmt::format("disk '{}': the copy at {} differs from the source in the block at byte {} "
-                                     "(its SHA-256 is not the one the source's bytes had)",
-                                     c.source.disk_id, c.placement.path, offset));
-    whole.update(buffer.data(), got);
-    offset += got;
-    if (hooks.copying && i % 64 == 0) hooks.copying(c.source.disk_id + " (verify)", offset, c.source.capacity, 0);
+  {
+    Prefetch blocks(*reader, c.source.capacity, [&whole](const char* data, std::size_t n) { whole.update(data, n); });
+    for (std::size_t i = 0; i < j.blocks.size(); ++i) {
+      const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(kBlock, c.source.capacity - offset));
+      const auto block = blocks.next();
+      if (block.size() != want)
+        throw BackendError(fmt::format("disk '{}': the copy at {} is {} long, not {}", c.source.disk_id,
+                                       c.placement.path, offset + block.size(), c.source.capacity));
+      if (block_digest(block.data(), block.size()) != j.blocks[i])
+        throw BackendError(fmt::format("disk '{}': the copy at {} differs from the source in the block at byte {} "
+                                       "(its SHA-256 is not the one the source's bytes had)",
+                                       c.source.disk_id, c.placement.path, offset));
+      offset += block.size();
+      if (hooks.copying && i % 64 == 0) hooks.copying(c.source.disk_id + " (verify)", offset, c.source.capacity, 0);
+    }
   }
   if (offset != c.source.capacity)
     throw BackendError(fmt::format("disk '{}': the journal covers {} of {}", c.source.disk_id, offset,
