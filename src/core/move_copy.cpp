@@ -260,10 +260,10 @@ std::string verify_disk(Backend& to, const DiskCopy& c, const DiskJournal& j, co
       const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(kBlock, c.source.capacity - offset));
       const auto block = blocks.next();
       if (block.size() != want)
-        throw BackendError(fmt::format("disk '{}': the copy at {} is {} long, not {}", c.source.disk_id,
+        throw CorruptCopy(fmt::format("disk '{}': the copy at {} is {} long, not {}", c.source.disk_id,
                                        c.placement.path, offset + block.size(), c.source.capacity));
       if (block_digest(block.data(), block.size()) != j.blocks[i])
-        throw BackendError(fmt::format("disk '{}': the copy at {} differs from the source in the block at byte {} "
+        throw CorruptCopy(fmt::format("disk '{}': the copy at {} differs from the source in the block at byte {} "
                                        "(its SHA-256 is not the one the source's bytes had)",
                                        c.source.disk_id, c.placement.path, offset));
       offset += block.size();

@@ -57,9 +57,15 @@ struct CopyStats {
 CopyStats copy_disk(Backend& from, const VmState& vm, Backend& to, const DiskCopy& copy, Journal& journal,
                     const MoveHooks& hooks);
 
+// A copy that is not what the source gave: a block differs, or it is short.
+class CorruptCopy : public BackendError {
+public:
+  using BackendError::BackendError;
+};
+
 // Reads the copy back from the destination and checks each block against the
-// journal: the SHA-256 of the whole raw content, or Error naming the first
-// block that differs.
+// journal: the SHA-256 of the whole raw content, or CorruptCopy naming the
+// first block that differs (a failure to read it back is a BackendError).
 std::string verify_disk(Backend& to, const DiskCopy& copy, const DiskJournal& journal, const MoveHooks& hooks);
 
 // "1.5 GiB", "512 MiB", "12 KiB": bytes for people.

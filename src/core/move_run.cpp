@@ -54,7 +54,7 @@ void copy_disks(Run& r, const VmState& vm, move::Journal& journal) {
   for (const auto& c : r.plan.disks) {
     try {
       r.result.digests[c.source.disk_id] = move::verify_disk(r.to, c, journal.disk(c.source.disk_id), r.hooks);
-    } catch (const Error&) {  // a copy that is not the source's is no use to a re-run either
+    } catch (const move::CorruptCopy&) {  // a copy that is not the source's is no use to a re-run either
       journal.disk(c.source.disk_id) = {};
       journal.save();
       r.to.write_disk(c.placement)->discard();

@@ -218,7 +218,7 @@ void drop_unexpressed(VmSpec& s, const VmSpec& source, const Dest& d, const Move
     if (!accepted(f, d, ends, why)) {
       t.lost.push_back({f.key(), fmt::format("{} ({})", fields::show(f, value), why)});
       fields::set(f, s, {});
-    } else if (fields::get(f, source) == value && f.compared) {
+    } else if (fields::get(f, source) == value && f.compared && value != fields::Value{false}) {
       t.kept.push_back(f.key());
     }
   }

@@ -136,7 +136,7 @@ TEST_CASE("move copy: a byte changed in the kept part of an interrupted copy is 
   move::Journal again(f.journal.file());
   CHECK(move::copy_disk(*f.from, f.vm, *f.to, f.copy, again, {}).resumed_from == 5 * kMiB);
   CHECK_THROWS_WITH_AS(move::verify_disk(*f.to, f.copy, again.disk("root"), {}),
-                       doctest::Contains("differs from the source in the block at byte 1048576"), BackendError);
+                       doctest::Contains("differs from the source in the block at byte 1048576"), move::CorruptCopy);
 }
 
 TEST_CASE("move copy: a journal for another path, or a damaged one, is not trusted") {
