@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "hvctl/zeros.hpp"
 #include "libvirt_backend_impl.hpp"
 #include "libvirt_connect.hpp"
 #include "libvirt_storage.hpp"
@@ -30,10 +31,6 @@ std::string volume_format(virStorageVolPtr vol) {
   const auto doc = xml::parse(xml.get(), "storage volume XML");
   const auto* target = xml::child(xmlDocGetRootElement(doc.get()), "target");
   return xml::attr(xml::child(target, "format"), "type").value_or("raw");
-}
-
-bool all_zero(const char* data, std::size_t size) {
-  return std::all_of(data, data + size, [](char c) { return c == 0; });
 }
 
 // One volume's content as a stream, from `offset` on. Sparse: the daemon

@@ -16,6 +16,7 @@
 
 #include "hvctl/disk_image.hpp"
 #include "hvctl/error.hpp"
+#include "hvctl/zeros.hpp"
 
 namespace hvctl::xen {
 namespace {
@@ -45,7 +46,6 @@ private:
   throw BackendError(fmt::format("{}: {}: {}", what, doing, std::strerror(errno)));
 }
 
-bool all_zero(const char* p, std::size_t n) { return n == 0 || (p[0] == 0 && std::memcmp(p, p + 1, n - 1) == 0); }
 
 // One disk of the VM as a source, or the reason it cannot be one (`why`).
 DiskSource source_of(const DiskSpec& d, std::string& why) {

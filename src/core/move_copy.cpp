@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hvctl/sha256.hpp"
+#include "hvctl/zeros.hpp"
 
 namespace fs = std::filesystem;
 
@@ -32,10 +33,6 @@ std::string state_directory() {
   if (const char* x = std::getenv("XDG_STATE_HOME"); x && *x) return std::string(x) + "/hvctl";
   const char* home = std::getenv("HOME");
   return std::string(home && *home ? home : "/tmp") + "/.local/state/hvctl";
-}
-
-bool all_zero(const char* data, std::size_t size) {
-  return std::all_of(data, data + size, [](char c) { return c == 0; });
 }
 
 // A block's SHA-256; a block of zeros (most of a sparse disk) by its size alone.
