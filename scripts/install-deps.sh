@@ -13,8 +13,9 @@ packages=(
   libisofs-dev
   # libvirt test counterparts: a private libvirtd with QEMU (TCG) and a tiny guest
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 busybox-static cpio
-  # qemu-img: libvirt makes qcow2 volumes (and overlays of base images) with it
-  qemu-utils
+  # qemu-img: libvirt makes qcow2 volumes (and overlays of base images) with it;
+  # qemu-nbd with libnbd: hvctl move reads a qcow2 or vhd image as raw content
+  qemu-utils libnbd-dev
   # vSphere test counterpart: vcsim and govc built from Debian's govmomi source package
   golang-go golang-github-vmware-govmomi-dev golang-github-google-uuid-dev golang-github-kr-pretty-dev
   dpkg-dev openssl

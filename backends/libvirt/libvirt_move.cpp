@@ -1,4 +1,5 @@
-// hvctl move on libvirt: a VM's volumes as streams (virStorageVolDownload),
+// hvctl move on libvirt: a VM's volumes as streams (virStorageVolDownload;
+// a qcow2 volume through a raw scratch copy libvirt makes of it),
 // and new volumes filled from one (virStorageVolUpload, sparse: runs of
 // zeros travel as holes). Each stream has a connection of its own: two
 // streams on one connection can deadlock libvirt's client (see the console
@@ -33,20 +34,64 @@ std::string volume_format(virStorageVolPtr vol) {
   return xml::attr(xml::child(target, "format"), "type").value_or("raw");
 }
 
-// One volume's content as a stream, from `offset` on. Sparse: the daemon
-// sends a run of zeros as a hole (no bytes), which the reader gives back as
-// zeros, so an empty stretch of a disk costs no transfer.
+std::string scratch_name(virStorageVolPtr vol) {
+  const char* name = virStorageVolGetName(vol);
+  return fmt::format("{}.hvctl-move.raw", name ? name : "volume");
+}
+
+// A raw copy of a volume stored in another format, made by libvirt in the
+// volume's own pool for as long as the object lives: libvirt streams a
+// volume as it is stored, and its storage driver converts on the host that
+// holds the volume (virStorageVolCreateXMLFrom runs qemu-img convert, which
+// reads a backing chain through), remote or not. One scratch copy per disk,
+// removed when the copy is done or fails.
+class RawScratch {
+public:
+  RawScratch(virStorageVolPtr source, std::uint64_t capacity, const Context& ctx) {
+    Pool pool(virStoragePoolLookupByVolume(source));
+    if (!pool) ctx.fail("cannot find the storage pool of a volume of");
+    const std::string name = scratch_name(source);
+    if (Vol old(virStorageVolLookupByName(pool.get(), name.c_str())); old) {
+      virStorageVolDelete(old.get(), 0);  // (an earlier run's, cut short)
+    } else {
+      virResetLastError();
+    }
+    const std::string xml = fmt::format(
+        "<volume><name>{}</name><capacity unit='bytes'>{}</capacity><allocation>0</allocation>"
+        "<target><format type='raw'/></target></volume>",
+        name, capacity);
+    vol_.reset(virStorageVolCreateXMLFrom(pool.get(), xml.c_str(), source, 0));
+    if (!vol_) ctx.fail(fmt::format("cannot convert a volume to the raw scratch volume {} for", name));
+  }
+  ~RawScratch() {
+    if (vol_) virStorageVolDelete(vol_.get(), 0);
+  }
+  RawScratch(const RawScratch&) = delete;
+  RawScratch& operator=(const RawScratch&) = delete;
+  virStorageVolPtr get() const { return vol_.get(); }
+
+private:
+  Vol vol_;
+};
+
+// One volume's content as a stream, from `offset` on; a volume stored in
+// another format than raw is read from a raw scratch copy (RawScratch).
+// Sparse: the daemon sends a run of zeros as a hole (no bytes), which the
+// reader gives back as zeros, so an empty stretch of a disk costs no transfer.
 class VolumeReader final : public DiskReader {
 public:
-  VolumeReader(const Target& t, const std::string& path, std::uint64_t offset, Context ctx)
-      : ctx_(std::move(ctx)), conn_(open_connection(t)) {
-    Vol vol(virStorageVolLookupByPath(conn_.get(), path.c_str()));
-    if (!vol) ctx_.fail(fmt::format("cannot find the volume {} of", path));
+  VolumeReader(const Target& t, const DiskSource& disk, std::uint64_t offset, Context ctx)
+      : ctx_(std::move(ctx)), conn_(open_connection(t)), what_(disk.location) {
+    Vol vol(virStorageVolLookupByPath(conn_.get(), what_.c_str()));
+    if (!vol) ctx_.fail(fmt::format("cannot find the volume {} of", what_));
+    virStorageVolPtr from = vol.get();
+    if (!disk.conversion.empty()) {
+      scratch_ = std::make_unique<RawScratch>(vol.get(), disk.capacity, ctx_);
+      from = scratch_->get();
+    }
     stream_.reset(virStreamNew(conn_.get(), 0));
-    if (!stream_ ||
-        virStorageVolDownload(vol.get(), stream_.get(), offset, 0, VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM) < 0)
-      ctx_.fail(fmt::format("cannot download {} of", path));
-    what_ = path;
+    if (!stream_ || virStorageVolDownload(from, stream_.get(), offset, 0, VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM) < 0)
+      ctx_.fail(fmt::format("cannot download {} of", what_));
   }
   ~VolumeReader() override {
     if (stream_ && !finished_) virStreamAbort(stream_.get());
@@ -76,8 +121,9 @@ public:
 private:
   Context ctx_;
   Connection conn_;
-  Stream stream_;
   std::string what_;
+  std::unique_ptr<RawScratch> scratch_;
+  Stream stream_;
   long long hole_ = 0;  // zeros still to give back
   bool finished_ = false;
 };
@@ -143,6 +189,21 @@ private:
   bool open_ = true;
 };
 
+// Why the pool of `vol` cannot hold the raw scratch copy of `disk`, or "".
+std::string scratch_room(virStorageVolPtr vol, const DiskSource& disk) {
+  Pool pool(virStoragePoolLookupByVolume(vol));
+  virStoragePoolInfo info{};
+  if (!pool || virStoragePoolGetInfo(pool.get(), &info) < 0) {
+    virResetLastError();
+    return "";  // (the conversion says so, if it fails)
+  }
+  if (info.available >= disk.capacity) return "";
+  const char* name = virStoragePoolGetName(pool.get());
+  return fmt::format("its {} volume is read through a raw scratch copy in its pool '{}', which needs {} MiB free; "
+                     "the pool has {} MiB (convert it to raw, or free space)",
+                     disk.format, name ? name : "?", disk.capacity >> 20, info.available >> 20);
+}
+
 }  // namespace
 
 DiskInventory LibvirtBackend::disks_for_move(const VmState& vm) {
@@ -163,16 +224,23 @@ DiskInventory LibvirtBackend::disks_for_move(const VmState& vm) {
                                          target_.name));
       continue;
     }
-    const std::string format = volume_format(vol.get());
-    out.disks.push_back({d.id, *d.path, format, info.capacity, format == "raw" ? info.capacity : info.allocation,
-                         true});
+    DiskSource s{d.id, *d.path, volume_format(vol.get()), info.capacity, info.capacity, true, ""};
+    if (s.format != "raw") {
+      if (const std::string why = scratch_room(vol.get(), s); !why.empty())
+        out.blockers.push_back(fmt::format("disk '{}': {}", d.id, why));
+      s.conversion = fmt::format("{} volume converted by libvirt on its host into a raw scratch volume {} beside "
+                                 "it (libvirt streams a volume as it is stored), streamed, then removed",
+                                 s.format, scratch_name(vol.get()));
+      s.format = "raw";
+    }
+    out.disks.push_back(std::move(s));
   }
   return out;
 }
 
 std::unique_ptr<DiskReader> LibvirtBackend::read_disk(const VmState& vm, const DiskSource& disk,
                                                       std::uint64_t offset) {
-  return std::make_unique<VolumeReader>(target_, disk.location, offset, ctx(vm.name));
+  return std::make_unique<VolumeReader>(target_, disk, offset, ctx(vm.name));
 }
 
 DiskPlacement LibvirtBackend::place_disk(const VmSpec& spec, const DiskSpec& disk, std::uint64_t capacity,
@@ -201,7 +269,8 @@ std::unique_ptr<DiskWriter> LibvirtBackend::write_disk(const DiskPlacement& plac
 }
 
 std::unique_ptr<DiskReader> LibvirtBackend::read_placed(const DiskPlacement& placement) {
-  return std::make_unique<VolumeReader>(target_, placement.path, 0, ctx(""));
+  DiskSource placed{placement.disk_id, placement.path, "raw", placement.capacity, placement.capacity, true, ""};
+  return std::make_unique<VolumeReader>(target_, placed, 0, ctx(""));
 }
 
 }  // namespace hvctl::libvirt

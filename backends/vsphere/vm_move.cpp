@@ -189,7 +189,7 @@ DiskInventory VmMove::disks(const Moref& vm) {
   out.blockers = plan.blockers;
   for (const DiskFiles& f : plan.disks) {
     const std::uint64_t capacity = find_capacity(f, datacenter_of_disk(f));
-    out.disks.push_back({f.id, f.extent.str(), "raw", capacity, capacity, true});
+    out.disks.push_back({f.id, f.extent.str(), "raw", capacity, capacity, true, ""});
   }
   return out;
 }

@@ -14,7 +14,7 @@
 
 #include <fmt/format.h>
 
-#include "hvctl/disk_image.hpp"
+#include "hvctl/nbd_image.hpp"
 #include "hvctl/error.hpp"
 #include "hvctl/zeros.hpp"
 
@@ -49,7 +49,7 @@ private:
 
 // One disk of the VM as a source, or the reason it cannot be one (`why`).
 DiskSource source_of(const DiskSpec& d, std::string& why) {
-  DiskSource s{d.id, d.path.value_or(""), d.format.value_or("raw"), 0, 0, true};
+  DiskSource s{d.id, d.path.value_or(""), d.format.value_or("raw"), 0, 0, true, ""};
   if (!d.path) return why = "hvctl knows no image of it", s;
   const std::string& path = *d.path;
   struct stat st {};
@@ -64,11 +64,15 @@ DiskSource source_of(const DiskSpec& d, std::string& why) {
     return why = fmt::format("cannot read the size of block device {}: {}", path, std::strerror(errno)), s;
   s.size = s.capacity;
   if (s.format == "raw") return s;
-  char header[512] = {};
-  const ssize_t n = ::pread(fd.get(), header, sizeof header, 0);
-  const ImageInfo info = image_info_from_header({header, n > 0 ? static_cast<std::size_t>(n) : 0}, s.size);
-  if (info.format == s.format) s.capacity = info.virtual_bytes;  // (what the guest sees; the stream is the file)
-  return s;  // (the engine says what becomes of a format other than raw: plan_move)
+  try {  // (opening it checks it: its format, its backing chain)
+    const NbdImage image(path, s.format, "in dom0");
+    s.capacity = s.size = image.size();
+  } catch (const Error& e) {
+    return why = e.what(), s;
+  }
+  s.conversion = nbd_conversion(s.format);
+  s.format = "raw";
+  return s;
 }
 
 class FileReader final : public DiskReader {

@@ -18,7 +18,9 @@ namespace hvctl::xen {
 // The disks of `spec` (each with its image as path: with_disk_images) as a
 // cold copy can read them, and what it cannot: a disk whose image is
 // missing, unreadable, or not a file or block device. A qcow2 or vhd image
-// is a source of its format (the engine says what becomes of it). A regular file's
+// is read as raw content through qemu-nbd (hvctl/nbd_image.hpp): its
+// capacity is its virtual size, and an image qemu-nbd cannot open (another
+// format, a missing backing file) is a blocker with qemu's reason. A regular file's
 // capacity and size are the file's size; a readable block device (an LVM
 // volume, phy:) is read like a file, its capacity from BLKGETSIZE64. Every
 // disk is resumable. Messages name the VM and the disk. Reads only.

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "hvctl/nbd_image.hpp"
 #include "xen_backend_impl.hpp"
 #include "xen_disk_io.hpp"
 #include "xen_images.hpp"
@@ -21,8 +22,11 @@ DiskInventory XenBackend::disks_for_move(const VmState& vm) {
 std::unique_ptr<DiskReader> XenBackend::read_disk(const VmState& vm, const DiskSource& disk, std::uint64_t offset) {
   const VmSpec spec = with_disk_images(require_record(vm.name, "move"));
   for (const auto& d : spec.disks)
-    if (d.id == disk.disk_id && d.path)
-      return open_disk_reader(*d.path, offset, fmt::format("{}: cannot read disk '{}'", who(vm.name), d.id));
+    if (d.id == disk.disk_id && d.path) {
+      const std::string what = fmt::format("{}: cannot read disk '{}'", who(vm.name), d.id);
+      const std::string format = d.format.value_or("raw");
+      return format == "raw" ? open_disk_reader(*d.path, offset, what) : open_nbd_reader(*d.path, format, offset, what);
+    }
   throw BackendError(fmt::format("{}: cannot read disk '{}': the VM has no image for it", who(vm.name), disk.disk_id));
 }
 

@@ -20,6 +20,10 @@ struct DiskSource {
   std::uint64_t capacity = 0; // bytes the guest sees
   std::uint64_t size = 0;     // bytes of the stream (raw: the capacity)
   bool resumable = false;     // open_disk at an offset > 0 works (HTTP Range, a file): a copy resumes
+  // How an image stored in another format becomes the raw stream, and why
+  // so, for the plan ("qcow2 image read as raw content through qemu-nbd
+  // ..."); empty when it is stored raw.
+  std::string conversion;
 };
 
 // What a backend finds about a VM's disks before any copy: the disks, and

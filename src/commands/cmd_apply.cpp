@@ -30,7 +30,7 @@ struct ApplyCmdOptions {
 int wait_after_apply(const ApplyCmdOptions& o, Context& ctx, const std::vector<VmSpec>& specs,
                      const std::vector<VmResult>& results, Result view) {
   std::vector<WaitItem> items;
-  for (const auto& spec : specs) items.push_back({spec, settled_state(spec)});
+  for (const auto& spec : specs) items.push_back({spec, settled_state(spec), std::nullopt});
   WaitOptions options;
   options.timeout = std::chrono::seconds(o.timeout);
   Output& out = ctx.out();

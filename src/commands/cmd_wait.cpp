@@ -21,11 +21,11 @@ struct WaitCmdOptions {
 std::vector<WaitItem> items_for(const WaitCmdOptions& o, Context& ctx, WaitState state) {
   std::vector<WaitItem> items;
   if (!o.files.empty())
-    for (auto& spec : ctx.load_specs(o.files)) items.push_back({std::move(spec), state});
+    for (auto& spec : ctx.load_specs(o.files)) items.push_back({std::move(spec), state, std::nullopt});
   for (const auto& name : o.names) {
     VmSpec spec;
     spec.name = name;
-    items.push_back({std::move(spec), state});
+    items.push_back({std::move(spec), state, std::nullopt});
   }
   if (items.empty()) throw InputError("wait: name the VMs, or give their specs with -f");
   return items;

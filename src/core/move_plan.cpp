@@ -33,12 +33,14 @@ void check_source(const VmState& vm, const MovePlan& p, std::vector<std::string>
 }
 
 std::string how_it_travels(const DiskSource& s, const DiskPlacement& p) {
+  if (s.format == "raw" && !s.conversion.empty())
+    return fmt::format("raw stream into a {} image: {}", p.format, s.conversion);
   if (s.format == "raw")
     return fmt::format("raw stream into a {} image, no conversion: {}", p.format,
                        p.format == "vmdk" ? "a flat extent is raw content with a descriptor beside it"
                                           : "both ends hold raw content");
-  return fmt::format("{} source: not carried yet; hvctl streams raw content only (convert it to raw on the "
-                     "source first, e.g. qemu-img convert -O raw)", s.format);
+  return fmt::format("{} source: this backend hands the disk out only as it is stored, and hvctl writes raw "
+                     "content (convert it to raw on the source first, e.g. qemu-img convert -O raw)", s.format);
 }
 
 // Free space per destination storage, against what the copies need there.

@@ -11,6 +11,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -188,20 +189,19 @@ TEST_CASE("write errors name the file: a directory that cannot be made, a full d
                        BackendError);
 }
 
-TEST_CASE("a VM's disks for a move: raw files by their size; qcow2, missing and odd images are blockers") {
+TEST_CASE("a VM's disks for a move: raw files by their size, qcow2 through qemu-nbd; bad, missing, odd images are blockers") {
   TempDir tmp;
   const fs::path raw = tmp.path / "root.img";
   std::ofstream(raw) << "boot";
   fs::resize_file(raw, 3 * kMiB + 512);
-  std::string qcow(512, '\0');
-  qcow.replace(0, 4, "QFI\xfb");
-  qcow[24 + 3] = 1;  // virtual size 2^32, big-endian at byte 24
-  std::ofstream(tmp.path / "data.qcow2") << qcow;
-  const VmSpec spec = vm("web", "{disks: [{id: root, path: " + raw.string() + "}, {id: data, path: " +
-                                    (tmp.path / "data.qcow2").string() + ", format: qcow2}, {id: gone, path: " +
-                                    (tmp.path / "gone.img").string() + "}, {id: odd, path: /dev/null}]}");
+  const fs::path qcow2 = tmp.path / "data.qcow2";
+  REQUIRE(std::system(("qemu-img create -q -f qcow2 " + qcow2.string() + " 4G").c_str()) == 0);
+  const VmSpec spec = vm("web", "{disks: [{id: root, path: " + raw.string() + "}, {id: data, path: " + qcow2.string() +
+                                    ", format: qcow2}, {id: fake, path: " + raw.string() + ", format: qcow2}, "
+                                    "{id: gone, path: " + (tmp.path / "gone.img").string() +
+                                    "}, {id: odd, path: /dev/null}]}");
   const DiskInventory inv = disk_inventory(spec);
-  REQUIRE(inv.disks.size() == 4);
+  REQUIRE(inv.disks.size() == 5);
   const DiskSource root = inv.disks[0];
   CHECK(root.disk_id == "root");
   CHECK(root.location == raw.string());
@@ -209,13 +209,17 @@ TEST_CASE("a VM's disks for a move: raw files by their size; qcow2, missing and 
   CHECK(root.capacity == 3 * kMiB + 512);
   CHECK(root.size == 3 * kMiB + 512);
   CHECK(root.resumable);
-  CHECK(inv.disks[1].format == "qcow2");
-  CHECK(inv.disks[1].capacity == (std::uint64_t{1} << 32));
-  CHECK(inv.disks[1].size == 512);
-  REQUIRE(inv.blockers.size() == 2);  // (a qcow2 source is the engine's to judge: plan_move)
-  CHECK(inv.blockers[0] == "disk 'gone': its image " + (tmp.path / "gone.img").string() +
+  CHECK(root.conversion.empty());
+  CHECK(inv.disks[1].format == "raw");  // (the stream: qemu-nbd serves what the guest sees)
+  CHECK(inv.disks[1].capacity == (std::uint64_t{4} << 30));
+  CHECK(inv.disks[1].size == (std::uint64_t{4} << 30));
+  CHECK(inv.disks[1].conversion.find("qcow2 image read as raw content through qemu-nbd") == 0);
+  REQUIRE(inv.blockers.size() == 3);
+  CHECK(inv.blockers[0] == "disk 'fake': in dom0: qemu-nbd cannot open the qcow2 image " + raw.string() +
+                               ": Image is not in qcow2 format");
+  CHECK(inv.blockers[1] == "disk 'gone': its image " + (tmp.path / "gone.img").string() +
                                " cannot be read in dom0: No such file or directory");
-  CHECK(inv.blockers[1] == "disk 'odd': its image /dev/null is neither a file nor a block device");
+  CHECK(inv.blockers[2] == "disk 'odd': its image /dev/null is neither a file nor a block device");
 }
 
 TEST_CASE("a block device (an LVM volume) is read like a file, its capacity the device's; one hvctl cannot open blocks") {

@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -60,12 +61,21 @@ struct Fixture {
   DiskCopy copy;
   move::Journal journal{move::Journal::file_for("libxl:local", "web", "libxl:local#2", "web")};
 
-  Fixture() {
-    const fs::path image = dirs.root / "web-root.img";
+  // The source image raw, or (`qcow2`) converted to qcow2 by qemu-img.
+  explicit Fixture(bool qcow2 = false) {
+    fs::path image = dirs.root / "web-root.img";
     std::ofstream(image, std::ios::binary) << data;
+    if (qcow2) {
+      const fs::path raw = image;
+      image = dirs.root / "web-root.qcow2";
+      REQUIRE(std::system(("qemu-img convert -f raw -O qcow2 " + raw.string() + " " + image.string()).c_str()) == 0);
+      fs::remove(raw);
+      data.resize((data.size() + 511) / 512 * 512, '\0');  // (what its guest sees: whole sectors)
+    }
     xen::VmRecord record{"11111111-2222-3333-4444-555555555555",
                          xen::test::parse_one("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: web}\n"
-                                              "spec: {disks: [{id: root, path: " + image.string() + "}]}\n")};
+                                              "spec: {disks: [{id: root, path: " + image.string() +
+                                              (qcow2 ? ", format: qcow2" : "") + "}]}\n")};
     xen::StateStore((dirs.root / "src").string()).save(record);
     vm.name = "web";
     const auto inv = from->disks_for_move(vm);
@@ -146,4 +156,18 @@ TEST_CASE("move copy: a journal for another path, or a damaged one, is not trust
   CHECK_FALSE(move::Journal(f.journal.file()).claims("root", "/elsewhere.img"));
   std::ofstream(f.journal.file(), std::ios::trunc) << "{not json";
   CHECK_THROWS_WITH_AS(move::Journal(f.journal.file()), doctest::Contains("a damaged move journal"), Error);
+}
+
+TEST_CASE("move copy: a qcow2 source is read as raw content through qemu-nbd, resumed, and read back") {
+  Fixture f(true);
+  CHECK(f.copy.source.format == "raw");
+  CHECK(f.copy.source.capacity == f.data.size());
+  CHECK(f.copy.source.conversion.find("qemu-nbd") != std::string::npos);
+  int seen = 0;
+  CHECK_THROWS_AS(move::copy_disk(*f.from, f.vm, *f.to, f.copy, f.journal, stop_after(5, seen)), Error);
+  move::Journal again(f.journal.file());
+  const auto stats = move::copy_disk(*f.from, f.vm, *f.to, f.copy, again, {});
+  CHECK(stats.resumed_from == 5 * kMiB);
+  CHECK(f.placed() == f.data);
+  CHECK(move::verify_disk(*f.to, f.copy, again.disk("root"), {}) == sha256_hex(f.data));
 }
