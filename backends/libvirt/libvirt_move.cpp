@@ -85,7 +85,7 @@ public:
     Vol vol(virStorageVolLookupByPath(conn_.get(), what_.c_str()));
     if (!vol) ctx_.fail(fmt::format("cannot find the volume {} of", what_));
     virStorageVolPtr from = vol.get();
-    if (!disk.conversion.empty()) {
+    if (disk.format != "raw") {
       scratch_ = std::make_unique<RawScratch>(vol.get(), disk.capacity, ctx_);
       from = scratch_->get();
     }
@@ -231,7 +231,6 @@ DiskInventory LibvirtBackend::disks_for_move(const VmState& vm) {
       s.conversion = fmt::format("{} volume converted by libvirt on its host into a raw scratch volume {} beside "
                                  "it (libvirt streams a volume as it is stored), streamed, then removed",
                                  s.format, scratch_name(vol.get()));
-      s.format = "raw";
     }
     out.disks.push_back(std::move(s));
   }

@@ -71,7 +71,6 @@ DiskSource source_of(const DiskSpec& d, std::string& why) {
     return why = e.what(), s;
   }
   s.conversion = nbd_conversion(s.format);
-  s.format = "raw";
   return s;
 }
 

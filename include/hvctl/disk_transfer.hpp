@@ -16,13 +16,14 @@ namespace hvctl {
 struct DiskSource {
   std::string disk_id;        // the VM's spec disks[].id
   std::string location;       // where it is, for people: "[LocalDS_0] web/web-flat.vmdk", "/var/lib/xen/images/web.img"
-  std::string format;         // the stream's format: raw (a vSphere flat extent is raw) | qcow2
+  std::string format;         // how it is stored: raw (a vSphere flat extent is raw) | qcow2 | vhd
   std::uint64_t capacity = 0; // bytes the guest sees
   std::uint64_t size = 0;     // bytes of the stream (raw: the capacity)
   bool resumable = false;     // open_disk at an offset > 0 works (HTTP Range, a file): a copy resumes
-  // How an image stored in another format becomes the raw stream, and why
-  // so, for the plan ("qcow2 image read as raw content through qemu-nbd
-  // ..."); empty when it is stored raw.
+  // How an image stored in another format than raw becomes a raw stream,
+  // and why so, for the plan ("qcow2 image read as raw content through
+  // qemu-nbd ..."); empty when it is stored raw, or when the backend cannot
+  // stream it raw (then the plan refuses it).
   std::string conversion;
 };
 

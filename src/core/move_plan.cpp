@@ -33,7 +33,7 @@ void check_source(const VmState& vm, const MovePlan& p, std::vector<std::string>
 }
 
 std::string how_it_travels(const DiskSource& s, const DiskPlacement& p) {
-  if (s.format == "raw" && !s.conversion.empty())
+  if (!s.conversion.empty())
     return fmt::format("raw stream into a {} image: {}", p.format, s.conversion);
   if (s.format == "raw")
     return fmt::format("raw stream into a {} image, no conversion: {}", p.format,
@@ -71,7 +71,7 @@ void place_disks(Backend& to, const DiskInventory& inv, MovePlan& p) {
     fresh.format.reset();
     DiskCopy c{src, to.place_disk(p.translation.spec, fresh, src.capacity, p.request.storage), ""};
     c.how = how_it_travels(src, c.placement);
-    if (src.format != "raw") p.problems.push_back(fmt::format("disk '{}': {}", src.disk_id, c.how));
+    if (src.format != "raw" && src.conversion.empty()) p.problems.push_back(fmt::format("disk '{}': {}", src.disk_id, c.how));
     if (c.placement.exists && journal.claims(src.disk_id, c.placement.path))
       p.resumes.push_back(src.disk_id);
     else if (c.placement.exists)

@@ -12,6 +12,9 @@
 #     and once it is ready the source is deleted (--delete-source).
 #  3. vcsim stopped (SIGSTOP) mid-copy: the move fails, defines nothing, and
 #     once vcsim answers again a re-run starts the copy cleanly and finishes.
+#  4. a libvirt VM on a qcow2 overlay of a raw base volume (a linked clone)
+#     moves to vcsim whole: libvirt converts it into a raw scratch volume,
+#     which is streamed and removed; the source volumes are unchanged.
 # Usage: move_vsphere_libvirt.sh HVCTL SOURCE_DIR WORK_DIR VCSIM_BUILD_DIR
 set -uo pipefail
 HVCTL=$1 SRC=$2 VCSIM_BUILD=$4
@@ -102,4 +105,33 @@ expect_exit 8 "  nothing is defined on libvirt" -- --target lab get big
 expect_exit 0 "once vcsim answers, a re-run starts the copy cleanly and finishes" -- \
   --target vc move big --to lab "${MAP[@]}" --no-start
 ok "  the copy is the source's" [ "$(sha256sum "$WORK/pool/big-root.raw" | cut -d' ' -f1)" = "$MOVER_SHA256" ]
+
+# 4. libvirt (a qcow2 overlay) -> vcsim
+head -c 12M /dev/urandom > "$WORK/pool/qbase.raw"; truncate -s 16M "$WORK/pool/qbase.raw"
+"${LVIRSH[@]}" pool-refresh disks >/dev/null
+"${LVIRSH[@]}" vol-create-as disks q-root.qcow2 16M --format qcow2 --backing-vol "$WORK/pool/qbase.raw" \
+  --backing-vol-format raw >/dev/null
+base_sha=$(sha256sum "$WORK/pool/qbase.raw" | cut -d' ' -f1)
+overlay_sha=$(sha256sum "$WORK/pool/q-root.qcow2" | cut -d' ' -f1)
+cat > "$E2E_TMP/q.yaml" <<EOS
+apiVersion: hvctl/v1
+kind: VirtualMachine
+metadata: {name: q}
+spec:
+  memory: {size: 64MiB}
+  disks: [{id: root, path: $WORK/pool/q-root.qcow2, format: qcow2, bus: virtio}]
+  nics: [{id: eth0, network: user}]
+  power: stopped
+EOS
+expect_exit 0 "a VM on a qcow2 overlay of a raw base volume" -- --target lab apply -f "$E2E_TMP/q.yaml"
+expect_exit 0 "its move plan says how the qcow2 disk travels" -- --target lab move q --to vc \
+  --map-network "user=VM Network" --dry-run
+ok "  converted by libvirt into a raw scratch volume" contains "$out$err" "qcow2 volume converted by libvirt"
+expect_exit 0 "the qcow2 VM moves to vcsim" -- --target lab move q --to vc --map-network "user=VM Network" --no-start
+q_flat=$(ls "$DS"/q/*-flat.vmdk 2>/dev/null | head -1)
+same_sha() { [ -n "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }
+ok "the flat extent on the datastore is the overlay read through its base" same_sha "$q_flat" "$base_sha"
+ok "the scratch volume is gone" [ -z "$(ls "$WORK/pool" | grep hvctl-move)" ]
+ok "the source overlay is unchanged" same_sha "$WORK/pool/q-root.qcow2" "$overlay_sha"
+ok "  and its base" same_sha "$WORK/pool/qbase.raw" "$base_sha"
 finish

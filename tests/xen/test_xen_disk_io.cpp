@@ -210,7 +210,7 @@ TEST_CASE("a VM's disks for a move: raw files by their size, qcow2 through qemu-
   CHECK(root.size == 3 * kMiB + 512);
   CHECK(root.resumable);
   CHECK(root.conversion.empty());
-  CHECK(inv.disks[1].format == "raw");  // (the stream: qemu-nbd serves what the guest sees)
+  CHECK(inv.disks[1].format == "qcow2");  // (as stored; qemu-nbd serves what the guest sees)
   CHECK(inv.disks[1].capacity == (std::uint64_t{4} << 30));
   CHECK(inv.disks[1].size == (std::uint64_t{4} << 30));
   CHECK(inv.disks[1].conversion.find("qcow2 image read as raw content through qemu-nbd") == 0);

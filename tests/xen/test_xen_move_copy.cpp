@@ -160,7 +160,7 @@ TEST_CASE("move copy: a journal for another path, or a damaged one, is not trust
 
 TEST_CASE("move copy: a qcow2 source is read as raw content through qemu-nbd, resumed, and read back") {
   Fixture f(true);
-  CHECK(f.copy.source.format == "raw");
+  CHECK(f.copy.source.format == "qcow2");
   CHECK(f.copy.source.capacity == f.data.size());
   CHECK(f.copy.source.conversion.find("qemu-nbd") != std::string::npos);
   int seen = 0;
