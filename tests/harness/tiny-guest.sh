@@ -38,7 +38,9 @@
 #                                      does not mount as iso9660;
 #   "HVCTL-GUEST-SEED-NONE"            once, when no seed was there in the
 #                                      first 5 s of watching (one found later
-#                                      is still reported).
+#                                      is still reported);
+#   "HVCTL-GUEST-HEARD <line>"         for each line typed on the console
+#                                      after READY.
 #
 # Debian packages needed: busybox-static cpio gzip
 # Kernel source, first that applies:
@@ -242,6 +244,11 @@ for m in $mods; do insmod /lib/modules/\$m 2>/dev/null; done
 # acpid scans /dev/input/event* once at start-up, so start it after insmod.
 ls /dev/input/event* >/dev/null 2>&1 && acpid -c /etc/acpi -a /etc/acpid.conf -l /tmp/acpid.log
 echo HVCTL-GUEST-READY
+# Answer each line typed on the console, so a test can see the guest itself
+# (not only its tty's echo) at whatever moment it attaches.
+# (A background list's stdin is /dev/null unless redirected: keep the console's.)
+exec 3<&0
+(while read -r line; do echo "HVCTL-GUEST-HEARD \$line"; done) <&3 &
 # A virtio-blk PCI device (legacy 0x1001 or modern 0x1042): read its marker.
 vblk=""
 for d in /sys/bus/pci/devices/*; do
