@@ -40,7 +40,7 @@ VmRecord record_from_json(const std::string& text, const std::string& origin) {
   if (!problems.empty() || specs.size() != 1)
     throw BackendError(fmt::format("{}: bad spec in the record: {}", origin,
                                    problems.empty() ? "no VM" : problems.front().str()));
-  VmRecord record{doc["uuid"].get<std::string>(), std::move(specs.front()), {}};
+  VmRecord record{doc["uuid"].get<std::string>(), std::move(specs.front()), {}, std::nullopt};
   if (doc.contains("images") && doc["images"].is_object())
     for (const auto& [disk, path] : doc["images"].items())
       if (path.is_string()) record.images[disk] = path.get<std::string>();

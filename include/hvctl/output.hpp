@@ -66,6 +66,10 @@ public:
   void fail(const Json& errors, bool standalone);
   // Writes the held document, if any. Also done on destruction.
   void finish();
+  // The run's document in its JSON form, whatever the format: what render()
+  // was given, with the `errors` fail() added (an "Error" document when
+  // nothing was rendered). Null when neither was called. For --report.
+  Json record() const;
   ~Output() override;
   void raw(const std::string& text);               // text already in its final form to stdout
   void info(const std::string& line);              // stderr unless -q
@@ -95,8 +99,9 @@ private:
   Format format_;
   int verbosity_;
   bool err_tty_;
-  std::mutex mutex_;  // progress lines come from worker threads
+  mutable std::mutex mutex_;  // progress lines come from worker threads
   Json held_;         // JSON/YAML: the document render() was given, until finish()
+  Json record_;       // the same in every format, kept after finish()
   std::set<std::string> warned_;  // warn_once keys already shown
   std::string status_;            // the live status line now drawn, if any
   std::string status_base_;       // what set_status was given; status_ adds the tasks' progress

@@ -229,6 +229,7 @@ int run_cli(int argc, const char* const* argv, std::istream& in, std::ostream& o
     output.fail(error_entries(e), !g.output.empty());  // the default format is for people: stderr says it
   }
   output.finish();
+  code = ctx.write_report(code);
   if (work_abandoned()) {  // a second Ctrl-C: threads are still inside a backend; destructors would race them
     out.flush();
     err.flush();

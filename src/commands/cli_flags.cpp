@@ -68,4 +68,21 @@ int read_targets(Context& ctx, const std::vector<Target>& targets, Json& errors,
   return static_cast<int>(failed == targets.size() ? *failure : ExitCode::partial);
 }
 
+void add_shard_flags(CLI::App& app, ShardFlags& flags) {
+  app.add_option("--shard", flags.shard,
+                 "Take only the targets whose stable hash falls in shard I of N (1-based); every VM of a target "
+                 "stays in its target's shard")
+      ->type_name("I/N");
+  app.add_option("--report", flags.report,
+                 "Also write the run's result as a versioned JSON report (per VM the action, result, error and "
+                 "seconds; per target the errors), for hvctl report merge")
+      ->type_name("FILE");
+}
+
+std::vector<VmSpec> load_shard_specs(Context& ctx, const std::vector<std::string>& files, const ShardFlags& flags,
+                                     const std::string& command) {
+  ctx.begin_report(flags.shard, flags.report, command);
+  return ctx.select_shard(ctx.load_specs(files));
+}
+
 }  // namespace hvctl

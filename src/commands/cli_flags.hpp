@@ -1,8 +1,9 @@
-// Flag shapes several commands share: durations, label selectors, and -A
-// (every configured target).
+// Flag shapes several commands share: durations, label selectors, -A
+// (every configured target), and --shard/--report.
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +23,16 @@ using Selectors = std::vector<std::pair<std::string, std::string>>;
 CLI::Option* add_selectors(CLI::App& app, std::vector<std::string>& raw, const std::string& description);
 Selectors parse_selectors(const std::vector<std::string>& raw);  // throws InputError
 bool matches(const VmState& vm, const Selectors& selectors);
+
+// --shard I/N and --report FILE (apply, plan, delete); see Context::select_shard.
+struct ShardFlags {
+  std::optional<std::string> shard;
+  std::optional<std::string> report;
+};
+void add_shard_flags(CLI::App& app, ShardFlags& flags);
+// The specs of -f files that fall in the shard; the report is begun first.
+std::vector<VmSpec> load_shard_specs(Context& ctx, const std::vector<std::string>& files, const ShardFlags& flags,
+                                     const std::string& command);
 
 // The targets a read goes to: the selected one (--target, HVCTL_TARGET, the
 // default), or with -A every configured target unless --target names one.

@@ -14,6 +14,7 @@ namespace {
 
 struct ApplyCmdOptions {
   std::vector<std::string> files;
+  ShardFlags sharding;
   bool dry_run = false;
   bool prune = false;
   bool delete_images = false;
@@ -46,7 +47,7 @@ int wait_after_apply(const ApplyCmdOptions& o, Context& ctx, const std::vector<V
 }
 
 int run_apply(const ApplyCmdOptions& o, Context& ctx) {
-  auto specs = ctx.load_specs(o.files);
+  auto specs = load_shard_specs(ctx, o.files, o.sharding, "apply");
   if (o.prune) prune_all(specs);
   if (o.delete_images) delete_pruned_images(specs);
   if (o.reinit) allow_reinit(specs);
@@ -97,6 +98,7 @@ void setup_apply(CLI::App& app, RunFn& run) {
                "Then wait until every VM is ready (running and ready by its spec's ready conditions), "
                "stopped or deleted, as its spec says");
   add_duration(app, "--timeout", o->timeout, "With --wait: how long to wait before giving up (exit 6)");
+  add_shard_flags(app, o->sharding);
   run = [o](Context& ctx) { return run_apply(*o, ctx); };
 }
 

@@ -3,6 +3,7 @@
 // fine (exit 0), so a CI teardown can run it unconditionally.
 #include <fmt/format.h>
 
+#include "cli_flags.hpp"
 #include "command_table.hpp"
 #include "hvctl/interrupt.hpp"
 #include "views.hpp"
@@ -13,6 +14,7 @@ namespace {
 
 struct DeleteOptions {
   std::vector<std::string> files;
+  ShardFlags sharding;
   bool dry_run = false;
 };
 
@@ -28,7 +30,7 @@ VmSpec absent(const VmSpec& spec) {
 
 int run_delete(const DeleteOptions& o, Context& ctx) {
   std::vector<VmSpec> specs;
-  for (const auto& spec : ctx.load_specs(o.files)) specs.push_back(absent(spec));
+  for (const auto& spec : load_shard_specs(ctx, o.files, o.sharding, "delete")) specs.push_back(absent(spec));
   std::vector<TargetLock> locks;
   if (!o.dry_run) locks = ctx.lock_targets(specs, "delete");
   const auto plans = make_plans(specs, ctx.session());
@@ -54,6 +56,7 @@ void setup_delete(CLI::App& app, RunFn& run) {
   auto o = std::make_shared<DeleteOptions>();
   app.add_option("-f,--file", o->files, "Spec file, directory, or - for stdin")->required()->type_name("FILE");
   app.add_flag("--dry-run", o->dry_run, "Print what would be deleted and change nothing");
+  add_shard_flags(app, o->sharding);
   run = [o](Context& ctx) { return run_delete(*o, ctx); };
 }
 

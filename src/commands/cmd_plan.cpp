@@ -1,6 +1,7 @@
 // hvctl plan: what apply would do, per VM. Reads each target's inventory once.
 #include <fmt/format.h>
 
+#include "cli_flags.hpp"
 #include "command_table.hpp"
 #include "views.hpp"
 #include "vm_verbs.hpp"
@@ -10,6 +11,7 @@ namespace {
 
 struct PlanOptions {
   std::vector<std::string> files;
+  ShardFlags sharding;
   bool detailed_exitcode = false;
   bool prune = false;
   bool delete_images = false;
@@ -18,7 +20,7 @@ struct PlanOptions {
 };
 
 int run_plan(const PlanOptions& o, Context& ctx) {
-  auto specs = ctx.load_specs(o.files);
+  auto specs = load_shard_specs(ctx, o.files, o.sharding, "plan");
   if (o.prune) prune_all(specs);
   if (o.delete_images) delete_pruned_images(specs);
   if (o.reinit) allow_reinit(specs);
@@ -43,6 +45,7 @@ void setup_plan(CLI::App& app, RunFn& run) {
   app.add_flag("--delete-images", o->delete_images, "Plan as apply --delete-images would: say which images go");
   app.add_flag("--force", o->force, "Plan as apply --force would: a VM hvctl moved away may be changed");
   app.add_flag("--reinit", o->reinit, "Plan as apply --reinit would: a changed spec.init is a change, not impossible");
+  add_shard_flags(app, o->sharding);
   run = [o](Context& ctx) { return run_plan(*o, ctx); };
 }
 

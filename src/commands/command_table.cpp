@@ -50,6 +50,10 @@ const std::vector<CommandEntry>& command_table() {
        "hvctl snapshot create web-01 before-upgrade\nhvctl snapshot list web-01\nhvctl snapshot revert web-01 before-upgrade\n"
        "hvctl snapshot remove web-01 before-upgrade",
        true, false, {}, Format::table, setup_snapshot},
+      {"report", "Merge the run reports of a sharded apply, plan or delete into one result and one exit code",
+       "hvctl apply -f specs/ --shard 2/4 --report shard-2.json\nhvctl report merge shard-*.json\n"
+       "hvctl report merge shard-*.json -o json > run.json",
+       false, false, {}, Format::table, setup_report},
       {"wait", "Wait until VMs are running, stopped, paused, deleted or ready (exit 6 on timeout)",
        "hvctl wait web-01 web-02 --for running --timeout 120\nhvctl wait -f specs/ --for ready --timeout 5m\n"
        "hvctl wait web-01 --for deleted", false, false, {},

@@ -3,8 +3,10 @@
 // never read the config or contact a target).
 #pragma once
 
+#include <chrono>
 #include <iosfwd>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +15,7 @@
 #include "hvctl/session.hpp"
 #include "hvctl/spec.hpp"
 #include "hvctl/target_lock.hpp"
+#include "run_report.hpp"
 
 namespace hvctl {
 
@@ -43,6 +46,19 @@ public:
   // waiting up to --lock-timeout; see target_lock.hpp.
   std::vector<TargetLock> lock_targets(const std::vector<VmSpec>& specs, const std::string& command);
   std::vector<TargetLock> lock_target(const Target& target, const std::string& command);
+  // --shard and --report (apply, plan, delete). begin_report, before the
+  // specs are read (so a run whose specs are bad still reports), parses the
+  // shard and checks that the report file can be written; select_shard keeps
+  // the specs whose target falls in the shard and remembers those targets.
+  // The report is written when the run ends (write_report).
+  void begin_report(const std::optional<std::string>& shard, const std::optional<std::string>& report,
+                    const std::string& command);
+  std::vector<VmSpec> select_shard(std::vector<VmSpec> specs);
+  // From the workers: how long one VM's work took, for the report.
+  void record_seconds(const std::string& target, const std::string& vm, double seconds);
+  // Writes the report, if one was asked for; returns the exit code (a report
+  // that cannot be written turns a 0 into invalid_input).
+  int write_report(int exit_code);
   // Asks a yes/no question on the terminal; false unless the answer is y/yes.
   bool confirm(const std::string& question);
 
@@ -55,6 +71,11 @@ private:
   bool interactive_;
   Session::Factory factory_;
   std::unique_ptr<Session> session_;
+  std::optional<std::string> report_path_;
+  bool sharded_ = false;
+  RunFacts facts_;
+  std::mutex facts_mutex_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace hvctl

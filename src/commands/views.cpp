@@ -119,6 +119,7 @@ Result apply_result(const std::vector<VmResult>& results, bool changed_anything)
     if (res.interruption == Interruption::in_flight) result += " (under way at the interrupt)";
     items.push_back({{"vm", res.vm}, {"target", res.target}, {"action", res.action},
                      {"ok", res.ok}, {"done", res.done}, {"error", res.error}, {"result", result}});
+    if (!res.ok) items.back()["exitCode"] = static_cast<int>(res.failure);  // what this VM alone would exit with
     if (res.interruption == Interruption::not_started || res.interruption == Interruption::abandoned)
       items.back()["interrupted"] = true;
     if (res.interruption != Interruption::none) items.back()["interruption"] = to_string(res.interruption);

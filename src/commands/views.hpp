@@ -35,32 +35,4 @@ Json problem_json(const Problem& p);
 // problem, else one, located when it is a LocatedError.
 Json error_entries(const std::exception& e);
 
-// An Error with the target and VM it concerns, so that its `errors` entry
-// says them; the original's exit code and message are kept.
-class LocatedError : public Error {
-public:
-  LocatedError(const Error& e, std::string target, std::string vm)
-      : Error(e.code(), e.what()), target_(std::move(target)), vm_(std::move(vm)) {}
-  const std::string& target() const { return target_; }
-  const std::string& vm() const { return vm_; }
-
-private:
-  std::string target_, vm_;
-};
-
-// Runs `fn`; an Error it throws comes out as a LocatedError naming `target`
-// and `vm` ("" when none). Validation problems carry their own places.
-template <typename F>
-auto located(const std::string& target, const std::string& vm, F&& fn) -> decltype(fn()) {
-  try {
-    return fn();
-  } catch (const LocatedError&) {
-    throw;
-  } catch (const ValidationError&) {
-    throw;
-  } catch (const Error& e) {
-    throw LocatedError(e, target, vm);
-  }
-}
-
 }  // namespace hvctl

@@ -1,8 +1,10 @@
 #include "vm_verbs.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <memory>
+#include <mutex>
 
 #include <fmt/format.h>
 
@@ -56,11 +58,39 @@ bool report_impossible(const std::vector<VmPlan>& plans, Output& out) {
   return any;
 }
 
+namespace {
+
+// Each VM's time from start to end of its work, for --report.
+void time_each_vm(ApplyOptions& options, Context& ctx) {
+  using Clock = std::chrono::steady_clock;
+  auto began = std::make_shared<std::map<std::string, Clock::time_point>>();
+  auto mutex = std::make_shared<std::mutex>();
+  options.started = [began, mutex, then = options.started](const std::string& vm) {
+    {
+      std::lock_guard lock(*mutex);
+      (*began)[vm] = Clock::now();
+    }
+    if (then) then(vm);
+  };
+  options.finished = [began, mutex, &ctx, then = options.finished](const VmResult& r) {
+    Clock::time_point start;
+    {
+      std::lock_guard lock(*mutex);
+      start = (*began)[r.vm];
+    }
+    ctx.record_seconds(r.target, r.vm, std::chrono::duration<double>(Clock::now() - start).count());
+    if (then) then(r);
+  };
+}
+
+}  // namespace
+
 std::vector<VmResult> apply_with_status(const std::vector<VmPlan>& plans, Context& ctx, ApplyOptions options,
                                         const std::string& verb) {
   const auto changing = std::count_if(plans.begin(), plans.end(), [](const VmPlan& p) { return p.has_changes(); });
   const StatusLine status(ctx.out(), verb, static_cast<std::size_t>(changing));
   status.attach(options);
+  time_each_vm(options, ctx);
   return apply_plans(plans, ctx.session(), options);
 }
 

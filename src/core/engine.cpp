@@ -221,8 +221,12 @@ std::vector<VmPlan> make_plans(const std::vector<VmSpec>& specs, Session& sessio
   std::vector<VmPlan> plans(specs.size());
   const auto groups = group_by_target(specs, session);
   std::vector<Problem> problems;
+  // A target that fails is named in the error (its `errors` entry, a run report).
+  const auto backend_of = [&session](const Target& t) -> Backend& {
+    return located(t.name, "", [&]() -> Backend& { return session.backend(t); });
+  };
   for (const auto& g : groups) {
-    const Backend& backend = session.backend(g.target);
+    const Backend& backend = backend_of(g.target);
     for (auto i : g.indexes) {
       auto p = problems_on(specs[i], backend);
       problems.insert(problems.end(), p.begin(), p.end());
@@ -230,9 +234,11 @@ std::vector<VmPlan> make_plans(const std::vector<VmSpec>& specs, Session& sessio
   }
   if (!problems.empty()) throw ValidationError(std::move(problems));
   for (const auto& g : groups) {
-    Backend& b = session.backend(g.target);
+    Backend& b = backend_of(g.target);
     std::map<std::string, VmState> inventory;
-    for (auto& vm : b.list()) inventory.emplace(vm.name, std::move(vm));
+    located(g.target.name, "", [&] {
+      for (auto& vm : b.list()) inventory.emplace(vm.name, std::move(vm));
+    });
     for (auto i : g.indexes) {
       std::optional<VmState> actual;
       if (auto it = inventory.find(specs[i].name); it != inventory.end()) {

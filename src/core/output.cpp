@@ -150,6 +150,7 @@ Output::~Output() {
 
 void Output::render(const Result& result) {
   std::lock_guard lock(mutex_);
+  record_ = document(result);
   clear_status();
   if (tabular()) {
     out_ << render_table(result, format_ == Format::wide);
@@ -162,7 +163,10 @@ void Output::render(const Result& result) {
 
 void Output::fail(const Json& errors, bool standalone) {
   std::lock_guard lock(mutex_);
-  if (tabular() || errors.empty()) return;
+  if (errors.empty()) return;
+  if (record_.is_null()) record_ = {{"formatVersion", kFormatVersion}, {"kind", "Error"}};
+  for (const auto& e : errors) record_["errors"].push_back(e);
+  if (tabular()) return;
   if (held_.is_null()) {
     if (!standalone) return;
     held_ = {{"formatVersion", kFormatVersion}, {"kind", "Error"}};
@@ -179,6 +183,11 @@ void Output::finish() {
   out_ << serialise(held_, format_);
   out_.flush();
   held_ = Json();
+}
+
+Json Output::record() const {
+  std::lock_guard lock(mutex_);
+  return record_;
 }
 
 void Output::raw(const std::string& text) {
