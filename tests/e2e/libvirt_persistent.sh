@@ -59,12 +59,22 @@ ok "apply started it" contains "$out" "started"
 ok "and waited until it ran" contains "$err" "e2e-a: settled (running)"
 
 # The serial console, both ways: once it has booted, the guest answers each
-# line typed with HVCTL-GUEST-HEARD <line>, so keep typing a probe until the
-# console shows an answer. (Its boot marker may come before the console
-# attaches: QEMU keeps no backlog for a late reader.)
-console_out=$( (for i in 1 2 3 4 5 6 7 8 9 10; do sleep 2; printf 'echo-probe-%s\r' "$i"; done) |
-  "$HVCTL" console e2e-a --timeout 24 2>"$E2E_TMP/stderr")
-ok "console carries input to the guest and its answer back" grep -q "HVCTL-GUEST-HEARD echo-probe-" <<<"$console_out"
+# line typed with HVCTL-GUEST-HEARD <line>. One console session; we type a
+# probe every 2 s until the answer shows (the guest may still be booting, and
+# its boot marker may come before the console attaches: QEMU keeps no backlog
+# for a late reader), then stop typing and let --timeout detach it.
+rm -f "$E2E_TMP/probe.fifo"; mkfifo "$E2E_TMP/probe.fifo"
+"$HVCTL" console e2e-a --timeout 60 <"$E2E_TMP/probe.fifo" >"$E2E_TMP/console.out" 2>"$E2E_TMP/stderr" &
+console_pid=$!
+exec 7>"$E2E_TMP/probe.fifo"
+for i in $(seq 1 27); do
+  sleep 2
+  printf 'echo-probe-%s\r' "$i" >&7
+  grep -q "HVCTL-GUEST-HEARD echo-probe-" "$E2E_TMP/console.out" && break
+done
+exec 7>&-
+wait "$console_pid"
+ok "console carries input to the guest and its answer back" grep -q "HVCTL-GUEST-HEARD echo-probe-" "$E2E_TMP/console.out"
 ok "console detached after --timeout" contains "$(cat "$E2E_TMP/stderr")" "detached"
 
 expect_exit 3 "destroy without --yes refuses when not interactive" -- destroy e2e-a
