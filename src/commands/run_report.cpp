@@ -65,7 +65,7 @@ int merged_code(const std::string& command, const std::vector<const Json*>& shar
     if (code != derived && !(derived < 0 && code == 0)) extra.push_back(code);
     failed_whole |= derived < 0 && code != 0;
   }
-  std::string result_kind = command == "plan" ? "Plan" : "ApplyResult";
+  const std::string result_kind = command == "plan" ? "Plan" : "ApplyResult";
   const int from_items = items_code(command, result_kind, all_items, detailed);
   if (extra.empty()) return from_items;
   // A shard that failed as a whole next to shards that applied: partial, for

@@ -4,24 +4,14 @@
 #include <fstream>
 #include <sstream>
 
-#include "cli.hpp"
+#include "cli_run.hpp"
 
 using namespace hvctl;
 
 namespace {
 
-struct Run {
-  int code;
-  std::string out, err;
-};
-
-Run run(std::vector<const char*> args, const std::string& stdin_text = "", bool interactive = false) {
-  args.insert(args.begin(), "hvctl");
-  std::istringstream in(stdin_text);
-  std::ostringstream out, err;
-  const int code = run_cli(static_cast<int>(args.size()), args.data(), in, out, err, Terminal{interactive, interactive});
-  return {code, out.str(), err.str()};
-}
+using test::Run;
+using test::run;
 
 const char* kSpec = "apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: vm1}\nspec: {cpu: {count: 1}}\n";
 

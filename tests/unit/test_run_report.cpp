@@ -4,7 +4,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "cli.hpp"
+#include "cli_run.hpp"
 #include "hvctl/error.hpp"
 #include "run_report.hpp"
 
@@ -36,18 +36,8 @@ int merged_exit(const std::vector<Json>& shards) {
   return merge_reports(in)["exitCode"].get<int>();
 }
 
-struct Run {
-  int code;
-  std::string out, err;
-};
-
-Run run(std::vector<const char*> args) {
-  args.insert(args.begin(), "hvctl");
-  std::istringstream in;
-  std::ostringstream out, err;
-  const int code = run_cli(static_cast<int>(args.size()), args.data(), in, out, err, Terminal{false, false});
-  return {code, out.str(), err.str()};
-}
+using test::Run;
+using test::run;
 
 Json read_json(const fs::path& p) {
   std::ifstream f(p);

@@ -5,25 +5,15 @@
 
 #include <sstream>
 
-#include "cli.hpp"
+#include "cli_run.hpp"
 #include "hvctl/wait.hpp"
 
 using namespace hvctl;
 
 namespace {
 
-struct Run {
-  int code;
-  std::string out, err;
-};
-
-Run run(std::vector<const char*> args, const std::string& stdin_text = "") {
-  args.insert(args.begin(), "hvctl");
-  std::istringstream in(stdin_text);
-  std::ostringstream out, err;
-  const int code = run_cli(static_cast<int>(args.size()), args.data(), in, out, err, Terminal{});
-  return {code, out.str(), err.str()};
-}
+using test::Run;
+using test::run;
 
 std::string vm_spec(const std::string& name, const std::string& extra) {
   return "---\napiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: " + name +
