@@ -7,6 +7,7 @@
 
 #include "formats.hpp"
 #include "formats_test_util.hpp"
+#include "unit/source_dir.hpp"
 
 using namespace hvctl;
 using namespace hvctl::formats;
@@ -14,7 +15,7 @@ using hvctl::formats::test::slurp;
 
 
 TEST_CASE("detect_format: every corpus file by its content alone") {
-  const std::filesystem::path corpus = std::string(HVCTL_SOURCE_DIR) + "/tests/formats/corpus";
+  const std::filesystem::path corpus = ::hvctl::test_source_dir() + "/tests/formats/corpus";
   int seen = 0;
   for (const auto& entry : std::filesystem::directory_iterator(corpus)) {
     const auto ext = entry.path().extension().string();

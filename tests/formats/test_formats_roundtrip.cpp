@@ -13,6 +13,7 @@
 #include "hvctl/spec_io.hpp"
 #include "formats_test_util.hpp"
 #include "xl_cfg.hpp"
+#include "unit/source_dir.hpp"
 
 using namespace hvctl;
 using namespace hvctl::formats;
@@ -51,7 +52,7 @@ VmSpec one(const std::string& yaml) {
 }  // namespace
 
 TEST_CASE("every corpus file converts, and native -> spec -> native -> spec is stable") {
-  const std::filesystem::path corpus = std::string(HVCTL_SOURCE_DIR) + "/tests/formats/corpus";
+  const std::filesystem::path corpus = ::hvctl::test_source_dir() + "/tests/formats/corpus";
   for (const auto& entry : std::filesystem::directory_iterator(corpus)) {
     const auto file = entry.path().string();
     const auto text = slurp(entry.path());
@@ -146,7 +147,7 @@ std::vector<std::string> lines_missing(const std::string& yaml, const std::strin
 // A format may make unset fields explicit (xen.type hvm, cpu.count 1); what it
 // may not do is drop or change what the spec says without saying so.
 TEST_CASE("every golden spec through each format keeps what it says, or the write reports a loss") {
-  const std::filesystem::path golden = std::string(HVCTL_SOURCE_DIR) + "/tests/golden";
+  const std::filesystem::path golden = ::hvctl::test_source_dir() + "/tests/golden";
   int checked = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(golden)) {
     if (entry.path().extension() != ".yaml") continue;

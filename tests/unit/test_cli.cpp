@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cli_run.hpp"
+#include "source_dir.hpp"
 
 using namespace hvctl;
 
@@ -190,7 +191,7 @@ TEST_CASE("-o json: export of several VMs is one List document") {
 
 // libvirt's test driver loaded from a file: VM "web" with snapshots base,
 // and under it tuning and upgrade (current); see the file.
-const std::string kSnapshotTree = "test://" HVCTL_SOURCE_DIR "/tests/e2e/data/snapshot-tree.xml";
+const std::string kSnapshotTree = "test://" + ::hvctl::test_source_dir() + "/tests/e2e/data/snapshot-tree.xml";
 
 TEST_CASE("snapshot list: the tree as a table, and as JSON items") {
   auto table = run({"snapshot", "list", "web", "--config", "/dev/null", "--target", kSnapshotTree.c_str()});

@@ -17,6 +17,7 @@
 #include "libvirt_backend.hpp"
 #include "libvirt_test_util.hpp"
 #include "hvctl/spec_overlay.hpp"
+#include "source_dir.hpp"
 
 namespace hvctl {
 namespace {
@@ -98,7 +99,7 @@ std::string live_description(const std::string& name) {
 std::vector<VmSpec> golden_specs() {
   std::vector<std::filesystem::path> files;
   for (const auto& e :
-       std::filesystem::directory_iterator(std::filesystem::path(HVCTL_SOURCE_DIR) / "tests/golden/libvirt"))
+       std::filesystem::directory_iterator(std::filesystem::path(::hvctl::test_source_dir()) / "tests/golden/libvirt"))
     if (e.path().extension() == ".yaml") files.push_back(e.path());
   std::sort(files.begin(), files.end());
   std::vector<VmSpec> specs;

@@ -16,13 +16,14 @@
 #include "libvirt_xml.hpp"
 #include "libvirt_xml_fixture.hpp"
 #include "xml_util.hpp"
+#include "source_dir.hpp"
 
 namespace hvctl::libvirt {
 namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kGoldenDir = fs::path(HVCTL_SOURCE_DIR) / "tests" / "golden" / "libvirt";
+const fs::path kGoldenDir = fs::path(::hvctl::test_source_dir()) / "tests" / "golden" / "libvirt";
 
 std::string read_file(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

@@ -13,13 +13,14 @@
 #include "hvctl/move.hpp"
 #include "hvctl/spec_fields.hpp"
 #include "hvctl/spec_io.hpp"
+#include "source_dir.hpp"
 
 using namespace hvctl;
 namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path kDir = fs::path(HVCTL_SOURCE_DIR) / "tests/golden/move";
+const fs::path kDir = fs::path(::hvctl::test_source_dir()) / "tests/golden/move";
 
 std::string read_file(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

@@ -12,6 +12,7 @@
 #include "hvctl/spec_io.hpp"
 #include "hvctl/spec_overlay.hpp"
 #include "man_page.hpp"
+#include "source_dir.hpp"
 
 using namespace hvctl;
 namespace fs = std::filesystem;
@@ -26,7 +27,7 @@ std::string read_text(const fs::path& p) {
   return s.str();
 }
 
-const fs::path kGolden = fs::path(HVCTL_SOURCE_DIR) / "tests" / "golden" / "spec" / "every-field.yaml";
+const fs::path kGolden = fs::path(::hvctl::test_source_dir()) / "tests" / "golden" / "spec" / "every-field.yaml";
 
 VmSpec parse_one(const std::string& text, const std::string& name) {
   std::vector<Problem> problems;
@@ -102,7 +103,7 @@ TEST_CASE("hvctl-spec(5) documents every field in the table, with what each back
 TEST_CASE("a block for another hypervisor is kept and ignored; man page, README and code agree") {
   const std::string said = "kept in the spec and ignored";
   CHECK(man_spec().find(said) != std::string::npos);
-  CHECK(read_text(fs::path(HVCTL_SOURCE_DIR) / "README.md").find(said) != std::string::npos);
+  CHECK(read_text(fs::path(::hvctl::test_source_dir()) / "README.md").find(said) != std::string::npos);
   CHECK(man_spec().find("not expressible (a validation error)") == std::string::npos);  // the old, wrong words
 
   const auto spec = parse_one(read_text(kGolden), kGolden.string());

@@ -5,11 +5,12 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include "unit/source_dir.hpp"
 
 namespace hvctl::vsphere::test {
 
 inline std::filesystem::path source_path(const std::string& relative) {
-  return std::filesystem::path(HVCTL_SOURCE_DIR) / relative;
+  return std::filesystem::path(::hvctl::test_source_dir()) / relative;
 }
 
 inline std::string read_file(const std::filesystem::path& p) {

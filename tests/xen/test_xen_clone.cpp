@@ -19,6 +19,7 @@
 #include "xen_test_util.hpp"
 #include "xen_images.hpp"
 #include "xen_state.hpp"
+#include "unit/source_dir.hpp"
 
 using namespace hvctl;
 using namespace hvctl::xen;
@@ -27,7 +28,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kGolden = fs::path(HVCTL_SOURCE_DIR) / "tests" / "golden" / "xen" / "clone";
+const fs::path kGolden = fs::path(::hvctl::test_source_dir()) / "tests" / "golden" / "xen" / "clone";
 const std::string kState = "/var/lib/hvctl/xen";
 
 using xen::test::read_file;

@@ -12,6 +12,7 @@
 #include "hvctl/spec_io.hpp"
 #include "xen_config.hpp"
 #include "xen_test_util.hpp"
+#include "unit/source_dir.hpp"
 
 using namespace hvctl;
 using namespace hvctl::xen;
@@ -42,7 +43,7 @@ bool any_contains(const std::vector<std::string>& texts, const std::string& part
 }  // namespace
 
 TEST_CASE("xen golden: spec -> libxl_domain_config JSON") {
-  const fs::path dir = fs::path(HVCTL_SOURCE_DIR) / "tests" / "golden" / "xen";
+  const fs::path dir = fs::path(::hvctl::test_source_dir()) / "tests" / "golden" / "xen";
   const bool update = std::getenv("HVCTL_UPDATE_GOLDEN") != nullptr;
   int cases = 0;
   for (const auto& entry : fs::directory_iterator(dir)) {

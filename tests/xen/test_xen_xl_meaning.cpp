@@ -18,6 +18,7 @@
 #include "xen_test_util.hpp"
 #include "xl_cfg.hpp"
 #include "xl_session.hpp"
+#include "unit/source_dir.hpp"
 
 using namespace hvctl;
 
@@ -103,7 +104,7 @@ void compare(const libxl_domain_config& written, const libxl_domain_config& buil
 }  // namespace
 
 TEST_CASE("every golden spec's xl.cfg means to xl what the Xen backend builds from the spec") {
-  const fs::path golden = fs::path(HVCTL_SOURCE_DIR) / "tests" / "golden";
+  const fs::path golden = fs::path(::hvctl::test_source_dir()) / "tests" / "golden";
   int compared = 0, typed = 0;
   for (const auto& entry : fs::recursive_directory_iterator(golden)) {
     if (entry.path().extension() != ".yaml") continue;
