@@ -73,6 +73,18 @@ void set_shares(virDomainPtr dom, int weight, const Context& c) {
   if (virDomainSetSchedulerParametersFlags(dom, &*shares, 1, 0) < 0) c.fail("cannot set cpu.weight of running");
 }
 
+// Plugs or unplugs vCPUs of a running domain, up to the <vcpu> it booted
+// with. QEMU unplugs a vCPU when the guest lets it go; libvirt waits for that.
+void set_vcpus(virDomainPtr dom, int count, const Context& c) {
+  const int max = virDomainGetMaxVcpus(dom);
+  if (max <= 0) c.fail("cannot read the vCPUs of");
+  if (count > max)
+    c.fail("cannot set the vCPUs of running",
+           fmt::format("{} is above its running maximum of {}; raise cpu.max and restart it", count, max));
+  if (virDomainSetVcpusFlags(dom, static_cast<unsigned>(count), VIR_DOMAIN_AFFECT_LIVE) < 0)
+    c.fail(fmt::format("cannot set {} vCPUs online in running", count));
+}
+
 }  // namespace
 
 void apply_live(virDomainPtr dom, const VmSpec& to, const VmSpec& from, const DomainDefaults& d, const Context& c) {
@@ -86,6 +98,7 @@ void apply_live(virDomainPtr dom, const VmSpec& to, const VmSpec& from, const Do
                          max / 1024));
     if (virDomainSetMemoryFlags(dom, kib, VIR_DOMAIN_AFFECT_LIVE) < 0) c.fail("cannot set the memory of running");
   }
+  if (to.cpu.count && to.cpu.count != from.cpu.count) set_vcpus(dom, *to.cpu.count, c);
   if (to.cpu.weight && to.cpu.weight != from.cpu.weight) set_shares(dom, *to.cpu.weight, c);
   for (const auto& cd : to.cdroms) {
     auto was = std::find_if(from.cdroms.begin(), from.cdroms.end(), [&](const CdromSpec& f) { return f.id == cd.id; });

@@ -2,9 +2,10 @@
 //
 // Mapping decisions, so the reverse can read back exactly what was written:
 //   memory.size -> <currentMemory>, memory.max (or size) -> <memory>; unset: 1GiB.
-//   cpu.count -> <vcpu placement='static'> (unset: 1); cpu.weight -> <cputune><shares>;
+//   cpu.max (or count) -> <vcpu placement='static'>, with current='count' when
+//   the two differ (unset: 1); cpu.weight -> <cputune><shares>;
 //   cpu.cap (percent of one pCPU) -> <global_period>100000 + <global_quota>cap*1000.
-//   cpu.coresPerSocket -> <cpu><topology sockets='count/C' cores='C' threads='1'/>;
+//   cpu.coresPerSocket -> <cpu><topology sockets='max/C' cores='C' threads='1'/>;
 //   unset: no <cpu>, libvirt's default topology (one core per socket).
 //   description -> <description>.
 //   firmware uefi -> <os firmware='efi'> (libvirt picks the loader); bios -> nothing.
@@ -173,7 +174,10 @@ void add_memory_and_cpu(xmlNode* root, const VmSpec& spec) {
   const auto max = spec.memory.max_mib.value_or(size);
   xml::set(xml::add(root, "memory", std::to_string(max * 1024)), "unit", "KiB");
   xml::set(xml::add(root, "currentMemory", std::to_string(size * 1024)), "unit", "KiB");
-  xml::set(xml::add(root, "vcpu", std::to_string(spec.cpu.count.value_or(1))), "placement", "static");
+  const int vcpus = fields::effective_cpu_count(spec), max_vcpus = fields::effective_cpu_max(spec);
+  auto* vcpu = xml::add(root, "vcpu", std::to_string(max_vcpus));
+  xml::set(vcpu, "placement", "static");
+  if (vcpus != max_vcpus) xml::set(vcpu, "current", std::to_string(vcpus));
   if (!spec.cpu.weight && !spec.cpu.cap) return;
   auto* tune = xml::add(root, "cputune");
   if (spec.cpu.weight) xml::add(tune, "shares", std::to_string(*spec.cpu.weight));
@@ -185,10 +189,10 @@ void add_memory_and_cpu(xmlNode* root, const VmSpec& spec) {
 
 void add_topology(xmlNode* root, const VmSpec& spec) {
   if (!spec.cpu.cores_per_socket) return;
-  const int count = spec.cpu.count.value_or(1), cores = *spec.cpu.cores_per_socket;
+  const int count = fields::effective_cpu_max(spec), cores = *spec.cpu.cores_per_socket;
   if (cores < 1 || count % cores != 0)
-    throw BackendError(fmt::format("VM '{}': cpu.count {} is not a multiple of cpu.coresPerSocket {}", spec.name,
-                                   count, cores));
+    throw BackendError(fmt::format("VM '{}': {} {} is not a multiple of cpu.coresPerSocket {}", spec.name,
+                                   spec.cpu.max ? "cpu.max" : "cpu.count", count, cores));
   auto* topology = xml::add(xml::add(root, "cpu"), "topology");
   xml::set(topology, "sockets", std::to_string(count / cores));
   xml::set(topology, "cores", std::to_string(cores));

@@ -3,7 +3,8 @@
 // spec that re-applies. It reads XML as libvirt rewrites it: defaults filled
 // in, controllers and addresses added, units normalised. Rules:
 //   memory.max is always reported (<memory>), even when equal to the size, so a
-//   spec that sets max == size converges.
+//   spec that sets max == size converges; so is cpu.max (<vcpu>; cpu.count is
+//   its current= when given).
 //   libvirt.machine: libvirt expands aliases ("pc" -> "pc-i440fx-7.2"); when the
 //   alias hvctl recorded in metadata matches the reported machine (see
 //   machine_matches) the alias is reported, else what libvirt reports.
@@ -106,9 +107,11 @@ std::optional<std::uint64_t> memory_mib(const xmlNode* node) {
 
 void read_cpu_and_memory(const xmlNode* root, VmSpec& spec) {
   const auto* vcpu = xml::child(root, "vcpu");
+  const auto max = number(xml::text(vcpu));
   auto count = number(xml::attr(vcpu, "current"));
-  if (!count) count = number(xml::text(vcpu));
+  if (!count) count = max;
   if (count) spec.cpu.count = static_cast<int>(*count);
+  if (max) spec.cpu.max = static_cast<int>(*max);  // (always, as memory.max: <vcpu> is the ceiling)
   const auto* tune = xml::child(root, "cputune");
   if (auto shares = number(xml::child_text(tune, "shares"))) spec.cpu.weight = static_cast<int>(*shares);
   const auto quota = number(xml::child_text(tune, "global_quota"));

@@ -9,6 +9,7 @@
 
 #include "device_writer.hpp"
 #include "guestinfo.hpp"
+#include "hvctl/spec_fields.hpp"
 
 namespace hvctl::vsphere {
 namespace {
@@ -265,6 +266,15 @@ bool device_changes(xml::Element spec, const VmSpec& desired, const VmConfig& ac
   return w.changes() > 0;
 }
 
+// Headroom is the hot-add flags: vSphere keeps no ceiling of its own (the
+// host sets hotPlugMemoryLimit), so a memory.max or cpu.max above the size
+// only lets it grow while the VM runs. In the ConfigSpec's order, after memoryMB.
+void write_hot_add(xml::Element config, const VmSpec& spec) {
+  const auto above = [](const auto& max, const auto& size) { return max && (!size || *max > *size); };
+  if (above(spec.memory.max_mib, spec.memory.size_mib)) config.add("memoryHotAddEnabled", true);
+  if (above(spec.cpu.max, spec.cpu.count)) config.add("cpuHotAddEnabled", true);
+}
+
 }  // namespace
 
 void write_create_spec(xml::Element config, const VmSpec& spec, const CreateContext& ctx) {
@@ -272,12 +282,13 @@ void write_create_spec(xml::Element config, const VmSpec& spec, const CreateCont
   config.add("guestId", spec.vsphere && spec.vsphere->guest_id ? *spec.vsphere->guest_id : kDefaultGuestId);
   if (spec.description) config.add("annotation", *spec.description);
   config.add("files").add("vmPathName", "[" + ctx.datastore + "]");
-  if (spec.cpu.count) config.add("numCPUs", static_cast<long long>(*spec.cpu.count));
+  if (spec.cpu.count || spec.cpu.max) config.add("numCPUs", static_cast<long long>(fields::effective_cpu_count(spec)));
   if (const auto cores = spec.cpu.cores_per_socket) {
-    check_topology(spec.cpu.count.value_or(1), *cores);
+    check_topology(fields::effective_cpu_count(spec), *cores);
     config.add("numCoresPerSocket", static_cast<long long>(*cores));
   }
   if (spec.memory.size_mib) config.add("memoryMB", static_cast<long long>(*spec.memory.size_mib));
+  write_hot_add(config, spec);
   DeviceWriter w(config, new_vm_base(), ctx.networks);
   std::vector<std::string> disk_ids, attached, nic_ids, cdrom_list, controller_list;
   for (const auto& c : spec.controllers) controller_list.push_back(c.id + "=" + w.add_controller(c));
@@ -348,6 +359,7 @@ void write_clone_config(xml::Element config, const VmSpec& spec, const VmConfig&
     config.add("numCoresPerSocket", static_cast<long long>(*cores));
   }
   if (spec.memory.size_mib) config.add("memoryMB", static_cast<long long>(*spec.memory.size_mib));
+  write_hot_add(config, spec);
   const VmSpec from = to_vm_state(source).spec;
   OptionChanges options;
   for (const auto& [k, v] : from.labels) options[kLabelPrefix + k] = "";  // the clone's labels are the spec's alone

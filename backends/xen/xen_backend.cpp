@@ -34,8 +34,9 @@
 //   force destroys at once. Reboot is stop + start, so the record's latest
 //   definition takes effect.
 // * Live changes: memory target (libxl_set_memory_target, up to the max the
-//   domain booted with) and scheduler weight/cap. vCPU count is not hot:
-//   max_vcpus is fixed at boot to cpu.count.
+//   domain booted with), vCPUs online (libxl_set_vcpuonline, up to the
+//   max_vcpus it booted with: cpu.max) and scheduler weight/cap. Beyond a
+//   ceiling the plan restarts the VM.
 // * Disks and NICs are hot-plugged and removed on a running PV or PVH guest
 //   (libxl_device_{disk,nic}_{add,remove}, xen_devices.cpp), each built by
 //   the same translation as the domain config. An HVM guest's emulated
@@ -155,6 +156,7 @@ VmSpec spec_from_domain(const DomainInfo& dom) {
   VmSpec spec;
   spec.name = dom.name;
   spec.cpu.count = dom.vcpus;
+  spec.cpu.max = std::max(dom.max_vcpus, dom.vcpus);
   spec.memory.size_mib = dom.memory_kib / 1024;
   spec.memory.max_mib = dom.max_memory_kib / 1024;
   const char* type = dom.type == LIBXL_DOMAIN_TYPE_PV ? "pv" : dom.type == LIBXL_DOMAIN_TYPE_PVH ? "pvh" : "hvm";
@@ -343,6 +345,7 @@ void XenBackend::apply_live(const DomainInfo& dom, const VmSpec& to, const VmSpe
     if (int rc = libxl_set_memory_target(xl().get(), dom.domid, kib, 0, 1))
       Libxl::fail(fmt::format("{}: cannot set the memory target to {} MiB", who(to.name), *to.memory.size_mib), rc);
   }
+  if (to.cpu.count && to.cpu.count != fields::effective_cpu_count(from)) set_vcpus_online(dom, *to.cpu.count, who(to.name));
   if (to.cpu.weight == from.cpu.weight && to.cpu.cap == from.cpu.cap) return;
   libxl_domain_sched_params params;
   libxl_domain_sched_params_init(&params);
@@ -351,6 +354,20 @@ void XenBackend::apply_live(const DomainInfo& dom, const VmSpec& to, const VmSpe
   const int rc = libxl_domain_sched_params_set(xl().get(), dom.domid, &params);
   libxl_domain_sched_params_dispose(&params);
   if (rc) Libxl::fail(fmt::format("{}: cannot set the scheduler weight/cap", who(to.name)), rc);
+}
+
+// vCPUs 0..count-1 online, the rest offline: xenstore's cpu/N/availability,
+// which the guest's kernel follows (xl vcpu-set).
+void XenBackend::set_vcpus_online(const DomainInfo& dom, int count, const std::string& who) {
+  if (count > dom.max_vcpus)
+    throw BackendError(fmt::format("{}: cannot bring {} vCPUs online: it booted with at most {} (cpu.max); raise "
+                                   "cpu.max and restart it", who, count, dom.max_vcpus));
+  libxl_bitmap online;
+  libxl_bitmap_init(&online);
+  online_vcpus(count, dom.max_vcpus, online);
+  const int rc = libxl_set_vcpuonline(xl().get(), dom.domid, &online, nullptr);
+  libxl_bitmap_dispose(&online);
+  if (rc) Libxl::fail(fmt::format("{}: cannot set {} vCPUs online", who, count), rc);
 }
 
 void XenBackend::destroy(const std::string& name) {

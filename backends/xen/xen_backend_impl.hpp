@@ -49,6 +49,7 @@ private:
   void start(const std::string& name, bool paused);
   void stop(const std::string& name, const PowerRequest& request);
   void apply_live(const DomainInfo& dom, const VmSpec& to, const VmSpec& from);
+  void set_vcpus_online(const DomainInfo& dom, int count, const std::string& who);
 
   const Target target_;
   const Capabilities caps_;

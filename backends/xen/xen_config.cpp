@@ -150,6 +150,19 @@ void parse_disk(const std::string& text, libxl_device_disk& disk) {
   if (rc) throw InputError(fmt::format("disk '{}': {}", text, words.empty() ? std::strerror(rc) : words));
 }
 
+}  // namespace
+
+void online_vcpus(int online, int max, libxl_bitmap& out) {
+  // By hand, as libxl_bitmap_alloc wants a context this pure translation has
+  // not; libxl_bitmap_dispose frees the map with free().
+  out.size = static_cast<uint32_t>((max + 7) / 8);
+  out.map = static_cast<uint8_t*>(std::calloc(out.size, 1));
+  if (!out.map) throw std::bad_alloc();
+  for (int i = 0; i < online; ++i) out.map[i / 8] = static_cast<uint8_t>(out.map[i / 8] | (1u << (i % 8)));
+}
+
+namespace {
+
 void set_basics(const VmSpec& spec, const std::string& type, const std::string& uuid, libxl_domain_config& c) {
   c.c_info.type = libxl_type(type);
   c.c_info.name = dup(spec.name);
@@ -157,7 +170,9 @@ void set_basics(const VmSpec& spec, const std::string& type, const std::string& 
     throw InputError(fmt::format("VM '{}': bad UUID '{}'", spec.name, uuid));
   libxl_domain_build_info_init_type(&c.b_info, c.c_info.type);
   auto& b = c.b_info;
-  if (spec.cpu.count) b.max_vcpus = *spec.cpu.count;
+  if (spec.cpu.count || spec.cpu.max) b.max_vcpus = fields::effective_cpu_max(spec);
+  if (const int online = fields::effective_cpu_count(spec); online < b.max_vcpus)
+    online_vcpus(online, b.max_vcpus, b.avail_vcpus);  // (unset: libxl brings all max_vcpus online)
   // Unset memory is hvctl's 512MiB, not libxl's 32MiB, which boots no modern kernel.
   b.target_memkb = b.max_memkb = fields::effective_memory_mib(spec) * 1024;
   if (spec.memory.max_mib) b.max_memkb = *spec.memory.max_mib * 1024;

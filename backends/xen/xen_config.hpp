@@ -66,6 +66,11 @@ std::vector<Problem> check_spec(const VmSpec& spec);
 // its document's where the clash is with a kept setting.
 std::vector<Problem> check_merged(const VmSpec& desired, const VmSpec& actual);
 
+// Fills `out` (freshly initialised) with vCPUs 0..online-1 of `max`: the
+// domain's avail_vcpus at create, the map libxl_set_vcpuonline takes live.
+// libxl_bitmap_dispose frees it.
+void online_vcpus(int online, int max, libxl_bitmap& out);
+
 // The libxl action for a spec word ("destroy", "rename-restart", ...).
 libxl_action_on_shutdown action_from_word(const std::string& word);
 

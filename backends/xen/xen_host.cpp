@@ -57,6 +57,7 @@ DomainInfo to_info(libxl_ctx* ctx, const libxl_dominfo& d) {
   info.memory_kib = d.current_memkb;
   info.max_memory_kib = d.max_memkb;
   info.vcpus = static_cast<int>(d.vcpu_online);
+  info.max_vcpus = static_cast<int>(d.vcpu_max_id) + 1;
   info.type = d.domain_type;
   return info;
 }

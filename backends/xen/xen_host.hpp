@@ -33,7 +33,8 @@ struct DomainInfo {
   libxl_shutdown_reason reason = LIBXL_SHUTDOWN_REASON_UNKNOWN;
   std::uint64_t memory_kib = 0;
   std::uint64_t max_memory_kib = 0;
-  int vcpus = 0;
+  int vcpus = 0;      // online
+  int max_vcpus = 0;  // the ceiling it booted with
   libxl_domain_type type = LIBXL_DOMAIN_TYPE_INVALID;
 };
 

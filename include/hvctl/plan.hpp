@@ -15,6 +15,7 @@ struct FieldChange {
   std::string from;   // "" when it was not set on the target
   std::string to;
   bool hot = false;   // can be applied without a restart
+  std::string why;    // why a change the backend makes hot elsewhere is not hot here ("" when it is, or never is)
 };
 
 enum class PlanAction { none, create, update, power, remove, impossible };

@@ -24,10 +24,11 @@ std::optional<PowerState> parse_power_state(const std::string& s);
 std::optional<Firmware> parse_firmware(const std::string& s);
 
 struct CpuSpec {
-  std::optional<int> count;   // virtual CPUs, >= 1
+  std::optional<int> count;   // virtual CPUs, >= 1 (online at boot)
   std::optional<int> weight;  // relative share, 1..65535 (Xen sched weight, vSphere shares, libvirt shares)
   std::optional<int> cap;     // percent of one physical CPU, 1..(100*count); Xen cap, libvirt quota
   std::optional<int> cores_per_socket;  // guest topology: count / cores_per_socket sockets
+  std::optional<int> max;  // ceiling for hot-plugging vCPUs, >= count (libvirt <vcpu>, libxl max_vcpus)
   bool operator==(const CpuSpec&) const = default;
 };
 

@@ -160,6 +160,10 @@ std::string effective_xen_type(const VmSpec& spec);
 // xl.cfg and .vmx it writes): memory.max when set, else 512MiB.
 inline constexpr std::uint64_t kDefaultMemoryMib = 512;
 std::uint64_t effective_memory_mib(const VmSpec& spec);
+// The vCPUs a new VM is created with online: cpu.count, else cpu.max, else 1;
+// and its ceiling: cpu.max, else that count.
+int effective_cpu_count(const VmSpec& spec);
+int effective_cpu_max(const VmSpec& spec);
 
 // The blocks a target reads. Its own backend's block, and the block of the
 // hypervisor it drives: a libvirt target on a Xen host reads `xen:` too.

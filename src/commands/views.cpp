@@ -62,9 +62,11 @@ Result plan_result(const std::vector<VmPlan>& plans) {
   std::map<std::string, int> counts;
   for (const auto& p : plans) {
     Json changes = Json::array();
-    for (const auto& c : p.changes)
+    for (const auto& c : p.changes) {
       changes.push_back({{"field", c.field}, {"from", c.from}, {"to", c.to}, {"hot", c.hot},
                          {"needsRestart", p.restarts_for(c)}});
+      if (!c.why.empty()) changes.back()["restartReason"] = c.why;
+    }
     Json item = {{"vm", p.vm},        {"target", p.target},   {"action", to_string(p.action())},
                  {"changes", changes}, {"needsRestart", p.needs_restart}, {"summary", p.describe()}};
     if (!p.impossible.empty()) {

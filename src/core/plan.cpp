@@ -22,7 +22,7 @@ public:
   Differ(const Capabilities& caps, std::vector<FieldChange>& out) : caps_(caps), out_(out) {}
 
   void add(const std::string& name, const std::string& hot_key, std::string from, std::string to) {
-    out_.push_back({name, std::move(from), std::move(to), caps_.hot_fields.count(hot_key) > 0});
+    out_.push_back({name, std::move(from), std::move(to), caps_.hot_fields.count(hot_key) > 0, ""});
   }
   FieldChange& last() { return out_.back(); }
 
@@ -105,12 +105,31 @@ void diff_items(Differ& d, const Field& list, const std::vector<Item>& want, con
   }
 }
 
-// Memory changes live only within the ceiling the VM booted with (balloon).
-void memory_hot_within_ceiling(std::vector<FieldChange>& out, const VmSpec& want, const VmSpec& have) {
-  const auto ceiling = have.memory.max_mib ? have.memory.max_mib : have.memory.size_mib;
-  if (!out.empty() && out.back().field == "memory.size" && want.memory.size_mib && ceiling &&
-      (*want.memory.size_mib > *ceiling || (want.memory.max_mib && want.memory.max_mib != have.memory.max_mib)))
-    out.back().hot = false;
+// Memory and vCPUs change live only within the ceiling the VM booted with
+// (balloon, vCPUs offline): the last change, when it is `field`, is not hot
+// above `ceiling` or when the ceiling itself changes.
+template <typename T>
+void hot_within_ceiling(std::vector<FieldChange>& out, const char* field, const char* ceiling_field,
+                        const std::optional<T>& want, const std::optional<T>& want_ceiling,
+                        const std::optional<T>& have_ceiling, const std::string& unit) {
+  if (out.empty() || out.back().field != field || !out.back().hot || !want || !have_ceiling) return;
+  auto& change = out.back();
+  if (want_ceiling && want_ceiling != have_ceiling) {
+    change.hot = false;
+    change.why = fmt::format("{} changes, and the VM boots with its ceiling", ceiling_field);
+  } else if (*want > *have_ceiling) {
+    change.hot = false;
+    change.why = fmt::format("above the {}{} {} it booted with", *have_ceiling, unit, ceiling_field);
+  }
+}
+
+void hot_within_ceilings(std::vector<FieldChange>& out, const Field& f, const VmSpec& want, const VmSpec& have) {
+  if (f.key() == "memory.size")
+    hot_within_ceiling(out, "memory.size", "memory.max", want.memory.size_mib, want.memory.max_mib,
+                       have.memory.max_mib ? have.memory.max_mib : have.memory.size_mib, "MiB");
+  else if (f.key() == "cpu.count")
+    hot_within_ceiling(out, "cpu.count", "cpu.max", want.cpu.count, want.cpu.max,
+                       have.cpu.max ? have.cpu.max : have.cpu.count, "");
 }
 
 // "disks[1].size" -> "disks.size": every "[digits]" left out. By hand, as
@@ -162,7 +181,7 @@ std::vector<FieldChange> diff_spec(const VmSpec& want, const VmSpec& have, const
     // A block's fields are compared when the target reported that block: it reads it.
     if (const auto block = f.block(); !block.empty() && !is_set(get(*find_key(block), have))) continue;
     d.field(f, f.key(), get(f, want), get(f, have));
-    if (f.key() == "memory.size") memory_hot_within_ceiling(out, want, have);
+    hot_within_ceilings(out, f, want, have);
   }
   return out;
 }
@@ -174,7 +193,7 @@ std::vector<FieldChange> create_only_changes(const VmSpec& want, const VmSpec& h
   for (const auto& f : table()) {
     if (f.scope != Scope::vm || !f.is_leaf() || !f.compared || f.on(*column).use != Use::create) continue;
     const auto w = get(f, want), h = get(f, have);
-    if (is_set(w) && is_set(h) && w != h) out.push_back({f.key(), show(f, h), show(f, w), false});
+    if (is_set(w) && is_set(h) && w != h) out.push_back({f.key(), show(f, h), show(f, w), false, ""});
   }
   return out;
 }
@@ -240,7 +259,7 @@ VmPlan plan_vm(const VmSpec& desired, const std::optional<VmState>& actual, cons
     bool hot = false;
     visit_list(*find_key(list), actual->spec,
                [&](const auto& items) { hot = device_hot(vm_caps, list + ".remove", *find_by_id(items, id)); });
-    plan.changes.push_back({device, "present", list == "disks" ? disk_removal(id, desired, *actual) : "remove", hot});
+    plan.changes.push_back({device, "present", list == "disks" ? disk_removal(id, desired, *actual) : "remove", hot, ""});
   }
   plan.create_only = create_only_changes(desired, actual->spec, caps);
   const auto want_power = desired.power.value_or(is_template ? PowerState::stopped : actual->power);
@@ -286,7 +305,7 @@ std::string VmPlan::describe() const {
     std::string list;
     for (const auto& c : changes)
       list += fmt::format("{}{} {} -> {}{}", list.empty() ? "" : ", ", c.field, c.from.empty() ? "(unset)" : c.from,
-                          c.to, restarts_for(c) ? " (needs restart)" : "");
+                          c.to, !restarts_for(c) ? "" : c.why.empty() ? " (needs restart)" : " (needs restart: " + c.why + ")");
     parts.push_back("update " + list);
     if (std::any_of(changes.begin(), changes.end(), [](const FieldChange& c) { return is_identity_key(c.field); }))
       parts.push_back("the guest reads its new identity at its next boot, as a new instance (a new instance-id)");

@@ -25,7 +25,9 @@ constexpr BackendUse all() { return {Use::hot, ""}; }  // identity and control f
 const char* const kNoCap = "vSphere limits CPU in MHz, not in percent of a CPU; leave cpu.cap out";
 const char* const kNoLoader = "a QEMU or KVM guest boots its disk through its firmware (BIOS or UEFI); pvgrub is Xen's";
 const char* const kNoBoot = "VMware boots from firmware; there is no direct kernel boot";
-const char* const kNoMaxMemory = "hvctl sets no memory hot-add ceiling on vSphere; leave memory.max out";
+const char* const kMemoryHotAdd =
+    "memoryHotAddEnabled, when above memory.size (vSphere keeps no ceiling of its own: ESXi sets hotPlugMemoryLimit)";
+const char* const kCpuHotAdd = "cpuHotAddEnabled, when above cpu.count (vSphere keeps no vCPU ceiling)";
 const char* const kNoConsole = "hvctl reads no vSphere guest console (VMware's is a web console); use ready.ip or ready.agent";
 const char* const kOnlyXenstore = "only Xen has a xenstore";
 const char* const kLibvirtControllers =
@@ -119,9 +121,17 @@ std::vector<Field> make_table() {
       {.path = "spec.cpu", .kind = Kind::group, .scope = Scope::vm, .type = "mapping", .doc = "Virtual CPUs.",
        .libvirt = all(), .vsphere = all(), .xen = all(), .compared = false},
       {.path = "spec.cpu.count", .kind = Kind::integer, .scope = Scope::vm, .type = "integer 1..512",
-       .doc = "Virtual CPUs. Unset on a new VM: 1.",
-       .libvirt = restart("<vcpu>"), .vsphere = restart("numCPUs"), .xen = restart("vcpus"), .min = 1, .max = 512,
+       .doc = "Virtual CPUs online. Unset on a new VM: cpu.max, else 1. A change is hot within cpu.max (libvirt, "
+              "Xen); beyond it, or with cpu.max changed, the VM restarts.",
+       .libvirt = hot("<vcpu current> (setVcpusFlags LIVE within <vcpu>)"), .vsphere = restart("numCPUs"),
+       .xen = hot("vcpus (libxl_set_vcpuonline within maxvcpus)"), .min = 1, .max = 512,
        .access = nested<&VmSpec::cpu, &CpuSpec::count>(), .xl = "vcpus", .vmx = "numvcpus"},
+      {.path = "spec.cpu.max", .kind = Kind::integer, .scope = Scope::vm, .type = "integer 1..512",
+       .doc = "Ceiling for hot-plugging vCPUs, set when the VM boots: cpu.count may change up to it while the VM "
+              "runs. Not smaller than cpu.count. Unset: equal to cpu.count (no headroom).",
+       .libvirt = restart("<vcpu> (with current='count')"), .vsphere = at_create(kCpuHotAdd),
+       .xen = restart("maxvcpus (libxl max_vcpus; avail_vcpus the first count)"), .min = 1, .max = 512,
+       .access = nested<&VmSpec::cpu, &CpuSpec::max>(), .xl = "maxvcpus"},
       {.path = "spec.cpu.coresPerSocket", .kind = Kind::integer, .scope = Scope::vm, .type = "integer 1..512",
        .doc = "Guest CPU topology: cores per virtual socket, so the guest sees count / coresPerSocket sockets. Must "
               "divide cpu.count. Unset: the backend's own topology (one core per socket).",
@@ -148,7 +158,7 @@ std::vector<Field> make_table() {
        .min = 4, .access = nested<&VmSpec::memory, &MemorySpec::size_mib>(), .xl = "memory", .vmx = "memsize"},
       {.path = "spec.memory.max", .kind = Kind::size, .scope = Scope::vm, .type = "size",
        .doc = "Ceiling for ballooning or hot-add; not smaller than size. Unset: equal to size.",
-       .libvirt = restart("<memory>"), .vsphere = refused(kNoMaxMemory), .xen = restart("maxmem"),
+       .libvirt = restart("<memory>"), .vsphere = at_create(kMemoryHotAdd), .xen = restart("maxmem"),
        .min = 4, .access = nested<&VmSpec::memory, &MemorySpec::max_mib>(), .xl = "maxmem"},
       {.path = "spec.firmware", .kind = Kind::choice, .scope = Scope::vm, .type = "bios|uefi",
        .doc = "Boot firmware. Unset on a new VM: bios.",

@@ -166,6 +166,10 @@ std::uint64_t effective_memory_mib(const VmSpec& spec) {
   return spec.memory.size_mib.value_or(spec.memory.max_mib.value_or(kDefaultMemoryMib));
 }
 
+int effective_cpu_count(const VmSpec& spec) { return spec.cpu.count.value_or(spec.cpu.max.value_or(1)); }
+
+int effective_cpu_max(const VmSpec& spec) { return std::max(spec.cpu.max.value_or(0), effective_cpu_count(spec)); }
+
 bool reads_block(const std::string& block, const std::string& backend, const std::string& hypervisor) {
   return block.empty() || block == backend || (block == "xen" && hypervisor == "xen");
 }

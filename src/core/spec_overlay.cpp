@@ -59,6 +59,16 @@ void fix_memory(MemorySpec& m, const MemorySpec& desired) {
     m.max_mib = m.size_mib;
 }
 
+// The same for vCPUs: a count raised above the ceiling without a new
+// cpu.max raises the ceiling with it (the VM then restarts).
+void fix_cpu(CpuSpec& c, const CpuSpec& desired) {
+  if (!c.count || !c.max || *c.count <= *c.max) return;
+  if (desired.max && !desired.count)
+    c.count = c.max;
+  else
+    c.max = c.count;
+}
+
 }  // namespace
 
 VmSpec overlay_spec(const VmSpec& actual, const VmSpec& desired) {
@@ -77,6 +87,7 @@ VmSpec overlay_spec(const VmSpec& actual, const VmSpec& desired) {
   out.mark = desired.mark;
   out.field_marks = desired.field_marks;
   fix_memory(out.memory, desired.memory);
+  fix_cpu(out.cpu, desired.cpu);
   return out;
 }
 

@@ -272,6 +272,12 @@ void SpecReader::check_relations(const VmSpec& spec) {
                          *cpu.cores_per_socket, *cpu.count));
   if (spec.description && spec.description->empty())  // every backend reads an empty note back as none
     error_at(spec.mark_of("description"), "metadata.description must not be empty; leave it out for none");
+  else if (cpu.cores_per_socket && cpu.max && *cpu.max % *cpu.cores_per_socket != 0)
+    error_at(spec.mark_of("cpu.max"), fmt::format("spec.cpu.max {} is not a whole number of sockets of "
+                                                  "spec.cpu.coresPerSocket {}", *cpu.max, *cpu.cores_per_socket));
+  if (cpu.count && cpu.max && *cpu.max < *cpu.count)
+    error_at(spec.mark_of("cpu.max"), fmt::format("spec.cpu.max {} must not be smaller than spec.cpu.count {}",
+                                                  *cpu.max, *cpu.count));
   const auto& memory = spec.memory;
   if (memory.size_mib && memory.max_mib && *memory.max_mib < *memory.size_mib)
     error_at(spec.mark_of("memory.max"), "spec.memory.max must not be smaller than spec.memory.size");

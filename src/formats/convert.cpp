@@ -29,6 +29,8 @@ Imported import_libvirt(const std::string& text, const std::string& file, const 
   out.spec = codecs.read_libvirt(text, file);
   auto& memory = out.spec.memory;
   if (memory.max_mib && memory.max_mib == memory.size_mib) memory.max_mib.reset();  // libvirt always reports both
+  auto& cpu = out.spec.cpu;
+  if (cpu.max && cpu.max == cpu.count) cpu.max.reset();  // (as <vcpu> and its current=)
   out.losses = libvirt_import_losses(text, file);
   out.spec.mark = mark_at(file, 1);
   return out;

@@ -102,8 +102,11 @@ private:
     // memory.size unset means hvctl's default, which VMware would not pick (its is 32 MB).
     const auto size = fields::effective_memory_mib(spec_);
     if (!spec_.memory.size_mib) set("memsize", std::to_string(size));
+    if (!spec_.cpu.count && spec_.cpu.max) set("numvcpus", std::to_string(*spec_.cpu.max));
     if (spec_.memory.max_mib && spec_.memory.max_mib != size)
       log_.add("memory.max", "memory.max is not carried over (a .vmx has one memory size)");
+    if (spec_.cpu.max && spec_.cpu.max != spec_.cpu.count.value_or(*spec_.cpu.max))
+      log_.add("cpu.max", "cpu.max is not carried over (a .vmx has one vCPU count)");
   }
 
   // Each listed controller's vmx index: the one its id names ("scsi1") when

@@ -1,9 +1,9 @@
 // xl.cfg -> VmSpec, scalar settings. What maps where (xl.cfg(5) names):
 //   name; type (pv|pvh|hvm), else builder (generic|hvm), else pv (xl.cfg(5)'s
 //   default) -> xen.type;
-//   the field table's xl keys (direct_keys.hpp): vcpus, cpu_weight, memory,
-//   maxmem (MiB), kernel, ramdisk, cmdline, on_poweroff, on_reboot, on_crash;
-//   maxvcpus only when equal to vcpus; cap (0: none) -> cpu.cap;
+//   the field table's xl keys (direct_keys.hpp): vcpus, maxvcpus, cpu_weight,
+//   memory, maxmem (MiB), kernel, ramdisk, cmdline, on_poweroff, on_reboot,
+//   on_crash; cap (0: none) -> cpu.cap;
 //   no cmdline: "root=ROOT EXTRA" as xl builds it -> boot.cmdline;
 //   bios / firmware ovmf|uefi -> firmware uefi, seabios|rombios|bios -> bios;
 //   tsc_mode (names, or xl's old numbers) -> xen.tscMode.
@@ -167,9 +167,8 @@ void XlReader::read_cpu_and_memory() {
   auto& spec = out_.spec;
   if (!spec.cpu.count) spec.cpu.count = kLibxlVcpus;
   if (!spec.memory.size_mib) spec.memory.size_mib = spec.memory.max_mib.value_or(kLibxlMemoryMib);
-  if (auto maxv = number("maxvcpus", 1, 512); maxv && *maxv != spec.cpu.count.value_or(1))
-    loss(line_of("maxvcpus"), fmt::format("maxvcpus = {} is not carried over (a spec has one vCPU count: {})", *maxv,
-                                          spec.cpu.count.value_or(1)));
+  if (spec.cpu.max && *spec.cpu.max < *spec.cpu.count)
+    problem(line_of("maxvcpus"), fmt::format("maxvcpus = {} is smaller than vcpus = {}", *spec.cpu.max, *spec.cpu.count));
   if (auto cap = number("cap", 0, 51200); cap && *cap > 0) { spec.cpu.cap = static_cast<int>(*cap); mark("cpu.cap", line_of("cap")); }
   const auto& memory = spec.memory;
   if (memory.size_mib && memory.max_mib && *memory.max_mib < *memory.size_mib)

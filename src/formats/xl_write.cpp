@@ -81,6 +81,8 @@ private:
   void write_others() {
     // memory.size unset means hvctl's default, which xl would not pick (libxl's is 32MiB).
     if (!spec_.memory.size_mib) line(fmt::format("memory = {}", fields::effective_memory_mib(spec_)));
+    // cpu.count unset with a cpu.max means all of them online; xl's vcpus would be 1.
+    if (!spec_.cpu.count && spec_.cpu.max) line(fmt::format("vcpus = {}", *spec_.cpu.max));
     if (spec_.cpu.cap) set("cap", static_cast<std::uint64_t>(*spec_.cpu.cap));
     if (spec_.xen && spec_.xen->tsc_mode) set("tsc_mode", *spec_.xen->tsc_mode);
     if (spec_.description) log_.add("description", "metadata.description is not carried over (xl.cfg has no description)");

@@ -274,3 +274,47 @@ TEST_CASE("a NIC the spec leaves out is kept, and removed with prune: the VM res
   CHECK_FALSE(make_plans(pruned, session)[0].has_changes());
   session.backend(session.target_for(std::nullopt)).destroy("eng-prune");
 }
+
+// Headroom: a VM booted with cpu.max 4 and 2 online takes 3 and then 1 live
+// (the same running domain, the test driver's vCPU count follows), and a
+// count above 4 restarts it with the ceiling raised.
+TEST_CASE("vCPUs change live within cpu.max, and a count above it restarts the VM with the ceiling raised") {
+  auto session = test_session();
+  const auto spec_for = [](const std::string& cpu) {
+    std::vector<Problem> problems;
+    auto specs = parse_specs("apiVersion: hvctl/v1\nkind: VirtualMachine\nmetadata: {name: eng-hot}\nspec: {cpu: " +
+                                 cpu + ", memory: {size: 64MiB}, power: running, libvirt: {domainType: test}}\n",
+                             "hot.yaml", problems);
+    REQUIRE(problems.empty());
+    return specs;
+  };
+  const auto apply = [&](const std::vector<VmSpec>& specs) {
+    auto plans = make_plans(specs, session);
+    for (const auto& r : apply_plans(plans, session, {})) REQUIRE_MESSAGE(r.ok, r.error);
+    return plans;
+  };
+  const auto vm = [&] { return *session.backend(session.target_for(std::nullopt)).lookup("eng-hot"); };
+  apply(spec_for("{count: 2, max: 4}"));
+  CHECK(vm().spec.cpu.count == 2);
+  CHECK(vm().spec.cpu.max == 4);
+  const auto uuid = vm().uuid;
+
+  for (int count : {3, 1}) {
+    auto plans = apply(spec_for("{count: " + std::to_string(count) + "}"));
+    REQUIRE(plans.at(0).changes.size() == 1);
+    CHECK(plans[0].changes[0].hot);
+    CHECK_FALSE(plans[0].needs_restart);
+    CHECK(vm().spec.cpu.count == count);
+    CHECK(vm().power == PowerState::running);
+  }
+  CHECK(pending(make_plans(spec_for("{count: 1}"), session)) == 0);
+
+  auto plans = apply(spec_for("{count: 6}"));
+  CHECK(plans.at(0).needs_restart);
+  CHECK(plans[0].changes.at(0).why == "above the 4 cpu.max it booted with");
+  CHECK(vm().spec.cpu.count == 6);
+  CHECK(vm().spec.cpu.max == 6);  // raised with the count: no cpu.max was asked for
+  CHECK(vm().uuid == uuid);
+  CHECK(vm().power == PowerState::running);
+  session.backend(session.target_for(std::nullopt)).destroy("eng-hot");
+}

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <map>
 
 #include "hvctl/plan.hpp"
@@ -77,6 +78,48 @@ TEST_CASE("a cold change on a running VM needs a restart; a hot one does not") {
   s = want();
   s.cpu.count = 4;
   CHECK_FALSE(plan_vm(s, have(PowerState::stopped), "t", caps()).needs_restart);
+}
+
+TEST_CASE("vCPUs and memory change hot within the ceiling the VM booted with; beyond it the plan says why") {
+  auto c = caps();
+  c.hot_fields.insert("cpu.count");
+  auto running = have(PowerState::running);
+  running.spec.cpu.max = 4;  // booted with 2 of 4 online
+  auto s = want();
+  s.cpu.count = 4;
+  auto p = plan_vm(s, running, "t", c);
+  REQUIRE(p.changes.size() == 1);
+  CHECK(p.changes[0].hot);
+  CHECK_FALSE(p.needs_restart);
+  CHECK(p.describe() == "update cpu.count 2 -> 4");
+  s.cpu.count = 1;  // fewer online: hot too
+  CHECK(plan_vm(s, running, "t", c).changes.at(0).hot);
+
+  s.cpu.count = 6;
+  p = plan_vm(s, running, "t", c);
+  CHECK(p.needs_restart);
+  CHECK(p.changes.at(0).why == "above the 4 cpu.max it booted with");
+  CHECK(p.describe() == "update cpu.count 2 -> 6 (needs restart: above the 4 cpu.max it booted with)");
+
+  s.cpu.count = 3;  // within the old ceiling, but the ceiling itself changes
+  s.cpu.max = 8;
+  p = plan_vm(s, running, "t", c);
+  CHECK(p.needs_restart);
+  const auto count = std::find_if(p.changes.begin(), p.changes.end(), [](const FieldChange& f) { return f.field == "cpu.count"; });
+  REQUIRE(count != p.changes.end());
+  CHECK(count->why == "cpu.max changes, and the VM boots with its ceiling");
+
+  s = want();
+  s.memory.size_mib = 2048;  // above memory.max 1024
+  p = plan_vm(s, have(PowerState::running), "t", c);
+  CHECK(p.changes.at(0).why == "above the 1024MiB memory.max it booted with");
+
+  // A VM without headroom (cpu.max unset: equal to its count) restarts for any rise.
+  s = want();
+  s.cpu.count = 3;
+  p = plan_vm(s, have(PowerState::running), "t", c);
+  CHECK(p.needs_restart);
+  CHECK(p.changes.at(0).why == "above the 2 cpu.max it booted with");
 }
 
 TEST_CASE("power changes are planned both ways") {

@@ -54,7 +54,13 @@ void read_as_xl(const std::string& text, xen::DomainConfig& out) {
   long mib = 0;  // as xl's parse_config_data: memory sets both, maxmem the ceiling
   if (xlu_cfg_get_long(session.cfg(), "memory", &mib, 0) == 0) c.b_info.target_memkb = c.b_info.max_memkb = mib * 1024;
   if (xlu_cfg_get_long(session.cfg(), "maxmem", &mib, 0) == 0) c.b_info.max_memkb = mib * 1024;
-  if (xlu_cfg_get_long(session.cfg(), "vcpus", &mib, 0) == 0) c.b_info.max_vcpus = static_cast<int>(mib);
+  // vcpus: that many, all online; maxvcpus: the ceiling, the first vcpus online.
+  long online = 0;
+  if (xlu_cfg_get_long(session.cfg(), "vcpus", &online, 0) == 0) c.b_info.max_vcpus = static_cast<int>(online);
+  if (xlu_cfg_get_long(session.cfg(), "maxvcpus", &mib, 0) == 0 && mib != online) {
+    c.b_info.max_vcpus = static_cast<int>(mib);
+    xen::online_vcpus(static_cast<int>(online), c.b_info.max_vcpus, c.b_info.avail_vcpus);
+  }
   XLU_ConfigList* list = nullptr;
   int count = 0;
   if (xlu_cfg_get_list(session.cfg(), "disk", &list, &count, 0) == 0 && count > 0) {
@@ -86,6 +92,7 @@ void compare(const libxl_domain_config& written, const libxl_domain_config& buil
   CHECK(written.b_info.target_memkb == built.b_info.target_memkb);
   CHECK(written.b_info.max_memkb == built.b_info.max_memkb);
   CHECK(written.b_info.max_vcpus == built.b_info.max_vcpus);
+  CHECK(libxl_bitmap_count_set(&written.b_info.avail_vcpus) == libxl_bitmap_count_set(&built.b_info.avail_vcpus));
   REQUIRE(written.num_disks == built.num_disks);
   for (int i = 0; i < built.num_disks; ++i) {
     const auto& w = written.disks[i];

@@ -62,7 +62,8 @@ console_has() { grep -q "$2" "/var/log/xen/console/guest-$1.log" 2>/dev/null; }
 gone_from_xl() { ! xl domid "$1" >/dev/null 2>&1; }
 
 # spec NAME TYPE ACTION [EXTRA_YAML]: a tiny guest (guest_action=sleep or off).
-# PVH guests get a native TSC: see run.sh.
+# PVH guests get a native TSC: see run.sh. CPU (a cpu: mapping), MEMORY and
+# MEMORY_MAX change its size.
 spec() {
   cat <<EOS
 ---
@@ -70,8 +71,8 @@ apiVersion: hvctl/v1
 kind: VirtualMachine
 metadata: {name: $1, labels: {suite: e2e-xen}}
 spec:
-  cpu: {count: 1}
-  memory: {size: ${MEMORY:-128MiB}}
+  cpu: ${CPU:-"{count: 1}"}
+  memory: {size: ${MEMORY:-128MiB}${MEMORY_MAX:+, max: $MEMORY_MAX}}
   boot: {kernel: /guest/vmlinux, ramdisk: /guest/guest.cpio.gz, cmdline: "console=hvc0 quiet guest_action=$3"}
   xen: {type: $2, onPoweroff: destroy, onReboot: restart, onCrash: destroy$([ "$2" = pvh ] && echo ", tscMode: native")}
 $4

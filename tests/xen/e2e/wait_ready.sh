@@ -7,7 +7,7 @@ check "the marker was on the console when apply --wait returned" console_has e2e
 check "apply --wait says what made it ready" contains "$OUT" "console showed"
 run_rc 0 "a later 'wait --for ready' sees the recorded marker" -- wait -f ready.yaml --for ready --timeout 10
 
-spec e2e-console pv sleep > console.yaml
+CPU="{count: 1, max: 2}" MEMORY_MAX=192MiB spec e2e-console pv sleep > console.yaml  # (headroom: hot_changes.sh)
 run_rc 0 "apply a guest without waiting" -- apply -f console.yaml
 # Once the guest reads its console (its marker is in xenconsoled's log), a
 # line typed into hvctl console comes back in under a second; 10 s is margin.
@@ -17,6 +17,7 @@ run_rc 0 "console relays input and the guest's answer, detaching after --timeout
 check "console output shows the guest's answer" contains "$OUT" "GUEST-ECHO: echo-probe"
 contains "$OUT" "GUEST-ECHO: echo-probe" ||
   { echo "console output:"; echo "$OUT" | tail -5; echo "its xenconsoled log:"; tail -5 /var/log/xen/console/guest-e2e-console.log; }
+. ./hot_changes.sh
 
 spec e2e-never pv sleep '  ready: {console: "NEVER-PRINTED"}' > never.yaml
 run_rc 6 "apply --wait of a guest that never becomes ready times out (exit 6)" -- apply -f never.yaml --wait --timeout 15

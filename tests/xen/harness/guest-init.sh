@@ -20,7 +20,9 @@
 # Then:
 #   guest_action=sleep (cmdline): answers each line typed on its console with
 #     "GUEST-ECHO: LINE" (started before the sleeping marker, so a test that
-#     saw the marker knows input is read), and waits; a shutdown request from the toolstack
+#     saw the marker knows input is read), the line "state" with
+#     "GUEST-STATE cpus=<its online CPUs> memtotal=<MemTotal in kB> ", and
+#     waits; a shutdown request from the toolstack
 #     makes the kernel run /sbin/poweroff, which signals PID 1 (USR2 poweroff,
 #     USR1 halt, TERM reboot) - a shell as PID 1 must trap them itself;
 #   otherwise: powers itself off at once (a guest-initiated shutdown).
@@ -83,7 +85,11 @@ case " $(cat /proc/cmdline) " in
   *" guest_action=sleep "*)
     trap 'echo "GUEST-MARKER: poweroff requested"; poweroff -f' USR1 USR2
     trap 'echo "GUEST-MARKER: reboot requested"; reboot -f' TERM
-    (while read -r line; do echo "GUEST-ECHO: $line"; done) < /dev/console > /dev/console 2>&1 &
+    (while read -r line; do
+       if [ "$line" = state ]; then
+         echo "GUEST-STATE cpus=$(cat /sys/devices/system/cpu/online) memtotal=$(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo) "
+       else echo "GUEST-ECHO: $line"; fi
+     done) < /dev/console > /dev/console 2>&1 &
     echo "GUEST-MARKER: sleeping"
     while :; do sleep 3600 & wait $!; done ;;
   *)
