@@ -21,8 +21,10 @@
 #   guest_action=sleep (cmdline): answers each line typed on its console with
 #     "GUEST-ECHO: LINE" (started before the sleeping marker, so a test that
 #     saw the marker knows input is read), the line "state" with
-#     "GUEST-STATE cpus=<its online CPUs> memtotal=<MemTotal in kB> ", and
-#     waits; a shutdown request from the toolstack
+#     "GUEST-STATE cpus=<its online CPUs> memtotal=<MemTotal in kB> ", brings
+#     a vCPU the toolstack makes available online (the kernel only makes it
+#     present: udev's vm-hotadd rule does this in a full guest; taking one
+#     away the kernel does itself), and waits; a shutdown request from the toolstack
 #     makes the kernel run /sbin/poweroff, which signals PID 1 (USR2 poweroff,
 #     USR1 halt, TERM reboot) - a shell as PID 1 must trap them itself;
 #   otherwise: powers itself off at once (a guest-initiated shutdown).
@@ -90,6 +92,10 @@ case " $(cat /proc/cmdline) " in
          echo "GUEST-STATE cpus=$(cat /sys/devices/system/cpu/online) memtotal=$(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo) "
        else echo "GUEST-ECHO: $line"; fi
      done) < /dev/console > /dev/console 2>&1 &
+    (while :; do
+       for c in /sys/devices/system/cpu/cpu[1-9]*/online; do [ "$(cat "$c" 2>/dev/null)" = 0 ] && echo 1 > "$c"; done
+       sleep 1
+     done) > /dev/null 2>&1 &
     echo "GUEST-MARKER: sleeping"
     while :; do sleep 3600 & wait $!; done ;;
   *)

@@ -44,7 +44,7 @@ targets:
 EOC
 printf 'MARKER=%s\nSHA256=%s\nSIZE=%s\n' "$marker" "$MOVER_SHA256" "$MOVER_SIZE" > "$W/test/params"
 rc=0
-"$SRC/tests/xen/harness/run-in-dom0.sh" --net --timeout 540 --cache "$CACHE" "$@" "$W/test" || rc=$?
+"$SRC/tests/xen/harness/run-in-dom0.sh" --net --timeout 660 --cache "$CACHE" "$@" "$W/test" || rc=$?
 # The source, seen from the host afterwards: still there, off, labelled.
 state=$("$HVCTL" --config "$W/host-config.yaml" --target vc get mover -o json)
 python3 - "$state" <<'EOP' || rc=1
