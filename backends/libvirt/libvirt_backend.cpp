@@ -136,6 +136,7 @@ std::optional<VmState> LibvirtBackend::describe(virDomainPtr dom) {
     throw;
   }
   state.spec.power = state.power;
+  if (int autostart = 0; virDomainGetAutostart(dom, &autostart) == 0) state.spec.autostart.enabled = autostart != 0;
   state.runtime.host = node_name();
   for (auto& disk : state.spec.disks)
     if (disk.path) disk.size_mib = volume_size_mib(conn(), *disk.path);

@@ -75,7 +75,7 @@ private:
   void reconfigure_stopped(virDomainPtr dom, VmSpec& to, const VmSpec& from, DomainDefaults& d, const Context& c);
   void reconfigure_running(virDomainPtr dom, VmSpec& to, const VmSpec& from, DomainDefaults& d, const Context& c);
   void redefine(virDomainPtr dom, const VmSpec& spec, const DomainDefaults& d, const Context& c);
-  void define(const std::string& xml, const Context& c, const char* what);
+  void define(const std::string& xml, const Context& c, const char* what, std::optional<bool> autostart);
 
   const Target target_;
   const Capabilities caps_;

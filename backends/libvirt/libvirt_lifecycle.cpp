@@ -26,11 +26,17 @@ void LibvirtBackend::rollback(const std::vector<std::string>& paths, const Conte
   delete_volumes(conn(), paths, c);
 }
 
-void LibvirtBackend::define(const std::string& xml, const Context& c, const char* what) {
+// Defines the domain from `xml`; with `autostart`, also sets its autostart
+// flag (libvirtd's own: it is no part of the XML) where it differs.
+void LibvirtBackend::define(const std::string& xml, const Context& c, const char* what, std::optional<bool> autostart) {
   if (diagnostics_.shows(LogLevel::protocol))
     diagnostics_.log(LogLevel::protocol, fmt::format("libvirt {}: virDomainDefineXML for VM '{}':\n{}", target_.name, c.vm, xml));
   Domain dom(virDomainDefineXML(conn(), xml.c_str()));
   if (!dom) c.fail(what);
+  int now = 0;
+  if (!autostart || (virDomainGetAutostart(dom.get(), &now) == 0 && (now != 0) == *autostart)) return;
+  if (virDomainSetAutostart(dom.get(), *autostart ? 1 : 0) < 0)
+    c.fail(*autostart ? "cannot mark for autostart" : "cannot clear the autostart flag of");
 }
 
 std::vector<Problem> LibvirtBackend::check(const VmSpec& spec) const {
@@ -81,7 +87,7 @@ void LibvirtBackend::create(const VmSpec& given) {
   auto created = create_volumes(s, d.owned_disks, c);
   try {
     if (!spec.init.empty()) created.push_back(*(d.seed_path = make_seed_volume(conn(), pool(), spec, c)));
-    define(spec_to_domain_xml(s, d), c, "cannot define");
+    define(spec_to_domain_xml(s, d), c, "cannot define", s.autostart.enabled);
   } catch (...) {
     rollback(created, c);
     throw;
@@ -167,7 +173,7 @@ void LibvirtBackend::reconfigure_running(virDomainPtr dom, VmSpec& to, const VmS
 // over from its config as it is now.
 void LibvirtBackend::redefine(virDomainPtr dom, const VmSpec& spec, const DomainDefaults& d, const Context& c) {
   define(carry_over_unmanaged(spec_to_domain_xml(spec, d), domain_xml(dom, VIR_DOMAIN_XML_INACTIVE, c)), c,
-         "cannot redefine");
+         "cannot redefine", spec.autostart.enabled);
 }
 
 // A VM whose spec waits for its console (ready.console) starts paused, has

@@ -110,6 +110,15 @@ struct InitSpec {
   bool operator==(const InitSpec&) const = default;
 };
 
+// Whether the VM starts when its host does, and in which order (Xen: hvctl
+// autostart, run at dom0 boot; libvirt: the domain's autostart flag).
+struct AutostartSpec {
+  std::optional<bool> enabled;
+  std::optional<int> order;          // lowest first; unset: after every VM with an order
+  std::optional<std::string> delay;  // to wait after starting it before the next ("5s")
+  bool operator==(const AutostartSpec&) const = default;
+};
+
 // Where a new VM comes from: a clone of a VM or of a template on the same
 // target. Read at create only; later changes change nothing.
 struct SourceSpec {
@@ -175,6 +184,7 @@ struct VmSpec {
   std::optional<PowerState> power;
   SourceSpec source;
   std::optional<bool> is_template;  // spec.template: never powered on, a clone source
+  AutostartSpec autostart;
   ReadySpec ready;
   InitSpec init;
   // Not a spec field: apply --reinit. A changed init is applied to an existing

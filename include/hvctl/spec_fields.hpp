@@ -85,6 +85,7 @@ struct Field {
   bool compared = true;  // plan compares it (not: identity, target, power, ready conditions)
   const char* xl = "";   // xl.cfg key when the mapping is one to one, with the same unit
   const char* vmx = "";  // .vmx key, likewise
+  const char* shorthand = "";  // a group's child that a scalar in its place sets ("autostart: true")
 
   // Derived from `path` once, when the table is built (the planner asks per field per VM).
   std::string key_, block_;

@@ -22,4 +22,8 @@ std::string human_size_mib(std::uint64_t mib);
 // the message to show the user.
 std::variant<int, std::string> parse_duration_seconds(const std::string& text);
 
+// The same, and "0" or "0s" as 0: spec.autostart.delay (unset: 5 s, xendomains' stagger).
+std::variant<int, std::string> autostart_delay_seconds(const std::string& text);
+inline constexpr int kDefaultAutostartDelaySeconds = 5;
+
 }  // namespace hvctl

@@ -22,6 +22,7 @@ VmSpec exported(const ExportOptions& o, const Target& t, Backend& b, const std::
   spec.name = vm->name;
   spec.power = vm->power;
   if (spec.cpu.max && spec.cpu.max == spec.cpu.count) spec.cpu.max.reset();  // no headroom: unset says the same
+  if (spec.autostart == AutostartSpec{false, {}, {}}) spec.autostart = {};     // likewise
   if (o.with_target) spec.target = t.name;
   return spec;
 }

@@ -50,6 +50,10 @@ const std::vector<CommandEntry>& command_table() {
        "hvctl snapshot create web-01 before-upgrade\nhvctl snapshot list web-01\nhvctl snapshot revert web-01 before-upgrade\n"
        "hvctl snapshot remove web-01 before-upgrade",
        true, false, {}, Format::table, setup_snapshot},
+      {"autostart", "Start the VMs whose spec says autostart, in order (--stop: shut them down, in reverse)",
+       "hvctl --target xen-a autostart --dry-run\nhvctl --target libxl:local autostart          # at dom0 boot "
+       "(hvctl-autostart.service)\nhvctl --target libxl:local autostart --stop   # at its shutdown",
+       true, true, {}, Format::table, setup_autostart},
       {"report", "Merge the run reports of a sharded apply, plan or delete into one result and one exit code",
        "hvctl apply -f specs/ --shard 2/4 --report shard-2.json\nhvctl report merge shard-*.json\n"
        "hvctl report merge shard-*.json -o json > run.json",

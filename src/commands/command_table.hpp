@@ -49,6 +49,7 @@ void setup_targets(CLI::App&, RunFn&);
 void setup_version(CLI::App&, RunFn&);
 void setup_snapshot(CLI::App&, RunFn&);
 void setup_report(CLI::App&, RunFn&);
+void setup_autostart(CLI::App&, RunFn&);
 void setup_move(CLI::App&, RunFn&);
 void setup_wait(CLI::App&, RunFn&);
 void setup_completion(CLI::App&, RunFn&);

@@ -52,6 +52,7 @@ VmSpec settings_of(const VmSpec& source, bool linked) {
   base.labels.clear();
   base.description.reset();
   base.is_template.reset();
+  base.autostart = {};  // a clone starts with its host only when its own spec says so
   base.init = {};
   base.source = {};
   base.power.reset();

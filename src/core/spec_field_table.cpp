@@ -28,6 +28,13 @@ const char* const kNoBoot = "VMware boots from firmware; there is no direct kern
 const char* const kMemoryHotAdd =
     "memoryHotAddEnabled, when above memory.size (vSphere keeps no ceiling of its own: ESXi sets hotPlugMemoryLimit)";
 const char* const kCpuHotAdd = "cpuHotAddEnabled, when above cpu.count (vSphere keeps no vCPU ceiling)";
+const char* const kNoAutostart =
+    "hvctl does not set vSphere's host autostart (HostAutoStartManager) yet; leave autostart out";
+const char* const kNoAutostartOrder =
+    "libvirtd starts its autostart domains at once, in no order; leave autostart.order and delay out";
+const char* const kXenAutostart =
+    "hvctl's record of the VM; `hvctl autostart` starts such VMs in order at dom0 boot (hvctl-autostart.service) "
+    "and stops them, in reverse, at its shutdown";
 const char* const kNoConsole = "hvctl reads no vSphere guest console (VMware's is a web console); use ready.ip or ready.agent";
 const char* const kOnlyXenstore = "only Xen has a xenstore";
 const char* const kLibvirtControllers =
@@ -118,6 +125,23 @@ std::vector<Field> make_table() {
                           "datacenter's first)"),
        .xen = restart("hvctl's record of the VM; hvctl refuses to start it"),
        .access = member<&VmSpec::is_template>()},
+      {.path = "spec.autostart", .kind = Kind::group, .scope = Scope::vm, .type = "mapping, or a boolean",
+       .doc = "Start the VM when its host starts. `autostart: true` is short for {enabled: true}.",
+       .libvirt = all(), .vsphere = all(), .xen = all(), .compared = false, .shorthand = "enabled"},
+      {.path = "spec.autostart.enabled", .kind = Kind::boolean, .scope = Scope::vm, .type = "boolean",
+       .doc = "Start it when its host starts. Unset: as the VM is (a new VM: false).",
+       .libvirt = hot("the domain's autostart flag (virDomainSetAutostart): libvirtd starts it"),
+       .vsphere = refused(kNoAutostart), .xen = hot(kXenAutostart),
+       .access = nested<&VmSpec::autostart, &AutostartSpec::enabled>()},
+      {.path = "spec.autostart.order", .kind = Kind::integer, .scope = Scope::vm, .type = "integer 0..9999",
+       .doc = "Where it comes in the host's start order, lowest first; VMs without one come last, by name. They "
+              "stop in the reverse order.",
+       .libvirt = refused(kNoAutostartOrder), .vsphere = refused(kNoAutostart), .xen = hot(kXenAutostart),
+       .min = 0, .max = 9999, .access = nested<&VmSpec::autostart, &AutostartSpec::order>()},
+      {.path = "spec.autostart.delay", .kind = Kind::text, .scope = Scope::vm, .type = "duration",
+       .doc = "How long to wait after starting it before the next VM (0s, 30s, 2m). Unset: 5s, as xendomains.",
+       .libvirt = refused(kNoAutostartOrder), .vsphere = refused(kNoAutostart), .xen = hot(kXenAutostart),
+       .access = nested<&VmSpec::autostart, &AutostartSpec::delay>()},
       {.path = "spec.cpu", .kind = Kind::group, .scope = Scope::vm, .type = "mapping", .doc = "Virtual CPUs.",
        .libvirt = all(), .vsphere = all(), .xen = all(), .compared = false},
       {.path = "spec.cpu.count", .kind = Kind::integer, .scope = Scope::vm, .type = "integer 1..512",

@@ -51,22 +51,17 @@ void prune_unlisted(VmSpec& out, const VmSpec& desired) {
   }
 }
 
-void fix_memory(MemorySpec& m, const MemorySpec& desired) {
-  if (!m.size_mib || !m.max_mib || *m.size_mib <= *m.max_mib) return;
-  if (desired.max_mib && !desired.size_mib)
-    m.size_mib = m.max_mib;
+// A size laid above its ceiling (memory above memory.max, vCPUs above
+// cpu.max): when the spec gave only the ceiling the size comes down to it,
+// else the ceiling rises with the size (the VM then restarts).
+template <typename T>
+void keep_below_ceiling(std::optional<T>& size, std::optional<T>& ceiling, const std::optional<T>& desired_size,
+                        const std::optional<T>& desired_ceiling) {
+  if (!size || !ceiling || *size <= *ceiling) return;
+  if (desired_ceiling && !desired_size)
+    size = ceiling;
   else
-    m.max_mib = m.size_mib;
-}
-
-// The same for vCPUs: a count raised above the ceiling without a new
-// cpu.max raises the ceiling with it (the VM then restarts).
-void fix_cpu(CpuSpec& c, const CpuSpec& desired) {
-  if (!c.count || !c.max || *c.count <= *c.max) return;
-  if (desired.max && !desired.count)
-    c.count = c.max;
-  else
-    c.max = c.count;
+    ceiling = size;
 }
 
 }  // namespace
@@ -86,8 +81,8 @@ VmSpec overlay_spec(const VmSpec& actual, const VmSpec& desired) {
   out.power = desired.power ? desired.power : actual.power;
   out.mark = desired.mark;
   out.field_marks = desired.field_marks;
-  fix_memory(out.memory, desired.memory);
-  fix_cpu(out.cpu, desired.cpu);
+  keep_below_ceiling(out.memory.size_mib, out.memory.max_mib, desired.memory.size_mib, desired.memory.max_mib);
+  keep_below_ceiling(out.cpu.count, out.cpu.max, desired.cpu.count, desired.cpu.max);
   return out;
 }
 

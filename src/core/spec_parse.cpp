@@ -6,6 +6,7 @@
 #include "hvctl/cloud_init_check.hpp"
 #include "hvctl/spec_io.hpp"
 #include "hvctl/text.hpp"
+#include "hvctl/units.hpp"
 #include "spec_reader.hpp"
 #include "spec_schema.hpp"
 #include "yaml_load.hpp"
@@ -23,6 +24,11 @@ void SpecReader::read_group(const yaml::Node& n, const fields::Field& group) {
   if (group.access.set) {  // a block: present even when it is empty (`xen:`)
     set(group, *spec_, Value{true});
     if (n.IsNull()) return;
+  }
+  if (*group.shorthand && n.IsScalar()) {  // "autostart: true" is {enabled: true}
+    const Field* f = find(std::string(group.path) + "." + group.shorthand);
+    if (auto v = read_value(n, *f, group.path); is_set(v)) set(*f, *spec_, v);
+    return;
   }
   if (!check_map(n, group.path, child_keys(group.path))) return;
   for (const Field* f : children(group.path)) {
@@ -275,6 +281,11 @@ void SpecReader::check_relations(const VmSpec& spec) {
   else if (cpu.cores_per_socket && cpu.max && *cpu.max % *cpu.cores_per_socket != 0)
     error_at(spec.mark_of("cpu.max"), fmt::format("spec.cpu.max {} is not a whole number of sockets of "
                                                   "spec.cpu.coresPerSocket {}", *cpu.max, *cpu.cores_per_socket));
+  if (spec.autostart.delay) {
+    const auto delay = autostart_delay_seconds(*spec.autostart.delay);
+    if (const auto* why = std::get_if<std::string>(&delay))
+      error_at(spec.mark_of("autostart.delay"), "spec.autostart.delay: " + *why);
+  }
   if (cpu.count && cpu.max && *cpu.max < *cpu.count)
     error_at(spec.mark_of("cpu.max"), fmt::format("spec.cpu.max {} must not be smaller than spec.cpu.count {}",
                                                   *cpu.max, *cpu.count));

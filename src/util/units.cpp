@@ -75,4 +75,9 @@ std::string human_size_mib(std::uint64_t mib) {
   return fmt::format("{:.1f}TiB", static_cast<double>(mib) / (1024.0 * 1024));
 }
 
+std::variant<int, std::string> autostart_delay_seconds(const std::string& text) {
+  if (text == "0" || text == "0s") return 0;
+  return parse_duration_seconds(text);
+}
+
 }  // namespace hvctl

@@ -146,7 +146,7 @@ TEST_CASE("libvirt backend: capabilities and checks need no connection") {
   CHECK(caps.graceful_stop);
   CHECK(caps.snapshots);
   CHECK(caps.default_parallel == 4);
-  CHECK(caps.hot_fields == std::set<std::string>{"labels", "description", "memory.size", "cpu.count", "cpu.weight", "cdroms.image"});
+  CHECK(caps.hot_fields == std::set<std::string>{"labels", "description", "memory.size", "cpu.count", "cpu.weight", "cdroms.image", "autostart.enabled"});
   for (const char* f : {"cpu.cap", "boot.kernel", "disks.size", "nics.mac", "labels", "firmware"})
     CHECK(caps.fields.count(f));
   auto spec = spec_from(

@@ -42,6 +42,12 @@ if(HVCTL_WITH_VSPHERE)
            COMMAND ${CMAKE_CURRENT_LIST_DIR}/move/host.sh $<TARGET_FILE:hvctl>
                    ${HVCTL_TEST_CACHE}/xen-harness ${CMAKE_BINARY_DIR}/e2e-xen-move ${HVCTL_VCSIM_DIR}
                    ${xen_move_bins})
-  set_tests_properties(e2e_xen_move PROPERTIES TIMEOUT 600 SKIP_RETURN_CODE 77 PROCESSORS 2 RUN_SERIAL TRUE
+  set_tests_properties(e2e_xen_move PROPERTIES TIMEOUT 720 SKIP_RETURN_CODE 77 PROCESSORS 2 RUN_SERIAL TRUE
                                                FIXTURES_REQUIRED vcsim)
 endif()
+
+# The autostart unit as systemd reads it (the test dom0 runs no systemd): its
+# syntax, and that the hvctl it names exists (here: the build's).
+add_test(NAME xen_autostart_unit COMMAND ${CMAKE_CURRENT_LIST_DIR}/autostart_unit.sh
+                                         ${PROJECT_SOURCE_DIR}/backends/xen/hvctl-autostart.service.in $<TARGET_FILE:hvctl>)
+set_tests_properties(xen_autostart_unit PROPERTIES SKIP_RETURN_CODE 77)

@@ -134,6 +134,7 @@ check "no VMs left" test -z "$(hvctl_view)$(xl_view)"
 . ./bad_boot.sh
 . ./devices.sh
 . ./provision.sh
+. ./autostart.sh
 
 echo "e2e_xen: $(since "$T0")s in dom0"
 echo "$PASS passed, $FAIL failed"
