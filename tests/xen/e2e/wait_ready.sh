@@ -10,17 +10,17 @@ run_rc 0 "a later 'wait --for ready' sees the recorded marker" -- wait -f ready.
 CPU="{count: 1, max: 2}" MEMORY_MAX=192MiB spec e2e-console pv sleep > console.yaml  # (headroom: hot_changes.sh)
 run_rc 0 "apply a guest without waiting" -- apply -f console.yaml
 # Once the guest reads its console (its marker is in xenconsoled's log), a
-# line typed into hvctl console comes back in under a second; 10 s is margin.
+# line typed into hvctl console comes back in under a second; 5 s is margin.
 check "e2e-console booted" wait_for 120 console_has e2e-console "GUEST-MARKER: sleeping"
 echo echo-probe > probe.txt
-run_rc 0 "console relays input and the guest's answer, detaching after --timeout" -- console e2e-console --timeout 10 < probe.txt
+run_rc 0 "console relays input and the guest's answer, detaching after --timeout" -- console e2e-console --timeout 5 < probe.txt
 check "console output shows the guest's answer" contains "$OUT" "GUEST-ECHO: echo-probe"
 contains "$OUT" "GUEST-ECHO: echo-probe" ||
   { echo "console output:"; echo "$OUT" | tail -5; echo "its xenconsoled log:"; tail -5 /var/log/xen/console/guest-e2e-console.log; }
 . ./hot_changes.sh
 
 spec e2e-never pv sleep '  ready: {console: "NEVER-PRINTED"}' > never.yaml
-run_rc 6 "apply --wait of a guest that never becomes ready times out (exit 6)" -- apply -f never.yaml --wait --timeout 15
+run_rc 6 "apply --wait of a guest that never becomes ready times out (exit 6)" -- apply -f never.yaml --wait --timeout 6
 check "the timeout names the VM and why" contains "$(cat /tmp/stderr)" "e2e-never (running; its console has not shown 'NEVER-PRINTED' yet)"
 
 run_rc 0 "delete -f removes what ready.yaml declares" -- delete -f ready.yaml
