@@ -189,12 +189,12 @@ void add_memory_and_cpu(xmlNode* root, const VmSpec& spec) {
 
 void add_topology(xmlNode* root, const VmSpec& spec) {
   if (!spec.cpu.cores_per_socket) return;
-  const int count = fields::effective_cpu_max(spec), cores = *spec.cpu.cores_per_socket;
-  if (cores < 1 || count % cores != 0)
+  const int ceiling = fields::effective_cpu_max(spec), cores = *spec.cpu.cores_per_socket;  // sockets count it all
+  if (cores < 1 || ceiling % cores != 0)
     throw BackendError(fmt::format("VM '{}': {} {} is not a multiple of cpu.coresPerSocket {}", spec.name,
-                                   spec.cpu.max ? "cpu.max" : "cpu.count", count, cores));
+                                   spec.cpu.max ? "cpu.max" : "cpu.count", ceiling, cores));
   auto* topology = xml::add(xml::add(root, "cpu"), "topology");
-  xml::set(topology, "sockets", std::to_string(count / cores));
+  xml::set(topology, "sockets", std::to_string(ceiling / cores));
   xml::set(topology, "cores", std::to_string(cores));
   xml::set(topology, "threads", "1");
 }

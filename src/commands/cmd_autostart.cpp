@@ -1,7 +1,7 @@
 // hvctl autostart [--stop]: starts the target's VMs whose spec says
 // autostart, in their order, pausing between them; --stop shuts them down in
 // the reverse order. What xendomains does for /etc/xen/auto, for a Xen host's
-// hvctl VMs at dom0 boot and shutdown (dist/hvctl-autostart.service runs it);
+// hvctl VMs at dom0 boot and shutdown (hvctl-autostart.service, from backends/xen, runs it);
 // on any target it does the same.
 #include <chrono>
 #include <thread>
