@@ -166,6 +166,11 @@ std::uint64_t effective_memory_mib(const VmSpec& spec);
 int effective_cpu_count(const VmSpec& spec);
 int effective_cpu_max(const VmSpec& spec);
 
+// Drops what a backend reports that says nothing a spec would (a cpu.max
+// equal to the count, autostart off and nothing else of it): export and move
+// write specs without them.
+void drop_unsaid(VmSpec& spec);
+
 // The blocks a target reads. Its own backend's block, and the block of the
 // hypervisor it drives: a libvirt target on a Xen host reads `xen:` too.
 // Every other block is kept in the spec and ignored.

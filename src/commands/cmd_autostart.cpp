@@ -12,9 +12,12 @@
 #include "hvctl/autostart.hpp"
 #include "hvctl/interrupt.hpp"
 #include "views.hpp"
+#include "vm_verbs.hpp"
 
 namespace hvctl {
 namespace {
+
+const char* const kNoneMarked = "No VM on this target has autostart.enabled.";
 
 struct AutostartOptions {
   bool stop = false;
@@ -32,7 +35,7 @@ Result steps_result(const std::vector<AutostartStep>& steps, bool stopping) {
                                {"delaySeconds", s.delay_seconds}});
   r.items_key = "items";
   r.columns = {{"VM", "/vm"}, {"ACTION", "/action"}, {"DELAY", "/delaySeconds"}, {"REASON", "/reason"}};
-  if (steps.empty()) r.footer.push_back("No VM on this target has autostart.enabled.");
+  if (steps.empty()) r.footer.push_back(kNoneMarked);
   return r;
 }
 
@@ -76,13 +79,7 @@ int run_autostart(const AutostartOptions& o, Context& ctx) {
     }
     results.push_back(std::move(r));
   }
-  Result view = apply_result(results, true);
-  view.kind = "OperationResult";
-  view.footer.clear();
-  if (results.empty()) view.footer.push_back("No VM on this target has autostart.enabled.");
-  ctx.out().render(view);
-  for (const auto& r : results)
-    if (!r.ok && r.interruption == Interruption::none) ctx.out().warn(fmt::format("{} {}: {}", verb, r.vm, r.error));
+  render_operation(results, verb, ctx.out(), results.empty() ? kNoneMarked : "");
   return results_exit_code(results);
 }
 

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "command_table.hpp"
+#include "hvctl/spec_fields.hpp"
 #include "hvctl/spec_io.hpp"
 #include "views.hpp"
 
@@ -21,8 +22,7 @@ VmSpec exported(const ExportOptions& o, const Target& t, Backend& b, const std::
   VmSpec spec = vm->spec;
   spec.name = vm->name;
   spec.power = vm->power;
-  if (spec.cpu.max && spec.cpu.max == spec.cpu.count) spec.cpu.max.reset();  // no headroom: unset says the same
-  if (spec.autostart == AutostartSpec{false, {}, {}}) spec.autostart = {};     // likewise
+  fields::drop_unsaid(spec);
   if (o.with_target) spec.target = t.name;
   return spec;
 }

@@ -119,6 +119,18 @@ bool any_changes(const std::vector<VmPlan>& plans) {
   return false;
 }
 
+void render_operation(const std::vector<VmResult>& results, const std::string& verb, Output& out,
+                      const std::string& footer) {
+  Result view = apply_result(results, true);
+  view.kind = "OperationResult";
+  view.footer.clear();
+  if (!footer.empty()) view.footer.push_back(footer);
+  out.render(view);
+  for (const auto& r : results)
+    if (!r.ok && r.interruption == Interruption::none) out.warn(fmt::format("{} {}: {}", verb, r.vm, r.error));
+  report_interruption(results, out);
+}
+
 int for_each_vm(Context& ctx, const std::vector<std::string>& names, const std::string& verb,
                 const std::string& past, const std::function<void(Backend&, const VmState&)>& op) {
   const Target target = ctx.session().target_for(std::nullopt);
@@ -163,13 +175,7 @@ int for_each_vm(Context& ctx, const std::vector<std::string>& names, const std::
     }
     results[i].interruption = report[i];
   }
-  Result view = apply_result(results, true);
-  view.kind = "OperationResult";
-  view.footer.clear();
-  ctx.out().render(view);
-  for (const auto& r : results)
-    if (!r.ok && r.interruption == Interruption::none) ctx.out().warn(fmt::format("{} {}: {}", verb, r.vm, r.error));
-  report_interruption(results, ctx.out());
+  render_operation(results, verb, ctx.out());
   // A verb no named VM could take (start a template) is invalid input: 3.
   const bool all_invalid = !results.empty() && std::all_of(results.begin(), results.end(), [](const VmResult& r) {
     return !r.ok && r.interruption == Interruption::none && r.failure == ExitCode::invalid_input;

@@ -43,6 +43,11 @@ bool report_impossible(const std::vector<VmPlan>& plans, Output& out);
 // had requests in flight).
 void report_interruption(const std::vector<VmResult>& results, Output& out);
 
+// An imperative command's per-VM results (an OperationResult), each failure
+// warned about, and what an interruption left undone; `footer` under the table.
+void render_operation(const std::vector<VmResult>& results, const std::string& verb, Output& out,
+                      const std::string& footer = "");
+
 // Interruptible (see interrupt.hpp) while the caller holds an InterruptScope.
 int for_each_vm(Context& ctx, const std::vector<std::string>& names, const std::string& verb,
                 const std::string& past, const std::function<void(Backend&, const VmState&)>& op);

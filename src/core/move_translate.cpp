@@ -241,9 +241,7 @@ MoveTranslation translate_for_move(const VmSpec& source, const MoveRequest& r, c
     t.lost.push_back({"init", "the guest was set up already; a new first-boot seed would make it a new instance"});
   s.init = {};
   s.source = {};
-  // What a backend reports that says nothing a spec would: no headroom, no autostart.
-  if (s.cpu.max && s.cpu.max == s.cpu.count) s.cpu.max.reset();
-  if (s.autostart.enabled == false) s.autostart.enabled.reset();
+  fields::drop_unsaid(s);
   s.labels.erase(kMovedToLabel);
   s.labels[kMovedFromLabel] = ends.from_ref;
   const Dest d = destination(source, r, ends, t);

@@ -4,6 +4,7 @@
 // a target whose backend or hypervisor the block is for; elsewhere the block
 // is kept in the spec and ignored, so one spec can move between targets.
 #include "spec_field_access.hpp"
+#include "spec_field_reasons.hpp"
 #include "spec_schema.hpp"
 
 // Entries name only what they set; the rest keeps its default member
@@ -14,6 +15,7 @@ namespace hvctl::fields {
 namespace {
 
 using namespace access;
+using namespace reasons;
 
 constexpr BackendUse hot(const char* how) { return {Use::hot, how}; }
 constexpr BackendUse restart(const char* how) { return {Use::restart, how}; }
@@ -21,50 +23,6 @@ constexpr BackendUse at_create(const char* how) { return {Use::create, how}; }
 constexpr BackendUse refused(const char* why) { return {Use::refused, why}; }
 constexpr BackendUse none() { return {Use::none, ""}; }
 constexpr BackendUse all() { return {Use::hot, ""}; }  // identity and control fields: every backend, no native name
-
-const char* const kNoCap = "vSphere limits CPU in MHz, not in percent of a CPU; leave cpu.cap out";
-const char* const kNoLoader = "a QEMU or KVM guest boots its disk through its firmware (BIOS or UEFI); pvgrub is Xen's";
-const char* const kNoBoot = "VMware boots from firmware; there is no direct kernel boot";
-const char* const kMemoryHotAdd =
-    "memoryHotAddEnabled, when above memory.size (vSphere keeps no ceiling of its own: ESXi sets hotPlugMemoryLimit)";
-const char* const kCpuHotAdd = "cpuHotAddEnabled, when above cpu.count (vSphere keeps no vCPU ceiling)";
-const char* const kNoAutostart =
-    "hvctl does not set vSphere's host autostart (HostAutoStartManager) yet; leave autostart out";
-const char* const kNoAutostartOrder =
-    "libvirtd starts its autostart domains at once, in no order; leave autostart.order and delay out";
-const char* const kXenAutostart =
-    "hvctl's record of the VM; `hvctl autostart` starts such VMs in order at dom0 boot (hvctl-autostart.service) "
-    "and stops them, in reverse, at its shutdown";
-const char* const kNoConsole = "hvctl reads no vSphere guest console (VMware's is a web console); use ready.ip or ready.agent";
-const char* const kOnlyXenstore = "only Xen has a xenstore";
-const char* const kLibvirtControllers =
-    "libvirt places disks on controllers of their bus itself; give disks[].bus, and leave controllers out";
-const char* const kSeed =
-    "a NoCloud seed (an ISO 9660 volume labelled cidata: meta-data, user-data, network-config) uploaded to the "
-    "target's pool as NAME-seed.iso and attached read-only as a CD-ROM; rebuilt when init changes, read by the guest "
-    "at its next boot, deleted with the VM";
-const char* const kSeedXen =
-    "a NoCloud seed (ISO 9660, label cidata) in the state directory (seeds/NAME.iso), attached read-only: an emulated "
-    "CD-ROM on HVM, a read-only xen disk on PV/PVH; rebuilt when init changes, read at the next boot";
-const char* const kGuestinfo =
-    "guestinfo.metadata (JSON: instance-id, local-hostname, public-keys, network) and guestinfo.userdata, base64 "
-    "with their .encoding, in extraConfig, read by cloud-init's VMware datasource at the next boot";
-const char* const kNoXenAgent = "the Xen backend reads no guest agent or IP; use ready.console or ready.xenstore";
-const char* const kCloneLibvirt =
-    "the new VM gets the stopped source's CPU, memory, firmware, boot, CD-ROMs and NICs (new MACs) unless the spec "
-    "sets them, and copies of its disks in the target's pool (virStorageVolCreateXMLFrom); linked: qcow2 overlays "
-    "on a template's disks instead";
-const char* const kCloneVsphere =
-    "CloneVM_Task (vCenter only) into the spec's placement, then the spec's settings by ReconfigVM_Task; linked: a "
-    "delta disk on the source's current snapshot";
-const char* const kCloneXen =
-    "the new VM gets the stopped source's CPU, memory, boot, CD-ROMs and NICs (new MACs) unless the spec sets them, "
-    "and sparse copies of its disks in STATE_DIR/disks/VM/; linked is refused (overlays need qdisk)";
-const char* const kCustomizationElsewhere =
-    "VMware guest customization runs only on vSphere; give the address in spec.init.cloudInit.networkConfig";
-const char* const kCustomization =
-    "CustomizationSpec (LinuxPrep) in the CloneVM_Task, or CustomizeVM_Task on an existing VM (with it off); read "
-    "by the guest at its next boot, with VMware Tools; recorded in extraConfig hvctl.customization";
 
 std::vector<Field> make_table() {
   return {

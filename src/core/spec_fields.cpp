@@ -170,6 +170,11 @@ int effective_cpu_count(const VmSpec& spec) { return spec.cpu.count.value_or(spe
 
 int effective_cpu_max(const VmSpec& spec) { return std::max(spec.cpu.max.value_or(0), effective_cpu_count(spec)); }
 
+void drop_unsaid(VmSpec& spec) {
+  if (spec.cpu.max && spec.cpu.max == spec.cpu.count) spec.cpu.max.reset();
+  if (spec.autostart == AutostartSpec{false, {}, {}}) spec.autostart = {};
+}
+
 bool reads_block(const std::string& block, const std::string& backend, const std::string& hypervisor) {
   return block.empty() || block == backend || (block == "xen" && hypervisor == "xen");
 }
