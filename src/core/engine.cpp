@@ -102,12 +102,17 @@ void carry_out(const VmPlan& plan, Backend& b, const ApplyOptions& o, std::vecto
     if (must_stop) {
       change_power(b, vm, now, PowerState::stopped, o, done);
       now = PowerState::stopped;
+    } else if (now == PowerState::paused && want == PowerState::running) {
+      // Hot changes meet a running guest: a paused one cannot answer an unplug.
+      change_power(b, vm, now, want, o, done);
+      now = want;
     }
     progress("reconfigure");
     try {
       b.reconfigure(plan.desired, *plan.actual);
     } catch (const std::exception& e) {
-      if (now == before || want == PowerState::stopped) throw;
+      const bool stopped_for_it = must_stop && before != PowerState::stopped;
+      if (!stopped_for_it || want == PowerState::stopped) throw;
       throw_restored(b, vm, before, o, done, e);
     }
     done.emplace_back("reconfigured");

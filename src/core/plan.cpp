@@ -259,7 +259,12 @@ VmPlan plan_vm(const VmSpec& desired, const std::optional<VmState>& actual, cons
     bool hot = false;
     visit_list(*find_key(list), actual->spec,
                [&](const auto& items) { hot = device_hot(vm_caps, list + ".remove", *find_by_id(items, id)); });
-    plan.changes.push_back({device, "present", list == "disks" ? disk_removal(id, desired, *actual) : "remove", hot, ""});
+    // An unplug needs the guest's consent; a paused one cannot give it, and
+    // one asked while paused is left pending in the hypervisor. (One this
+    // apply resumes is resumed first: the engine's order.)
+    const bool paused = actual->power == PowerState::paused && desired.power.value_or(actual->power) == PowerState::paused;
+    plan.changes.push_back({device, "present", list == "disks" ? disk_removal(id, desired, *actual) : "remove",
+                            hot && !paused, hot && paused ? "the VM is paused: its guest cannot release it" : ""});
   }
   plan.create_only = create_only_changes(desired, actual->spec, caps);
   const auto want_power = desired.power.value_or(is_template ? PowerState::stopped : actual->power);

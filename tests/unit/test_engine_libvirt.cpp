@@ -190,6 +190,21 @@ TEST_CASE("a reconfigure that fails after the engine stopped the VM puts it back
   CHECK(backend.lookup("eng-r1")->power == PowerState::paused);
 }
 
+TEST_CASE("a paused VM that apply resumes takes its hot changes after the resume, not while paused") {
+  auto session = test_session();
+  auto specs = fleet("eng-pr", 1, "64MiB", "paused");
+  for (const auto& r : apply_plans(make_plans(specs, session), session, {})) REQUIRE_MESSAGE(r.ok, r.error);
+  specs[0].power = PowerState::running;
+  specs[0].memory.size_mib = 48;  // hot: below what it booted with
+  const auto plans = make_plans(specs, session);
+  REQUIRE(plans[0].has_changes());
+  REQUIRE_FALSE(plans[0].needs_restart);
+  const auto results = apply_plans(plans, session, {});
+  REQUIRE_MESSAGE(results[0].ok, results[0].error);
+  CHECK(results[0].done == std::vector<std::string>{"resumed", "reconfigured"});
+  CHECK(session.backend(session.target_for(std::nullopt)).lookup("eng-pr0")->power == PowerState::running);
+}
+
 TEST_CASE("an interrupted apply finishes the VM under way, restart included, and starts no other") {
   auto session = test_session();
   const auto specs = fleet("eng-int", 6, "64MiB", "running");

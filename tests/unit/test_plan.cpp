@@ -345,6 +345,32 @@ TEST_CASE("adding and pruning devices is hot where the target hot-plugs them, bu
   }
 }
 
+TEST_CASE("a paused VM's device removals are not hot: its guest cannot release them; additions still are") {
+  auto c = caps();
+  c.hot_fields.insert({"disks.add", "disks.remove", "nics.add", "nics.remove"});
+  auto s = want();
+  s.power = PowerState::paused;
+  s.disks = {{"root", std::nullopt, "/a.img", std::nullopt, std::nullopt, std::nullopt},
+             {"data", 64, std::nullopt, std::nullopt, std::nullopt, std::nullopt}};
+  s.field_marks["disks"] = {};
+  s.prune = true;
+  auto h = have(PowerState::paused);
+  h.spec.disks = {{"root", std::nullopt, "/a.img", "virtio", "raw", false}, {"old", 8, "/o.img", "virtio", "raw", false}};
+  const auto p = plan_vm(s, h, "t", c);
+  REQUIRE(p.changes.size() == 2);
+  CHECK(p.changes[0].field == "disks[data]");
+  CHECK(p.changes[0].hot);
+  CHECK(p.changes[1].field == "disks[old]");
+  CHECK_FALSE(p.changes[1].hot);
+  CHECK(p.needs_restart);
+  CHECK(p.describe().find("disks[old] present -> remove (image kept) (needs restart: the VM is paused: its guest "
+                          "cannot release it)") != std::string::npos);
+  s.power = PowerState::running;  // resumed by this apply, before the unplug
+  CHECK_FALSE(plan_vm(s, h, "t", c).needs_restart);
+  h.power = PowerState::running;
+  CHECK_FALSE(plan_vm(s, h, "t", c).needs_restart);
+}
+
 TEST_CASE("a hot key the VM names cold is a restart for that VM only") {
   auto c = caps();
   c.hot_fields.insert({"nics.add", "nics.remove"});
