@@ -221,4 +221,36 @@ TEST_CASE("libvirt backend: a pruned disk's volume is deleted with --delete-imag
 }
 
 
+// hvctl move reads a qcow2 volume through a raw scratch copy beside it, so
+// its pool must have the room for the disk's full size; the test driver's
+// pool has 100 GiB, and counts a volume's capacity as allocated.
+TEST_CASE("libvirt backend: a qcow2 disk to move whose pool cannot hold its raw scratch copy is a blocker") {
+  const auto base = fake_qcow2("hvctl-test-move-base.qcow2", 64);
+  auto b = make_libvirt_backend(test_target());
+  VmSpec spec = web_spec("web-room");
+  spec.disks.clear();
+  DiskSpec root;
+  root.id = "root";
+  root.from = base;
+  spec.disks.push_back(root);
+  SUBCASE("a disk the pool has room for") {
+    b->create(spec);
+    const auto inv = b->disks_for_move(*b->lookup("web-room"));
+    CHECK(inv.blockers.empty());
+    REQUIRE(inv.disks.size() == 1);
+    CHECK(inv.disks[0].format == "qcow2");
+    CHECK(inv.disks[0].conversion.find("raw scratch volume") != std::string::npos);
+  }
+  SUBCASE("one larger than what the pool has left with it") {
+    spec.disks[0].size_mib = 60 * 1024;
+    b->create(spec);
+    const auto inv = b->disks_for_move(*b->lookup("web-room"));
+    REQUIRE(inv.blockers.size() == 1);
+    CHECK_MESSAGE(inv.blockers[0].find("disk 'root': its qcow2 volume is read through a raw scratch copy in its pool "
+                                       "'default-pool', which needs 61440 MiB free; the pool has 40960 MiB") == 0,
+                  inv.blockers[0]);
+  }
+  b->destroy("web-room");
+}
+
 }  // namespace hvctl
