@@ -211,8 +211,8 @@ DiskInventory LibvirtBackend::disks_for_move(const VmState& vm) {
   DiskInventory out;
   Domain dom = require(vm.name, "move");
   if (const int n = virDomainSnapshotNum(dom.get(), 0); n > 0)
-    out.blockers.push_back(fmt::format("VM '{}' has {} snapshot(s): a cold copy carries the current disks only; "
-                                       "delete the snapshots first (hvctl snapshot remove)", vm.name, n));
+    out.consolidable.push_back(fmt::format("VM '{}' has {} snapshot(s): a cold copy carries the current disks "
+                                           "only; delete the snapshots first (hvctl snapshot remove)", vm.name, n));
   for (const auto& d : vm.spec.disks) {
     if (!d.path) continue;
     Vol vol(virStorageVolLookupByPath(conn(), d.path->c_str()));

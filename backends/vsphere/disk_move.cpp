@@ -155,21 +155,26 @@ MovePlan plan_move(const std::vector<MoveDisk>& disks, const std::map<int, std::
       why = fmt::format("disk '{}' is encrypted (key {}): its extent holds ciphertext only the host can read; "
                         "decrypt it first (a storage policy without VM encryption)",
                         f.id, d.key_id);
+    const auto chain = layout.chains.find(d.key);
+    const bool chained = d.has_parent || (chain != layout.chains.end() && chain->second.size() > 1);
+    const bool before_files = !why.empty();
     if (why.empty()) why = find_files(d, layout, f);
     if (why.empty() && d.has_parent)
       why = fmt::format("disk '{}' is a delta disk on a parent (snapshots, or a linked clone): consolidate or "
                         "delete the VM's snapshots first", f.id);
+    // A chain on a VM with snapshots is theirs (deleting them merges it);
+    // one without is a linked clone's, which only a full clone undoes.
+    const bool snapshots_cause = !before_files && !why.empty() && chained && has_snapshots;
     if (why.empty()) why = datastore_blocker(f, datastore_types);
-    const auto chain = layout.chains.find(d.key);
-    if (d.has_parent || (chain != layout.chains.end() && chain->second.size() > 1)) chain_said = true;
+    if (chained) chain_said = true;
     if (why.empty())
       plan.disks.push_back(std::move(f));
     else
-      plan.blockers.push_back(std::move(why));
+      (snapshots_cause ? plan.consolidable : plan.blockers).push_back(std::move(why));
   }
   if (has_snapshots && !chain_said)
-    plan.blockers.push_back("the VM has snapshots, which a cold move cannot carry: consolidate or delete the VM's "
-                            "snapshots first (hvctl snapshot list shows them)");
+    plan.consolidable.push_back("the VM has snapshots, which a cold move cannot carry: consolidate or delete the "
+                                "VM's snapshots first (hvctl snapshot list shows them)");
   return plan;
 }
 

@@ -72,6 +72,7 @@ struct DiskFiles {
 struct MovePlan {
   std::vector<DiskFiles> disks;
   std::vector<std::string> blockers;
+  std::vector<std::string> consolidable;  // blockers the VM's snapshots cause: deleting them resolves these
 };
 // What a cold copy of the VM takes: each disk of `disks` (ids by device
 // key, as the VM's spec names them) with its files, or why it cannot.

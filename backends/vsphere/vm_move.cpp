@@ -187,6 +187,7 @@ DiskInventory VmMove::disks(const Moref& vm) {
   const MovePlan plan = plan_move(devices, ids, layout, snapshots, types);
   DiskInventory out;
   out.blockers = plan.blockers;
+  out.consolidable = plan.consolidable;
   for (const DiskFiles& f : plan.disks) {
     const std::uint64_t capacity = find_capacity(f, datacenter_of_disk(f));
     out.disks.push_back({f.id, f.extent.str(), "raw", capacity, capacity, true, ""});

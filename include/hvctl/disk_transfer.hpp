@@ -33,6 +33,8 @@ struct DiskSource {
 struct DiskInventory {
   std::vector<DiskSource> disks;
   std::vector<std::string> blockers;  // "disk 'data' is a raw device mapping (RDM): ..."
+  // What the VM's snapshots stop: deleting them (move --consolidate) resolves these.
+  std::vector<std::string> consolidable;
 };
 
 class DiskReader {

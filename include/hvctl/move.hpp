@@ -38,6 +38,7 @@ struct MoveRequest {
   bool start = true;                  // power the copy on once it is defined
   bool wait = false;                  // then wait until it is ready
   bool delete_source = false;         // delete the source once the copy is ready
+  bool consolidate = false;           // delete the source's snapshots first (their changes stay in its disks)
 };
 
 // A field of the source VM that the destination does not carry, and why.
@@ -86,7 +87,13 @@ struct MovePlan {
   std::vector<DiskCopy> disks;
   std::vector<std::string> problems;  // everything that stops the move; empty: it can run
   std::vector<std::string> resumes;   // disks an earlier run left, which this one continues
+  // --consolidate: the source's snapshots, children before their parents,
+  // deleted before any copy; the disks are read again after.
+  std::vector<SnapshotInfo> consolidate;
 };
+
+// Pure: `snapshots` (any order) with every child before its parent.
+std::vector<SnapshotInfo> children_first(const std::vector<SnapshotInfo>& snapshots);
 
 // Reads the source VM and both targets and plans the move. Throws
 // NotFoundError for an absent source VM; every other reason not to move is

@@ -32,16 +32,24 @@ Json plan_json(const MovePlan& p) {
     disks.push_back({{"id", d.source.disk_id}, {"from", d.source.location}, {"format", d.source.format},
                      {"capacityBytes", d.source.capacity}, {"to", d.placement.path},
                      {"toFormat", d.placement.format}, {"storage", d.placement.storage}, {"how", d.how}});
+  Json consolidate = Json::array();
+  for (const auto& snap : p.consolidate) consolidate.push_back({{"name", snap.name}, {"id", snap.id}});
   Json lost = Json::array();
   for (const auto& l : p.translation.lost) lost.push_back({{"field", l.field}, {"reason", l.reason}});
   return {{"vm", p.request.vm}, {"from", p.from.name}, {"to", p.to.name}, {"name", p.dest_name},
           {"sourcePower", to_string(p.source_power)}, {"disks", disks}, {"kept", p.translation.kept},
           {"lost", lost}, {"devices", p.translation.devices}, {"guest", p.translation.guest},
-          {"resumes", p.resumes}, {"problems", p.problems}};
+          {"resumes", p.resumes}, {"consolidate", consolidate}, {"problems", p.problems}};
 }
 
 std::string plan_text(const MovePlan& p) {
   std::string t = fmt::format("move {}: {} -> {} as {}\n", p.request.vm, p.from.name, p.to.name, p.dest_name);
+  if (!p.consolidate.empty()) {
+    std::string names;
+    for (const auto& snap : p.consolidate) names += (names.empty() ? "" : ", ") + snap.name;
+    t += fmt::format("  consolidate: delete its {} snapshot(s) first, children first: {} (their changes stay in "
+                     "its disks; the disks are read and planned again after)\n", p.consolidate.size(), names);
+  }
   for (const auto& d : p.disks)
     t += fmt::format("  disk {}: {} ({}, {} bytes) -> {} ({}): {}{}\n", d.source.disk_id, d.source.location,
                      d.source.format, d.source.capacity, d.placement.path, d.placement.format, d.how,
@@ -149,6 +157,8 @@ void setup_move(CLI::App& app, RunFn& run) {
   app.add_option("--storage", o->request.storage, "Datastore, pool or image directory on the destination "
                                                   "(default: the target's own)")->type_name("STORAGE");
   app.add_flag("--shutdown", o->request.shutdown, "Shut a running source down gracefully first (else it is refused)");
+  app.add_flag("--consolidate", o->request.consolidate,
+               "Delete the source's snapshots first, so a chain of disks becomes one to copy (their changes stay)");
   app.add_flag("--no-start", o->no_start, "Leave the copy powered off once it is defined");
   app.add_flag("--wait", o->request.wait, "Wait until the copy is ready");
   app.add_flag("--delete-source", o->request.delete_source,

@@ -1,5 +1,6 @@
 // plan_move: everything hvctl move checks before it copies a byte. It reads
 // the source VM and both targets, and never changes either.
+#include <algorithm>
 #include <map>
 
 #include <fmt/format.h>
@@ -100,6 +101,20 @@ std::string moved_away(const VmState& vm) {
                      kMovedToLabel);
 }
 
+std::vector<SnapshotInfo> children_first(const std::vector<SnapshotInfo>& snapshots) {
+  std::map<std::string, const SnapshotInfo*> by_id;
+  for (const auto& s : snapshots) by_id[s.id] = &s;
+  const auto depth = [&](const SnapshotInfo& s) {
+    std::size_t d = 0;
+    for (auto it = by_id.find(s.parent); it != by_id.end() && d <= snapshots.size(); it = by_id.find(it->second->parent))
+      ++d;
+    return d;
+  };
+  std::vector<SnapshotInfo> out = snapshots;
+  std::stable_sort(out.begin(), out.end(), [&](const auto& a, const auto& b) { return depth(a) > depth(b); });
+  return out;
+}
+
 MovePlan plan_move(const MoveRequest& request, Session& session) {
   MovePlan p;
   p.request = request;
@@ -114,7 +129,13 @@ MovePlan plan_move(const MoveRequest& request, Session& session) {
   Backend& to = session.backend(p.to);
   const DiskInventory inv = from.disks_for_move(*vm);
   p.problems.insert(p.problems.end(), inv.blockers.begin(), inv.blockers.end());
-  check_disk_coverage(*vm, inv, p.problems);
+  const bool consolidating = request.consolidate && !inv.consolidable.empty();
+  if (consolidating)  // the disks a chain hides are read, placed and checked again after it
+    p.consolidate = children_first(from.snapshot(vm->name, {SnapshotRequest::Op::list, ""}));
+  else
+    for (const auto& c : inv.consolidable)
+      p.problems.push_back(c + "; or move with --consolidate, which deletes them first");
+  if (!consolidating) check_disk_coverage(*vm, inv, p.problems);
   MoveEnds ends{from.capabilities(), to.capabilities(), to.networks(), ref(p.from, request.vm)};
   p.translation = translate_for_move(vm->spec, request, ends);
   p.translation.spec.target = p.to.name;

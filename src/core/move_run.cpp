@@ -13,7 +13,7 @@ namespace hvctl {
 namespace {
 
 struct Run {
-  const MovePlan& plan;
+  MovePlan plan;  // a copy: --consolidate plans again once the snapshots are gone
   Session& session;
   const MoveHooks& hooks;
   Backend& from;
@@ -39,6 +39,31 @@ void stop_source(Run& r, VmState& vm) {
                                                   to_string(vm.power)));
   r.from.power(vm.name, PowerRequest{PowerOp::stop, false, std::chrono::seconds(300)});
   r.step(fmt::format("stopped {} on {} (it was {})", vm.name, r.plan.from.name, to_string(vm.power)));
+  vm = require_source(r);
+}
+
+// --consolidate: the source's snapshots go, children first, and what was
+// planned is planned again on the disks as they are then (a chain merged
+// into one); a problem that plan finds stops the move, saying the snapshots
+// are gone.
+void consolidate(Run& r, VmState& vm) {
+  if (r.plan.consolidate.empty()) return;
+  std::string names;
+  for (const auto& snap : r.plan.consolidate) {
+    r.from.snapshot(vm.name, {SnapshotRequest::Op::remove, snap.name});
+    names += (names.empty() ? "" : ", ") + snap.name;
+  }
+  r.step(fmt::format("deleted {}'s {} snapshot(s) on {}: {} (their changes stay in its disks)", vm.name,
+                     r.plan.consolidate.size(), r.plan.from.name, names));
+  MoveRequest again = r.plan.request;
+  again.consolidate = false;
+  MovePlan fresh = plan_move(again, r.session);
+  if (!fresh.problems.empty()) {
+    std::string why;
+    for (const auto& p : fresh.problems) why += (why.empty() ? "" : "; ") + p;
+    throw Error(ExitCode::impossible, fmt::format("with its snapshots deleted, VM '{}' still cannot move: {}", vm.name, why));
+  }
+  r.plan = std::move(fresh);
   vm = require_source(r);
 }
 
@@ -113,6 +138,7 @@ void define_copy(Run& r, const VmState& source) {
 void run_steps(Run& r) {
   VmState vm = require_source(r);
   stop_source(r, vm);
+  consolidate(r, vm);
   move::Journal journal(move::Journal::file_for(r.plan.from.uri, r.plan.request.vm, r.plan.to.uri, r.plan.dest_name));
   copy_disks(r, vm, journal);
   define_copy(r, vm);

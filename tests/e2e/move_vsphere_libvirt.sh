@@ -12,9 +12,11 @@
 #     and once it is ready the source is deleted (--delete-source).
 #  3. vcsim stopped (SIGSTOP) mid-copy: the move fails, defines nothing, and
 #     once vcsim answers again a re-run starts the copy cleanly and finishes.
-#  4. a libvirt VM on a qcow2 overlay of a raw base volume (a linked clone)
-#     moves to vcsim whole: libvirt converts it into a raw scratch volume,
-#     which is streamed and removed; the source volumes are unchanged.
+#  4. a libvirt VM on a qcow2 overlay of a raw base volume (a linked clone),
+#     with two internal snapshots, moves to vcsim whole with --consolidate:
+#     its snapshots go first, libvirt converts it into a raw scratch volume,
+#     which is streamed and removed; the base volume is unchanged.
+#  Step 1 makes a vSphere snapshot first: refused, then deleted by --consolidate.
 # Usage: move_vsphere_libvirt.sh HVCTL SOURCE_DIR WORK_DIR VCSIM_BUILD_DIR
 set -uo pipefail
 HVCTL=$1 SRC=$2 VCSIM_BUILD=$4
@@ -57,10 +59,21 @@ ok "it says so" contains "$out" "a running VM is never copied"
 expect_exit 0 "the source still runs" -- --target vc get mover -o json
 ok "  (running)" [ "$(json_get "$out" "d['power']")" = running ]
 ok "nothing was copied" [ -z "$(ls -A "$WORK/pool")" ]
-expect_exit 0 "--shutdown stops the source, copies its disk and defines it on libvirt" -- \
-  --target vc move mover --to lab "${MAP[@]}" --shutdown --no-start -O "$E2E_TMP/moved.yaml"
+expect_exit 0 "a snapshot of the source" -- --target vc snapshot create mover pre-move
+expect_exit 7 "its snapshot stops the move" -- --target vc move mover --to lab "${MAP[@]}" --shutdown --dry-run
+ok "  saying how to move it all the same" contains "$out" "or move with --consolidate, which deletes them first"
+expect_exit 0 "--consolidate plans its deletion" -- \
+  --target vc move mover --to lab "${MAP[@]}" --shutdown --consolidate --dry-run
+ok "  naming it" contains "$out" "consolidate: delete its 1 snapshot(s) first, children first: pre-move"
+expect_exit 0 "  and deletes nothing yet" -- --target vc snapshot list mover -o json
+ok "  (pre-move is there)" [ "$(json_get "$out" "[i['name'] for i in d['items']]")" = "['pre-move']" ]
+expect_exit 0 "--shutdown --consolidate stops the source, deletes its snapshot, copies its disk, defines it on libvirt" -- \
+  --target vc move mover --to lab "${MAP[@]}" --shutdown --consolidate --no-start -O "$E2E_TMP/moved.yaml"
 ok "it stopped the source first" contains "$err" "stopped mover on vc"
+ok "then deleted the snapshot" contains "$err" "deleted mover's 1 snapshot(s) on vc: pre-move (their changes stay in its disks)"
 ok "it verified the copy" contains "$err" "verified, sha256 $MOVER_SHA256"
+expect_exit 0 "the snapshot is gone" -- --target vc snapshot list mover -o json
+ok "  (none left)" [ "$(json_get "$out" "d['items']")" = "[]" ]
 ok "the pool volume holds the source disk's content" \
   [ "$(sha256sum "$WORK/pool/mover-root.raw" | cut -d' ' -f1)" = "$MOVER_SHA256" ]
 ok "the written spec puts the disk on virtio" grep -q "bus: virtio" "$E2E_TMP/moved.yaml"
@@ -112,7 +125,6 @@ head -c 12M /dev/urandom > "$WORK/pool/qbase.raw"; truncate -s 16M "$WORK/pool/q
 "${LVIRSH[@]}" vol-create-as disks q-root.qcow2 16M --format qcow2 --backing-vol "$WORK/pool/qbase.raw" \
   --backing-vol-format raw >/dev/null
 base_sha=$(sha256sum "$WORK/pool/qbase.raw" | cut -d' ' -f1)
-overlay_sha=$(sha256sum "$WORK/pool/q-root.qcow2" | cut -d' ' -f1)
 cat > "$E2E_TMP/q.yaml" <<EOS
 apiVersion: hvctl/v1
 kind: VirtualMachine
@@ -124,14 +136,24 @@ spec:
   power: stopped
 EOS
 expect_exit 0 "a VM on a qcow2 overlay of a raw base volume" -- --target lab apply -f "$E2E_TMP/q.yaml"
-expect_exit 0 "its move plan says how the qcow2 disk travels" -- --target lab move q --to vc \
-  --map-network "user=VM Network" --dry-run
+ok "with two internal snapshots, one a child of the other" bash -c \
+  '"$@" snapshot-create-as q s1 >/dev/null && "$@" snapshot-create-as q s2 >/dev/null' _ "${LVIRSH[@]}"
+expect_exit 7 "its snapshots stop the move" -- --target lab move q --to vc --map-network "user=VM Network" --dry-run
+ok "  saying so" contains "$out" "VM 'q' has 2 snapshot(s)"
+expect_exit 0 "its move plan with --consolidate says how the qcow2 disk travels" -- --target lab move q --to vc \
+  --map-network "user=VM Network" --consolidate --dry-run
 ok "  converted by libvirt into a raw scratch volume" contains "$out$err" "qcow2 volume converted by libvirt"
-expect_exit 0 "the qcow2 VM moves to vcsim" -- --target lab move q --to vc --map-network "user=VM Network" --no-start
+ok "  the child snapshot deleted before its parent" contains "$out" "children first: s2, s1"
+expect_exit 0 "the qcow2 VM moves to vcsim" -- --target lab move q --to vc --map-network "user=VM Network" \
+  --consolidate --no-start
+ok "  its snapshots deleted first" contains "$err" "deleted q's 2 snapshot(s) on lab: s2, s1"
+ok "  from libvirt and from the qcow2 file" bash -c \
+  '[ -z "$("${@:2}" snapshot-list q --name)" ] && [ -z "$(qemu-img snapshot -U -l "$1")" ]' _ "$WORK/pool/q-root.qcow2" "${LVIRSH[@]}"
 q_flat=$(ls "$DS"/q/*-flat.vmdk 2>/dev/null | head -1)
 same_sha() { [ -n "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }
 ok "the flat extent on the datastore is the overlay read through its base" same_sha "$q_flat" "$base_sha"
 ok "the scratch volume is gone" [ -z "$(ls "$WORK/pool" | grep hvctl-move)" ]
-ok "the source overlay is unchanged" same_sha "$WORK/pool/q-root.qcow2" "$overlay_sha"
-ok "  and its base" same_sha "$WORK/pool/qbase.raw" "$base_sha"
+ok "the source overlay still reads as its base (only its snapshots went)" \
+  qemu-img compare -U -q "$WORK/pool/q-root.qcow2" "$WORK/pool/qbase.raw"
+ok "  and its base is unchanged" same_sha "$WORK/pool/qbase.raw" "$base_sha"
 finish

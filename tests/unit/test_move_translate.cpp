@@ -151,3 +151,13 @@ TEST_CASE("move translation: the Xen-only fields and init leave with their reaso
   CHECK(lost.find("boot.loader;") != std::string::npos);
   CHECK(lost.find("xen.onCrash;") != std::string::npos);
 }
+
+TEST_CASE("move --consolidate deletes snapshots children first, whatever order they are listed in") {
+  const std::vector<SnapshotInfo> tree{{"b", "2", "1", std::nullopt, false},  {"root", "1", "", std::nullopt, false},
+                                       {"c", "3", "2", std::nullopt, true},   {"side", "4", "1", std::nullopt, false},
+                                       {"other", "5", "", std::nullopt, false}};
+  std::vector<std::string> order;
+  for (const auto& s : children_first(tree)) order.push_back(s.name);
+  CHECK(order == std::vector<std::string>{"c", "b", "side", "root", "other"});
+  CHECK(children_first({}).empty());
+}

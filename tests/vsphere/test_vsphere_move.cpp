@@ -175,20 +175,31 @@ TEST_CASE("move: what a cold copy cannot carry is a blocker naming the disk and 
   const std::map<int, std::string> ids{{1, "chain"}, {2, "rdm"}, {3, "crypt"}, {4, "sesparse"}, {5, "vsan"}, {6, "split"}};
   const MovePlan p = plan_move(read_move_disks(dev.root), ids, read_layout(lay.root), true, {{"ds1", "VMFS"}, {"vsan1", "vsan"}});
   CHECK(p.disks.empty());
-  REQUIRE(p.blockers.size() == 6);  // the chain says the snapshots: no VM-level one besides
-  CHECK(p.blockers[0].find("disk 'chain' is a chain of 2 disks") == 0);
-  CHECK(p.blockers[0].find("consolidate or delete the VM's snapshots first") != std::string::npos);
-  CHECK(p.blockers[1].find("disk 'rdm' is a raw device mapping (RDM of vml.0200)") == 0);
-  CHECK(p.blockers[2].find("disk 'crypt' is encrypted (key k-1)") == 0);
-  CHECK(p.blockers[3].find("disk 'sesparse' is a seSparse disk") == 0);
-  CHECK(p.blockers[4].find("disk 'vsan' is on vSAN datastore 'vsan1'") == 0);
-  CHECK(p.blockers[5].find("disk 'split' is split over 2 extent files") == 0);
+  // The chain is the snapshots' (deleting them resolves it: move --consolidate); no VM-level one besides.
+  REQUIRE(p.consolidable.size() == 1);
+  CHECK(p.consolidable[0].find("disk 'chain' is a chain of 2 disks") == 0);
+  CHECK(p.consolidable[0].find("consolidate or delete the VM's snapshots first") != std::string::npos);
+  REQUIRE(p.blockers.size() == 5);
+  CHECK(p.blockers[0].find("disk 'rdm' is a raw device mapping (RDM of vml.0200)") == 0);
+  CHECK(p.blockers[1].find("disk 'crypt' is encrypted (key k-1)") == 0);
+  CHECK(p.blockers[2].find("disk 'sesparse' is a seSparse disk") == 0);
+  CHECK(p.blockers[3].find("disk 'vsan' is on vSAN datastore 'vsan1'") == 0);
+  CHECK(p.blockers[4].find("disk 'split' is split over 2 extent files") == 0);
+
+  // The same chain on a VM without snapshots is a linked clone's: no consolidation undoes it.
+  const MovePlan linked = plan_move(read_move_disks(dev.root), ids, read_layout(lay.root), false,
+                                    {{"ds1", "VMFS"}, {"vsan1", "vsan"}});
+  CHECK(linked.consolidable.empty());
+  REQUIRE(linked.blockers.size() == 6);
+  CHECK(linked.blockers[0].find("disk 'chain' is a chain of 2 disks") == 0);
 
   const auto one = parse_val(device(1, "VirtualDiskFlatVer2BackingInfo", "[ds1] a/a.vmdk"));
   const auto one_lay = parse_val(layout({{1, {flat("[ds1] a/a")}}}));
   const MovePlan snap = plan_move(read_move_disks(one.root), {{1, "root"}}, read_layout(one_lay.root), true, {});
-  REQUIRE(snap.blockers.size() == 1);  // snapshots without delta disks (vcsim's): still no move
-  CHECK(snap.blockers[0].find("the VM has snapshots") == 0);
+  CHECK(snap.blockers.empty());  // snapshots without delta disks (vcsim's): still no move, until they are deleted
+  REQUIRE(snap.consolidable.size() == 1);
+  CHECK(snap.consolidable[0].find("the VM has snapshots") == 0);
+  REQUIRE(snap.disks.size() == 1);
 }
 
 TEST_CASE("move: the placed disk's descriptor and the FileManager requests (goldens)") {

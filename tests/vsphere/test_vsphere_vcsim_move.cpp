@@ -114,9 +114,10 @@ TEST_CASE("vcsim move: a VM's disk found through layoutEx, read whole and from a
   // vcsim makes no delta disk for a snapshot: the VM-level blocker says it.
   b->snapshot("mv-src", {SnapshotRequest::Op::create, "before-move"});
   const DiskInventory snapped = b->disks_for_move(b->lookup("mv-src").value());
-  REQUIRE(snapped.blockers.size() == 1);
-  CHECK(snapped.blockers[0].find("snapshots") != std::string::npos);
-  CHECK(snapped.blockers[0].find("consolidate or delete") != std::string::npos);
+  CHECK(snapped.blockers.empty());
+  REQUIRE(snapped.consolidable.size() == 1);
+  CHECK(snapped.consolidable[0].find("snapshots") != std::string::npos);
+  CHECK(snapped.consolidable[0].find("consolidate or delete") != std::string::npos);
 
   b->destroy("mv-src");
   CHECK(fs::exists(dir / "mv-src-data-flat.vmdk"));  // attached by path: the user's, kept
