@@ -8,6 +8,7 @@ target_sources(hvctl_tests PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_vcsim_errors.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_vcsim_session.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_transport.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_paging.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_vcsim_lifecycle.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_conformance.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_ready.cpp
