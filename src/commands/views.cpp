@@ -216,7 +216,7 @@ Json error_json(const std::string& message, const std::string& target, const std
 
 Json problem_json(const Problem& p) {
   Json e = {{"message", p.message}};
-  if (!p.mark.file.empty()) e["file"] = p.mark.file;
+  if (!p.mark.file.empty()) e["file"] = p.mark.file.str();
   if (p.mark.line > 0) e["line"] = p.mark.line;
   if (p.mark.column > 0) e["column"] = p.mark.column;
   return e;

@@ -67,7 +67,7 @@ private:
   void check_customization(const VmSpec& spec);
   void check_source(const VmSpec& spec);
 
-  std::string file_;
+  SourceFile file_;  // one name for every mark of the file
   std::vector<Problem>& problems_;
   std::string_view text_;
   VmSpec* spec_ = nullptr;

@@ -85,20 +85,44 @@ bool within_bounds(const yaml::Node& doc, const std::string& file, std::vector<P
 
 }  // namespace
 
+namespace {
+
+// Runs `load` (which reads `text` with libyaml), turning its errors into
+// problems. A file libyaml cannot read is that one problem: whatever was
+// said of the documents before it goes (their structure is in doubt).
+template <typename Load>
+bool loading(const std::string& text, const std::string& file, std::vector<Problem>& problems, Load&& load) {
+  if (!is_text(text, file, problems)) return false;
+  const std::size_t before = problems.size();
+  try {
+    load();
+    return true;
+  } catch (const yaml::TooDeepError& e) {
+    problems.resize(before);
+    problems.push_back({{file, e.mark.line + 1, e.mark.column + 1}, too_deep()});
+  } catch (const yaml::ParseError& e) {
+    problems.resize(before);
+    problems.push_back({{file, e.mark.line + 1, e.mark.column + 1}, std::string("YAML syntax: ") + e.what()});
+  }
+  return false;
+}
+
+}  // namespace
+
 yaml::Stream load_yaml_documents(const std::string& text, const std::string& file, std::vector<Problem>& problems) {
   yaml::Stream stream;
-  if (!is_text(text, file, problems)) return stream;
-  try {
-    stream = yaml::load_all(text, kMaxDepth);
-  } catch (const yaml::TooDeepError& e) {
-    problems.push_back({{file, e.mark.line + 1, e.mark.column + 1}, too_deep()});
-    return stream;
-  } catch (const yaml::ParseError& e) {
-    problems.push_back({{file, e.mark.line + 1, e.mark.column + 1}, std::string("YAML syntax: ") + e.what()});
-    return stream;
-  }
+  loading(text, file, problems, [&] { stream = yaml::load_all(text, kMaxDepth); });
   std::erase_if(stream.documents, [&](const yaml::Node& doc) { return !within_bounds(doc, file, problems); });
   return stream;
+}
+
+bool for_each_yaml_document(const std::string& text, const std::string& file, std::vector<Problem>& problems,
+                            const std::function<void(const yaml::Node&)>& fn) {
+  return loading(text, file, problems, [&] {
+    yaml::load_each(text, kMaxDepth, [&](const yaml::Node& doc) {
+      if (within_bounds(doc, file, problems)) fn(doc);
+    });
+  });
 }
 
 }  // namespace hvctl

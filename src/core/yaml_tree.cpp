@@ -87,17 +87,22 @@ NodeIterator Node::end() const {
   return {data_->items.data() + data_->items.size(), data_->kind == Kind::map ? 2u : 1u};
 }
 
-Stream load_all(std::string_view input, std::size_t max_depth) {
-  Stream stream;
+namespace {
+
+// The events of `input` as node trees in `nodes`, one document at a time:
+// `done(root)` once each document is complete.
+template <typename Done>
+void read_documents(std::string_view input, std::size_t max_depth, std::deque<NodeData>& nodes, Done&& done) {
   EventReader reader(input);
+  const NodeData* root = nullptr;
   std::vector<NodeData*> open;                 // collections being filled, innermost last
   std::map<std::string, const NodeData*> anchors;
   auto add = [&](const NodeData* node) {
-    if (open.empty()) stream.documents.emplace_back(node);
+    if (open.empty()) root = node;
     else open.back()->items.push_back(node);
   };
   auto make = [&](Kind kind, const yaml_event_t& e, const yaml_char_t* anchor, const yaml_char_t* tag, bool plain) {
-    NodeData& n = stream.nodes_.emplace_back();
+    NodeData& n = nodes.emplace_back();
     n.kind = kind;
     n.mark = mark_of(e.start_mark);
     n.tag = tag ? text(tag) : plain ? kPlainTag : kQuotedTag;
@@ -107,8 +112,11 @@ Stream load_all(std::string_view input, std::size_t max_depth) {
   for (;;) {
     const yaml_event_t& e = reader.next();
     switch (e.type) {
-      case YAML_STREAM_END_EVENT: return stream;
-      case YAML_DOCUMENT_START_EVENT: anchors.clear(); break;
+      case YAML_STREAM_END_EVENT: return;
+      case YAML_DOCUMENT_START_EVENT: anchors.clear(); root = nullptr; break;
+      case YAML_DOCUMENT_END_EVENT:
+        if (root) done(root);
+        break;
       case YAML_SCALAR_EVENT: {
         const auto& s = e.data.scalar;
         const std::string_view value(reinterpret_cast<const char*>(s.value), s.length);
@@ -145,6 +153,22 @@ Stream load_all(std::string_view input, std::size_t max_depth) {
       default: break;
     }
   }
+}
+
+}  // namespace
+
+Stream load_all(std::string_view input, std::size_t max_depth) {
+  Stream stream;
+  read_documents(input, max_depth, stream.nodes_, [&](const NodeData* root) { stream.documents.emplace_back(root); });
+  return stream;
+}
+
+void load_each(std::string_view input, std::size_t max_depth, const std::function<void(const Node&)>& fn) {
+  std::deque<NodeData> nodes;
+  read_documents(input, max_depth, nodes, [&](const NodeData* root) {
+    fn(Node(root));
+    nodes.clear();
+  });
 }
 
 }  // namespace hvctl::yaml

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -107,6 +108,7 @@ public:
 
 private:
   friend Stream load_all(std::string_view text, std::size_t max_depth);
+
   std::deque<NodeData> nodes_;
 };
 
@@ -115,5 +117,10 @@ private:
 // there: libyaml keeps a simple-key slot per open flow collection and scans
 // them all for every token, so 100,000 nested '[' cost it 45 s to read.
 Stream load_all(std::string_view text, std::size_t max_depth);
+
+// The same, one document at a time: `fn` sees each document's root, whose
+// nodes are freed once it returns (a file of 10,000 specs never holds more
+// than one tree). Throws as load_all, after the documents before the error.
+void load_each(std::string_view text, std::size_t max_depth, const std::function<void(const Node&)>& fn);
 
 }  // namespace hvctl::yaml

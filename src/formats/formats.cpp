@@ -25,7 +25,7 @@ std::optional<NativeFormat> parse_native_format(const std::string& s) {
 }
 
 std::string Loss::str() const {
-  const std::string where = mark.line > 0 ? fmt::format("{}:{}", mark.file, mark.line) : mark.file;
+  const std::string where = mark.line > 0 ? fmt::format("{}:{}", mark.file.str(), mark.line) : mark.file.str();
   return where.empty() ? message : where + ": " + message;
 }
 

@@ -1,15 +1,30 @@
 #include "hvctl/error.hpp"
 
 #include <algorithm>
+#include <mutex>
+#include <set>
 #include <tuple>
 
 #include <fmt/format.h>
 
 namespace hvctl {
 
+SourceFile::SourceFile(const std::string& name) {
+  if (name.empty()) return;
+  static std::mutex m;
+  static std::set<std::string> names;  // a few per run: the files read
+  std::lock_guard lock(m);
+  name_ = &*names.insert(name).first;
+}
+
+const std::string& SourceFile::str() const {
+  static const std::string none;
+  return name_ ? *name_ : none;
+}
+
 std::string SourceMark::str() const {
   if (line <= 0) return file;
-  return fmt::format("{}:{}:{}", file, line, column);
+  return fmt::format("{}:{}:{}", file.str(), line, column);
 }
 
 std::string Problem::str() const {
