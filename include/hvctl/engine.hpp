@@ -15,8 +15,9 @@ namespace hvctl {
 // Plans every spec against its target. Reads each target's inventory once.
 // Throws ValidationError when a spec uses fields its target cannot express;
 // a VM whose change its backend would refuse (check_transition) is planned
-// as impossible, with the reasons.
-std::vector<VmPlan> make_plans(const std::vector<VmSpec>& specs, Session& session);
+// as impossible, with the reasons. Each plan keeps its spec (plan.desired):
+// pass them moved when the caller has no more use for them.
+std::vector<VmPlan> make_plans(std::vector<VmSpec> specs, Session& session);
 
 struct VmResult;
 

@@ -61,8 +61,8 @@ std::vector<FieldChange> create_only_changes(const VmSpec& desired, const VmSpec
 std::vector<std::string> unlisted_devices(const VmSpec& desired, const VmSpec& actual);
 
 // The plan for one VM. A VM absent on the target and declared absent: nothing.
-VmPlan plan_vm(const VmSpec& desired, const std::optional<VmState>& actual,
-               const std::string& target, const Capabilities& caps);
+// The plan keeps both (pass them moved when the caller has no more use for them).
+VmPlan plan_vm(VmSpec desired, std::optional<VmState> actual, const std::string& target, const Capabilities& caps);
 
 // Spec fields set in `spec` that `caps` cannot express, as problems at their marks.
 std::vector<Problem> unsupported_fields(const VmSpec& spec, const Capabilities& caps);

@@ -28,10 +28,10 @@ struct ApplyCmdOptions {
 };
 
 // Waits for every VM whose apply succeeded; renders the combined result.
-int wait_after_apply(const ApplyCmdOptions& o, Context& ctx, const std::vector<VmSpec>& specs,
+int wait_after_apply(const ApplyCmdOptions& o, Context& ctx, const std::vector<VmPlan>& plans,
                      const std::vector<VmResult>& results, Result view) {
   std::vector<WaitItem> items;
-  for (const auto& spec : specs) items.push_back({spec, settled_state(spec), std::nullopt});
+  for (const auto& p : plans) items.push_back({p.desired, settled_state(p.desired), std::nullopt});
   WaitOptions options;
   options.timeout = std::chrono::seconds(o.timeout);
   Output& out = ctx.out();
@@ -54,7 +54,7 @@ int run_apply(const ApplyCmdOptions& o, Context& ctx) {
   if (o.force) force_moved(specs);
   std::vector<TargetLock> locks;
   if (!o.dry_run) locks = ctx.lock_targets(specs, "apply");  // before planning: the plan must stay true
-  const auto plans = make_plans(specs, ctx.session());
+  const auto plans = make_plans(std::move(specs), ctx.session());
   const bool impossible = report_impossible(plans, ctx.out());
   if (o.dry_run) {
     ctx.out().render(plan_result(plans));
@@ -70,7 +70,7 @@ int run_apply(const ApplyCmdOptions& o, Context& ctx) {
   report_interruption(results, ctx.out());
   locks.clear();  // waiting changes nothing: let other runs go on meanwhile
   const int code = results_exit_code(results);
-  if (o.wait && code == 0) return wait_after_apply(o, ctx, specs, results, apply_result(results, pending));
+  if (o.wait && code == 0) return wait_after_apply(o, ctx, plans, results, apply_result(results, pending));
   if (o.wait && code != static_cast<int>(ExitCode::interrupted)) ctx.out().warn("not waiting: some VMs failed to apply");
   ctx.out().render(apply_result(results, pending));
   return code;

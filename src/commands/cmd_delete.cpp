@@ -33,7 +33,7 @@ int run_delete(const DeleteOptions& o, Context& ctx) {
   for (const auto& spec : load_shard_specs(ctx, o.files, o.sharding, "delete")) specs.push_back(absent(spec));
   std::vector<TargetLock> locks;
   if (!o.dry_run) locks = ctx.lock_targets(specs, "delete");
-  const auto plans = make_plans(specs, ctx.session());
+  const auto plans = make_plans(std::move(specs), ctx.session());
   if (o.dry_run) {
     ctx.out().render(plan_result(plans));
     return 0;

@@ -25,7 +25,7 @@ int run_plan(const PlanOptions& o, Context& ctx) {
   if (o.delete_images) delete_pruned_images(specs);
   if (o.reinit) allow_reinit(specs);
   if (o.force) force_moved(specs);
-  const auto plans = make_plans(specs, ctx.session());
+  const auto plans = make_plans(std::move(specs), ctx.session());
   ctx.out().render(plan_result(plans));
   for (const auto& p : plans)  // -v: what the spec says that this target does not read
     for (const auto& block : p.ignored_blocks)

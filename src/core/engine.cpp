@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -222,8 +223,8 @@ std::vector<Interruption> run_interruptible(std::size_t jobs, const std::vector<
   return report;
 }
 
-std::vector<VmPlan> make_plans(const std::vector<VmSpec>& specs, Session& session) {
-  std::vector<VmPlan> plans(specs.size());
+std::vector<VmPlan> make_plans(std::vector<VmSpec> specs, Session& session) {
+  std::vector<VmPlan> plans;  // made once the first inventory is read: not held while it is
   const auto groups = group_by_target(specs, session);
   std::vector<Problem> problems;
   // A target that fails is named in the error (its `errors` entry, a run report).
@@ -244,27 +245,35 @@ std::vector<VmPlan> make_plans(const std::vector<VmSpec>& specs, Session& sessio
     located(g.target.name, "", [&] {
       for (auto& vm : b.list()) inventory.emplace(vm.name, std::move(vm));
     });
+    // A VM a clone is made from stays in the inventory for source_problems;
+    // every other one moves into its plan (one copy per VM, not two).
+    std::set<std::string> sources;
+    for (auto i : g.indexes)
+      if (const auto& from = specs[i].source.name()) sources.insert(*from);
+    if (plans.empty()) plans.resize(specs.size());
     for (auto i : g.indexes) {
-      std::optional<VmState> actual;
+      std::optional<VmState> found;
       if (auto it = inventory.find(specs[i].name); it != inventory.end()) {
-        actual = it->second;
-        actual->target = g.target.name;
+        found = sources.count(it->first) ? it->second : std::move(it->second);
+        found->target = g.target.name;
       }
-      plans[i] = plan_vm(specs[i], actual, g.target.name, b.capabilities());
+      plans[i] = plan_vm(std::move(specs[i]), std::move(found), g.target.name, b.capabilities());
+      const VmSpec& spec = plans[i].desired;
+      const auto& actual = plans[i].actual;
       auto& impossible = plans[i].impossible;
       const PlanAction action = plans[i].action();
-      if (actual && (action == PlanAction::update || action == PlanAction::power) && !specs[i].force_moved)
+      if (actual && (action == PlanAction::update || action == PlanAction::power) && !spec.force_moved)
         if (const auto why = moved_away(*actual); !why.empty())
-          impossible.push_back({specs[i].mark, why + "; its spec now applies to the copy (apply --force to change "
-                                                     "this one anyway)"});
+          impossible.push_back({spec.mark, why + "; its spec now applies to the copy (apply --force to change "
+                                                "this one anyway)"});
       if (actual && action == PlanAction::update) {
-        impossible = b.check_transition(specs[i], *actual);
-        for (auto& p : transition_problems(specs[i], actual->spec)) impossible.push_back(std::move(p));
+        impossible = b.check_transition(spec, *actual);
+        for (auto& p : transition_problems(spec, actual->spec)) impossible.push_back(std::move(p));
       }
       if (action == PlanAction::create)
-        for (auto& p : source_problems(specs[i], inventory, b.capabilities())) impossible.push_back(std::move(p));
+        for (auto& p : source_problems(spec, inventory, b.capabilities())) impossible.push_back(std::move(p));
       if (action == PlanAction::create || action == PlanAction::update)
-        for (auto& p : b.check_on_target(specs[i], actual ? &*actual : nullptr)) impossible.push_back(std::move(p));
+        for (auto& p : b.check_on_target(spec, actual ? &*actual : nullptr)) impossible.push_back(std::move(p));
     }
   }
   return plans;

@@ -218,13 +218,15 @@ static std::string disk_removal(const std::string& id, const VmSpec& desired, co
   return "remove (image deleted)";
 }
 
-VmPlan plan_vm(const VmSpec& desired, const std::optional<VmState>& actual, const std::string& target,
+VmPlan plan_vm(VmSpec desired_spec, std::optional<VmState> actual_state, const std::string& target,
                const Capabilities& caps) {
   VmPlan plan;
+  plan.desired = std::move(desired_spec);
+  plan.actual = std::move(actual_state);
+  const VmSpec& desired = plan.desired;
+  const std::optional<VmState>& actual = plan.actual;
   plan.vm = desired.name;
   plan.target = target;
-  plan.desired = desired;
-  plan.actual = actual;
   plan.ignored_blocks = ignored_blocks(desired, caps);
   if (desired.ensure == Ensure::absent) {
     plan.remove = actual.has_value();
