@@ -120,7 +120,8 @@ struct MoveResult {
 // Carries out a plan without problems. Never throws: the result says what
 // was done. A failure defines nothing on the destination (a VM it defined is
 // destroyed again), keeps the disk copies made so far for a re-run to
-// resume, and leaves the source as it found it, except a --shutdown stop.
+// resume, and leaves the source as it found it, except a --shutdown stop and
+// the snapshots --consolidate deleted (the error says so).
 MoveResult run_move(const MovePlan& plan, Session& session, const MoveHooks& hooks);
 
 }  // namespace hvctl

@@ -50,7 +50,13 @@ void consolidate(Run& r, VmState& vm) {
   if (r.plan.consolidate.empty()) return;
   std::string names;
   for (const auto& snap : r.plan.consolidate) {
-    r.from.snapshot(vm.name, {SnapshotRequest::Op::remove, snap.name});
+    try {
+      r.from.snapshot(vm.name, {SnapshotRequest::Op::remove, snap.name});
+    } catch (const std::exception& e) {
+      const auto* error = dynamic_cast<const Error*>(&e);
+      throw Error(error ? error->code() : ExitCode::backend_failure,
+                  fmt::format("{}; deleted before it: {}", e.what(), names.empty() ? "none" : names));
+    }
     names += (names.empty() ? "" : ", ") + snap.name;
   }
   r.step(fmt::format("deleted {}'s {} snapshot(s) on {}: {} (their changes stay in its disks)", vm.name,
