@@ -8,9 +8,7 @@
 
 #include <doctest/doctest.h>
 
-#include <arpa/inet.h>
 #include <strings.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -23,6 +21,8 @@
 #include <utility>
 #include <vector>
 
+#include "loopback_listener.hpp"
+
 namespace hvctl::vsphere::test {
 
 class SoapReplayServer {
@@ -31,29 +31,17 @@ public:
     std::string method, body;
   };
 
-  SoapReplayServer() {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    socklen_t len = sizeof a;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    REQUIRE(listen(fd_, 8) == 0);
-    thread_ = std::thread([this] { accept_loop(); });
-  }
+  SoapReplayServer() { thread_ = std::thread([this] { accept_loop(); }); }
   // Destroy it after its clients: a connection they keep open holds it.
   ~SoapReplayServer() {
-    shutdown(fd_, SHUT_RDWR);  // ends accept()
+    shutdown(listener_.fd, SHUT_RDWR);  // ends accept()
     thread_.join();
     for (auto& t : connections_) t.join();
-    close(fd_);
   }
   SoapReplayServer(const SoapReplayServer&) = delete;
   SoapReplayServer& operator=(const SoapReplayServer&) = delete;
 
-  std::string sdk() const { return "http://127.0.0.1:" + std::to_string(port_) + "/sdk"; }
+  std::string sdk() const { return "http://127.0.0.1:" + std::to_string(listener_.port) + "/sdk"; }
 
   // The next call of `method` gets this envelope (HTTP 200, or 500 for a fault).
   void answer(const std::string& method, std::string envelope, int status = 200) {
@@ -136,7 +124,7 @@ private:
 
   void accept_loop() {
     for (;;) {
-      const int c = accept(fd_, nullptr, nullptr);
+      const int c = accept(listener_.fd, nullptr, nullptr);
       if (c < 0) return;
       connections_.emplace_back([this, c] {
         serve(c);
@@ -145,8 +133,7 @@ private:
     }
   }
 
-  int fd_ = -1;
-  unsigned short port_ = 0;
+  LoopbackListener listener_{8};
   std::thread thread_;
   std::vector<std::thread> connections_;  // one per connection (curl keeps them alive)
   std::mutex m_;

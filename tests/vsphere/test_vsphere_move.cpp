@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "datastore_http.hpp"
+#include "loopback_listener.hpp"
 #include "disk_move.hpp"
 #include "hvctl/error.hpp"
 #include "vm_move.hpp"
@@ -29,23 +30,11 @@ namespace {
 class OneShotServer {
 public:
   explicit OneShotServer(std::string reply, std::size_t body_bytes = 0) : reply_(std::move(reply)), body_(body_bytes) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    socklen_t len = sizeof a;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    REQUIRE(listen(fd_, 1) == 0);
     thread_ = std::thread([this] { serve(); });
   }
-  ~OneShotServer() {
-    thread_.join();
-    close(fd_);
-  }
+  ~OneShotServer() { thread_.join(); }
   std::string url(const std::string& path = "/folder/d/x-flat.vmdk?dcPath=DC0&dsName=ds") const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
+    return "http://127.0.0.1:" + std::to_string(listener_.port) + path;
   }
   std::string sdk() const { return url("/sdk"); }
   // What the client sent; valid after the client is done (the destructor joins).
@@ -57,7 +46,7 @@ public:
 
 private:
   void serve() {
-    const int c = accept(fd_, nullptr, nullptr);
+    const int c = accept(listener_.fd, nullptr, nullptr);
     if (c < 0) return;
     char buf[65536];
     while (request_.find("\r\n\r\n") == std::string::npos || request_.size() - request_.find("\r\n\r\n") - 4 < body_) {
@@ -74,10 +63,9 @@ private:
     close(c);
   }
 
+  LoopbackListener listener_{1};
   std::string reply_, request_;
   std::size_t body_;
-  int fd_ = -1;
-  unsigned short port_ = 0;
   std::thread thread_;
 };
 

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "loopback_listener.hpp"
 #include "soap_client.hpp"
 
 using namespace hvctl::vsphere;
@@ -16,19 +17,8 @@ namespace {
 // A listening socket whose connections complete (the kernel's backlog) but
 // are never read: a server that froze.
 struct SilentServer {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  int port = 0;
-  SilentServer() {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    REQUIRE(listen(fd, 16) == 0);
-    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    port = ntohs(a.sin_port);
-  }
-  ~SilentServer() { close(fd); }
+  test::LoopbackListener listener{16};
+  int port = listener.port;
 };
 
 std::string error_of(SoapClient& c) {
