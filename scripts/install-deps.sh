@@ -16,6 +16,9 @@ packages=(
   # qemu-img: libvirt makes qcow2 volumes (and overlays of base images) with it;
   # qemu-nbd with libnbd: hvctl move reads a qcow2 or vhd image as raw content
   qemu-utils libnbd-dev
+  # xxhash: the digests of a move's copy and its verify (the header; xxhsum
+  # checks them in the tests)
+  libxxhash-dev xxhash
   # vSphere test counterpart: vcsim and govc built from Debian's govmomi source package
   golang-go golang-github-vmware-govmomi-dev golang-github-google-uuid-dev golang-github-kr-pretty-dev
   dpkg-dev openssl

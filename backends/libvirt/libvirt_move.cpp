@@ -97,18 +97,25 @@ public:
     if (stream_ && !finished_) virStreamAbort(stream_.get());
   }
   std::size_t read(char* buffer, std::size_t size) override {
+    bool zeros = false;
+    const std::size_t n = read_sparse(buffer, size, zeros);
+    if (zeros) std::fill(buffer, buffer + n, '\0');
+    return n;
+  }
+  std::size_t read_sparse(char* buffer, std::size_t size, bool& zeros) override {
+    zeros = false;
     if (finished_) return 0;
     size = std::min<std::size_t>(size, 1 << 20);
     if (hole_ > 0) {  // zeros the daemon skipped
       const auto n = static_cast<std::size_t>(std::min<long long>(hole_, static_cast<long long>(size)));
-      std::fill(buffer, buffer + n, '\0');
       hole_ -= static_cast<long long>(n);
+      zeros = true;
       return n;
     }
     const int n = virStreamRecvFlags(stream_.get(), buffer, size, VIR_STREAM_RECV_STOP_AT_HOLE);
     if (n == -3) {  // at a hole: how long it is
       if (virStreamRecvHole(stream_.get(), &hole_, 0) < 0) ctx_.fail(fmt::format("cannot read {} of", what_));
-      return read(buffer, size);
+      return read_sparse(buffer, size, zeros);
     }
     if (n < 0) ctx_.fail(fmt::format("cannot read {} of", what_));
     if (n == 0) {

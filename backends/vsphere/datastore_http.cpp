@@ -106,7 +106,7 @@ public:
     }
     const std::string range = fmt::format("{}-", r_.offset);
     if (r_.offset > 0) curl_easy_setopt(t_.easy(), CURLOPT_RANGE, range.c_str());  // curl copies it
-    curl_easy_setopt(t_.easy(), CURLOPT_BUFFERSIZE, 256L * 1024);
+    curl_easy_setopt(t_.easy(), CURLOPT_BUFFERSIZE, 512L * 1024);
     curl_easy_setopt(t_.easy(), CURLOPT_WRITEFUNCTION, &HttpReader::on_data);
     curl_easy_setopt(t_.easy(), CURLOPT_WRITEDATA, this);
   }
@@ -114,7 +114,13 @@ public:
   std::size_t read(char* buffer, std::size_t size) override {
     if (at_ >= r_.end || size == 0) return 0;
     const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(size, r_.end - at_));
-    if (!body_done_ && pos_ == buf_.size()) fill();
+    if (!body_done_ && pos_ == buf_.size()) {
+      dest_ = {buffer, want, 0};  // (curl's bytes go straight there, not through buf_)
+      fill();
+      const std::size_t got = dest_.got;
+      dest_ = {};
+      if (got > 0) return at_ += got, got;
+    }
     std::size_t n = 0;
     if (pos_ < buf_.size()) {
       n = std::min(want, buf_.size() - pos_);
@@ -139,7 +145,13 @@ private:
       return CURL_WRITEFUNC_PAUSE;  // curl hands the same bytes again after the pause
     }
     if (r->pos_ == r->buf_.size()) r->buf_.clear(), r->pos_ = 0;
-    r->buf_.append(data, n);
+    std::size_t direct = 0;  // (into the reader's waiting buffer; buf_ is empty then, and takes the rest)
+    if (r->dest_.at && r->dest_.got == 0 && r->buf_.empty()) {
+      direct = std::min(n, r->dest_.room);
+      std::memcpy(r->dest_.at, data, direct);
+      r->dest_.got = direct;
+    }
+    r->buf_.append(data + direct, n - direct);
     r->received_ += n;
     return n;
   }
@@ -157,8 +169,8 @@ private:
   }
 
   void fill() {
-    t_.pump([&] { return pos_ < buf_.size() || beyond_end_; });
-    if (pos_ < buf_.size()) return;
+    t_.pump([&] { return pos_ < buf_.size() || dest_.got > 0 || beyond_end_; });
+    if (pos_ < buf_.size() || dest_.got > 0) return;
     if (!checked_ && t_.done()) check_status();  // a body-less answer (404, an empty file)
     if (beyond_end_) {
       body_done_ = true;
@@ -180,6 +192,10 @@ private:
   std::uint64_t at_;  // the stream's position (bytes from the file's start)
   std::string buf_;
   std::size_t pos_ = 0;
+  struct Destination {
+    char* at = nullptr;
+    std::size_t room = 0, got = 0;
+  } dest_;  // the buffer a read() waits to fill
   bool checked_ = false, body_done_ = false, beyond_end_ = false;
   long status_ = 0;
   std::uint64_t received_ = 0;

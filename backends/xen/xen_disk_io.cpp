@@ -91,11 +91,41 @@ public:
       return static_cast<std::size_t>(n);
     }
   }
+  // A sparse file's holes, found with SEEK_DATA/SEEK_HOLE, come back unread.
+  std::size_t read_sparse(char* buffer, std::size_t size, bool& zeros) override {
+    zeros = false;
+    if (at_ >= hole_end_ && at_ >= data_end_) find_extent();
+    if (at_ < hole_end_) {
+      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(size, hole_end_ - at_));
+      at_ += n;
+      zeros = true;
+      return n;
+    }
+    return read(buffer, static_cast<std::size_t>(std::min<std::uint64_t>(size, data_end_ - at_)));
+  }
 
 private:
+  // Whether at_ is in a hole (to hole_end_) or in data (to data_end_); a
+  // file system that cannot say reads as data to the end.
+  void find_extent() {
+    const off_t data = ::lseek(fd_.get(), static_cast<off_t>(at_), SEEK_DATA);
+    if (data < 0) {
+      struct stat st {};
+      if (errno == ENXIO && ::fstat(fd_.get(), &st) == 0) hole_end_ = static_cast<std::uint64_t>(st.st_size);
+      else data_end_ = UINT64_MAX;
+      return;
+    }
+    if (static_cast<std::uint64_t>(data) > at_) {
+      hole_end_ = static_cast<std::uint64_t>(data);
+      return;
+    }
+    const off_t hole = ::lseek(fd_.get(), static_cast<off_t>(at_), SEEK_HOLE);
+    data_end_ = hole < 0 ? UINT64_MAX : static_cast<std::uint64_t>(hole);
+  }
   Fd fd_;
   const std::string path_, what_;
   std::uint64_t at_;
+  std::uint64_t hole_end_ = 0, data_end_ = 0;
 };
 
 class FileWriter final : public DiskWriter {

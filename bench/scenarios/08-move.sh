@@ -6,9 +6,9 @@
 # (QEMU), the VM defined there. The peer is the same disk work done by hand:
 # `govc datastore.download` of the extent to a local file, then `qemu-img
 # convert` of it into the pool (sparse, as hvctl writes). hvctl streams (no
-# scratch copy) and reads the copy back to check every block's SHA-256; the
+# scratch copy) and reads the copy back to check every block's XXH3-128; the
 # peer checks nothing and defines no VM; a second peer adds the check by
-# hand (sha256sum of the download and of the copy). Before each run the previous run's
+# hand (xxhsum -H2 of the download and of the copy, the digest hvctl reports). Before each run the previous run's
 # copy, VM and the source's moved-to label are removed (--prepare, untimed).
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
@@ -51,5 +51,5 @@ measure hvctl "hvctl move ($SIZE, verified, VM defined)" "$(runs_or 3)" --prepar
 measure peer "govc datastore.download + qemu-img convert" "$(runs_or 3)" --prepare "$W/reset.sh" -- \
   ". $W/sim/env; $GOVC datastore.download -ds LocalDS_0 mover/mover-flat.vmdk $W/dl.raw && qemu-img convert -f raw -O raw $W/dl.raw $W/pool/hand.raw"
 [ "$(sha256sum "$W/pool/hand.raw" | cut -d' ' -f1)" = "$sum" ] || bench_die "the peer's copy differs from the source"
-measure peer "the same, then sha256sum of the download and of the copy" "$(runs_or 3)" --prepare "$W/reset.sh" -- \
-  ". $W/sim/env; $GOVC datastore.download -ds LocalDS_0 mover/mover-flat.vmdk $W/dl.raw && qemu-img convert -f raw -O raw $W/dl.raw $W/pool/hand.raw && [ \"\$(sha256sum < $W/dl.raw)\" = \"\$(sha256sum < $W/pool/hand.raw)\" ]"
+measure peer "the same, then xxhsum -H2 of the download and of the copy" "$(runs_or 3)" --prepare "$W/reset.sh" -- \
+  ". $W/sim/env; $GOVC datastore.download -ds LocalDS_0 mover/mover-flat.vmdk $W/dl.raw && qemu-img convert -f raw -O raw $W/dl.raw $W/pool/hand.raw && [ \"\$(xxhsum -H2 < $W/dl.raw)\" = \"\$(xxhsum -H2 < $W/pool/hand.raw)\" ]"

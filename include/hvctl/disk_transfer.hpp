@@ -43,6 +43,13 @@ public:
   // Up to `size` bytes of the stream from the reader's position on; 0 at its
   // end. Throws BackendError naming the disk.
   virtual std::size_t read(char* buffer, std::size_t size) = 0;
+  // Like read, but a run of zeros the source knows of without reading it (a
+  // hole) comes back as its length, up to `size`, with `zeros` set and the
+  // buffer untouched: a copy then neither fills nor checks those bytes.
+  virtual std::size_t read_sparse(char* buffer, std::size_t size, bool& zeros) {
+    zeros = false;
+    return read(buffer, size);
+  }
 };
 
 // Where a disk goes on the destination, decided before any byte is copied.

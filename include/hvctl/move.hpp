@@ -114,7 +114,7 @@ struct MoveResult {
   std::string error;               // what failed, and what state it left ("copies kept for a re-run")
   ExitCode failure = ExitCode::backend_failure;
   VmSpec spec;                     // the destination's spec as defined (its target set)
-  std::map<std::string, std::string> digests;  // disk id -> sha256 of its raw content, as verified
+  std::map<std::string, std::string> checksums;  // disk id -> "xxh128:<hex>" of its raw content, as verified (xxhsum -H2)
 };
 
 // Carries out a plan without problems. Never throws: the result says what

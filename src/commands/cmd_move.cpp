@@ -94,7 +94,7 @@ Result result_of(const MovePlan& p, const MoveResult* r) {
   if (!r) return res;
   res.data["ok"] = r->ok;
   res.data["done"] = r->done;
-  res.data["digests"] = r->digests;
+  res.data["checksums"] = r->checksums;  // ("digests" held SHA-256 before; a new key, not a new meaning)
   if (!r->ok) res.data["error"] = r->error;
   if (r->ok) res.data["spec"] = spec_json(r->spec);
   return res;

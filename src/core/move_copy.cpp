@@ -4,12 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <cstdlib>
-#include <deque>
-#include <exception>
-#include <mutex>
-#include <thread>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -17,8 +12,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "block_prefetch.hpp"
 #include "hvctl/sha256.hpp"
 #include "hvctl/zeros.hpp"
+
+#define XXH_INLINE_ALL  // (header-only: no library to carry into a dom0)
+#include <xxhash.h>
 
 namespace fs = std::filesystem;
 
@@ -27,6 +26,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr int kJournalEvery = 64;  // blocks between journal saves
+// Version 2 keeps XXH3-128 block digests; version 1's were SHA-256, and a
+// copy journalled by it starts again.
+constexpr int kJournalVersion = 2;
 
 std::string state_directory() {
   if (const char* d = std::getenv("HVCTL_STATE_DIR"); d && *d) return d;
@@ -35,92 +37,46 @@ std::string state_directory() {
   return std::string(home && *home ? home : "/tmp") + "/.local/state/hvctl";
 }
 
-// A block's SHA-256; a block of zeros (most of a sparse disk) by its size alone.
-std::string block_digest(const char* data, std::size_t size) {
-  static const std::string zero_block = sha256_hex(std::string(kBlock, '\0'));
-  if (size == kBlock && all_zero(data, size)) return zero_block;
-  Sha256 h;
-  h.update(data, size);
-  return h.hex();
-}
+// XXH3-128 as `xxhsum -H2` writes it: the high half first.
+std::string to_hex(XXH128_hash_t h) { return fmt::format("{:016x}{:016x}", h.high64, h.low64); }
+std::string xxh3_128_hex(const char* data, std::size_t size) { return to_hex(XXH3_128bits(data, size)); }
 
-// Fills `buffer` with up to `size` bytes (short only at the stream's end).
-std::size_t read_full(DiskReader& r, char* buffer, std::size_t size) {
-  std::size_t got = 0;
-  while (got < size) {
-    const std::size_t n = r.read(buffer + got, size - got);
-    if (n == 0) break;
-    got += n;
-  }
-  return got;
-}
-
-// Reads the stream's blocks ahead on a thread of its own (a few blocks at
-// most), so the source's transfer overlaps the hashing and the writes.
-// `each` runs on that thread for every block read (the verify's whole-disk
-// digest). A reader's error comes out of next().
-class Prefetch {
+// A whole disk's XXH3-128, fed as its blocks go by.
+class WholeDigest {
 public:
-  using Each = std::function<void(const char*, std::size_t)>;
-  Prefetch(DiskReader& r, std::uint64_t bytes, Each each = nullptr)
-      : reader_(r), left_(bytes), each_(std::move(each)), thread_([this] { run(); }) {}
-  ~Prefetch() {
-    {
-      std::lock_guard lock(m_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
+  WholeDigest() : state_(XXH3_createState()) {
+    if (!state_) throw std::bad_alloc();
+    XXH3_128bits_reset(state_.get());
   }
-  // The next block, empty at the stream's end (or short: where it ended).
-  std::vector<char> next() {
-    std::unique_lock lock(m_);
-    cv_.wait(lock, [&] { return !blocks_.empty() || done_; });
-    if (blocks_.empty()) {
-      if (error_) std::rethrow_exception(error_);
-      return {};
-    }
-    auto b = std::move(blocks_.front());
-    blocks_.pop_front();
-    cv_.notify_all();
-    return b;
-  }
+  void update(const char* data, std::size_t size) { XXH3_128bits_update(state_.get(), data, size); }
+  std::string hex() const { return "xxh128:" + to_hex(XXH3_128bits_digest(state_.get())); }
 
 private:
-  static constexpr std::size_t kAhead = 4;
-  void run() {
-    try {
-      while (left_ > 0) {
-        std::vector<char> b(static_cast<std::size_t>(std::min<std::uint64_t>(kBlock, left_)));
-        const std::size_t got = read_full(reader_, b.data(), b.size());
-        b.resize(got);
-        if (each_) each_(b.data(), got);
-        left_ = got == 0 ? 0 : left_ - got;
-        std::unique_lock lock(m_);
-        cv_.wait(lock, [&] { return blocks_.size() < kAhead || stop_; });
-        if (stop_) break;
-        if (got) blocks_.push_back(std::move(b));
-        cv_.notify_all();
-        if (got < kBlock) break;  // (the last, or where the stream ended)
-      }
-    } catch (...) {
-      std::lock_guard lock(m_);
-      error_ = std::current_exception();
-    }
-    std::lock_guard lock(m_);
-    done_ = true;
-    cv_.notify_all();
-  }
-  DiskReader& reader_;
-  std::uint64_t left_;
-  Each each_;
-  std::mutex m_;
-  std::condition_variable cv_;
-  std::deque<std::vector<char>> blocks_;
-  bool done_ = false, stop_ = false;
-  std::exception_ptr error_;
-  std::thread thread_;  // last: it starts once the rest is made
+  struct Free {
+    void operator()(XXH3_state_t* s) const { XXH3_freeState(s); }
+  };
+  std::unique_ptr<XXH3_state_t, Free> state_;
 };
+
+const std::string& zero_block_digest() {
+  static const std::string digest = xxh3_128_hex(std::string(kBlock, '\0').data(), kBlock);
+  return digest;
+}
+
+}  // namespace
+
+// A block of zeros (most of a sparse disk) is known by its size alone.
+std::string block_digest(const char* data, std::size_t size) {
+  if (size == kBlock && all_zero(data, size)) return zero_block_digest();
+  return xxh3_128_hex(data, size);
+}
+
+namespace {
+
+// A hole the reader skipped is known without looking at it.
+std::string digest_of(const Block& b) {
+  return b.zeros && b.size == kBlock ? zero_block_digest() : block_digest(b.data(), b.size);
+}
 
 // Where this run starts: the blocks the journal and the writer agree on.
 // Anything else (the writer ahead of the journal after a kill, an unaligned
@@ -157,6 +113,7 @@ Journal::Journal(std::string file) : file_(std::move(file)) {
   if (!in) return;
   try {
     const auto j = nlohmann::json::parse(in);
+    if (j.value("version", 0) != kJournalVersion) return;  // (an older hvctl's: its copies start again)
     for (const auto& [id, d] : j.at("disks").items())
       disks_[id] = {d.at("path").get<std::string>(), d.at("capacity").get<std::uint64_t>(),
                     d.at("blocks").get<std::vector<std::string>>()};
@@ -179,7 +136,7 @@ bool Journal::claims(const std::string& id, const std::string& path) const {
 
 void Journal::save() const {
   nlohmann::json j;
-  j["version"] = 1;
+  j["version"] = kJournalVersion;
   j["disks"] = nlohmann::json::object();
   for (const auto& [id, d] : disks_)
     j["disks"][id] = {{"path", d.path}, {"capacity", d.capacity}, {"blocks", d.blocks}};
@@ -219,6 +176,8 @@ CopyStats copy_disk(Backend& from, const VmState& vm, Backend& to, const DiskCop
   const auto start = Clock::now();
   auto reader = from.read_disk(vm, c.source, offset);
   int since_save = 0;
+  const bool whole = offset == 0;  // (a resumed copy has not seen the start: the verify hashes the copy whole)
+  WholeDigest digest;
   try {
     Prefetch blocks(*reader, c.source.capacity - offset);
     while (offset < c.source.capacity) {
@@ -226,14 +185,18 @@ CopyStats copy_disk(Backend& from, const VmState& vm, Backend& to, const DiskCop
         throw Error(ExitCode::interrupted, fmt::format("interrupted at {} of {}", show_bytes(offset),
                                                        show_bytes(c.source.capacity)));
       const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(kBlock, c.source.capacity - offset));
-      const auto block = blocks.next();
-      if (block.size() != want)
+      Block block = blocks.next();
+      if (block.size != want)
         throw BackendError(fmt::format("disk '{}': the source's stream ended at {} of {}", c.source.disk_id,
-                                       offset + block.size(), c.source.capacity));
-      writer->write(block.data(), block.size());
-      j.blocks.push_back(block_digest(block.data(), block.size()));
-      offset += block.size();
-      stats.copied += block.size();
+                                       offset + block.size, c.source.capacity));
+      // (zeros read from the source are looked at once here, then handled as a hole)
+      if (!block.zeros && block.size == kBlock && all_zero(block.data(), block.size)) block.zeros = true;
+      writer->write(block.data(), block.size);
+      j.blocks.push_back(digest_of(block));
+      if (whole) digest.update(block.data(), block.size);
+      offset += block.size;
+      stats.copied += block.size;
+      blocks.recycle(std::move(block));
       if (++since_save == kJournalEvery) since_save = 0, journal.save();
       report(hooks, c, offset, start, stats.resumed_from);
     }
@@ -244,33 +207,39 @@ CopyStats copy_disk(Backend& from, const VmState& vm, Backend& to, const DiskCop
   }
   journal.save();
   stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (whole) stats.digest = digest.hex();
   return stats;
 }
 
-std::string verify_disk(Backend& to, const DiskCopy& c, const DiskJournal& j, const MoveHooks& hooks) {
+std::string verify_disk(Backend& to, const DiskCopy& c, const DiskJournal& j, const MoveHooks& hooks,
+                        const std::string& source_digest) {
   auto reader = to.read_placed(c.placement);
-  Sha256 whole;  // (on the reading thread, beside the blocks' digests here)
+  WholeDigest whole;  // (on the reading thread, beside the blocks' digests here)
   std::uint64_t offset = 0;
   {
-    Prefetch blocks(*reader, c.source.capacity, [&whole](const char* data, std::size_t n) { whole.update(data, n); });
+    Prefetch blocks(*reader, c.source.capacity,
+                    source_digest.empty()
+                        ? Prefetch::Each([&whole](const Block& b) { whole.update(b.data(), b.size); })
+                        : Prefetch::Each());
     for (std::size_t i = 0; i < j.blocks.size(); ++i) {
       const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(kBlock, c.source.capacity - offset));
-      const auto block = blocks.next();
-      if (block.size() != want)
+      Block block = blocks.next();
+      if (block.size != want)
         throw CorruptCopy(fmt::format("disk '{}': the copy at {} is {} long, not {}", c.source.disk_id,
-                                       c.placement.path, offset + block.size(), c.source.capacity));
-      if (block_digest(block.data(), block.size()) != j.blocks[i])
+                                       c.placement.path, offset + block.size, c.source.capacity));
+      if (digest_of(block) != j.blocks[i])
         throw CorruptCopy(fmt::format("disk '{}': the copy at {} differs from the source in the block at byte {} "
-                                       "(its SHA-256 is not the one the source's bytes had)",
+                                       "(its digest is not the one the source's bytes had)",
                                        c.source.disk_id, c.placement.path, offset));
-      offset += block.size();
+      offset += block.size;
+      blocks.recycle(std::move(block));
       if (hooks.copying && i % 64 == 0) hooks.copying(c.source.disk_id + " (verify)", offset, c.source.capacity, 0);
     }
   }
   if (offset != c.source.capacity)
     throw BackendError(fmt::format("disk '{}': the journal covers {} of {}", c.source.disk_id, offset,
                                    c.source.capacity));
-  return whole.hex();
+  return source_digest.empty() ? whole.hex() : source_digest;
 }
 
 }  // namespace hvctl::move

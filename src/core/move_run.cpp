@@ -3,6 +3,8 @@
 // copied and verified before the destination defines anything; the source
 // is labelled hvctl.moved-to before its copy first starts; the source is
 // deleted (--delete-source) only after its copy became ready.
+#include <map>
+
 #include <fmt/format.h>
 
 #include "hvctl/move.hpp"
@@ -74,8 +76,10 @@ void consolidate(Run& r, VmState& vm) {
 }
 
 void copy_disks(Run& r, const VmState& vm, move::Journal& journal) {
+  std::map<std::string, std::string> source_digests;
   for (const auto& c : r.plan.disks) {
     const auto stats = move::copy_disk(r.from, vm, r.to, c, journal, r.hooks);
+    source_digests[c.source.disk_id] = stats.digest;
     const double rate = stats.seconds > 0 ? static_cast<double>(stats.copied) / stats.seconds : 0;
     r.step(fmt::format("disk {}: copied {} to {} in {:.1f} s ({}/s){}", c.source.disk_id,
                        move::show_bytes(stats.copied), c.placement.path, stats.seconds,
@@ -84,14 +88,15 @@ void copy_disks(Run& r, const VmState& vm, move::Journal& journal) {
   }
   for (const auto& c : r.plan.disks) {
     try {
-      r.result.digests[c.source.disk_id] = move::verify_disk(r.to, c, journal.disk(c.source.disk_id), r.hooks);
+      r.result.checksums[c.source.disk_id] = move::verify_disk(r.to, c, journal.disk(c.source.disk_id), r.hooks,
+                                                          source_digests[c.source.disk_id]);
     } catch (const move::CorruptCopy&) {  // a copy that is not the source's is no use to a re-run either
       journal.disk(c.source.disk_id) = {};
       journal.save();
       r.to.write_disk(c.placement)->discard();
       throw;
     }
-    r.step(fmt::format("disk {}: verified, sha256 {}", c.source.disk_id, r.result.digests[c.source.disk_id]));
+    r.step(fmt::format("disk {}: verified, {}", c.source.disk_id, r.result.checksums[c.source.disk_id]));
   }
 }
 

@@ -71,7 +71,7 @@ expect_exit 0 "--shutdown --consolidate stops the source, deletes its snapshot, 
   --target vc move mover --to lab "${MAP[@]}" --shutdown --consolidate --no-start -O "$E2E_TMP/moved.yaml"
 ok "it stopped the source first" contains "$err" "stopped mover on vc"
 ok "then deleted the snapshot" contains "$err" "deleted mover's 1 snapshot(s) on vc: pre-move (their changes stay in its disks)"
-ok "it verified the copy" contains "$err" "verified, sha256 $MOVER_SHA256"
+ok "it verified the copy" contains "$err" "verified, xxh128:$MOVER_XXH128"
 expect_exit 0 "the snapshot is gone" -- --target vc snapshot list mover -o json
 ok "  (none left)" [ "$(json_get "$out" "d['items']")" = "[]" ]
 ok "the pool volume holds the source disk's content" \
@@ -106,7 +106,7 @@ vcsim_mover "$WORK/vcsim" "$HVCTL" "$HVCTL_CONFIG" vc big "big-$$" 1G || exit 1
 "$HVCTL" --target vc move big --to lab "${MAP[@]}" --no-start >"$E2E_TMP/big.out" 2>"$E2E_TMP/big.err" &
 pid=$!
 vcsim_pid=$(cat "$WORK/vcsim/pid")
-if wait_for 60 bash -c '[ "$(cat "$1"/moves/big-*.json 2>/dev/null | grep -o "\"[0-9a-f]\{64\}\"" | wc -l)" -ge 8 ]' _ "$HVCTL_STATE_DIR"
+if wait_for 60 bash -c '[ "$(cat "$1"/moves/big-*.json 2>/dev/null | grep -o "\"[0-9a-f]\{32\}\"" | wc -l)" -ge 8 ]' _ "$HVCTL_STATE_DIR"
 then kill -STOP "$vcsim_pid"; fi
 wait_for 30 bash -c '! kill -0 "$1" 2>/dev/null' _ "$pid"  # (the target's timeout: 3s ends the read)
 kill -CONT "$vcsim_pid"

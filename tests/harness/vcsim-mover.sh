@@ -8,7 +8,7 @@
 # [LocalDS_0] NAME/NAME-flat.vmdk with a monolithicFlat descriptor NAME.vmdk
 # beside it, then `hvctl apply`s VM NAME (1 vCPU, 256 MiB, guest id
 # otherLinux64Guest, that disk, a NIC on "VM Network", stopped). Sets
-# MOVER_SHA256 (of the disk's raw content), MOVER_SIZE and MOVER_FLAT (the
+# MOVER_SHA256 and MOVER_XXH128 (`xxhsum -H2`, what hvctl move reports) of the disk's raw content, MOVER_SIZE and MOVER_FLAT (the
 # extent's path on this host).
 vcsim_mover() {
   local dir=$1 hvctl=$2 config=$3 target=$4 name=$5 marker=$6 size=$7 ds_dir here
@@ -21,6 +21,7 @@ vcsim_mover() {
   truncate -s "$size" "$MOVER_FLAT"
   MOVER_SIZE=$(stat -c %s "$MOVER_FLAT")
   MOVER_SHA256=$(sha256sum "$MOVER_FLAT" | cut -d' ' -f1)
+  MOVER_XXH128=$(xxhsum -H2 "$MOVER_FLAT" | cut -d' ' -f1)
   printf '# Disk DescriptorFile\nversion=1\nCID=fffffffe\nparentCID=ffffffff\ncreateType="vmfs"\n\n' > "$ds_dir/$name/$name.vmdk"
   printf 'RW %s VMFS "%s-flat.vmdk"\n\nddb.adapterType = "lsilogic"\n' "$((MOVER_SIZE / 512))" "$name" >> "$ds_dir/$name/$name.vmdk"
   "$hvctl" --config "$config" apply -f - >/dev/null <<EOS

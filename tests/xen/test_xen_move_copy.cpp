@@ -4,13 +4,18 @@
 // the read-back that finds a corrupted byte, all on real files.
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
-#include "hvctl/sha256.hpp"
+#include <fmt/format.h>
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include "move_copy.hpp"
 #include "xen_backend.hpp"
 #include "xen_state.hpp"
@@ -88,6 +93,12 @@ struct Fixture {
   std::string placed() const { return xen::test::read_file(copy.placement.path); }
 };
 
+// What a move reports for the whole disk: XXH3-128 in one call of xxhash's own.
+std::string xxh128(const std::string& data) {
+  const XXH128_hash_t h = XXH3_128bits(data.data(), data.size());
+  return fmt::format("xxh128:{:016x}{:016x}", h.high64, h.low64);
+}
+
 MoveHooks stop_after(int blocks, int& seen) {
   MoveHooks h;
   h.interrupts = [blocks, &seen] { return seen++ >= blocks ? 1 : 0; };
@@ -102,11 +113,14 @@ TEST_CASE("move copy: a disk is copied block by block, journalled, and read back
   const auto stats = move::copy_disk(*f.from, f.vm, *f.to, f.copy, f.journal, {});
   CHECK(stats.copied == f.data.size());
   CHECK(stats.resumed_from == 0);
+  CHECK(stats.digest == xxh128(f.data));  // (hashed from the source's stream as it went by)
   CHECK(f.placed() == f.data);
   const auto& j = f.journal.disk("root");
   CHECK(j.blocks.size() == 7);  // six whole blocks and the rest
-  CHECK(j.blocks[2] == sha256_hex(std::string(kMiB, '\0')));
-  CHECK(move::verify_disk(*f.to, f.copy, j, {}) == sha256_hex(f.data));
+  // (XXH3-128 as `xxhsum -H2` writes it: of 1 MiB of zeros, and of "hello")
+  CHECK(j.blocks[2] == "b6ef17a3448492b6918780b90550bf34");
+  CHECK(move::block_digest("hello", 5) == "b5e9c1ad071b3e7fc779cfaa5e523818");
+  CHECK(move::verify_disk(*f.to, f.copy, j, {}) == xxh128(f.data));
   CHECK(move::Journal(f.journal.file()).claims("root", f.copy.placement.path));  // (saved, as the next run reads it)
 }
 
@@ -119,8 +133,9 @@ TEST_CASE("move copy: an interrupted copy resumes where the journal and the file
   const auto stats = move::copy_disk(*f.from, f.vm, *f.to, f.copy, again, {});
   CHECK(stats.resumed_from == 5 * kMiB);
   CHECK(stats.copied == f.data.size() - 5 * kMiB);
+  CHECK(stats.digest.empty());  // (it has not seen the start: the read-back hashes the copy whole)
   CHECK(f.placed() == f.data);
-  CHECK(move::verify_disk(*f.to, f.copy, again.disk("root"), {}) == sha256_hex(f.data));
+  CHECK(move::verify_disk(*f.to, f.copy, again.disk("root"), {}) == xxh128(f.data));
 }
 
 TEST_CASE("move copy: stopped after a run of zeros (a hole the file does not hold), it resumes before them") {
@@ -149,6 +164,64 @@ TEST_CASE("move copy: a byte changed in the kept part of an interrupted copy is 
                        doctest::Contains("differs from the source in the block at byte 1048576"), move::CorruptCopy);
 }
 
+TEST_CASE("move copy: given the source's digest, the read-back still finds a changed byte") {
+  Fixture f;
+  const auto stats = move::copy_disk(*f.from, f.vm, *f.to, f.copy, f.journal, {});
+  CHECK(move::verify_disk(*f.to, f.copy, f.journal.disk("root"), {}, stats.digest) == xxh128(f.data));
+  {
+    std::fstream image(f.copy.placement.path, std::ios::in | std::ios::out | std::ios::binary);
+    image.seekp(static_cast<std::streamoff>(5 * kMiB + 7));
+    image.put('X');
+  }
+  CHECK_THROWS_WITH_AS(move::verify_disk(*f.to, f.copy, f.journal.disk("root"), {}, stats.digest),
+                       doctest::Contains("in the block at byte 5242880"), move::CorruptCopy);
+}
+
+TEST_CASE("move copy: a sparse source's holes are copied as zeros, whole, at a block's start or inside one") {
+  Fixture f;
+  const std::string image = (f.dirs.root / "web-root.img").string();
+  const int fd = ::open(image.c_str(), O_RDWR);
+  REQUIRE(fd >= 0);
+  // (all of block 2 and 3; the first half of block 1; 8 KiB inside block 5)
+  for (const auto& [at, n] : {std::pair<std::uint64_t, std::uint64_t>{2 * kMiB, 2 * kMiB}, {kMiB, kMiB / 2},
+                              {5 * kMiB + 4096, 8192}}) {
+    REQUIRE(::fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(at),
+                        static_cast<off_t>(n)) == 0);
+    std::fill(f.data.begin() + static_cast<std::ptrdiff_t>(at), f.data.begin() + static_cast<std::ptrdiff_t>(at + n),
+              '\0');
+  }
+  struct stat st {};
+  REQUIRE(::fstat(fd, &st) == 0);
+  REQUIRE(static_cast<std::uint64_t>(st.st_blocks) * 512 <= f.data.size() - 2 * kMiB);  // (they are holes)
+  ::close(fd);
+  REQUIRE(xen::test::read_file(image) == f.data);
+  const auto stats = move::copy_disk(*f.from, f.vm, *f.to, f.copy, f.journal, {});
+  CHECK(stats.digest == xxh128(f.data));
+  CHECK(f.placed() == f.data);
+  const auto& j = f.journal.disk("root");
+  REQUIRE(j.blocks.size() == 7);
+  CHECK(j.blocks[2] == "b6ef17a3448492b6918780b90550bf34");  // (a hole reads as a block of zeros)
+  CHECK(j.blocks[1] == move::block_digest(f.data.data() + kMiB, kMiB));
+  CHECK(j.blocks[5] == move::block_digest(f.data.data() + 5 * kMiB, kMiB));
+  CHECK(move::verify_disk(*f.to, f.copy, j, {}) == xxh128(f.data));
+}
+
+TEST_CASE("move copy: a journal of an older version (SHA-256 blocks) starts the copy again") {
+  Fixture f;
+  int seen = 0;
+  CHECK_THROWS_AS(move::copy_disk(*f.from, f.vm, *f.to, f.copy, f.journal, stop_after(5, seen)), Error);
+  std::string text = xen::test::read_file(f.journal.file());
+  const auto at = text.find("\"version\":2");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 11, "\"version\":1");
+  std::ofstream(f.journal.file(), std::ios::trunc) << text;
+  move::Journal old(f.journal.file());
+  CHECK_FALSE(old.claims("root", f.copy.placement.path));
+  const auto stats = move::copy_disk(*f.from, f.vm, *f.to, f.copy, old, {});
+  CHECK(stats.resumed_from == 0);
+  CHECK(f.placed() == f.data);
+}
+
 TEST_CASE("move copy: a journal for another path, or a damaged one, is not trusted") {
   Fixture f;
   int seen = 0;
@@ -169,5 +242,5 @@ TEST_CASE("move copy: a qcow2 source is read as raw content through qemu-nbd, re
   const auto stats = move::copy_disk(*f.from, f.vm, *f.to, f.copy, again, {});
   CHECK(stats.resumed_from == 5 * kMiB);
   CHECK(f.placed() == f.data);
-  CHECK(move::verify_disk(*f.to, f.copy, again.disk("root"), {}) == sha256_hex(f.data));
+  CHECK(move::verify_disk(*f.to, f.copy, again.disk("root"), {}) == xxh128(f.data));
 }

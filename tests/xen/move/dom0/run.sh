@@ -36,7 +36,7 @@ check "nothing was copied there" test ! -e /mnt/small/disks
 
 # An interrupted copy (SIGINT once the journal holds 8 MiB), a byte of it
 # corrupted, then a run that resumes: its read-back finds the byte.
-journal_blocks() { cat /tmp/hvctl-state/moves/*.json 2>/dev/null | tr ',' '\n' | grep -c '"[0-9a-f]\{64\}"'; }
+journal_blocks() { cat /tmp/hvctl-state/moves/*.json 2>/dev/null | tr ',' '\n' | grep -c '"[0-9a-f]\{32\}"'; }
 copied_some() { [ "$(journal_blocks)" -ge 8 ]; }
 $VCHV move mover --to xen --as pv "$MAP" --no-start >/tmp/m1.out 2>/tmp/m1.err &
 mpid=$!
