@@ -123,7 +123,7 @@ Domain LibvirtBackend::require(const std::string& name, const char* what) {
 }
 
 // The VM as the target reports it, or nullopt when it vanished meanwhile.
-std::optional<VmState> LibvirtBackend::describe(virDomainPtr dom) {
+std::optional<VmState> LibvirtBackend::describe(virDomainPtr dom, std::optional<bool> autostart) {
   const Context c = ctx(virDomainGetName(dom));
   CString xml(virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE));
   if (!xml && last_error_code() == VIR_ERR_NO_DOMAIN) return std::nullopt;
@@ -136,7 +136,8 @@ std::optional<VmState> LibvirtBackend::describe(virDomainPtr dom) {
     throw;
   }
   state.spec.power = state.power;
-  if (int autostart = 0; virDomainGetAutostart(dom, &autostart) == 0) state.spec.autostart.enabled = autostart != 0;
+  if (autostart) state.spec.autostart.enabled = *autostart;
+  else if (int on = 0; virDomainGetAutostart(dom, &on) == 0) state.spec.autostart.enabled = on != 0;
   state.runtime.host = node_name();
   for (auto& disk : state.spec.disks)
     if (disk.path) disk.size_mib = volume_size_mib(conn(), *disk.path);
@@ -198,9 +199,31 @@ std::vector<VmState> LibvirtBackend::list() {
   if (n < 0) fail_target("cannot list VMs");
   std::vector<Domain> owned(doms, doms + n);
   free(doms);
+  const auto autostarting = autostart_uuids();
   std::vector<VmState> out;
+  for (const auto& dom : owned) {
+    std::optional<bool> autostart;
+    if (char uuid[VIR_UUID_STRING_BUFLEN]; autostarting && virDomainGetUUIDString(dom.get(), uuid) == 0)
+      autostart = autostarting->count(uuid) > 0;
+    if (auto state = describe(dom.get(), autostart)) out.push_back(std::move(*state));
+  }
+  return out;
+}
+
+// The UUIDs of the VMs marked to start with the host, in one call instead of
+// one per VM; nullopt where the driver cannot filter by it.
+std::optional<std::set<std::string>> LibvirtBackend::autostart_uuids() {
+  virDomainPtr* doms = nullptr;
+  const int n = virConnectListAllDomains(conn(), &doms, VIR_CONNECT_LIST_DOMAINS_AUTOSTART);
+  if (n < 0) {
+    virResetLastError();
+    return std::nullopt;
+  }
+  std::vector<Domain> owned(doms, doms + n);
+  free(doms);
+  std::set<std::string> out;
   for (const auto& dom : owned)
-    if (auto state = describe(dom.get())) out.push_back(std::move(*state));
+    if (char uuid[VIR_UUID_STRING_BUFLEN]; virDomainGetUUIDString(dom.get(), uuid) == 0) out.insert(uuid);
   return out;
 }
 

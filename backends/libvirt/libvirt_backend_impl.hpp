@@ -61,7 +61,9 @@ private:
   [[noreturn]] void fail_target(const std::string& what) const;
   Domain find(const std::string& name);
   Domain require(const std::string& name, const char* what);
-  std::optional<VmState> describe(virDomainPtr dom);
+  // `autostart`, when the caller knows it (list), spares a call per VM.
+  std::optional<VmState> describe(virDomainPtr dom, std::optional<bool> autostart = std::nullopt);
+  std::optional<std::set<std::string>> autostart_uuids();
   std::string detect_domain_type();
   DomainDefaults defaults_for(const VmSpec& spec);
   std::vector<std::string> create_volumes(VmSpec& spec, std::set<std::string>& owned, const Context& c);

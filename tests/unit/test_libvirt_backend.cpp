@@ -215,6 +215,26 @@ TEST_CASE("libvirt backend: create, lookup, list, destroy") {
   }
 }
 
+TEST_CASE("libvirt backend: list reads every VM's autostart flag in one call, as lookup reads one VM's") {
+  auto b = make_libvirt_backend(test_target());
+  auto on = web_spec("web-auto-on");
+  on.autostart.enabled = true;
+  b->create(on);
+  b->create(web_spec("web-auto-off"));
+  const auto all = b->list();
+  const auto in_list = [&](const std::string& name) {
+    const auto it = std::find_if(all.begin(), all.end(), [&](const VmState& s) { return s.name == name; });
+    REQUIRE(it != all.end());
+    return it->spec.autostart.enabled;
+  };
+  CHECK(in_list("web-auto-on") == true);
+  CHECK(in_list("web-auto-off") == false);
+  CHECK(b->lookup("web-auto-on")->spec.autostart.enabled == true);
+  CHECK(b->lookup("web-auto-off")->spec.autostart.enabled == false);
+  b->destroy("web-auto-on");
+  b->destroy("web-auto-off");
+}
+
 TEST_CASE("libvirt backend: create fails cleanly without a storage pool") {
   auto b = make_libvirt_backend(test_target({{"pool", "no-such-pool"}}));
   CHECK_THROWS_WITH_AS(b->create(web_spec("web-nopool")), doctest::Contains("storage pool 'no-such-pool'"),
