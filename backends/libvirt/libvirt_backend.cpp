@@ -193,15 +193,24 @@ TargetInfo LibvirtBackend::probe() {
           uri ? uri.get() : target_.uri};
 }
 
-std::vector<VmState> LibvirtBackend::list() {
+namespace {
+// The domains virConnectListAllDomains gives for `flags`, owned; nullopt on its failure.
+std::optional<std::vector<Domain>> all_domains(virConnectPtr c, unsigned flags) {
   virDomainPtr* doms = nullptr;
-  const int n = virConnectListAllDomains(conn(), &doms, 0);
-  if (n < 0) fail_target("cannot list VMs");
+  const int n = virConnectListAllDomains(c, &doms, flags);
+  if (n < 0) return std::nullopt;
   std::vector<Domain> owned(doms, doms + n);
   free(doms);
+  return owned;
+}
+}  // namespace
+
+std::vector<VmState> LibvirtBackend::list() {
+  const auto owned = all_domains(conn(), 0);
+  if (!owned) fail_target("cannot list VMs");
   const auto autostarting = autostart_uuids();
   std::vector<VmState> out;
-  for (const auto& dom : owned) {
+  for (const auto& dom : *owned) {
     std::optional<bool> autostart;
     if (char uuid[VIR_UUID_STRING_BUFLEN]; autostarting && virDomainGetUUIDString(dom.get(), uuid) == 0)
       autostart = autostarting->count(uuid) > 0;
@@ -213,16 +222,13 @@ std::vector<VmState> LibvirtBackend::list() {
 // The UUIDs of the VMs marked to start with the host, in one call instead of
 // one per VM; nullopt where the driver cannot filter by it.
 std::optional<std::set<std::string>> LibvirtBackend::autostart_uuids() {
-  virDomainPtr* doms = nullptr;
-  const int n = virConnectListAllDomains(conn(), &doms, VIR_CONNECT_LIST_DOMAINS_AUTOSTART);
-  if (n < 0) {
+  const auto owned = all_domains(conn(), VIR_CONNECT_LIST_DOMAINS_AUTOSTART);
+  if (!owned) {
     virResetLastError();
     return std::nullopt;
   }
-  std::vector<Domain> owned(doms, doms + n);
-  free(doms);
   std::set<std::string> out;
-  for (const auto& dom : owned)
+  for (const auto& dom : *owned)
     if (char uuid[VIR_UUID_STRING_BUFLEN]; virDomainGetUUIDString(dom.get(), uuid) == 0) out.insert(uuid);
   return out;
 }

@@ -119,7 +119,10 @@ public:
       fill();
       const std::size_t got = dest_.got;
       dest_ = {};
-      if (got > 0) return at_ += got, got;
+      if (got > 0) {
+        at_ += got;
+        return got;
+      }
     }
     std::size_t n = 0;
     if (pos_ < buf_.size()) {
