@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <exception>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -223,59 +225,89 @@ std::vector<Interruption> run_interruptible(std::size_t jobs, const std::vector<
   return report;
 }
 
+namespace {
+
+// Targets whose inventories are read at once: each read is a few calls that
+// wait on the target, so one plan of many targets takes about as long as its
+// slowest target, not the sum of them all.
+constexpr int kTargetsAtOnce = 16;
+
+// The plans of one target's VMs, into plans[i] for each of its indexes;
+// `listed` is called once its inventory is read, before the first plan.
+void plan_target(const TargetGroup& g, Backend& b, std::vector<VmSpec>& specs, std::vector<VmPlan>& plans,
+                 const std::function<void()>& listed) {
+  std::map<std::string, VmState> inventory;
+  located(g.target.name, "", [&] {
+    for (auto& vm : b.list()) inventory.emplace(vm.name, std::move(vm));
+  });
+  listed();
+  // A VM a clone is made from stays in the inventory for source_problems;
+  // every other one moves into its plan (one copy per VM, not two).
+  std::set<std::string> sources;
+  for (auto i : g.indexes)
+    if (const auto& from = specs[i].source.name()) sources.insert(*from);
+  for (auto i : g.indexes) {
+    std::optional<VmState> found;
+    if (auto it = inventory.find(specs[i].name); it != inventory.end()) {
+      found = sources.count(it->first) ? it->second : std::move(it->second);
+      found->target = g.target.name;
+    }
+    plans[i] = plan_vm(std::move(specs[i]), std::move(found), g.target.name, b.capabilities());
+    const VmSpec& spec = plans[i].desired;
+    const auto& actual = plans[i].actual;
+    auto& impossible = plans[i].impossible;
+    const PlanAction action = plans[i].action();
+    if (actual && (action == PlanAction::update || action == PlanAction::power) && !spec.force_moved)
+      if (const auto why = moved_away(*actual); !why.empty())
+        impossible.push_back({spec.mark, why + "; its spec now applies to the copy (apply --force to change "
+                                              "this one anyway)"});
+    if (actual && action == PlanAction::update) {
+      impossible = b.check_transition(spec, *actual);
+      for (auto& p : transition_problems(spec, actual->spec)) impossible.push_back(std::move(p));
+    }
+    if (action == PlanAction::create)
+      for (auto& p : source_problems(spec, inventory, b.capabilities())) impossible.push_back(std::move(p));
+    if (action == PlanAction::create || action == PlanAction::update)
+      for (auto& p : b.check_on_target(spec, actual ? &*actual : nullptr)) impossible.push_back(std::move(p));
+  }
+}
+
+}  // namespace
+
 std::vector<VmPlan> make_plans(std::vector<VmSpec> specs, Session& session) {
-  std::vector<VmPlan> plans;  // made once the first inventory is read: not held while it is
   const auto groups = group_by_target(specs, session);
   std::vector<Problem> problems;
   // A target that fails is named in the error (its `errors` entry, a run report).
   const auto backend_of = [&session](const Target& t) -> Backend& {
     return located(t.name, "", [&]() -> Backend& { return session.backend(t); });
   };
+  std::vector<Backend*> backends;
   for (const auto& g : groups) {
-    const Backend& backend = backend_of(g.target);
+    Backend& backend = backend_of(g.target);
+    backends.push_back(&backend);
     for (auto i : g.indexes) {
       auto p = problems_on(specs[i], backend);
       problems.insert(problems.end(), p.begin(), p.end());
     }
   }
   if (!problems.empty()) throw ValidationError(std::move(problems));
-  for (const auto& g : groups) {
-    Backend& b = backend_of(g.target);
-    std::map<std::string, VmState> inventory;
-    located(g.target.name, "", [&] {
-      for (auto& vm : b.list()) inventory.emplace(vm.name, std::move(vm));
-    });
-    // A VM a clone is made from stays in the inventory for source_problems;
-    // every other one moves into its plan (one copy per VM, not two).
-    std::set<std::string> sources;
-    for (auto i : g.indexes)
-      if (const auto& from = specs[i].source.name()) sources.insert(*from);
-    if (plans.empty()) plans.resize(specs.size());
-    for (auto i : g.indexes) {
-      std::optional<VmState> found;
-      if (auto it = inventory.find(specs[i].name); it != inventory.end()) {
-        found = sources.count(it->first) ? it->second : std::move(it->second);
-        found->target = g.target.name;
-      }
-      plans[i] = plan_vm(std::move(specs[i]), std::move(found), g.target.name, b.capabilities());
-      const VmSpec& spec = plans[i].desired;
-      const auto& actual = plans[i].actual;
-      auto& impossible = plans[i].impossible;
-      const PlanAction action = plans[i].action();
-      if (actual && (action == PlanAction::update || action == PlanAction::power) && !spec.force_moved)
-        if (const auto why = moved_away(*actual); !why.empty())
-          impossible.push_back({spec.mark, why + "; its spec now applies to the copy (apply --force to change "
-                                                "this one anyway)"});
-      if (actual && action == PlanAction::update) {
-        impossible = b.check_transition(spec, *actual);
-        for (auto& p : transition_problems(spec, actual->spec)) impossible.push_back(std::move(p));
-      }
-      if (action == PlanAction::create)
-        for (auto& p : source_problems(spec, inventory, b.capabilities())) impossible.push_back(std::move(p));
-      if (action == PlanAction::create || action == PlanAction::update)
-        for (auto& p : b.check_on_target(spec, actual ? &*actual : nullptr)) impossible.push_back(std::move(p));
+  // The plans are made once the first inventory is read, not held while it
+  // is; then each target's thread writes only its own VMs' plans. A target
+  // that fails fails the plan; when several do, the first in spec order is
+  // the error.
+  std::vector<VmPlan> plans;
+  std::once_flag sized;
+  const auto size_plans = [&] { std::call_once(sized, [&] { plans.resize(specs.size()); }); };
+  std::vector<std::exception_ptr> failed(groups.size());
+  run_bounded(groups.size(), kTargetsAtOnce, [&](std::size_t t) {
+    try {
+      plan_target(groups[t], *backends[t], specs, plans, size_plans);
+    } catch (...) {
+      failed[t] = std::current_exception();
     }
-  }
+  });
+  for (const auto& e : failed)
+    if (e) std::rethrow_exception(e);
   return plans;
 }
 
