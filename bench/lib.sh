@@ -49,21 +49,22 @@ vcsim_fresh() {
 }
 vcsim_stop() { VCSIM_BIN=$VCSIM "$REPO/tests/vcsim/vcsim.sh" stop "$1" >/dev/null 2>&1 || true; }
 
-# vm_names N: bench-0001 ... bench-N
-vm_names() { seq -f 'bench-%04g' 1 "$1"; }
+# vm_names N [PREFIX]: bench-0001 ... bench-N (PREFIX-0001 ...)
+vm_names() { seq -f "${2:-bench}-%04g" 1 "$1"; }
 
-# vsphere_fleet N: N small VMs on vcsim's DC0_C0 (scenarios 2 and 3), one
-# spec document each, with the settings the govc loop uses.
+# vsphere_fleet N [TARGET [PREFIX]]: N small VMs on vcsim's DC0_C0 (scenarios
+# 2 and 3), one spec document each, with the settings the govc loop uses, on
+# target TARGET (vc) and named PREFIX-0001... (bench-0001...).
 vsphere_fleet() {
   local n
-  for n in $(vm_names "$1"); do
+  for n in $(vm_names "$1" "${3:-bench}"); do
     cat <<EOS
 ---
 apiVersion: hvctl/v1
 kind: VirtualMachine
 metadata: {name: $n}
 spec:
-  target: vc
+  target: ${2:-vc}
   cpu: {count: 1}
   memory: {size: 64MiB}
   disks: [{id: root, size: 1GiB}]
