@@ -22,6 +22,7 @@
 //   not one (a later API's, and vcsim leaves it unset): a distributed
 //   switch's uplink port group is listed like any other, as govc does.
 #include "target_inventory.hpp"
+#include "vm_migrate.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -248,5 +249,6 @@ std::vector<StorageInfo> StorageList::result() const {
 std::vector<HostInfo> read_hosts(VimSession& session) { return read_list<HostList>(session); }
 std::vector<NetworkInfo> read_networks(VimSession& session) { return read_list<NetworkList>(session); }
 std::vector<StorageInfo> read_storage(VimSession& session) { return read_list<StorageList>(session); }
+std::vector<HostPlace> read_host_places(VimSession& session) { return read_list<HostPlaces>(session); }
 
 }  // namespace hvctl::vsphere

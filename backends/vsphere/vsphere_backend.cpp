@@ -126,6 +126,7 @@
 #include "session_cache.hpp"
 #include "target_inventory.hpp"
 #include "vm_guest.hpp"
+#include "vm_migrate.hpp"
 #include "vm_move.hpp"
 #include "vm_ops.hpp"
 #include "vsphere_checks.hpp"
@@ -286,6 +287,21 @@ public:
     ConsoleAccess access;
     on_vm(name, "open the web console of", [&](const Moref& vm) { access.url = web_console_url(session_, vm); });
     return access;
+  }
+
+  // vm_migrate.hpp: checked against one read of every host, then RelocateVM_Task.
+  std::string migrate(const std::string& name, const MigrateRequest& r) override {
+    const auto config = named(name, "migrate");
+    if (!config) throw NotFoundError(target().name, name);
+    const auto hosts = with_context(target(), verb("migrate", name), [&] { return read_host_places(session_); });
+    const auto check = check_migration(*config, hosts, r.host, r.live);
+    if (!check.to) throw InputError(fmt::format("target '{}': migrate VM '{}': {}", target().name, name, check.why));
+    const HostPlace* from = nullptr;
+    for (const auto& h : hosts)
+      if (h.ref == config->host) from = &h;
+    if (check.to != from)
+      on_vm(name, "migrate", [&](const Moref& vm) { relocate(session_, vm, *check.to, from ? from->compute : Moref{}); });
+    return from ? from->name : "";
   }
 
   // hvctl move (vm_move.hpp): flat extents streamed over the datastore file access.

@@ -79,6 +79,11 @@ struct PowerRequest {
   std::chrono::seconds timeout{120};             // graceful stop/reboot: give up after this
 };
 
+struct MigrateRequest {
+  std::string host;   // the host to move to, as `hvctl hosts` names it
+  bool live = false;  // the VM may be running: move it without stopping it
+};
+
 struct SnapshotRequest {
   enum class Op { create, list, revert, remove } op = Op::list;
   std::string name;  // unused for list
@@ -218,6 +223,17 @@ public:
   }
   virtual std::unique_ptr<DiskReader> read_placed(const DiskPlacement& placement) {
     throw UnsupportedError(capabilities().backend, "moving VMs onto this target");
+  }
+
+  // hvctl migrate / drain: moves the VM to `request.host` (a name hosts()
+  // lists) on this same target; returns the host it was on. A running VM
+  // moves only with `live` (vMotion, xl migrate, a live libvirt migration).
+  // Everything the move needs is checked before it starts: a host the
+  // target lacks, or one without the VM's networks or datastores, or not
+  // connected, is an InputError and the VM stays where it was. Already on
+  // that host: nothing is done.
+  virtual std::string migrate(const std::string& name, const MigrateRequest& request) {
+    throw UnsupportedError(capabilities().backend, "moving VMs between hosts (hvctl migrate)");
   }
 };
 

@@ -46,6 +46,11 @@ const std::vector<CommandEntry>& command_table() {
        "hvctl move web-01 --to xen-a --dry-run\nhvctl move web-01 --to xen-a --as pvh --map-network 'VM Network'=xenbr0 "
        "--shutdown --wait\nhvctl --target xen-a move web-01 --to kvm-1 -O specs/web-01.yaml",
        true, true, {}, Format::table, setup_move},
+      {"migrate", "Move VMs to another host of their target (--live: while they run; vSphere: vMotion)",
+       "hvctl migrate web-01 --to-host esx-02 --live\nhvctl migrate db-01 db-02 --to-host esx-03", true, false, {},
+       Format::table, setup_migrate},
+      {"drain", "Move every VM off a host, for maintenance (--shutdown: shut down those no host can take)",
+       "hvctl drain esx-01\nhvctl drain esx-01 --shutdown -o json", true, false, {}, Format::table, setup_drain},
       {"snapshot", "Create, list, revert to or remove VM snapshots",
        "hvctl snapshot create web-01 before-upgrade\nhvctl snapshot list web-01\nhvctl snapshot revert web-01 before-upgrade\n"
        "hvctl snapshot remove web-01 before-upgrade",

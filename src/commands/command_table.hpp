@@ -42,6 +42,8 @@ void setup_stop(CLI::App&, RunFn&);
 void setup_reboot(CLI::App&, RunFn&);
 void setup_pause(CLI::App&, RunFn&);
 void setup_resume(CLI::App&, RunFn&);
+void setup_migrate(CLI::App&, RunFn&);
+void setup_drain(CLI::App&, RunFn&);
 void setup_destroy(CLI::App&, RunFn&);
 void setup_delete(CLI::App&, RunFn&);
 void setup_console(CLI::App&, RunFn&);

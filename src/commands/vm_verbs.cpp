@@ -133,22 +133,31 @@ void render_operation(const std::vector<VmResult>& results, const std::string& v
 
 int for_each_vm(Context& ctx, const std::vector<std::string>& names, const std::string& verb,
                 const std::string& past, const std::function<void(Backend&, const VmState&)>& op) {
+  return for_each_vm(ctx, names, verb, [&](Backend& b, const VmState& vm) {
+    op(b, vm);
+    return past;
+  });
+}
+
+int for_each_vm(Context& ctx, const std::vector<std::string>& names, const std::string& verb,
+                const std::function<std::string(Backend&, const VmState&)>& op, int at_most) {
   const Target target = ctx.session().target_for(std::nullopt);
   const auto lock = located(target.name, "", [&] { return ctx.lock_target(target, verb); });
   Backend& b = located(target.name, "", [&]() -> Backend& { return ctx.session().backend(target); });
-  const int parallel = ctx.globals().parallel > 0 ? ctx.globals().parallel
-                                                  : target.parallel.value_or(b.capabilities().default_parallel);
+  int parallel = ctx.globals().parallel > 0 ? ctx.globals().parallel
+                                            : target.parallel.value_or(b.capabilities().default_parallel);
+  if (at_most > 0) parallel = std::min(parallel, at_most);
   // Shared with the workers: after a second signal they may outlive this call.
   auto shared = std::make_shared<std::vector<VmResult>>(names.size());
   auto status = std::make_unique<StatusLine>(ctx.out(), verb, names.size());
-  auto job = [shared, &names, &target, &b, &op, &ctx, verb, past, start = status->on_start(),
+  auto job = [shared, &names, &target, &b, &op, &ctx, verb, start = status->on_start(),
               finish = status->on_finish()](std::size_t i) {
     auto& r = (*shared)[i];
     start();
     try {
       const auto vm = b.lookup(names[i]);
       if (!vm) throw NotFoundError(target.name, names[i]);
-      op(b, *vm);
+      const std::string past = op(b, *vm);
       r.done.push_back(past);
       ctx.out().info(fmt::format("{}: {}", names[i], past));
     } catch (const std::exception& e) {

@@ -48,8 +48,14 @@ void report_interruption(const std::vector<VmResult>& results, Output& out);
 void render_operation(const std::vector<VmResult>& results, const std::string& verb, Output& out,
                       const std::string& footer = "");
 
+// Runs `op` on each named VM of the command's target, in parallel (the
+// target's `parallel`, and at most `at_most` when that is above 0), under the
+// target's lock; prints the per-VM result and returns the exit code. Each
+// VM's result says `past`, or, with the second form, what `op` returned.
 // Interruptible (see interrupt.hpp) while the caller holds an InterruptScope.
 int for_each_vm(Context& ctx, const std::vector<std::string>& names, const std::string& verb,
                 const std::string& past, const std::function<void(Backend&, const VmState&)>& op);
+int for_each_vm(Context& ctx, const std::vector<std::string>& names, const std::string& verb,
+                const std::function<std::string(Backend&, const VmState&)>& op, int at_most = 0);
 
 }  // namespace hvctl

@@ -51,6 +51,10 @@ public:
     return logged(fmt::format("snapshot {} {} {}", kOps[static_cast<int>(r.op)], name, r.name),
                   [&] { return inner_->snapshot(name, r); });
   }
+  std::string migrate(const std::string& name, const MigrateRequest& r) override {
+    return logged(fmt::format("migrate {} to host {}{}", name, r.host, r.live ? " (live)" : ""),
+                  [&] { return inner_->migrate(name, r); });
+  }
   DiskInventory disks_for_move(const VmState& vm) override {
     return logged("disks for move " + vm.name, [&] { return inner_->disks_for_move(vm); });
   }

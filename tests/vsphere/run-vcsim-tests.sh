@@ -55,3 +55,5 @@ echo "== hvctl end to end"
 start_sim "$work/sim-esx" -esx  # a host: CopyVirtualDisk_Task with a destSpec
 "$src/tests/vsphere/e2e-devices.sh" "$hvctl" "$(cat "$work/sim-esx/url")" "$work/e2e-devices-esx" "$vcsim_build/bin/govc"
 "$src/tests/vsphere/e2e-clones.sh" "$hvctl" "$url" "$work/e2e-clones" "$vcsim_build/bin/govc" "$(cat "$work/sim-esx/url")"
+start_sim "$work/sim-migrate" -vm 0  # no VMs of vcsim's own: a drain moves only the test's
+"$src/tests/vsphere/e2e-migrate.sh" "$hvctl" "$(cat "$work/sim-migrate/url")" "$work/e2e-migrate" "$vcsim_build/bin/govc"

@@ -24,6 +24,7 @@ target_sources(hvctl_tests PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_provision.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_move.cpp
   ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_vcsim_move.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/test_vsphere_migrate.cpp
 )
 target_link_libraries(hvctl_tests PRIVATE hvctl_backend_vsphere)
 
