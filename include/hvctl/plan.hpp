@@ -18,6 +18,10 @@ struct FieldChange {
   std::string why;    // why a change the backend makes hot elsewhere is not hot here ("" when it is, or never is)
 };
 
+// The change a spec with vsphere.pinHost plans for a VM on another host:
+// apply migrates it (Backend::migrate, live) instead of reconfiguring.
+inline constexpr const char* kPinnedHostField = "vsphere.host";
+
 enum class PlanAction { none, create, update, power, remove, impossible };
 const char* to_string(PlanAction a);
 

@@ -153,6 +153,8 @@ struct VsphereBlock {
   std::optional<std::string> datacenter, cluster, host, pool, folder, datastore, guest_id;
   std::map<std::string, std::string> extra_config;
   CustomizationSpec customization;
+  // Keep the VM on `host`: plan reports it elsewhere and apply moves it back.
+  std::optional<bool> pin_host;
   bool operator==(const VsphereBlock&) const = default;
 };
 

@@ -97,7 +97,17 @@ void carry_out(const VmPlan& plan, Backend& b, const ApplyOptions& o, std::vecto
   const PowerState before = plan.actual->power;
   PowerState now = before;
   const PowerState want = plan.power_to.value_or(now);
-  if (!plan.changes.empty()) {
+  bool reconfigures = false;
+  for (const auto& c : plan.changes) {
+    if (c.field != kPinnedHostField) {
+      reconfigures = true;
+      continue;
+    }
+    progress("migrate");  // first: the VM's other changes are made where it is to stay
+    b.migrate(vm, {c.to, true});
+    done.emplace_back("migrated to " + c.to);
+  }
+  if (reconfigures) {
     const bool must_stop = plan.needs_restart || (want == PowerState::stopped && now != PowerState::stopped);
     if (plan.needs_restart && !o.allow_restart)
       throw Error(ExitCode::backend_failure,

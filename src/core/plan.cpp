@@ -218,6 +218,16 @@ static std::string disk_removal(const std::string& id, const VmSpec& desired, co
   return "remove (image deleted)";
 }
 
+// A VM whose spec pins it to vsphere.host and that runs on another: the one
+// placement field that is drift (without the pin, DRS may move it).
+static std::optional<FieldChange> pinned_host_change(const VmSpec& desired, const VmState& actual,
+                                                     const Capabilities& caps) {
+  if (caps.backend != "vsphere" || !desired.vsphere || !desired.vsphere->pin_host.value_or(false)) return std::nullopt;
+  const auto& host = desired.vsphere->host;
+  if (!host || actual.runtime.host.empty() || actual.runtime.host == *host) return std::nullopt;
+  return FieldChange{kPinnedHostField, actual.runtime.host, *host, true, ""};
+}
+
 VmPlan plan_vm(VmSpec desired_spec, std::optional<VmState> actual_state, const std::string& target,
                const Capabilities& caps) {
   VmPlan plan;
@@ -269,6 +279,7 @@ VmPlan plan_vm(VmSpec desired_spec, std::optional<VmState> actual_state, const s
                             hot && !paused, hot && paused ? "the VM is paused: its guest cannot release it" : ""});
   }
   plan.create_only = create_only_changes(desired, actual->spec, caps);
+  if (auto moved = pinned_host_change(desired, *actual, caps)) plan.changes.push_back(std::move(*moved));
   const auto want_power = desired.power.value_or(is_template ? PowerState::stopped : actual->power);
   if (want_power != actual->power) {
     plan.power_from = actual->power;

@@ -409,6 +409,11 @@ std::vector<Field> make_table() {
       {.path = "spec.vsphere.host", .kind = Kind::text, .scope = Scope::vm, .type = "string",
        .doc = "ESXi host to place the VM on.", .libvirt = none(), .vsphere = at_create("placement"), .xen = none(),
        .access = in_block<&VmSpec::vsphere, &VsphereBlock::host>()},
+      {.path = "spec.vsphere.pinHost", .kind = Kind::boolean, .scope = Scope::vm, .type = "boolean",
+       .doc = "Keep the VM on vsphere.host: plan reports it on another host (moved by DRS or by hand) and apply "
+              "moves it back, live. Unset or false: the host is placement at create only, and DRS may move it.",
+       .libvirt = none(), .vsphere = hot("RelocateVM_Task back to vsphere.host (vMotion while it runs)"),
+       .xen = none(), .access = in_block<&VmSpec::vsphere, &VsphereBlock::pin_host>(), .compared = false},
       {.path = "spec.vsphere.pool", .kind = Kind::text, .scope = Scope::vm, .type = "string",
        .doc = "Resource pool (inventory path below the datacenter).", .libvirt = none(),
        .vsphere = at_create("placement"), .xen = none(), .access = in_block<&VmSpec::vsphere, &VsphereBlock::pool>()},

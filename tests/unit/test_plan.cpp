@@ -395,3 +395,29 @@ TEST_CASE("a hot key the VM names cold is a restart for that VM only") {
   CHECK_FALSE(cold.changes[2].hot);
   CHECK(cold.needs_restart);
 }
+
+TEST_CASE("vsphere.pinHost makes a VM on another host a hot change back to vsphere.host; without it the host is placement") {
+  Capabilities vs = caps();
+  vs.backend = "vsphere";
+  VmSpec spec = want();
+  spec.vsphere = VsphereBlock{};
+  spec.vsphere->host = "esx-1";
+  VmState st = have(PowerState::running);
+  st.runtime.host = "esx-2";  // DRS moved it
+
+  CHECK_FALSE(plan_vm(spec, st, "vc", vs).has_changes());  // placement at create only
+
+  spec.vsphere->pin_host = true;
+  auto p = plan_vm(spec, st, "vc", vs);
+  REQUIRE(p.changes.size() == 1);
+  CHECK(p.changes[0].field == kPinnedHostField);
+  CHECK(p.changes[0].from == "esx-2");
+  CHECK(p.changes[0].to == "esx-1");
+  CHECK(p.changes[0].hot);
+  CHECK_FALSE(p.needs_restart);
+
+  st.runtime.host = "esx-1";
+  CHECK_FALSE(plan_vm(spec, st, "vc", vs).has_changes());  // where it is pinned
+  st.runtime.host = "esx-2";
+  CHECK_FALSE(plan_vm(spec, st, "lab", caps()).has_changes());  // the block is vSphere's alone
+}

@@ -8,7 +8,9 @@
 #  - drain moves every VM it can off a host, to its cluster's other hosts,
 #    fails the one no host can take (exit 5, the VM still running there),
 #    and with --shutdown shuts that one down instead (exit 0);
-#  - a drain of an unknown host is exit 3, of an empty host exit 0.
+#  - a drain of an unknown host is exit 3, of an empty host exit 0;
+#  - vsphere.pinHost: a VM elsewhere is a plan change only with the pin, and
+#    apply moves it back, running.
 # vcsim 0.24.2 checks nothing on a relocate itself (QUIRKS.md), so what is
 # refused here is hvctl's own check, made from the hosts' networks and
 # datastores as vCenter reports them.
@@ -103,6 +105,18 @@ expect 3 drain esx-nowhere
 contains err "no host named 'esx-nowhere'"
 expect 0 drain DC0_H0
 contains err "host 'DC0_H0' runs no VMs"
+
+# vsphere.pinHost: mig-a, drained off DC0_C0_H2, is drift only when its spec pins it there.
+spec mig-a DC0_C0_H2 LocalDS_0 running >"$work/a.yaml"
+expect 0 plan --detailed-exitcode -f "$work/a.yaml"
+sed 's/datastore: LocalDS_0}/datastore: LocalDS_0, pinHost: true}/' "$work/a.yaml" >"$work/a-pinned.yaml"
+expect 2 plan --detailed-exitcode -f "$work/a-pinned.yaml" -o json
+[ "$(json out "[(c['field'], c['to']) for c in d['items'][0]['changes']]")" = "[('vsphere.host', 'DC0_C0_H2')]" ] ||
+  fail "the pinned plan is not one change of vsphere.host to DC0_C0_H2"
+expect 0 apply -f "$work/a-pinned.yaml"
+contains out "mig-a  vc      update  migrated to DC0_C0_H2"
+[ "$(host_of mig-a)" = DC0_C0_H2 ] && [ "$(power_of mig-a)" = running ] || fail "apply did not move mig-a back live"
+expect 0 plan --detailed-exitcode -f "$work/a-pinned.yaml"
 
 expect 0 destroy --yes mig-a mig-b mig-c
 echo "e2e-migrate: all checks passed"
