@@ -1,4 +1,4 @@
-# Sourced by the govc-checked vSphere scenarios (e2e-devices.sh,
+# Sourced by the govc-checked vSphere scenarios (e2e-devices.sh, e2e-migrate.sh,
 # e2e-cdroms.sh) after they set hvctl, url and work: a config with target
 # "vc" for the vcsim at $url, govc pointed at it, and helpers:
 #   expect RC ARGS...   runs hvctl with the config (output in $work/out, $work/err)
