@@ -61,21 +61,35 @@ std::optional<std::string> word_value(const std::vector<std::string>& words, con
   return std::nullopt;
 }
 
-std::vector<std::string> list_vm_names(const std::vector<std::string>& words) {
+using Lister = std::function<std::vector<std::string>(Backend&)>;
+
+// Names `list` reads from the target the words select.
+std::vector<std::string> list_names(const std::vector<std::string>& words, const Lister& list) {
   Session session(load_config(word_value(words, "--config", "HVCTL_CONFIG")),
                   word_value(words, "--target", "HVCTL_TARGET"));
+  return list(session.backend(session.target_for(std::nullopt)));
+}
+
+std::vector<std::string> vm_names(Backend& b) {
   std::vector<std::string> names;
-  for (const auto& vm : session.backend(session.target_for(std::nullopt)).list()) names.push_back(vm.name);
+  for (const auto& vm : b.list()) names.push_back(vm.name);
   return names;
 }
 
-// VM names from the selected target, given at most `limit` to answer so a
+std::vector<std::string> host_names(Backend& b) {
+  std::vector<std::string> names;
+  for (const auto& h : b.hosts()) names.push_back(h.name);
+  return names;
+}
+
+// Names from the selected target (VMs, hosts), given at most `limit` to answer so a
 // slow or dead target never hangs the shell. The lookup runs in a child
 // process that writes one name per line to a pipe and exits; at the deadline
 // the child is killed and reaped. No thread of this process is left inside a
 // backend (libcurl, OpenSSL, libvirt) when it exits, which a detached lookup
 // thread was: LeakSanitizer then reported its OpenSSL per-thread state.
-std::vector<std::string> vm_names_within(const std::vector<std::string>& words, std::chrono::milliseconds limit) {
+std::vector<std::string> names_within(const std::vector<std::string>& words, std::chrono::milliseconds limit,
+                                      const Lister& list) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return {};
   std::fflush(nullptr);
@@ -90,7 +104,7 @@ std::vector<std::string> vm_names_within(const std::vector<std::string>& words, 
     int rc = 0;
     try {
       std::string text;
-      for (const auto& name : list_vm_names(words)) text += name + "\n";
+      for (const auto& name : list_names(words, list)) text += name + "\n";
       rc = write_all(fds[1], text) ? 0 : 1;
     } catch (const std::exception&) {
       rc = 1;
@@ -133,7 +147,10 @@ int run_complete(const std::vector<std::string>& words, std::ostream& out) {
   const char* limit_env = std::getenv("HVCTL_COMPLETION_TIMEOUT_MS");
   const long limit = limit_env && std::atol(limit_env) > 0 ? std::atol(limit_env) : 2000;
   sources.vm_names = [limit](const std::vector<std::string>& w) {
-    return vm_names_within(w, std::chrono::milliseconds(limit));
+    return names_within(w, std::chrono::milliseconds(limit), vm_names);
+  };
+  sources.host_names = [limit](const std::vector<std::string>& w) {
+    return names_within(w, std::chrono::milliseconds(limit), host_names);
   };
   out << format_completion(complete_words(*cli->app, words, sources)) << std::flush;
   return 0;

@@ -45,6 +45,8 @@ Completion values_for(const std::string& type, const std::vector<std::string>& w
     for (const auto& f : fields::table()) c.candidates.push_back(std::string(f.path) + "\t" + f.type);
   } else if (type.find("VM") != std::string::npos) {
     if (s.vm_names) c.candidates = s.vm_names(words);
+  } else if (type.find("HOST") != std::string::npos) {
+    if (s.host_names) c.candidates = s.host_names(words);
   } else if (auto open = type.find('{'); open != std::string::npos) {
     const auto close = type.find('}', open);
     std::string list = type.substr(open + 1, close - open - 1);

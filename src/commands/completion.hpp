@@ -23,6 +23,8 @@ struct CompletionSources {
   // VM names on the target the words select (--target, else the default);
   // must return quickly (the caller bounds it with a timeout).
   std::function<std::vector<std::string>(const std::vector<std::string>& words)> vm_names;
+  // Host names on that target (what `hvctl hosts` lists), bounded the same way.
+  std::function<std::vector<std::string>(const std::vector<std::string>& words)> host_names;
 };
 
 struct Completion {

@@ -44,6 +44,13 @@ TEST_CASE("completion follows the table: new commands and flags complete without
   CHECK(names({"explain", "metadata."}).count("metadata.description"));
   CHECK(names({"snapshot", ""}) == std::set<std::string>{"create", "list", "revert", "remove"});
   CHECK(names({"snapshot", "list", "vm1", ""}).empty());  // a snapshot name: nothing to offer
+  CompletionSources hosts;
+  hosts.host_names = [](const std::vector<std::string>&) { return std::vector<std::string>{"esx-1", "esx-2"}; };
+  hosts.vm_names = [](const std::vector<std::string>&) { return std::vector<std::string>{"web-01"}; };
+  CHECK(complete_words(*cli->app, {"drain", ""}, hosts).candidates == std::vector<std::string>{"esx-1", "esx-2"});
+  CHECK(complete_words(*cli->app, {"migrate", "web-01", "--to-host", ""}, hosts).candidates ==
+        std::vector<std::string>{"esx-1", "esx-2"});
+  CHECK(complete_words(*cli->app, {"migrate", ""}, hosts).candidates == std::vector<std::string>{"web-01"});
   CHECK(format_completion({{"a\tx"}, false}) == "a\tx\n:0\n");
   CHECK_THROWS_AS(completion_script("tcsh"), InputError);
 }
