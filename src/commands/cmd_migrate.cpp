@@ -39,10 +39,10 @@ std::string without_prefix(const std::string& message, const std::string& vm) {
 const HostInfo& host_named(const std::vector<HostInfo>& hosts, const std::string& name, const std::string& target) {
   for (const auto& h : hosts)
     if (h.name == name) return h;
-  std::string names;
-  for (const auto& h : hosts) names += (names.empty() ? "" : ", ") + h.name;
+  std::vector<std::string> names;
+  for (const auto& h : hosts) names.push_back(h.name);
   throw InputError(fmt::format("target '{}': no host named '{}' (there are: {})", target, name,
-                               names.empty() ? "none" : names));
+                               names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", "))));
 }
 
 // Where a drain sends VMs: the host's cluster peers first, then any other
@@ -82,7 +82,37 @@ private:
   std::vector<Place> places_;
 };
 
-void setup_migrate_verb(CLI::App& app, RunFn& run) {
+struct DrainOptions {
+  std::string host;
+  bool shutdown = false;
+  int timeout = 120;
+};
+
+// One VM of a drain: to the first host that takes it, else (--shutdown)
+// shut down where it is; what became of it.
+std::string drain_vm(Backend& b, const VmState& vm, DrainPlaces& places, const DrainOptions& o) {
+  std::vector<std::string> refused;
+  for (const auto& to : places.order()) {
+    try {
+      const auto was = b.migrate(vm.name, {to, true});
+      places.took(to);
+      return moved(was, to);
+    } catch (const InputError& e) {  // checked before anything moved: try the next host
+      refused.push_back(without_prefix(e.what(), vm.name));
+    } catch (const UnsupportedError& e) {  // this target cannot migrate at all
+      refused.push_back(e.what());
+      break;
+    }
+  }
+  const std::string why = refused.empty() ? "no other connected host" : fmt::format("{}", fmt::join(refused, "; "));
+  if (!o.shutdown) throw InputError(fmt::format("no host can take it ({}); drain --shutdown shuts such VMs down", why));
+  if (vm.power == PowerState::running) b.power(vm.name, {PowerOp::stop, false, std::chrono::seconds(o.timeout)});
+  return fmt::format("shut down, left on {} (no host could take it)", o.host);
+}
+
+}  // namespace
+
+void setup_migrate(CLI::App& app, RunFn& run) {
   auto o = std::make_shared<MigrateOptions>();
   app.add_option("names", o->names, "VM names")->required()->type_name("VM");
   app.add_option("--to-host", o->host, "The host to move them to, as hvctl hosts names it")->required()
@@ -95,13 +125,7 @@ void setup_migrate_verb(CLI::App& app, RunFn& run) {
   };
 }
 
-struct DrainOptions {
-  std::string host;
-  bool shutdown = false;
-  int timeout = 120;
-};
-
-void setup_drain_verb(CLI::App& app, RunFn& run) {
+void setup_drain(CLI::App& app, RunFn& run) {
   auto o = std::make_shared<DrainOptions>();
   app.add_option("host", o->host, "The host to empty, as hvctl hosts names it")->required()->type_name("HOST");
   app.add_flag("--shutdown", o->shutdown, "Shut down the VMs no other host can take, instead of failing them");
@@ -121,31 +145,9 @@ void setup_drain_verb(CLI::App& app, RunFn& run) {
       return 0;
     }
     auto places = std::make_shared<DrainPlaces>(hosts, from);
-    return for_each_vm(ctx, names, "drain", [places, o](Backend& b, const VmState& vm) {
-      std::vector<std::string> refused;
-      for (const auto& to : places->order()) {
-        try {
-          const auto was = b.migrate(vm.name, {to, true});
-          places->took(to);
-          return moved(was, to);
-        } catch (const InputError& e) {  // checked before anything moved: try the next host
-          refused.push_back(without_prefix(e.what(), vm.name));
-        } catch (const UnsupportedError& e) {  // this target cannot migrate at all
-          refused.push_back(e.what());
-          break;
-        }
-      }
-      const std::string why = refused.empty() ? "no other connected host" : fmt::format("{}", fmt::join(refused, "; "));
-      if (!o->shutdown) throw InputError(fmt::format("no host can take it ({}); drain --shutdown shuts such VMs down", why));
-      if (vm.power == PowerState::running) b.power(vm.name, {PowerOp::stop, false, std::chrono::seconds(o->timeout)});
-      return fmt::format("shut down, left on {} (no host could take it)", o->host);
-    }, kDrainAtOnce);
+    return for_each_vm(ctx, names, "drain",
+                       [places, o](Backend& b, const VmState& vm) { return drain_vm(b, vm, *places, *o); }, kDrainAtOnce);
   };
 }
-
-}  // namespace
-
-void setup_migrate(CLI::App& app, RunFn& run) { setup_migrate_verb(app, run); }
-void setup_drain(CLI::App& app, RunFn& run) { setup_drain_verb(app, run); }
 
 }  // namespace hvctl

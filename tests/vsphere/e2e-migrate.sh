@@ -19,12 +19,7 @@
 set -euo pipefail
 
 hvctl=$1 url=$2 work=$3 govc=$4
-source "$(dirname "$0")/e2e_lib.sh"  # cfg, expect, contains, fail; GOVC_URL for govc
-json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$work/$1"; }
-vm() {  # vm NAME EXPR: EXPR of `hvctl get NAME -o json` (as d)
-  expect 0 get "$1" -o json
-  json out "$2"
-}
+source "$(dirname "$0")/e2e_lib.sh"  # cfg, expect, contains, fail, json, vm; GOVC_URL
 host_of() { vm "$1" "d['runtime']['host']"; }
 power_of() { vm "$1" "d['power']"; }
 

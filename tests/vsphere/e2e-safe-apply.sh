@@ -16,24 +16,7 @@
 set -euo pipefail
 
 hvctl=$1 url=$2 work=$3
-mkdir -p "$work"
-cfg=$work/config.yaml
-printf 'targets:\n  vc: {type: vsphere, uri: "%s", username: user, password_env: VC_PASSWORD, insecure: true}\n' \
-  "$url" >"$cfg"
-export VC_PASSWORD=pass
-
-fail() { echo "FAIL: $*" >&2; echo "--- stdout"; cat "$work/out"; echo "--- stderr"; cat "$work/err"; exit 1; } >&2
-expect() {  # expect RC ARGS...: stdout and stderr in $work/out, $work/err
-  local want=$1 rc=0; shift
-  "$hvctl" --config "$cfg" --target vc "$@" >"$work/out" 2>"$work/err" || rc=$?
-  [ "$rc" = "$want" ] || fail "hvctl $* exited $rc, expected $want"
-}
-contains() { grep -qF -- "$2" "$work/$1" || fail "$1 lacks '$2'"; }
-json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$work/$1"; }
-vm() {  # vm NAME EXPR: EXPR of `hvctl get NAME -o json` (as d)
-  expect 0 get "$1" -o json
-  json out "$2"
-}
+source "$(dirname "$0")/e2e_lib.sh"  # cfg, expect, contains, fail, json, vm
 
 spec() {  # spec NAME CPUS DISK_SIZE [EXTRA_DISK_LINE]
   cat <<YAML
